@@ -1,0 +1,42 @@
+package dev.ragback.app.port;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The vector store behind the RAG pipeline (Qdrant). Calls fail with a
+ * {@link dev.ragback.app.RagbackException} of kind EXTERNAL, whose message names the server and
+ * the cause and never carries a credential.
+ */
+public interface VectorStore {
+
+    /** Server version, e.g. {@code 1.19.0}. */
+    String serverVersion();
+
+    /** True when the server says it is ready to serve. */
+    boolean ready();
+
+    /** Names of every collection (aliases not included). */
+    List<String> collectionNames();
+
+    /** The collection with this exact name, or empty when there is none. */
+    Optional<CollectionInfo> collection(String name);
+
+    /** Every alias on the server. */
+    List<Alias> aliases();
+
+    /** The collection an alias points at, or empty when {@code alias} is not an alias. */
+    Optional<String> resolveAlias(String alias);
+
+    /**
+     * The real collection behind {@code name}: the alias target when {@code name} is an alias,
+     * {@code name} itself when it is a collection, empty when it is neither.
+     */
+    default Optional<String> resolve(String name) {
+        Optional<String> target = resolveAlias(name);
+        if (target.isPresent()) {
+            return target;
+        }
+        return collection(name).map(CollectionInfo::name);
+    }
+}
