@@ -1,0 +1,104 @@
+package dev.ragback.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every configuration key ragback knows (SPEC section 2). Unknown keys are an error. */
+public final class ConfigKeys {
+    private static final Map<String, Key<?>> ALL = new LinkedHashMap<>();
+
+    public static final Key<URI> QDRANT_URL = key("qdrant.url", "QDRANT_URL", "http://localhost:6333", Parsers.httpUrl());
+    public static final Key<String> QDRANT_API_KEY = secret("qdrant.api_key", "QDRANT_API_KEY", Parsers.text());
+    public static final Key<String> QDRANT_COLLECTION = key("qdrant.collection", "QDRANT_COLLECTION", "rag_main", Parsers.name());
+    public static final Key<Duration> QDRANT_TIMEOUT = key("qdrant.timeout", null, "30s", Parsers.duration());
+    public static final Key<Duration> QDRANT_TRANSFER_IDLE_TIMEOUT = key("qdrant.transfer_idle_timeout", null, "120s", Parsers.duration());
+    public static final Key<Duration> QDRANT_GREEN_TIMEOUT = key("qdrant.green_timeout", null, "5m", Parsers.duration());
+    public static final Key<String> QDRANT_VECTOR_NAME = key("qdrant.vector_name", null, null, Parsers.text());
+    public static final Key<Boolean> QDRANT_DELETE_SERVER_SNAPSHOT = key("qdrant.delete_server_snapshot", null, "true", Parsers.bool());
+
+    public static final Key<String> POSTGRES_HOST = key("postgres.host", "PGHOST", "localhost", Parsers.text());
+    public static final Key<Integer> POSTGRES_PORT = key("postgres.port", "PGPORT", "5432", Parsers.integer(1, 65535));
+    public static final Key<String> POSTGRES_USER = key("postgres.user", "PGUSER", "rag", Parsers.text());
+    public static final Key<String> POSTGRES_DATABASE = key("postgres.database", "PGDATABASE", "ragdb", Parsers.name());
+    public static final Key<String> POSTGRES_PASSWORD = secret("postgres.password", "PGPASSWORD", Parsers.text());
+    public static final Key<String> POSTGRES_DUMP_FORMAT = key("postgres.dump_format", null, "custom", Parsers.oneOf("custom", "directory"));
+    public static final Key<Integer> POSTGRES_JOBS = key("postgres.jobs", null, "1", Parsers.integer(1, 64));
+    public static final Key<Integer> POSTGRES_COMPRESS = key("postgres.compress", null, "1", Parsers.integer(0, 9));
+    public static final Key<String> POSTGRES_CHUNKS_TABLE = key("postgres.chunks_table", null, "rag_chunks", Parsers.name());
+
+    public static final Key<String> TASKDB_URL = key("taskdb.url", "TASKDB_URL", null, Parsers.jdbcUrl());
+
+    public static final Key<Path> BACKUPS_DIR = key("backups.dir", "RAGBACK_BACKUPS", "backups", Parsers.path());
+    public static final Key<Integer> BACKUPS_KEEP = key("backups.keep", null, "10", Parsers.integer(1, 10_000));
+
+    public static final Key<Path> COMPAT_MATRIX = key("compat.matrix", null, "compat/matrix.md", Parsers.path());
+    public static final Key<Path> MIGRATIONS_DIR = key("migrations.dir", null, "ops/migrations", Parsers.path());
+
+    public static final Key<String> TRAFFIC_MODE = key("traffic.mode", null, "file", Parsers.oneOf("file", "command", "http"));
+    public static final Key<Path> TRAFFIC_FILE = key("traffic.file", null, "ops/state/traffic", Parsers.path());
+    public static final Key<List<String>> TRAFFIC_COMMAND = key("traffic.command", null, null, Parsers.argv());
+    public static final Key<URI> TRAFFIC_URL = key("traffic.url", null, null, Parsers.httpUrl());
+
+    public static final Key<String> RELEASE_MODE = key("release.mode", null, "symlink", Parsers.oneOf("symlink", "command"));
+    public static final Key<Path> RELEASE_DIR = key("release.dir", null, "ops/releases", Parsers.path());
+    public static final Key<List<String>> RELEASE_CURRENT_COMMAND = key("release.current_command", null, null, Parsers.argv());
+    public static final Key<List<String>> RELEASE_ACTIVATE_COMMAND = key("release.activate_command", null, null, Parsers.argv());
+
+    public static final Key<Integer> SMOKE_PROBES = key("smoke.probes", null, "5", Parsers.integer(1, 100));
+    public static final Key<Integer> SMOKE_K = key("smoke.k", null, "5", Parsers.integer(1, 100));
+    public static final Key<Double> SMOKE_MIN_OVERLAP = key("smoke.min_overlap", null, "0.8", Parsers.decimal(0, 1));
+    public static final Key<Double> SMOKE_SCORE_TOLERANCE = key("smoke.score_tolerance", null, "0.05", Parsers.decimal(0, 1));
+    public static final Key<List<HttpCheck>> SMOKE_HTTP = key("smoke.http", null, "[]", Parsers.httpChecks());
+
+    public static final Key<String> EVAL_MODE = key("eval.mode", null, "command", Parsers.oneOf("command", "judge"));
+    public static final Key<List<String>> EVAL_COMMAND = key("eval.command", null, null, Parsers.argv());
+    public static final Key<Duration> EVAL_TIMEOUT = key("eval.timeout", null, "10m", Parsers.duration());
+    public static final Key<Integer> EVAL_QUERIES = key("eval.queries", null, "20", Parsers.integer(1, 100_000));
+    public static final Key<Map<String, Double>> EVAL_THRESHOLDS = key("eval.thresholds", null, "{faithfulness: 0.80}", Parsers.thresholds());
+    public static final Key<Double> EVAL_MAX_INVALID = key("eval.max_invalid", null, "0.10", Parsers.decimal(0, 1));
+    public static final Key<Path> EVAL_DATASET = key("eval.dataset", null, "ops/eval/quick.jsonl", Parsers.path());
+    public static final Key<URI> EVAL_RAG_URL = key("eval.rag_url", null, null, Parsers.httpUrl());
+    public static final Key<URI> EVAL_JUDGE_URL = key("eval.judge_url", null, null, Parsers.httpUrl());
+    public static final Key<String> EVAL_JUDGE_API_KEY = secret("eval.judge_api_key", "EVAL_JUDGE_API_KEY", Parsers.text());
+
+    public static final Key<Path> NOTIFY_TEMPLATE = key("notify.template", null, "ops/templates/slack-rollback.json", Parsers.path());
+    public static final Key<URI> NOTIFY_SLACK_WEBHOOK = secret("notify.slack_webhook", "SLACK_WEBHOOK", Parsers.httpUrl());
+
+    public static final Key<URI> METRICS_PUSHGATEWAY = key("metrics.pushgateway", "PUSHGATEWAY_URL", null, Parsers.httpUrl());
+    public static final Key<Path> METRICS_TEXTFILE = key("metrics.textfile", null, null, Parsers.path());
+
+    private ConfigKeys() {
+    }
+
+    /** Every key, in documentation order. */
+    public static List<Key<?>> all() {
+        return List.copyOf(ALL.values());
+    }
+
+    /** The key with this dotted name, or {@code null}. */
+    public static Key<?> byName(String name) {
+        return ALL.get(name);
+    }
+
+    /** True when {@code name} is a section such as {@code qdrant}. */
+    public static boolean isSection(String name) {
+        return ALL.keySet().stream().anyMatch(k -> k.startsWith(name + "."));
+    }
+
+    private static <T> Key<T> key(String name, String env, String defaultText, Key.ValueParser<T> parser) {
+        return register(new Key<>(name, env, false, false, defaultText, parser));
+    }
+
+    private static <T> Key<T> secret(String name, String env, Key.ValueParser<T> parser) {
+        return register(new Key<>(name, env, true, true, null, parser));
+    }
+
+    private static <T> Key<T> register(Key<T> key) {
+        ALL.put(key.name(), key);
+        return key;
+    }
+}

@@ -1,0 +1,195 @@
+package dev.ragback.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ragback.app.Names;
+import dev.ragback.app.RagbackException;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one configuration merge: defaults &lt; file &lt; environment &lt; flags. Records where each
+ * value came from. Every problem is a {@link RagbackException} of kind MALFORMED_INPUT (file,
+ * env) or USAGE (flags) naming the key and, for the file, the line.
+ */
+public final class ConfigLoader {
+    /** The config file read when {@code --config} is not given. */
+    public static final Path DEFAULT_FILE = Path.of("ops", "ragback.yaml");
+
+    private static final String KEYS_HINT = "every key is documented in ops/ragback.yaml and in the README";
+
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    private final Path defaultFile;
+
+    public ConfigLoader() {
+        this(DEFAULT_FILE);
+    }
+
+    /** A loader whose implicit config file is {@code defaultFile} instead of {@link #DEFAULT_FILE}. */
+    public ConfigLoader(Path defaultFile) {
+        this.defaultFile = defaultFile;
+    }
+
+    /**
+     * Merges the layers.
+     *
+     * @param file     the config file; {@code null} means the default file, when it exists
+     * @param env      the process environment
+     * @param flags    {@code key -> raw value} from the command line, in the order given
+     */
+    public Config load(Path file, Map<String, String> env, Map<String, String> flags) {
+        Map<String, Setting> settings = new HashMap<>();
+        for (Key<?> key : ConfigKeys.all()) {
+            Object value = key.defaultText() == null ? null : key.parser().parse(defaultNode(key.defaultText()));
+            settings.put(key.name(), new Setting(key, value, Source.DEFAULT, "built-in"));
+        }
+        String fileLabel = readFile(file, settings);
+        for (Key<?> key : ConfigKeys.all()) {
+            String raw = key.env() == null ? null : env.get(key.env());
+            if (raw != null && !raw.isEmpty()) {
+                settings.put(key.name(), parse(key, TextNode.valueOf(raw), Source.ENV, "env " + key.env(),
+                        RagbackException.Kind.MALFORMED_INPUT, "environment variable " + key.env()));
+            }
+        }
+        flags.forEach((name, raw) -> settings.put(name, parseFlag(name, raw)));
+        return new Config(settings, fileLabel);
+    }
+
+    private String readFile(Path file, Map<String, Setting> settings) {
+        Path path = file != null ? file : defaultFile;
+        if (file == null && !Files.exists(path)) {
+            return "none (" + defaultFile + " not found; built-in defaults)";
+        }
+        String label = path.toString();
+        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
+             JsonParser parser = yaml.getFactory().createParser(reader)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return label;
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw fileError(label, line(parser), "the file must be a mapping of sections such as qdrant: and postgres:");
+            }
+            walk(parser, "", label, settings);
+            return label;
+        } catch (NoSuchFileException e) {
+            throw new RagbackException(RagbackException.Kind.MALFORMED_INPUT,
+                    "config file " + label + " not found", "check --config, or run from the directory that holds ops/");
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw fileError(label, line, "not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+        } catch (IOException e) {
+            throw new RagbackException(RagbackException.Kind.MALFORMED_INPUT,
+                    "config file " + label + " cannot be read: " + e.getMessage(), "check the file's permissions");
+        }
+    }
+
+    private void walk(JsonParser parser, String prefix, String label, Map<String, Setting> settings) throws IOException {
+        Set<String> seen = new HashSet<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            int line = line(parser);
+            String name = prefix.isEmpty() ? field : prefix + "." + field;
+            if (!seen.add(field)) {
+                throw fileError(label, line, "key '" + name + "' is set twice");
+            }
+            JsonToken valueToken = parser.nextToken();
+            Key<?> key = ConfigKeys.byName(name);
+            if (key != null) {
+                JsonNode node = yaml.readTree(parser);
+                if (key.envOnly()) {
+                    throw fileError(label, line, "'" + name + "' is a secret and may not be in the config file; set "
+                            + key.env() + " in the environment");
+                }
+                if (node != null && !node.isNull()) {
+                    settings.put(name, parse(key, node, Source.FILE, label + ":" + line,
+                            RagbackException.Kind.MALFORMED_INPUT, label + ":" + line));
+                }
+            } else if (valueToken == JsonToken.START_OBJECT && ConfigKeys.isSection(name)) {
+                walk(parser, name, label, settings);
+            } else {
+                throw fileError(label, line, "unknown key '" + Names.printable(name) + "'");
+            }
+        }
+    }
+
+    private Setting parseFlag(String name, String raw) {
+        Key<?> key = ConfigKeys.byName(name);
+        if (key == null) {
+            throw new RagbackException(RagbackException.Kind.USAGE,
+                    "--set " + Names.printable(name) + ": unknown key", KEYS_HINT);
+        }
+        if (key.envOnly()) {
+            throw RagbackException.usage("--set " + name + ": secrets never go on the command line; set "
+                    + key.env() + " in the environment");
+        }
+        JsonNode node = raw.startsWith("[") || raw.startsWith("{") ? structured(name, raw) : TextNode.valueOf(raw);
+        return parse(key, node, Source.FLAG, "--set " + name, RagbackException.Kind.USAGE, "--set " + name);
+    }
+
+    private JsonNode structured(String name, String raw) {
+        try {
+            return yaml.readTree(raw);
+        } catch (JsonProcessingException e) {
+            throw RagbackException.usage("--set " + name + ": not a valid list or map");
+        }
+    }
+
+    private static Setting parse(Key<?> key, JsonNode node, Source source, String origin,
+                                 RagbackException.Kind kind, String where) {
+        try {
+            return new Setting(key, key.parser().parse(node), source, origin);
+        } catch (IllegalArgumentException e) {
+            String shown = key.secret() || !node.isValueNode() ? "" : " '" + Names.printable(node.asText()) + "'";
+            throw new RagbackException(kind, where + ": bad value" + shown + " for " + key.name() + ": " + e.getMessage(),
+                    KEYS_HINT);
+        }
+    }
+
+    private JsonNode defaultNode(String text) {
+        if (!text.startsWith("[") && !text.startsWith("{")) {
+            return TextNode.valueOf(text);
+        }
+        try {
+            return yaml.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("built-in default is not YAML: " + text, e);
+        }
+    }
+
+    private static int line(JsonParser parser) {
+        return parser.currentTokenLocation().getLineNr();
+    }
+
+    private static RagbackException fileError(String label, int line, String message) {
+        return new RagbackException(RagbackException.Kind.MALFORMED_INPUT, label + ":" + line + ": " + message, KEYS_HINT);
+    }
+
+    /** Parses {@code key=value} pairs from {@code --set}, keeping their order. */
+    public static Map<String, String> parseSetFlags(Iterable<String> pairs) {
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (String pair : pairs) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw RagbackException.usage("--set expects KEY=VALUE, got '" + Names.printable(pair) + "'");
+            }
+            flags.put(pair.substring(0, eq).trim(), pair.substring(eq + 1));
+        }
+        return flags;
+    }
+}

@@ -1,0 +1,216 @@
+package dev.ragback.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ragback.app.Names;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Value parsers for configuration keys. Each throws IllegalArgumentException saying what it expected. */
+final class Parsers {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+    private Parsers() {
+    }
+
+    static Key.ValueParser<String> text() {
+        return node -> {
+            String value = scalar(node);
+            if (value.isBlank()) {
+                throw new IllegalArgumentException("expected a non-empty text");
+            }
+            return value;
+        };
+    }
+
+    static Key.ValueParser<String> name() {
+        return node -> {
+            String value = scalar(node);
+            String problem = Names.problem(value);
+            if (problem != null) {
+                throw new IllegalArgumentException("expected a plain name (" + problem + ")");
+            }
+            return value;
+        };
+    }
+
+    static Key.ValueParser<URI> httpUrl() {
+        return node -> {
+            String value = scalar(node);
+            try {
+                URI uri = new URI(value);
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                    return uri;
+                }
+            } catch (java.net.URISyntaxException ignored) {
+                // falls through to the message below
+            }
+            throw new IllegalArgumentException("expected an http(s) URL such as http://localhost:6333");
+        };
+    }
+
+    static Key.ValueParser<String> jdbcUrl() {
+        return node -> {
+            String value = scalar(node);
+            if (!value.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("expected a JDBC URL starting with jdbc:postgresql:");
+            }
+            return value;
+        };
+    }
+
+    static Key.ValueParser<Integer> integer(int min, int max) {
+        return node -> {
+            String value = scalar(node);
+            try {
+                int parsed = Integer.parseInt(value);
+                if (parsed >= min && parsed <= max) {
+                    return parsed;
+                }
+            } catch (NumberFormatException ignored) {
+                // falls through to the message below
+            }
+            throw new IllegalArgumentException("expected a whole number from " + min + " to " + max);
+        };
+    }
+
+    static Key.ValueParser<Double> decimal(double min, double max) {
+        return node -> parseDecimal(scalar(node), min, max);
+    }
+
+    static Key.ValueParser<Boolean> bool() {
+        return node -> {
+            String value = scalar(node).toLowerCase(Locale.ROOT);
+            if (value.equals("true") || value.equals("false")) {
+                return Boolean.valueOf(value);
+            }
+            throw new IllegalArgumentException("expected true or false");
+        };
+    }
+
+    static Key.ValueParser<Duration> duration() {
+        return node -> {
+            Matcher m = DURATION.matcher(scalar(node));
+            if (!m.matches()) {
+                throw new IllegalArgumentException("expected a duration such as 30s, 5m, 1h or 500ms");
+            }
+            long amount = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            };
+        };
+    }
+
+    static Key.ValueParser<String> oneOf(String... words) {
+        Set<String> allowed = Set.of(words);
+        return node -> {
+            String value = scalar(node);
+            if (!allowed.contains(value)) {
+                throw new IllegalArgumentException("expected one of " + String.join(", ", words));
+            }
+            return value;
+        };
+    }
+
+    static Key.ValueParser<Path> path() {
+        return node -> {
+            String value = scalar(node);
+            if (value.isBlank() || value.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("expected a file path");
+            }
+            return Path.of(value);
+        };
+    }
+
+    /** An argv list: a YAML list of strings, run without a shell. */
+    static Key.ValueParser<List<String>> argv() {
+        return node -> {
+            if (node == null || !node.isArray() || node.isEmpty()) {
+                throw new IllegalArgumentException("expected a non-empty list of arguments, e.g. [\"/usr/bin/tool\", \"{percent}\"]");
+            }
+            List<String> args = new ArrayList<>();
+            for (JsonNode item : node) {
+                if (!item.isValueNode() || item.isNull()) {
+                    throw new IllegalArgumentException("expected every argument to be a plain text");
+                }
+                args.add(item.asText());
+            }
+            return List.copyOf(args);
+        };
+    }
+
+    /** Metric thresholds: a map of metric name to a score in 0..1. */
+    static Key.ValueParser<Map<String, Double>> thresholds() {
+        return node -> {
+            if (node == null || !node.isObject() || node.isEmpty()) {
+                throw new IllegalArgumentException("expected a map of metric to threshold, e.g. {faithfulness: 0.80}");
+            }
+            Map<String, Double> out = new LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> {
+                if (!e.getKey().matches("[a-z][a-z0-9_]*")) {
+                    throw new IllegalArgumentException("expected metric names of [a-z0-9_], got '" + e.getKey() + "'");
+                }
+                out.put(e.getKey(), parseDecimal(scalar(e.getValue()), 0, 1));
+            });
+            return Collections.unmodifiableMap(out);
+        };
+    }
+
+    /** Smoke HTTP checks: a list of {name, url, expect_status}. */
+    static Key.ValueParser<List<HttpCheck>> httpChecks() {
+        return node -> {
+            if (node == null || !node.isArray()) {
+                throw new IllegalArgumentException("expected a list of {name, url, expect_status}");
+            }
+            List<HttpCheck> checks = new ArrayList<>();
+            for (JsonNode item : node) {
+                if (!item.isObject() || !item.has("name") || !item.has("url")) {
+                    throw new IllegalArgumentException("expected every entry to have name and url");
+                }
+                item.fieldNames().forEachRemaining(field -> {
+                    if (!Set.of("name", "url", "expect_status").contains(field)) {
+                        throw new IllegalArgumentException("unknown field '" + field + "' in a smoke.http entry");
+                    }
+                });
+                String checkName = name().parse(item.get("name"));
+                URI url = httpUrl().parse(item.get("url"));
+                int status = item.has("expect_status") ? integer(100, 599).parse(item.get("expect_status")) : 200;
+                checks.add(new HttpCheck(checkName, url, status));
+            }
+            return List.copyOf(checks);
+        };
+    }
+
+    private static double parseDecimal(String value, double min, double max) {
+        try {
+            double parsed = Double.parseDouble(value);
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException("expected a number from " + min + " to " + max);
+    }
+
+    private static String scalar(JsonNode node) {
+        if (node == null || node.isNull() || !node.isValueNode()) {
+            throw new IllegalArgumentException("expected a single value, not a list or a map");
+        }
+        return node.asText().trim();
+    }
+}
