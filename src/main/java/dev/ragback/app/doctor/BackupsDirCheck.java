@@ -1,0 +1,51 @@
+package dev.ragback.app.doctor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Is the backups directory writable, and how much room is left. */
+public final class BackupsDirCheck {
+    private static final long LOW_SPACE_BYTES = 1L << 30;
+
+    private final Path dir;
+
+    public BackupsDirCheck(Path dir) {
+        this.dir = dir;
+    }
+
+    public CheckResult check() {
+        Path existing = dir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing)) {
+            return CheckResult.fail("backups", dir + " cannot be created", "set backups.dir (or RAGBACK_BACKUPS) to a directory");
+        }
+        try {
+            Path probe = Files.createTempFile(existing, ".ragback-doctor-", ".tmp");
+            Files.delete(probe);
+            long free = Files.getFileStore(existing).getUsableSpace();
+            String where = existing.equals(dir.toAbsolutePath()) ? dir.toString() : dir + " (created on first snapshot)";
+            String detail = where + " writable, " + human(free) + " free";
+            if (free < LOW_SPACE_BYTES) {
+                return CheckResult.warn("backups", detail, "free some space or prune: ragback snapshot prune --keep N --yes");
+            }
+            return CheckResult.ok("backups", detail);
+        } catch (IOException e) {
+            return CheckResult.fail("backups", dir + " is not writable: " + e.getMessage(),
+                    "fix its permissions or set backups.dir (RAGBACK_BACKUPS)");
+        }
+    }
+
+    static String human(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(java.util.Locale.ROOT, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
+    }
+}

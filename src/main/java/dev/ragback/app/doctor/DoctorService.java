@@ -1,0 +1,171 @@
+package dev.ragback.app.doctor;
+
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.compat.CompatService;
+import dev.ragback.app.port.DatabaseProbe;
+import dev.ragback.app.port.DumpTool;
+import dev.ragback.app.port.VectorStore;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/** Checks that everything ragback needs is there and healthy. Checks run in parallel. */
+public final class DoctorService {
+
+    /**
+     * What doctor looks at.
+     *
+     * @param vectors    the vector store
+     * @param collection the configured collection or alias
+     * @param postgres   the RAG database
+     * @param taskDb     the database holding task_events
+     * @param dumpTool   pg_dump / pg_restore
+     * @param compat     the compatibility matrix
+     * @param backups    the backups directory check
+     */
+    public record Subjects(VectorStore vectors, String collection, DatabaseProbe postgres, DatabaseProbe taskDb,
+                           DumpTool dumpTool, CompatService compat, BackupsDirCheck backups) {
+    }
+
+    private final Subjects subjects;
+
+    public DoctorService(Subjects subjects) {
+        this.subjects = subjects;
+    }
+
+    public DoctorReport run() {
+        ExecutorService pool = Executors.newFixedThreadPool(4, runnable -> {
+            Thread thread = new Thread(runnable, "doctor");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            CompletableFuture<ServerVersion> serverVersion = CompletableFuture.supplyAsync(this::serverVersion, pool);
+            CompletableFuture<CheckResult> postgres = serverVersion.thenApply(this::postgresCheck);
+            CompletableFuture<CheckResult> tools = serverVersion.thenApplyAsync(v -> toolsCheck(v.version()), pool);
+            CompletableFuture<CheckResult> taskDb = async(pool, this::taskDbCheck);
+            CompletableFuture<CheckResult> qdrant = async(pool, this::qdrantCheck);
+            CompletableFuture<CheckResult> collection = async(pool, this::collectionCheck);
+            CompletableFuture<CheckResult> backups = async(pool, subjects.backups()::check);
+            CompletableFuture<CheckResult> matrix = async(pool, this::matrixCheck);
+            return new DoctorReport(List.of(postgres.join(), tools.join(), taskDb.join(), qdrant.join(),
+                    collection.join(), backups.join(), matrix.join()));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static CompletableFuture<CheckResult> async(ExecutorService pool, Supplier<CheckResult> check) {
+        return CompletableFuture.supplyAsync(check, pool);
+    }
+
+    /** The server version, or the failure to get it: both the postgres and the tools check need it. */
+    private record ServerVersion(String version, RagbackException failure) {
+    }
+
+    private ServerVersion serverVersion() {
+        try {
+            return new ServerVersion(subjects.postgres().serverVersion(), null);
+        } catch (RagbackException e) {
+            return new ServerVersion(null, e);
+        }
+    }
+
+    private CheckResult postgresCheck(ServerVersion server) {
+        if (server.failure() != null) {
+            return CheckResult.fail("postgres", server.failure().getMessage(),
+                    "start PostgreSQL or point ragback at it (PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD)");
+        }
+        return CheckResult.ok("postgres", "PostgreSQL " + server.version() + " at " + subjects.postgres().describe());
+    }
+
+    private CheckResult toolsCheck(String serverVersion) {
+        try {
+            String dump = subjects.dumpTool().dumpVersion();
+            String restore = subjects.dumpTool().restoreVersion();
+            String detail = "pg_dump " + dump + ", pg_restore " + restore;
+            if (serverVersion == null) {
+                return CheckResult.ok("pg_tools", detail + " (server version unknown)");
+            }
+            int server = major(serverVersion);
+            if (major(dump) < server || major(restore) < server) {
+                return CheckResult.warn("pg_tools", detail + " older than the server's major version " + server
+                        + "; snapshots will be refused", "install postgresql-client-" + server + " and put it first on PATH");
+            }
+            return CheckResult.ok("pg_tools", detail + " (server " + serverVersion + ")");
+        } catch (RagbackException e) {
+            return CheckResult.fail("pg_tools", e.getMessage(), "install the PostgreSQL client tools (apt-get install postgresql-client)");
+        }
+    }
+
+    private CheckResult taskDbCheck() {
+        try {
+            if (subjects.taskDb().tableExists("task_events")) {
+                return CheckResult.ok("taskdb", "task_events present at " + subjects.taskDb().describe());
+            }
+            return CheckResult.warn("taskdb", "task_events missing at " + subjects.taskDb().describe(),
+                    "nothing to do: ragback creates it on the first run that records events");
+        } catch (RagbackException e) {
+            return CheckResult.fail("taskdb", e.getMessage(), "check TASKDB_URL (or the postgres.* settings it defaults to)");
+        }
+    }
+
+    private CheckResult qdrantCheck() {
+        try {
+            String version = subjects.vectors().serverVersion();
+            if (!subjects.vectors().ready()) {
+                return CheckResult.fail("qdrant", "Qdrant " + version + " is not ready (/readyz)",
+                        "wait for Qdrant to finish starting, or look at its logs");
+            }
+            return CheckResult.ok("qdrant", "Qdrant " + version + ", ready");
+        } catch (RagbackException e) {
+            return CheckResult.fail("qdrant", e.getMessage(), "start Qdrant or set QDRANT_URL (and QDRANT_API_KEY when it needs one)");
+        }
+    }
+
+    private CheckResult collectionCheck() {
+        String name = subjects.collection();
+        try {
+            var alias = subjects.vectors().resolveAlias(name);
+            String real = alias.orElse(name);
+            var info = subjects.vectors().collection(real);
+            if (info.isEmpty()) {
+                return CheckResult.fail("collection", "no collection or alias named " + name,
+                        "create it, or set QDRANT_COLLECTION / qdrant.collection to the one the pipeline uses");
+            }
+            String detail = (alias.isPresent() ? name + " -> " + real + " (alias)" : real) + ", " + info.get().status()
+                    + (info.get().pointsCount() == null ? "" : ", " + info.get().pointsCount() + " points");
+            if (!info.get().green()) {
+                return CheckResult.warn("collection", detail, "wait for optimisation to finish; a restore needs it green");
+            }
+            return CheckResult.ok("collection", detail);
+        } catch (RagbackException e) {
+            return CheckResult.fail("collection", e.getMessage(), "fix the qdrant check first");
+        }
+    }
+
+    private CheckResult matrixCheck() {
+        try {
+            CompatService.LintReport report = subjects.compat().lint();
+            String detail = report.matrix().source() + ": " + report.matrix().rows().size() + " rows";
+            if (!report.warnings().isEmpty()) {
+                return CheckResult.warn("matrix", detail + "; " + String.join("; ", report.warnings()), "run: ragback compat lint");
+            }
+            return CheckResult.ok("matrix", detail + ", lints clean");
+        } catch (RagbackException e) {
+            return CheckResult.fail("matrix", e.getMessage(), "fix the line, then run: ragback compat lint");
+        }
+    }
+
+    static int major(String version) {
+        String digits = version.replaceAll("^\\D*(\\d+).*$", "$1");
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

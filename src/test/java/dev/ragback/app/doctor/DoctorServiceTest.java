@@ -1,0 +1,116 @@
+package dev.ragback.app.doctor;
+
+import dev.ragback.app.compat.CompatService;
+import dev.ragback.app.fakes.FakeDatabaseProbe;
+import dev.ragback.app.fakes.FakeDumpTool;
+import dev.ragback.app.fakes.FakeVectorStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DoctorServiceTest {
+    @TempDir
+    Path dir;
+
+    private final FakeVectorStore qdrant = new FakeVectorStore().withCollection("rag_main_v2", "green", 1000)
+            .withAlias("rag_main", "rag_main_v2");
+    private final FakeDatabaseProbe postgres = new FakeDatabaseProbe();
+    private final FakeDatabaseProbe taskDb = new FakeDatabaseProbe();
+    private final FakeDumpTool tools = new FakeDumpTool();
+    private Path matrix;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        taskDb.tables.add("task_events");
+        matrix = dir.resolve("matrix.md");
+        Files.writeString(matrix, "| Binary Version | Schema Version | Qdrant Collection | Status |\n|---|---|---|---|\n| v1 | s1 | c1 | OK |\n");
+    }
+
+    private DoctorReport run() {
+        return new DoctorService(new DoctorService.Subjects(qdrant, "rag_main", postgres, taskDb, tools,
+                new CompatService(matrix), new BackupsDirCheck(dir.resolve("backups")))).run();
+    }
+
+    private CheckResult check(DoctorReport report, String name) {
+        return report.checks().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void healthyStackPassesEveryCheckInOrder() {
+        DoctorReport report = run();
+        assertTrue(report.healthy(), report.toString());
+        assertEquals(List.of("postgres", "pg_tools", "taskdb", "qdrant", "collection", "backups", "matrix"),
+                report.checks().stream().map(CheckResult::name).toList());
+        assertEquals("rag_main -> rag_main_v2 (alias), green, 1000 points", check(report, "collection").detail());
+        assertTrue(check(report, "postgres").detail().contains("15.18"));
+        assertTrue(check(report, "backups").detail().contains("free"));
+    }
+
+    @Test
+    void postgresDownFailsWithAFix() {
+        postgres.down = true;
+        DoctorReport report = run();
+        assertFalse(report.healthy());
+        CheckResult pg = check(report, "postgres");
+        assertEquals(CheckResult.Status.FAIL, pg.status());
+        assertTrue(pg.detail().contains("connection refused"));
+        assertTrue(pg.fix().contains("PGHOST"));
+    }
+
+    @Test
+    void olderDumpToolWarns() {
+        tools.dumpVersion = "13.4";
+        CheckResult result = check(run(), "pg_tools");
+        assertEquals(CheckResult.Status.WARN, result.status());
+        assertTrue(result.detail().contains("older than the server's major version 15"), result.detail());
+    }
+
+    @Test
+    void missingTaskEventsWarnsAndMissingToolsFail() {
+        taskDb.tables.clear();
+        tools.missing = true;
+        DoctorReport report = run();
+        assertEquals(CheckResult.Status.WARN, check(report, "taskdb").status());
+        assertEquals(CheckResult.Status.FAIL, check(report, "pg_tools").status());
+    }
+
+    @Test
+    void qdrantProblemsFail() {
+        qdrant.ready = false;
+        assertEquals(CheckResult.Status.FAIL, check(run(), "qdrant").status());
+        qdrant.ready = true;
+        qdrant.aliases.clear();
+        CheckResult collection = check(run(), "collection");
+        assertEquals(CheckResult.Status.FAIL, collection.status());
+        assertTrue(collection.detail().contains("rag_main"));
+        qdrant.withCollection("rag_main", "yellow", 5);
+        assertEquals(CheckResult.Status.WARN, check(run(), "collection").status());
+        qdrant.down = true;
+        assertEquals(CheckResult.Status.FAIL, check(run(), "qdrant").status());
+    }
+
+    @Test
+    void brokenMatrixFails() throws IOException {
+        Files.writeString(matrix, "| Binary Version | Schema Version | Qdrant Collection | Status |\n|---|---|---|---|\n| v1 | s1 | OK |\n");
+        CheckResult result = check(run(), "matrix");
+        assertEquals(CheckResult.Status.FAIL, result.status());
+        assertTrue(result.detail().contains("matrix.md:3"), result.detail());
+    }
+
+    @Test
+    void unwritableBackupsDirFails() throws IOException {
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "x");
+        CheckResult result = new BackupsDirCheck(file).check();
+        assertEquals(CheckResult.Status.FAIL, result.status());
+    }
+}
