@@ -1,0 +1,63 @@
+package dev.ragback.adapters.postgres;
+
+import dev.ragback.app.port.DatabaseProbe;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** {@link DatabaseProbe} over JDBC; every question opens and closes its own connection. */
+public final class JdbcDatabaseProbe implements DatabaseProbe {
+    // ordinary and partitioned tables; views and indexes do not count
+    private static final String TABLE_EXISTS =
+            "SELECT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass(?) AND relkind IN ('r', 'p'))";
+
+    private final PostgresConnection connection;
+
+    public JdbcDatabaseProbe(PostgresConnection connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public String describe() {
+        return connection.describe();
+    }
+
+    @Override
+    public String serverVersion() {
+        try (Connection db = connection.open(); Statement statement = db.createStatement();
+             ResultSet rows = statement.executeQuery("SHOW server_version")) {
+            rows.next();
+            return shortVersion(rows.getString(1));
+        } catch (SQLException e) {
+            throw PostgresFailures.external(connection, "cannot read the server version", e);
+        }
+    }
+
+    @Override
+    public boolean tableExists(String table) {
+        try (Connection db = connection.open(); PreparedStatement statement = db.prepareStatement(TABLE_EXISTS)) {
+            statement.setString(1, table);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw PostgresFailures.external(connection, "cannot check for table '" + table + "'", e);
+        }
+    }
+
+    /** {@code "15.18 (Debian 15.18-1.pgdg120+1)"} becomes {@code "15.18"}. */
+    static String shortVersion(String serverVersion) {
+        String trimmed = serverVersion.trim();
+        int space = trimmed.indexOf(' ');
+        return space < 0 ? trimmed : trimmed.substring(0, space);
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcDatabaseProbe[" + connection.describe() + "]";
+    }
+}

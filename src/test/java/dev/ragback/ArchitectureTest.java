@@ -1,0 +1,44 @@
+package dev.ragback;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import dev.ragback.adapters.archfixture.AdapterThatUsesTheCli;
+import dev.ragback.app.archfixture.UseCaseThatTalksSql;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The dependency rules of SPEC section 12, checked on the production classes. */
+@AnalyzeClasses(packages = "dev.ragback", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule USE_CASES_KNOW_NO_OUTSIDE_TECHNOLOGY = noClasses()
+            .that().resideInAPackage("dev.ragback.app..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "picocli..", "java.sql..", "javax.sql..", "org.postgresql..", "java.net.http..",
+                    "dev.ragback.cli..", "dev.ragback.adapters..")
+            .because("use cases talk to the outside only through the ports in dev.ragback.app.port");
+
+    @ArchTest
+    static final ArchRule ADAPTERS_DO_NOT_KNOW_THE_CLI = noClasses()
+            .that().resideInAPackage("dev.ragback.adapters..")
+            .should().dependOnClassesThat().resideInAPackage("dev.ragback.cli..")
+            .because("the CLI wires adapters, not the other way round");
+
+    @Test
+    void theRulesCatchDeliberatelyBadClasses() {
+        JavaClasses bad = new ClassFileImporter().importClasses(UseCaseThatTalksSql.class, AdapterThatUsesTheCli.class);
+        AssertionError appViolation = assertThrows(AssertionError.class, () -> USE_CASES_KNOW_NO_OUTSIDE_TECHNOLOGY.check(bad));
+        assertTrue(appViolation.getMessage().contains("java.sql.Connection"), appViolation.getMessage());
+        assertTrue(appViolation.getMessage().contains("picocli.CommandLine"), appViolation.getMessage());
+        AssertionError adapterViolation = assertThrows(AssertionError.class, () -> ADAPTERS_DO_NOT_KNOW_THE_CLI.check(bad));
+        assertTrue(adapterViolation.getMessage().contains("dev.ragback.cli.ExitCodes"), adapterViolation.getMessage());
+    }
+}

@@ -1,0 +1,185 @@
+package dev.ragback.testing.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@code bin/ragback} as a child process, black box, the way a user's shell would, but with
+ * an isolated environment: only PATH, JAVA_HOME (when set), LANG=C.UTF-8, HOME (a fresh temp
+ * dir) and what the test adds with {@link #env}. The working directory defaults to a fresh temp
+ * dir. Not thread-safe; one instance per test is the intended use.
+ *
+ * <pre>{@code
+ * RagbackCli.Result result = RagbackCli.create().env(db.env()).run("doctor", "--json");
+ * result.assertExit(0);
+ * }</pre>
+ */
+public final class RagbackCli {
+    /** System property naming the project directory; surefire and failsafe set it. */
+    public static final String PROJECT_DIR_PROPERTY = "ragback.project.dir";
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path executable;
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private Path home;
+    private Path workDir;
+    private String stdin;
+    private Duration timeout = DEFAULT_TIMEOUT;
+
+    /** Runs {@code executable} (any program) instead of {@code bin/ragback}; for testing this helper. */
+    public RagbackCli(Path executable) {
+        this.executable = executable.toAbsolutePath();
+        String path = System.getenv("PATH");
+        env.put("PATH", path == null ? "/usr/local/bin:/usr/bin:/bin" : path);
+        String javaHome = System.getenv("JAVA_HOME");
+        if (javaHome != null) {
+            env.put("JAVA_HOME", javaHome);
+        }
+        env.put("LANG", "C.UTF-8");
+    }
+
+    /** Runs {@code <ragback.project.dir>/bin/ragback} (the current directory when the property is unset). */
+    public static RagbackCli create() {
+        return new RagbackCli(projectDir().resolve("bin").resolve("ragback"));
+    }
+
+    public static Path projectDir() {
+        return Path.of(System.getProperty(PROJECT_DIR_PROPERTY, "")).toAbsolutePath();
+    }
+
+    /** Sets one variable; {@code null} removes it (also PATH, LANG...). */
+    public RagbackCli env(String name, String value) {
+        if (value == null) {
+            env.remove(name);
+        } else {
+            env.put(name, value);
+        }
+        return this;
+    }
+
+    public RagbackCli env(Map<String, String> variables) {
+        variables.forEach(this::env);
+        return this;
+    }
+
+    public RagbackCli workDir(Path dir) {
+        this.workDir = dir;
+        return this;
+    }
+
+    /** Text fed to standard input; without it the program reads end-of-file at once. */
+    public RagbackCli stdin(String text) {
+        this.stdin = text;
+        return this;
+    }
+
+    public RagbackCli timeout(Duration timeout) {
+        this.timeout = timeout;
+        return this;
+    }
+
+    /** The working directory runs use (created on first use when the test did not choose one). */
+    public Path workDir() {
+        if (workDir == null) {
+            workDir = TempDirs.create("ragback-cli-work-");
+        }
+        return workDir;
+    }
+
+    /** The HOME runs see (a fresh temp dir unless the test set HOME). */
+    public Path home() {
+        if (env.containsKey("HOME")) {
+            return Path.of(env.get("HOME"));
+        }
+        if (home == null) {
+            home = TempDirs.create("ragback-cli-home-");
+        }
+        return home;
+    }
+
+    /** Runs the program with these arguments; a run that outlives the timeout is killed and fails the test. */
+    public Result run(String... args) {
+        List<String> argv = new ArrayList<>();
+        argv.add(executable.toString());
+        argv.addAll(List.of(args));
+        Path io = TempDirs.create("ragback-cli-io-");
+        try {
+            Path out = io.resolve("stdout");
+            Path err = io.resolve("stderr");
+            Path in = Files.writeString(io.resolve("stdin"), stdin == null ? "" : stdin, StandardCharsets.UTF_8);
+            ProcessBuilder builder = new ProcessBuilder(argv)
+                    .directory(workDir().toFile())
+                    .redirectInput(in.toFile())
+                    // files, not pipes: a child that forks a daemon cannot block us, and nothing fills up
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
+            builder.environment().clear();
+            builder.environment().put("HOME", home().toString());
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!finished) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+            Result result = new Result(finished ? process.exitValue() : -1, read(out), read(err));
+            if (!finished) {
+                throw new AssertionError(describe(args) + " did not finish within " + timeout.toSeconds() + "s (killed)\n" + result);
+            }
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + describe(args) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + describe(args), e);
+        } finally {
+            TempDirs.delete(io);
+        }
+    }
+
+    private String describe(String... args) {
+        return executable.getFileName() + (args.length == 0 ? "" : " " + String.join(" ", args));
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+
+    /** What one run did. */
+    public record Result(int exitCode, String stdout, String stderr) {
+
+        public boolean succeeded() {
+            return exitCode == 0;
+        }
+
+        public List<String> stdoutLines() {
+            return stdout.lines().toList();
+        }
+
+        public List<String> stderrLines() {
+            return stderr.lines().toList();
+        }
+
+        /** Fails with both streams in the message unless the exit code is {@code expected}. */
+        public Result assertExit(int expected) {
+            if (exitCode != expected) {
+                throw new AssertionError("expected exit " + expected + " but got " + exitCode + "\n" + this);
+            }
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout ---\n" + stdout + "\n--- stderr ---\n" + stderr;
+        }
+    }
+}

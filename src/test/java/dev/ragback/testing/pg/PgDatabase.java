@@ -1,0 +1,28 @@
+package dev.ragback.testing.pg;
+
+import dev.ragback.adapters.postgres.PostgresConnection;
+
+import java.util.Map;
+
+/**
+ * A database of the throwaway cluster, created fresh for one test class by {@link PostgresExtension}.
+ *
+ * @param name       database name, e.g. {@code ragdb_jdbcdatabaseprobetest}
+ * @param connection how to reach it as the superuser, with the password
+ * @param env        PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE for a child process
+ */
+public record PgDatabase(String name, PostgresConnection connection, Map<String, String> env) {
+
+    public PgDatabase {
+        env = Map.copyOf(env);
+    }
+
+    public String jdbcUrl() {
+        return connection.jdbcUrl();
+    }
+
+    /** Runs SQL statements (separated by ';') in this database as the superuser. */
+    public void execute(String sql) {
+        ThrowawayPostgres.shared().execute(name, sql);
+    }
+}

@@ -1,0 +1,265 @@
+package dev.ragback.testing.pg;
+
+import dev.ragback.adapters.postgres.PostgresConnection;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * One throwaway PostgreSQL cluster per test JVM, built with initdb and started with pg_ctl on a
+ * free 127.0.0.1 port. The superuser {@link #user()} logs in with {@link #password()}
+ * (scram-sha-256), so tests can check that passwords travel correctly. A shutdown hook stops the
+ * cluster and deletes its files.
+ *
+ * <p>Use {@link #shared()} (or {@link PostgresExtension}); {@link #stop()} and {@link #start()}
+ * let a test check failure paths, and must leave the cluster running when the test ends.
+ */
+public final class ThrowawayPostgres {
+    private static final String HOST = "127.0.0.1";
+    private static final String SUPERUSER = "rag";
+    private static final String MAINTENANCE_DATABASE = "postgres";
+    private static final Duration INITDB_TIMEOUT = Duration.ofSeconds(120);
+    private static final int PG_CTL_WAIT_SECONDS = 60;
+    private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(PG_CTL_WAIT_SECONDS + 15);
+    private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final int START_ATTEMPTS = 3;
+
+    private static ThrowawayPostgres shared;
+
+    private final Path workDir;
+    private final Path dataDir;
+    private final Path socketDir;
+    private final Path logFile;
+    private final PgProcesses processes;
+    private final String password;
+    private int port;
+    private boolean running;
+
+    private ThrowawayPostgres(Path workDir, PgProcesses processes, String password) {
+        this.workDir = workDir;
+        this.dataDir = workDir.resolve("data");
+        this.socketDir = workDir.resolve("socket");
+        this.logFile = workDir.resolve("server.log");
+        this.processes = processes;
+        this.password = password;
+    }
+
+    /** The cluster of this JVM, created and started on first use; started again if a test left it stopped. */
+    public static synchronized ThrowawayPostgres shared() {
+        if (shared == null) {
+            shared = create();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::destroy, "throwaway-postgres-stop"));
+        }
+        shared.start();
+        return shared;
+    }
+
+    private static ThrowawayPostgres create() {
+        try {
+            Path workDir = Files.createTempDirectory("ragback-pg-");
+            byte[] random = new byte[6];
+            new SecureRandom().nextBytes(random);
+            String password = "rag-test-secret-" + HexFormat.of().formatHex(random);
+            ThrowawayPostgres cluster = new ThrowawayPostgres(workDir, new PgProcesses(PgProcesses.findBinDir(), workDir), password);
+            cluster.initialise();
+            return cluster;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the throwaway PostgreSQL cluster: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the throwaway PostgreSQL cluster", e);
+        }
+    }
+
+    private void initialise() throws IOException, InterruptedException {
+        Files.createDirectories(socketDir);
+        Path passwordFile = workDir.resolve("pwfile");
+        Files.writeString(passwordFile, password + "\n");
+        processes.handOver(workDir);
+        try {
+            processes.run(INITDB_TIMEOUT, "initdb", "-D", dataDir.toString(), "-U", SUPERUSER,
+                    "--auth=scram-sha-256", "--pwfile=" + passwordFile, "-E", "UTF8", "--locale=C", "--no-sync");
+        } finally {
+            Files.deleteIfExists(passwordFile);
+        }
+    }
+
+    /** Starts the server (on the same port as before, if it ran already); does nothing when it runs. */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        boolean firstStart = port == 0;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (firstStart) {
+                    port = freePort();
+                }
+                pgCtl("start", "-l", logFile.toString(), "-o", serverOptions());
+                running = true;
+                return;
+            } catch (IOException e) {
+                // another process may have taken the free port between probe and bind
+                if (!firstStart || attempt == START_ATTEMPTS) {
+                    port = firstStart ? 0 : port;
+                    throw new UncheckedIOException(e.getMessage() + "\nserver log:\n" + serverLogTail(), e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting PostgreSQL", e);
+            }
+        }
+    }
+
+    /** Stops the server (fast shutdown, waits); the data stays, so {@link #start()} brings it back. */
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        try {
+            pgCtl("stop", "-m", "fast");
+            running = false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping PostgreSQL", e);
+        }
+    }
+
+    public synchronized boolean isRunning() {
+        return running;
+    }
+
+    public String host() {
+        return HOST;
+    }
+
+    public synchronized int port() {
+        return port;
+    }
+
+    public String user() {
+        return SUPERUSER;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    /** Directory of initdb/pg_ctl, with pg_dump and pg_restore of the same version beside them. */
+    public Path binDir() {
+        return processes.binDir();
+    }
+
+    /** Creates {@code name} afresh (dropping any database of that name first). */
+    public void createDatabase(String name) {
+        requireDatabaseName(name);
+        execute(MAINTENANCE_DATABASE, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        execute(MAINTENANCE_DATABASE, "CREATE DATABASE " + name);
+    }
+
+    public void dropDatabase(String name) {
+        requireDatabaseName(name);
+        execute(MAINTENANCE_DATABASE, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    }
+
+    /** Runs SQL statements (separated by ';') in {@code database} as the superuser. */
+    public void execute(String database, String sql) {
+        try (Connection connection = connection(database).open(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("SQL failed in " + database + ": " + e.getMessage() + "\n" + sql, e);
+        }
+    }
+
+    /** How to reach {@code database} as the superuser, with the password. */
+    public PostgresConnection connection(String database) {
+        return new PostgresConnection(HOST, port(), SUPERUSER, database, password);
+    }
+
+    public String jdbcUrl(String database) {
+        return connection(database).jdbcUrl();
+    }
+
+    /** PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE for a child process. */
+    public Map<String, String> env(String database) {
+        return new LinkedHashMap<>(connection(database).childEnvironment());
+    }
+
+    /** The last lines of the server log, for failure messages. */
+    public String serverLogTail() {
+        try {
+            var lines = Files.readAllLines(logFile);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(no server log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ThrowawayPostgres[" + HOST + ":" + port + " data=" + dataDir + (running ? " running" : " stopped") + "]";
+    }
+
+    private String serverOptions() {
+        // pg_ctl hands -o to a shell, so the temp paths must stay free of spaces (they are)
+        return "-F -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+                + " -c listen_addresses=" + HOST + " -p " + port + " -k " + socketDir;
+    }
+
+    private void pgCtl(String action, String... options) throws IOException, InterruptedException {
+        String[] args = Stream.concat(
+                        Stream.of(action, "-D", dataDir.toString(), "-w", "-t", String.valueOf(PG_CTL_WAIT_SECONDS)),
+                        Stream.of(options))
+                .toArray(String[]::new);
+        processes.run(PG_CTL_TIMEOUT, "pg_ctl", args);
+    }
+
+    private synchronized void destroy() {
+        try {
+            if (running) {
+                pgCtl("stop", "-m", "immediate");
+                running = false;
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            System.err.println("could not stop the throwaway PostgreSQL at " + dataDir + ": " + e.getMessage());
+        }
+        deleteRecursively(workDir);
+    }
+
+    private static void deleteRecursively(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: it is a temp directory
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void requireDatabaseName(String name) {
+        if (!DATABASE_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("test database names are [a-z_][a-z0-9_]*, at most 63: " + name);
+        }
+    }
+}

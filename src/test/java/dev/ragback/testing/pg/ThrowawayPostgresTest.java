@@ -1,0 +1,103 @@
+package dev.ragback.testing.pg;
+
+import dev.ragback.app.RagbackException;
+import dev.ragback.adapters.postgres.JdbcDatabaseProbe;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(PostgresExtension.class)
+class ThrowawayPostgresTest {
+    private static final AtomicInteger FIRST_PORT_SEEN = new AtomicInteger();
+
+    @Test
+    void stopMakesItUnreachableAndStartBringsItBackOnTheSamePort(ThrowawayPostgres postgres, PgDatabase db) {
+        int port = postgres.port();
+        db.execute("CREATE TABLE survives_restart (id int)");
+        JdbcDatabaseProbe probe = new JdbcDatabaseProbe(db.connection());
+        postgres.stop();
+        try {
+            assertFalse(postgres.isRunning());
+            assertThrows(RagbackException.class, probe::serverVersion);
+        } finally {
+            postgres.start();
+        }
+        assertTrue(postgres.isRunning());
+        assertEquals(port, postgres.port());
+        assertTrue(probe.tableExists("survives_restart"));
+    }
+
+    @Test
+    void theSharedClusterIsOnePerJvm(ThrowawayPostgres postgres) {
+        assertSameClusterAsOtherClasses(postgres);
+        assertEquals("127.0.0.1", postgres.host());
+        assertTrue(postgres.password().startsWith("rag-test-secret-"));
+    }
+
+    @Test
+    void childProcessesReachItThroughTheEnvironment(ThrowawayPostgres postgres, PgDatabase db) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(postgres.binDir().resolve("psql").toString(),
+                "-X", "-tA", "-c", "SELECT current_user || '@' || current_database()"));
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("PG"));
+        builder.environment().putAll(db.env());
+        builder.environment().put("PGPASSFILE", "/nonexistent");
+        Process process = builder.start();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, process.exitValue(), output);
+        assertEquals(postgres.user() + "@" + db.name(), output);
+    }
+
+    @Test
+    void eachTestClassGetsItsOwnFreshDatabase(PgDatabase db) {
+        assertEquals("ragdb_throwawaypostgrestest", db.name());
+        assertEquals(db.name(), db.env().get("PGDATABASE"));
+    }
+
+    @Test
+    void binDirHoldsTheDumpPrograms(ThrowawayPostgres postgres) {
+        assertTrue(Files.isExecutable(postgres.binDir().resolve("pg_dump")));
+        assertTrue(Files.isExecutable(postgres.binDir().resolve("pg_restore")));
+    }
+
+    /** Two test classes in the same JVM see one cluster: the same port, different databases. */
+    @Nested
+    class FirstClass {
+        @Test
+        void sharesTheCluster(ThrowawayPostgres postgres, PgDatabase db) {
+            assertSameClusterAsOtherClasses(postgres);
+            assertEquals("ragdb_firstclass", db.name());
+        }
+    }
+
+    @Nested
+    class SecondClass {
+        @Test
+        void sharesTheCluster(ThrowawayPostgres postgres, PgDatabase db) {
+            assertSameClusterAsOtherClasses(postgres);
+            assertNotEquals("ragdb_firstclass", db.name());
+            new JdbcDatabaseProbe(db.connection()).serverVersion();
+        }
+    }
+
+    private static void assertSameClusterAsOtherClasses(ThrowawayPostgres postgres) {
+        FIRST_PORT_SEEN.compareAndSet(0, postgres.port());
+        assertEquals(FIRST_PORT_SEEN.get(), postgres.port());
+        assertSame(ThrowawayPostgres.shared(), postgres);
+    }
+}
