@@ -19,6 +19,40 @@ public record Setting(Key<?> key, Object value, Source source, String origin) {
         if (key.secret()) {
             return "(set, redacted)";
         }
-        return Redaction.redactUrlSecrets(String.valueOf(value));
+        return Redaction.redactUrlSecrets(format(value));
+    }
+
+    /** Formats a value the way a user writes it in the config file. */
+    static String format(Object value) {
+        if (value instanceof java.time.Duration duration) {
+            return formatDuration(duration);
+        }
+        if (value instanceof java.util.Map<?, ?> map) {
+            java.util.StringJoiner joined = new java.util.StringJoiner(", ", "{", "}");
+            map.forEach((k, v) -> joined.add(k + ": " + v));
+            return joined.toString();
+        }
+        if (value instanceof java.util.List<?> list) {
+            java.util.StringJoiner joined = new java.util.StringJoiner(", ", "[", "]");
+            list.forEach(item -> joined.add(item instanceof HttpCheck check
+                    ? "{name: " + check.name() + ", url: " + check.url() + ", expect_status: " + check.expectStatus() + "}"
+                    : "\"" + item + "\""));
+            return joined.toString();
+        }
+        return String.valueOf(value);
+    }
+
+    private static String formatDuration(java.time.Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 3_600_000 == 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        if (millis % 1000 == 0) {
+            return millis / 1000 + "s";
+        }
+        return millis + "ms";
     }
 }

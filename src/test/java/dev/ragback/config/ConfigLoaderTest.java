@@ -175,6 +175,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void valuesAreShownTheWayTheyAreWritten() {
+        Config config = loader.load(null, Map.of(), Map.of("qdrant.timeout", "2m", "eval.timeout", "1h",
+                "qdrant.green_timeout", "90s", "qdrant.transfer_idle_timeout", "250ms"));
+        assertEquals("2m", config.setting(ConfigKeys.QDRANT_TIMEOUT).display());
+        assertEquals("1h", config.setting(ConfigKeys.EVAL_TIMEOUT).display());
+        assertEquals("90s", config.setting(ConfigKeys.QDRANT_GREEN_TIMEOUT).display());
+        assertEquals("250ms", config.setting(ConfigKeys.QDRANT_TRANSFER_IDLE_TIMEOUT).display());
+        assertEquals("{faithfulness: 0.8}", config.setting(ConfigKeys.EVAL_THRESHOLDS).display());
+        assertEquals("[]", config.setting(ConfigKeys.SMOKE_HTTP).display());
+    }
+
+    @Test
     void setFlagsNeedKeyEqualsValue() {
         assertEquals(Map.of("a.b", "c=d"), ConfigLoader.parseSetFlags(List.of("a.b=c=d")));
         assertThrows(RagbackException.class, () -> ConfigLoader.parseSetFlags(List.of("novalue")));
