@@ -1,0 +1,276 @@
+package dev.ragback.adapters.qdrant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.app.RagbackException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Qdrant's REST transport: timeouts, the api-key header, retries of idempotent calls and the
+ * reading of Qdrant's answer envelopes. Every failure becomes an EXTERNAL {@link RagbackException}
+ * naming the server; the api key never appears in one.
+ */
+final class QdrantHttp {
+    private static final Logger LOG = LoggerFactory.getLogger(QdrantHttp.class);
+    private static final String UNREACHABLE_HINT = "start Qdrant or set QDRANT_URL";
+    private static final String SLOW_HINT = "Qdrant is slow or overloaded: look at its load, or raise qdrant.timeout";
+    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final int MAX_QUOTED_CHARS = 300;
+
+    /** One answer as received. */
+    record Reply(int status, String body) {
+    }
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final String apiKey;
+    private final Duration timeout;
+    private final RetryPolicy retry;
+    private final String where;
+    private final String root;
+    private volatile HttpClient client;
+
+    QdrantHttp(URI baseUrl, String apiKey, Duration timeout, RetryPolicy retry) {
+        if (baseUrl == null || baseUrl.getHost() == null
+                || !("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme()))) {
+            throw RagbackException.malformed("qdrant.url must look like http://host:6333, not '" + describe(baseUrl) + "'");
+        }
+        if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+            throw RagbackException.malformed("qdrant.timeout must be positive");
+        }
+        this.apiKey = apiKey == null || apiKey.isEmpty() ? null : apiKey;
+        this.timeout = timeout;
+        this.retry = retry;
+        this.where = describe(baseUrl);
+        String prefix = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath().replaceAll("/+$", "");
+        this.root = where + prefix;
+    }
+
+    /** {@code scheme://host:port} of the server, for messages (no user info, no path). */
+    String where() {
+        return where;
+    }
+
+    /** GET with retries; a status in {@code answers} is returned like a 2xx instead of failing. */
+    Reply get(String path, Set<Integer> answers) {
+        return send("GET", path, null, true, answers);
+    }
+
+    /** The {@code result} of a GET answered with Qdrant's success envelope. */
+    JsonNode getResult(String path) {
+        return result("GET", path, get(path, Set.of()));
+    }
+
+    /** A parsed JSON body; an unreadable one is the server's fault. */
+    JsonNode parse(String method, String path, Reply reply) {
+        try {
+            return json.readTree(reply.body());
+        } catch (IOException e) {
+            throw unreadable(method, path, "not JSON", e);
+        }
+    }
+
+    JsonNode result(String method, String path, Reply reply) {
+        JsonNode result = parse(method, path, reply).get("result");
+        if (result == null) {
+            throw unreadable(method, path, "no 'result' in the answer", null);
+        }
+        return result;
+    }
+
+    RagbackException unreadable(String method, String path, String why, Throwable cause) {
+        return RagbackException.external("Qdrant at " + where + " sent an unreadable answer for " + method + " "
+                + path + ": " + why, "check that qdrant.url points at Qdrant's REST port (6333)", cause);
+    }
+
+    Reply send(String method, String path, String jsonBody, boolean idempotent, Set<Integer> answers) {
+        HttpRequest request = request(method, path, jsonBody);
+        int attempts = idempotent ? retry.attempts() : 1;
+        Duration backoff = retry.firstBackoff();
+        for (int attempt = 1; ; attempt++) {
+            RagbackException failure;
+            long started = System.nanoTime();
+            try {
+                HttpResponse<String> response = client().send(request, HttpResponse.BodyHandlers.ofString());
+                Reply reply = new Reply(response.statusCode(), response.body());
+                LOG.debug("Qdrant {} {} -> {} in {} ms", method, path, reply.status(), (System.nanoTime() - started) / 1_000_000);
+                if (reply.status() / 100 == 2 || answers.contains(reply.status())) {
+                    return reply;
+                }
+                failure = statusFailure(method, path, reply, attempt);
+                if (reply.status() < 500) {
+                    throw failure;
+                }
+            } catch (HttpConnectTimeoutException e) {
+                failure = transportFailure("could not connect within " + human(connectTimeout()) + " (connect timeout)",
+                        method, path, attempt, UNREACHABLE_HINT, e);
+            } catch (HttpTimeoutException e) {
+                failure = transportFailure("no answer within " + human(timeout) + " (timeout)",
+                        method, path, attempt, SLOW_HINT, e);
+            } catch (IOException e) {
+                failure = transportFailure(ioCause(e), method, path, attempt, UNREACHABLE_HINT, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RagbackException(RagbackException.Kind.INTERRUPTED,
+                        "interrupted while waiting for Qdrant at " + where, null, e);
+            }
+            if (attempt >= attempts) {
+                throw failure;
+            }
+            LOG.debug("retrying in {}: {}", human(backoff), failure.getMessage());
+            pause(backoff);
+            backoff = backoff.multipliedBy(2);
+        }
+    }
+
+    private HttpRequest request(String method, String path, String jsonBody) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target(path)).timeout(timeout);
+        if (apiKey != null) {
+            builder.header("api-key", apiKey);
+        }
+        if (jsonBody == null) {
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            builder.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+        }
+        return builder.build();
+    }
+
+    private URI target(String path) {
+        return URI.create(root + path);
+    }
+
+    private HttpClient client() {
+        HttpClient current = client;
+        if (current == null) {
+            synchronized (this) {
+                current = client;
+                if (current == null) {
+                    current = HttpClient.newBuilder()
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(connectTimeout())
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .build();
+                    client = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    private Duration connectTimeout() {
+        return timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT;
+    }
+
+    private RagbackException statusFailure(String method, String path, Reply reply, int attempts) {
+        String call = method + " " + path;
+        if (reply.status() == 401 || reply.status() == 403) {
+            String message = apiKey == null
+                    ? "Qdrant at " + where + " wants an api key (" + reply.status() + " for " + call + ")"
+                    : "Qdrant at " + where + " refused the api key (" + reply.status() + " for " + call + ")";
+            return RagbackException.external(message + quoted(": ", plainText(reply.body())),
+                    apiKey == null ? "set QDRANT_API_KEY" : "check QDRANT_API_KEY", null);
+        }
+        String message = "Qdrant at " + where + " answered " + reply.status() + " for " + call
+                + quoted(": ", errorText(reply.body())) + tries(attempts);
+        String hint = reply.status() >= 500 ? "look at Qdrant's log; the server failed the request" : null;
+        return RagbackException.external(message, hint, null);
+    }
+
+    private RagbackException transportFailure(String cause, String method, String path, int attempts, String hint,
+                                              Throwable e) {
+        return RagbackException.external("Qdrant at " + where + ": " + cause + " for " + method + " " + path
+                + tries(attempts), hint, e);
+    }
+
+    private static String tries(int attempts) {
+        return attempts > 1 ? " (after " + attempts + " attempts)" : "";
+    }
+
+    private static String ioCause(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+                return "unknown host";
+            }
+            if (t instanceof ConnectException) {
+                return "connection refused";
+            }
+        }
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            return "connection failed (" + e.getClass().getSimpleName() + ")";
+        }
+        if (message.contains("header parser received no bytes") || message.contains("closed")) {
+            return "connection closed before an answer";
+        }
+        return "connection failed (" + message.strip() + ")";
+    }
+
+    /** Qdrant's {@code status.error} text, or the body itself when it is not Qdrant's error envelope. */
+    private String errorText(String body) {
+        try {
+            JsonNode error = json.readTree(body).path("status").path("error");
+            if (error.isTextual()) {
+                return error.asText();
+            }
+        } catch (IOException e) {
+            // not JSON: a proxy or a plain-text error page; quote its start below
+        }
+        return plainText(body);
+    }
+
+    private static String plainText(String body) {
+        return body == null ? "" : body.strip();
+    }
+
+    private String quoted(String prefix, String text) {
+        if (text == null || text.isBlank()) {
+            return "";
+        }
+        String line = text.replaceAll("\\s+", " ").strip();
+        if (apiKey != null) {
+            line = line.replace(apiKey, "***");
+        }
+        return prefix + (line.length() > MAX_QUOTED_CHARS ? line.substring(0, MAX_QUOTED_CHARS) + "…" : line);
+    }
+
+    private static void pause(Duration backoff) {
+        try {
+            Thread.sleep(backoff.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted while retrying a Qdrant call");
+        }
+    }
+
+    private static String human(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+
+    private static String describe(URI url) {
+        if (url == null) {
+            return "";
+        }
+        String host = url.getHost() == null ? "?" : url.getHost();
+        return url.getScheme() + "://" + host + (url.getPort() < 0 ? "" : ":" + url.getPort());
+    }
+
+    @Override
+    public String toString() {
+        return "QdrantHttp[" + where + (apiKey == null ? "" : ", api key set") + "]";
+    }
+}

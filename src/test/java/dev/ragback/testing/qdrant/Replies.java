@@ -1,0 +1,120 @@
+package dev.ragback.testing.qdrant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/** The bodies the double sends, shaped as Qdrant v1.19.0 shapes them. */
+final class Replies {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String JSON_TYPE = "application/json";
+    static final String TEXT_TYPE = "text/plain; charset=utf-8";
+    // exact in binary: the validator's format:float check calls 0.0001 an overflow
+    private static final double TIME = 0.5;
+
+    /** One answer: status, content type ({@code null} for none) and body. */
+    record Reply(int status, String contentType, byte[] body) {
+    }
+
+    private Replies() {
+    }
+
+    static Reply ok(JsonNode result) {
+        ObjectNode envelope = JSON.createObjectNode();
+        envelope.set("result", result);
+        envelope.put("status", "ok");
+        envelope.put("time", TIME);
+        return json(200, envelope);
+    }
+
+    static Reply error(int status, String message) {
+        ObjectNode envelope = JSON.createObjectNode();
+        envelope.putObject("status").put("error", message);
+        envelope.put("time", TIME);
+        return json(status, envelope);
+    }
+
+    static Reply json(int status, JsonNode body) {
+        return new Reply(status, JSON_TYPE, body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Reply text(int status, String text) {
+        return new Reply(status, TEXT_TYPE, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Reply version(String version, String commit) {
+        ObjectNode info = JSON.createObjectNode();
+        info.put("title", "qdrant - vector search engine");
+        info.put("version", version);
+        info.put("commit", commit);
+        return json(200, info);
+    }
+
+    static JsonNode collections(List<String> names) {
+        ObjectNode result = JSON.createObjectNode();
+        ArrayNode list = result.putArray("collections");
+        names.forEach(name -> list.addObject().put("name", name));
+        return result;
+    }
+
+    static JsonNode aliases(Map<String, String> aliasToCollection) {
+        ObjectNode result = JSON.createObjectNode();
+        ArrayNode list = result.putArray("aliases");
+        aliasToCollection.forEach((alias, collection) ->
+                list.addObject().put("alias_name", alias).put("collection_name", collection));
+        return result;
+    }
+
+    static JsonNode updateResult(long operationId, boolean waited) {
+        return JSON.createObjectNode().put("operation_id", operationId).put("status", waited ? "completed" : "acknowledged");
+    }
+
+    /** {@code GET /collections/{c}}: the defaults a fresh single-node Qdrant 1.19 reports. */
+    static JsonNode collectionInfo(StoredCollection collection) {
+        ObjectNode info = JSON.createObjectNode();
+        String status = collection.status();
+        info.put("status", status);
+        if ("red".equals(status)) {
+            info.putObject("optimizer_status").put("error", "injected optimizer failure");
+        } else {
+            info.put("optimizer_status", "ok");
+        }
+        info.put("indexed_vectors_count", 0);
+        info.put("points_count", collection.pointsCount());
+        info.put("segments_count", 2);
+        ObjectNode config = info.putObject("config");
+        ObjectNode params = config.putObject("params");
+        params.set("vectors", vectors(collection));
+        params.put("shard_number", 1).put("replication_factor", 1).put("write_consistency_factor", 1)
+                .put("on_disk_payload", true);
+        config.putObject("hnsw_config").put("m", 16).put("ef_construct", 100).put("full_scan_threshold", 10000)
+                .put("max_indexing_threads", 0).put("on_disk", false);
+        ObjectNode optimizer = config.putObject("optimizer_config");
+        optimizer.put("deleted_threshold", 0.2).put("vacuum_min_vector_number", 1000).put("default_segment_number", 0);
+        optimizer.putNull("max_segment_size");
+        optimizer.putNull("memmap_threshold");
+        optimizer.put("indexing_threshold", 10000).put("flush_interval_sec", 5);
+        optimizer.putNull("max_optimization_threads");
+        config.putObject("wal_config").put("wal_capacity_mb", 32).put("wal_segments_ahead", 0).put("wal_retain_closed", 1);
+        config.putNull("quantization_config");
+        config.putObject("strict_mode_config").put("enabled", false);
+        info.putObject("payload_schema");
+        return info;
+    }
+
+    private static JsonNode vectors(StoredCollection collection) {
+        ObjectNode vectors = JSON.createObjectNode();
+        if (!collection.named()) {
+            StoredCollection.VectorConfig only = collection.vectors().get("");
+            return vectors.put("size", only.size()).put("distance", only.distance());
+        }
+        collection.vectors().forEach((name, config) ->
+                vectors.putObject(name).put("size", config.size()).put("distance", config.distance()));
+        return vectors;
+    }
+}
