@@ -120,7 +120,8 @@ public final class DoctorService {
                 return CheckResult.fail("qdrant", "Qdrant " + version + " is not ready (/readyz)",
                         "wait for Qdrant to finish starting, or look at its logs");
             }
-            return CheckResult.ok("qdrant", "Qdrant " + version + ", ready");
+            int collections = subjects.vectors().collectionNames().size();
+            return CheckResult.ok("qdrant", "Qdrant " + version + ", ready, " + collections + " collections");
         } catch (RagbackException e) {
             return CheckResult.fail("qdrant", e.getMessage(), "start Qdrant or set QDRANT_URL (and QDRANT_API_KEY when it needs one)");
         }

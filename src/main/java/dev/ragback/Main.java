@@ -1,0 +1,25 @@
+package dev.ragback;
+
+import dev.ragback.cli.Cli;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** Entry point. Tests call {@link #run(PrintWriter, PrintWriter, Map, String...)} in-process. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        System.exit(run(out, err, System.getenv(), args));
+    }
+
+    /** Runs one command line and returns its exit code; never calls {@code System.exit}. */
+    public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
+        return Cli.execute(out, err, env, System.console() != null, args);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.ragback.cli;
+
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Map;
+
+/** Builds the picocli command tree for one invocation and runs it. */
+public final class Cli {
+    private Cli() {
+    }
+
+    public static int execute(PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal, String... args) {
+        Session session = new Session(out, err, env, terminal);
+        ErrorHandlers handlers = new ErrorHandlers(session);
+        CommandLine commandLine = new CommandLine(RagbackCommand.class, new Factory(session))
+                .setOut(out)
+                .setErr(err)
+                .setParameterExceptionHandler(handlers)
+                .setExecutionExceptionHandler(handlers)
+                .setExecutionStrategy(new LoggingSetup(session)::execute);
+        boolean color = terminal && !env.containsKey("NO_COLOR") && !Arrays.asList(args).contains("--no-color");
+        commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(color ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
+        int code = commandLine.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+}

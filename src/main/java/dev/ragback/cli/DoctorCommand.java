@@ -1,0 +1,83 @@
+package dev.ragback.cli;
+
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.doctor.CheckResult;
+import dev.ragback.app.doctor.DoctorReport;
+import dev.ragback.config.Config;
+import dev.ragback.config.Setting;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "doctor", description = "Show the effective configuration and check PostgreSQL, TaskDB, Qdrant, "
+        + "pg_dump/pg_restore, the backups dir and the matrix. Exit 1 when a check fails.")
+final class DoctorCommand implements Callable<Integer> {
+    private final Session session;
+
+    DoctorCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        Config config = session.config();
+        DoctorReport report = session.services().doctor().run();
+        if (session.json()) {
+            session.printJson(Map.of("config_file", config.fileLabel(),
+                    "config", config.settings().stream().map(DoctorCommand::json).toList(),
+                    "checks", report.checks().stream().map(DoctorCommand::json).toList(),
+                    "healthy", report.healthy()));
+        } else {
+            render(config, report.checks());
+        }
+        for (CheckResult failure : report.failures()) {
+            session.err().println("fail: " + failure.name() + ": " + failure.detail() + " — " + failure.fix());
+        }
+        if (!report.healthy()) {
+            throw new RagbackException(RagbackException.Kind.EXTERNAL,
+                    "doctor: " + report.failures().size() + " of " + report.checks().size() + " checks failed",
+                    "fix the lines above, then run: ragback doctor");
+        }
+        return ExitCodes.OK;
+    }
+
+    private void render(Config config, List<CheckResult> checks) {
+        PrintWriter out = session.out();
+        out.println("Configuration (file: " + config.fileLabel() + ")");
+        for (Setting setting : config.settings()) {
+            out.printf("  %-30s %-40s %s%n", setting.key().name(), setting.display(),
+                    setting.source().label() + (setting.source().label().equals("default") ? "" : " (" + setting.origin() + ")"));
+        }
+        out.println();
+        out.println("Checks");
+        for (CheckResult check : checks) {
+            out.printf("  %-4s  %-10s %s%n", Styles.status(session, check.status().word()), check.name(), check.detail());
+            if (check.fix() != null) {
+                out.printf("        %-10s -> %s%n", "", check.fix());
+            }
+        }
+        out.flush();
+    }
+
+    private static Map<String, Object> json(Setting setting) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("key", setting.key().name());
+        out.put("value", setting.value() == null ? null : setting.display());
+        out.put("source", setting.source().label());
+        out.put("origin", setting.origin());
+        return out;
+    }
+
+    private static Map<String, Object> json(CheckResult check) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", check.name());
+        out.put("status", check.status().word());
+        out.put("detail", check.detail());
+        out.put("fix", check.fix());
+        return out;
+    }
+}

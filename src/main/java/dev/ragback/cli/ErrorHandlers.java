@@ -1,0 +1,63 @@
+package dev.ragback.cli;
+
+import dev.ragback.app.RagbackException;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+import java.io.PrintWriter;
+
+/** The one place where failures become an exit code and a last line on stderr. */
+final class ErrorHandlers implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
+    private final Session session;
+
+    ErrorHandlers(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.print(cmd.getHelp().fullSynopsis());
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("ragback: " + oneLine(ex.getMessage()) + " (see: " + cmd.getCommandSpec().qualifiedName() + " --help)");
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
+        PrintWriter err = cmd.getErr();
+        if (session.verbosity() >= 2) {
+            ex.printStackTrace(err);
+        }
+        if (ex instanceof RagbackException failure) {
+            if (failure.kind() == RagbackException.Kind.USAGE) {
+                err.print(cmd.getHelp().fullSynopsis());
+            }
+            String hint = failure.hint() == null ? "" : " — " + oneLine(failure.hint());
+            err.println("ragback: " + oneLine(failure.getMessage()) + hint);
+            printJsonError(oneLine(failure.getMessage()), failure.hint(), ExitCodes.of(ex));
+        } else {
+            err.println("ragback: unexpected " + ex.getClass().getSimpleName() + ": " + oneLine(String.valueOf(ex.getMessage()))
+                    + " — run again with -vv for the stack trace, and report it");
+        }
+        err.flush();
+        return ExitCodes.of(ex);
+    }
+
+    private void printJsonError(String message, String hint, int exitCode) {
+        if (session.json() && !session.jsonPrinted()) {
+            java.util.Map<String, Object> error = new java.util.LinkedHashMap<>();
+            error.put("error", message);
+            error.put("hint", hint);
+            error.put("exit_code", exitCode);
+            session.printJson(error);
+        }
+    }
+
+    static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+}

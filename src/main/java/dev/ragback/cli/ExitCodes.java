@@ -1,0 +1,41 @@
+package dev.ragback.cli;
+
+import dev.ragback.app.RagbackException;
+
+/** The exit codes of SPEC section 3, and the one place that maps failures to them. */
+public final class ExitCodes {
+    public static final int OK = 0;
+    public static final int RUNTIME_FAILURE = 1;
+    public static final int USAGE = 2;
+    public static final int GATE_FAILED = 3;
+    public static final int LOCKED = 4;
+    public static final int INTEGRITY = 5;
+    public static final int INTERRUPTED = 130;
+
+    static final String HELP_OK = OK + ":success (a check that passes with warnings is 0; the warnings are printed)";
+    static final String HELP_RUNTIME = RUNTIME_FAILURE + ":runtime failure: an external system or a step failed";
+    static final String HELP_USAGE = USAGE + ":usage or configuration error, malformed input file (matrix, manifest, config, migrations)";
+    static final String HELP_GATE = GATE_FAILED + ":a gate failed: smoke, verify or eval below threshold or inconclusive; "
+            + "compat INCOMPATIBLE (UNKNOWN too for compat gate)";
+    static final String HELP_LOCKED = LOCKED + ":another ragback run holds the lock";
+    static final String HELP_INTEGRITY = INTEGRITY + ":snapshot integrity: unknown id, no golden snapshot, missing file, size or sha256 mismatch";
+    static final String HELP_INTERRUPTED = INTERRUPTED + ":interrupted (Ctrl-C); the journal records the run as aborted";
+
+    private ExitCodes() {
+    }
+
+    public static int of(RagbackException.Kind kind) {
+        return switch (kind) {
+            case USAGE, MALFORMED_INPUT -> USAGE;
+            case EXTERNAL -> RUNTIME_FAILURE;
+            case GATE -> GATE_FAILED;
+            case LOCKED -> LOCKED;
+            case INTEGRITY -> INTEGRITY;
+            case INTERRUPTED -> INTERRUPTED;
+        };
+    }
+
+    public static int of(Throwable failure) {
+        return failure instanceof RagbackException e ? of(e.kind()) : RUNTIME_FAILURE;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.ragback.cli;
+
+import dev.ragback.cli.compat.CompatCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "ragback",
+        scope = ScopeType.INHERIT,
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = "Rollback orchestrator for a RAG pipeline: verified snapshots of Qdrant and PostgreSQL, "
+                + "restore, compatibility matrix, checks.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_RUNTIME, ExitCodes.HELP_USAGE, ExitCodes.HELP_GATE,
+            ExitCodes.HELP_LOCKED, ExitCodes.HELP_INTEGRITY, ExitCodes.HELP_INTERRUPTED},
+        subcommands = {CompatCommand.class, DoctorCommand.class})
+public final class RagbackCommand implements Callable<Integer> {
+    @Mixin
+    GlobalOptions globals;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        spec.commandLine().getErr().println("ragback: a command is required (see: ragback --help)");
+        return ExitCodes.USAGE;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.ragback.cli;
+
+import dev.ragback.adapters.postgres.JdbcDatabaseProbe;
+import dev.ragback.adapters.postgres.PgDumpTool;
+import dev.ragback.adapters.postgres.PostgresConnection;
+import dev.ragback.adapters.qdrant.QdrantRestVectorStore;
+import dev.ragback.app.compat.CompatService;
+import dev.ragback.app.doctor.BackupsDirCheck;
+import dev.ragback.app.doctor.DoctorService;
+import dev.ragback.app.port.DatabaseProbe;
+import dev.ragback.app.port.DumpTool;
+import dev.ragback.app.port.VectorStore;
+import dev.ragback.config.Config;
+import dev.ragback.config.ConfigKeys;
+
+/** Wires adapters and use cases from the configuration. Nothing is built before it is asked for. */
+public final class Services {
+    private final Config config;
+
+    Services(Config config) {
+        this.config = config;
+    }
+
+    public CompatService compat() {
+        return new CompatService(config.get(ConfigKeys.COMPAT_MATRIX));
+    }
+
+    public VectorStore vectorStore() {
+        return new QdrantRestVectorStore(config.get(ConfigKeys.QDRANT_URL), config.get(ConfigKeys.QDRANT_API_KEY),
+                config.get(ConfigKeys.QDRANT_TIMEOUT));
+    }
+
+    public PostgresConnection postgresConnection() {
+        return new PostgresConnection(config.get(ConfigKeys.POSTGRES_HOST), config.get(ConfigKeys.POSTGRES_PORT),
+                config.get(ConfigKeys.POSTGRES_USER), config.get(ConfigKeys.POSTGRES_DATABASE),
+                config.get(ConfigKeys.POSTGRES_PASSWORD));
+    }
+
+    public DatabaseProbe postgres() {
+        return new JdbcDatabaseProbe(postgresConnection());
+    }
+
+    public DatabaseProbe taskDb() {
+        String url = config.get(ConfigKeys.TASKDB_URL);
+        if (url == null) {
+            return postgres();
+        }
+        return new JdbcDatabaseProbe(PostgresConnection.fromJdbcUrl(url, config.get(ConfigKeys.POSTGRES_USER),
+                config.get(ConfigKeys.POSTGRES_PASSWORD)));
+    }
+
+    public DumpTool dumpTool() {
+        return new PgDumpTool(null);
+    }
+
+    public DoctorService doctor() {
+        return new DoctorService(new DoctorService.Subjects(vectorStore(), config.get(ConfigKeys.QDRANT_COLLECTION),
+                postgres(), taskDb(), dumpTool(), compat(), new BackupsDirCheck(config.get(ConfigKeys.BACKUPS_DIR))));
+    }
+}

@@ -1,0 +1,19 @@
+package dev.ragback.cli;
+
+/** ANSI colors for status words, used only when the session allows color. */
+final class Styles {
+    private Styles() {
+    }
+
+    static String status(Session session, String word) {
+        if (!session.color()) {
+            return word;
+        }
+        String code = switch (word) {
+            case "OK", "ok", "pass", "PASS" -> "32";
+            case "WARN", "warn", "UNKNOWN", "skip" -> "33";
+            default -> "31";
+        };
+        return "\u001b[" + code + "m" + word + "\u001b[0m";
+    }
+}
