@@ -1,0 +1,96 @@
+package dev.ragback.blackbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.testing.cli.RagbackCli;
+import dev.ragback.testing.pg.PgDatabase;
+import dev.ragback.testing.pg.PostgresExtension;
+import dev.ragback.testing.pg.ThrowawayPostgres;
+import dev.ragback.testing.qdrant.QdrantDouble;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** doctor through bin/ragback against the throwaway PostgreSQL and the Qdrant double. */
+@ExtendWith(PostgresExtension.class)
+class DoctorCliIT {
+    @TempDir
+    Path work;
+
+    private QdrantDouble qdrant;
+    private RagbackCli cli;
+
+    @BeforeEach
+    void setUp(PgDatabase db) throws IOException {
+        db.execute("CREATE TABLE IF NOT EXISTS task_events (id bigserial PRIMARY KEY, task_id text NOT NULL, "
+                + "event_type text NOT NULL, metadata jsonb NOT NULL DEFAULT '{}', created_at timestamptz NOT NULL DEFAULT now())");
+        qdrant = new QdrantDouble("doctor-api-key-4711");
+        qdrant.createCollection("rag_main_v2", 4, "Cosine");
+        qdrant.createAlias("rag_main", "rag_main_v2");
+        Files.createDirectories(work.resolve("compat"));
+        Files.copy(RagbackCli.projectDir().resolve("compat/matrix.md"), work.resolve("compat/matrix.md"));
+        cli = RagbackCli.create().workDir(work).env(db.env())
+                .env("QDRANT_URL", qdrant.url().toString())
+                .env("QDRANT_API_KEY", "doctor-api-key-4711");
+    }
+
+    @AfterEach
+    void tearDown() {
+        qdrant.close();
+    }
+
+    @Test
+    void passesAgainstAHealthyStack() throws IOException {
+        RagbackCli.Result result = cli.run("doctor");
+        assertEquals(0, result.exitCode(), result.stdout() + result.stderr());
+        for (String check : new String[] {"postgres", "pg_tools", "taskdb", "qdrant", "collection", "backups", "matrix"}) {
+            assertTrue(result.stdout().matches("(?s).*\\R  ok    " + check + " .*"), check + " not ok:\n" + result.stdout());
+        }
+        assertTrue(result.stdout().contains("rag_main -> rag_main_v2 (alias), green"), result.stdout());
+        assertFalse((result.stdout() + result.stderr()).contains("doctor-api-key-4711"), "api key printed");
+        assertFalse((result.stdout() + result.stderr()).contains(ThrowawayPostgres.shared().password()), "password printed");
+        assertTrue(qdrant.requests().stream().allMatch(r -> "doctor-api-key-4711".equals(r.header("api-key"))),
+                "every request carries the api-key header");
+
+        JsonNode json = new ObjectMapper().readTree(cli.run("--json", "doctor").stdout());
+        assertTrue(json.get("healthy").asBoolean());
+        assertEquals(7, json.get("checks").size());
+    }
+
+    @Test
+    void stoppedPostgresExits1WithOneLineCauseAndNoStackTrace() {
+        ThrowawayPostgres cluster = ThrowawayPostgres.shared();
+        cluster.stop();
+        try {
+            RagbackCli.Result result = cli.run("doctor");
+            assertEquals(1, result.exitCode(), result.stderr());
+            String[] errLines = result.stderr().strip().split("\\R");
+            assertTrue(errLines[0].startsWith("fail: postgres: "), result.stderr());
+            assertTrue(errLines[0].contains("— start PostgreSQL"), errLines[0]);
+            assertEquals("ragback: doctor: 2 of 7 checks failed — fix the lines above, then run: ragback doctor",
+                    errLines[errLines.length - 1], result.stderr());
+            assertFalse(result.stderr().contains("\tat ") || result.stderr().contains("Exception"), result.stderr());
+        } finally {
+            cluster.start();
+        }
+    }
+
+    @Test
+    void missingCollectionAndUnreadyQdrantFail() {
+        qdrant.ready(false);
+        RagbackCli.Result result = cli.env("QDRANT_COLLECTION", "nope").run("doctor");
+        assertEquals(1, result.exitCode());
+        assertTrue(result.stderr().contains("fail: qdrant: Qdrant 1.19.0 is not ready"), result.stderr());
+        assertTrue(result.stderr().contains("fail: collection: no collection or alias named nope"), result.stderr());
+    }
+}
