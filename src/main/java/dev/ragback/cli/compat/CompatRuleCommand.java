@@ -1,0 +1,62 @@
+package dev.ragback.cli.compat;
+
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.compat.CompatVerdict;
+import dev.ragback.app.compat.Triple;
+import dev.ragback.cli.ExitCodes;
+import dev.ragback.cli.Session;
+import picocli.CommandLine.Mixin;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** check and gate: look a triple up and apply a rule; a failed rule is a gate failure (exit 3). */
+abstract class CompatRuleCommand implements Callable<Integer> {
+    private final Session session;
+
+    @Mixin
+    TripleOptions triple;
+
+    CompatRuleCommand(Session session) {
+        this.session = session;
+    }
+
+    abstract String rule();
+
+    abstract boolean passes(CompatVerdict verdict);
+
+    @Override
+    public Integer call() {
+        CompatVerdict verdict = session.services().compat().check(triple.triple());
+        boolean passed = passes(verdict);
+        if (session.json()) {
+            session.printJson(json(verdict, passed));
+        } else {
+            session.out().println(verdict.status() + "  " + verdict.triple());
+        }
+        if (!passed) {
+            throw new RagbackException(RagbackException.Kind.GATE,
+                    "compat " + rule() + ": " + verdict.triple() + " is " + verdict.status()
+                            + (verdict.line() > 0 ? " (matrix line " + verdict.line() + ")" : " (not in the matrix)"),
+                    "do not promote this combination; pick a release, schema and collection the matrix marks OK");
+        }
+        if (verdict.warning() != null) {
+            session.warn(verdict.warning());
+        }
+        return ExitCodes.OK;
+    }
+
+    private Map<String, Object> json(CompatVerdict verdict, boolean passed) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("binary", verdict.triple().binary());
+        out.put("schema", verdict.triple().schema());
+        out.put("collection", verdict.triple().collection());
+        out.put("matrix_collection", Triple.matrixCollection(verdict.triple().collection()));
+        out.put("status", verdict.status().name());
+        out.put("line", verdict.line() == 0 ? null : verdict.line());
+        out.put("rule", rule());
+        out.put("passed", passed);
+        return out;
+    }
+}
