@@ -120,6 +120,21 @@ class CliTest {
     }
 
     @Test
+    void quietHidesWarningsAndVeryVerboseShowsStackTraces() {
+        CliRun quiet = CliRun.of("-q", USE_MATRIX, "compat", "check", "--binary", "v1.1.0", "--schema", "v1.0.0", "--collection", "rag_main_v1");
+        assertEquals(0, quiet.exitCode());
+        assertEquals("", quiet.err());
+
+        CliRun plain = CliRun.of("--set", "qdrant.timeout=soon", "compat", "lint");
+        assertEquals(2, plain.exitCode());
+        assertFalse(plain.err().contains("\tat "), plain.err());
+        CliRun traced = CliRun.of("-vv", "--set", "qdrant.timeout=soon", "compat", "lint");
+        assertEquals(2, traced.exitCode());
+        assertTrue(traced.err().contains("\tat dev.ragback.config.ConfigLoader"), traced.err());
+        assertTrue(traced.lastErrLine().startsWith("ragback: --set qdrant.timeout: bad value 'soon'"), traced.lastErrLine());
+    }
+
+    @Test
     void badNamesFromOutsideExit2() {
         CliRun run = CliRun.of(USE_MATRIX, "compat", "check", "--binary", "../v1", "--schema", "v1", "--collection", "c");
         assertEquals(2, run.exitCode());
