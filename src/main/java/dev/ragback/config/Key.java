@@ -21,8 +21,4 @@ public record Key<T>(String name, String env, boolean envOnly, boolean secret, S
     public interface ValueParser<T> {
         T parse(JsonNode node);
     }
-
-    public String section() {
-        return name.substring(0, name.indexOf('.'));
-    }
 }

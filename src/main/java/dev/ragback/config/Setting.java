@@ -1,5 +1,7 @@
 package dev.ragback.config;
 
+import dev.ragback.app.Redaction;
+
 /**
  * One effective configuration value and where it came from.
  *
@@ -19,7 +21,7 @@ public record Setting(Key<?> key, Object value, Source source, String origin) {
         if (key.secret()) {
             return "(set, redacted)";
         }
-        return Redaction.redactUrlSecrets(format(value));
+        return Redaction.redactUrl(format(value));
     }
 
     /** Formats a value the way a user writes it in the config file. */

@@ -1,6 +1,7 @@
 package dev.ragback.adapters.postgres;
 
 import dev.ragback.app.RagbackException;
+import dev.ragback.app.Redaction;
 import org.postgresql.Driver;
 
 import java.util.HashMap;
@@ -10,7 +11,6 @@ import java.util.regex.Pattern;
 
 /** Turns a PostgreSQL JDBC URL into a {@link PostgresConnection}, keeping its password out of every message. */
 final class JdbcUrls {
-    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&]password=)[^&]*");
     private static final Pattern USER_INFO = Pattern.compile("//[^/?#]*@");
     private static final String HOST = "PGHOST";
     private static final String PORT = "PGPORT";
@@ -48,15 +48,6 @@ final class JdbcUrls {
                 parsed.getProperty("password", passwordFallback), otherParameters(parsed));
     }
 
-    /** The URL with any password replaced by {@code ***}, safe for messages. */
-    static String redact(String url) {
-        if (url == null) {
-            return "";
-        }
-        String withoutParameter = PASSWORD_PARAMETER.matcher(url).replaceAll("$1***");
-        return USER_INFO.matcher(withoutParameter).replaceAll("//***@");
-    }
-
     private static Map<String, String> otherParameters(Properties parsed) {
         Map<String, String> parameters = new HashMap<>();
         for (String key : parsed.stringPropertyNames()) {
@@ -88,6 +79,6 @@ final class JdbcUrls {
     }
 
     private static RagbackException invalid(String url, String why) {
-        return RagbackException.malformed("invalid PostgreSQL JDBC URL '" + redact(url) + "': " + why);
+        return RagbackException.malformed("invalid PostgreSQL JDBC URL '" + Redaction.redactUrl(url) + "': " + why);
     }
 }

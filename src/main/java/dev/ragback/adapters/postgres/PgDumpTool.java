@@ -14,7 +14,6 @@ import java.util.regex.Pattern;
 public final class PgDumpTool implements DumpTool {
     static final Duration VERSION_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern VERSION_LINE = Pattern.compile("\\(PostgreSQL\\)\\s+(\\d+(?:\\.\\d+)*)");
-    private static final Pattern LEADING_NUMBER = Pattern.compile("^(\\d+)");
 
     private final PostgresPrograms programs;
 
@@ -42,22 +41,8 @@ public final class PgDumpTool implements DumpTool {
     }
 
     /** The pg_dump program that will run; fails EXTERNAL when there is none. */
-    public Path dumpProgram() {
+    Path dumpProgram() {
         return program("pg_dump");
-    }
-
-    /** The pg_restore program that will run; fails EXTERNAL when there is none. */
-    public Path restoreProgram() {
-        return program("pg_restore");
-    }
-
-    /** The major version of {@code 15.18} is 15; of {@code 16beta1}, 16; of the old {@code 9.6.24}, 9. */
-    public static int majorOf(String version) {
-        Matcher matcher = LEADING_NUMBER.matcher(version == null ? "" : version.trim());
-        if (!matcher.find()) {
-            throw new IllegalArgumentException("not a PostgreSQL version: '" + version + "'");
-        }
-        return Integer.parseInt(matcher.group(1));
     }
 
     /** {@code "pg_dump (PostgreSQL) 15.18 (Debian 15.18-1.pgdg120+1)"} becomes {@code "15.18"}; null when absent. */

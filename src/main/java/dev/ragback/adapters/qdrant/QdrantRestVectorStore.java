@@ -61,11 +61,6 @@ public final class QdrantRestVectorStore implements VectorStore {
         return CollectionInfoReader.aliases(http.getResult("/aliases"));
     }
 
-    /** The aliases that point at {@code collection}. */
-    public List<Alias> aliasesOf(String collection) {
-        return CollectionInfoReader.aliases(http.getResult("/collections/" + segment("collection name", collection) + "/aliases"));
-    }
-
     @Override
     public Optional<String> resolveAlias(String alias) {
         Names.require("alias", alias);

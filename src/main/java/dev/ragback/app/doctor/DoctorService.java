@@ -1,6 +1,7 @@
 package dev.ragback.app.doctor;
 
 import dev.ragback.app.RagbackException;
+import dev.ragback.app.Versions;
 import dev.ragback.app.compat.CompatService;
 import dev.ragback.app.port.DatabaseProbe;
 import dev.ragback.app.port.DumpTool;
@@ -90,8 +91,8 @@ public final class DoctorService {
             if (serverVersion == null) {
                 return CheckResult.ok("pg_tools", detail + " (server version unknown)");
             }
-            int server = major(serverVersion);
-            if (major(dump) < server || major(restore) < server) {
+            int server = Versions.major(serverVersion);
+            if (Versions.major(dump) < server || Versions.major(restore) < server) {
                 return CheckResult.warn("pg_tools", detail + " older than the server's major version " + server
                         + "; snapshots will be refused", "install postgresql-client-" + server + " and put it first on PATH");
             }
@@ -158,15 +159,6 @@ public final class DoctorService {
             return CheckResult.ok("matrix", detail + ", lints clean");
         } catch (RagbackException e) {
             return CheckResult.fail("matrix", e.getMessage(), "fix the line, then run: ragback compat lint");
-        }
-    }
-
-    static int major(String version) {
-        String digits = version.replaceAll("^\\D*(\\d+).*$", "$1");
-        try {
-            return Integer.parseInt(digits);
-        } catch (NumberFormatException e) {
-            return 0;
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.ragback.adapters.postgres;
 
 import dev.ragback.app.RagbackException;
+import dev.ragback.app.Versions;
 import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.pg.ThrowawayPostgres;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class PgDumpToolTest {
         String serverVersion = new JdbcDatabaseProbe(postgres.connection("postgres")).serverVersion();
         String dumpVersion = tool.dumpVersion();
         assertTrue(dumpVersion.matches("\\d+\\.\\d+"), dumpVersion);
-        assertEquals(PgDumpTool.majorOf(serverVersion), PgDumpTool.majorOf(dumpVersion));
+        assertEquals(Versions.major(serverVersion), Versions.major(dumpVersion));
         assertEquals(dumpVersion, tool.restoreVersion());
         assertEquals(postgres.binDir().resolve("pg_dump"), tool.dumpProgram());
     }
@@ -34,14 +35,6 @@ class PgDumpToolTest {
     void withoutADirectoryItSearchesPathThenTheDebianDirectories() {
         PgDumpTool tool = new PgDumpTool(null);
         assertTrue(tool.dumpVersion().matches("\\d+\\.\\d+"), tool.dumpVersion());
-    }
-
-    @Test
-    void majorOfReadsTheLeadingNumber() {
-        assertEquals(15, PgDumpTool.majorOf("15.18"));
-        assertEquals(16, PgDumpTool.majorOf("16beta1"));
-        assertEquals(9, PgDumpTool.majorOf("9.6.24"));
-        assertThrows(IllegalArgumentException.class, () -> PgDumpTool.majorOf("unknown"));
     }
 
     @Test
