@@ -6,10 +6,11 @@ import java.util.Optional;
 /**
  * The parsed compatibility matrix.
  *
- * @param source where it was read from, for messages
- * @param rows   its rows in file order
+ * @param source   where it was read from, for messages
+ * @param rows     its rows in file order
+ * @param warnings problems that do not make it invalid (a row repeated with the same status, no rows)
  */
-public record CompatMatrix(String source, List<Row> rows) {
+public record CompatMatrix(String source, List<Row> rows, List<String> warnings) {
 
     /**
      * One row of the matrix.

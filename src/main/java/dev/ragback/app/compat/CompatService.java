@@ -7,10 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /** Reads, lints and queries the compatibility matrix file. */
 public final class CompatService {
@@ -20,6 +16,7 @@ public final class CompatService {
         this.matrixFile = matrixFile;
     }
 
+    /** Reads and parses the matrix; a malformed one fails naming the line, lesser problems are its warnings. */
     public CompatMatrix load() {
         String text;
         try {
@@ -34,36 +31,10 @@ public final class CompatService {
         return new MatrixParser().parse(text, matrixFile.toString());
     }
 
-    /** Parses the matrix (errors are thrown) and collects warnings that do not make it invalid. */
-    public LintReport lint() {
-        CompatMatrix matrix = load();
-        List<String> warnings = new ArrayList<>();
-        Map<Triple, Integer> firstLine = new HashMap<>();
-        for (CompatMatrix.Row row : matrix.rows()) {
-            Integer earlier = firstLine.putIfAbsent(row.triple(), row.line());
-            if (earlier != null) {
-                warnings.add(matrix.source() + ":" + row.line() + ": " + row.triple() + " repeats line " + earlier);
-            }
-        }
-        if (matrix.rows().isEmpty()) {
-            warnings.add(matrix.source() + ": the table has no rows; every triple is UNKNOWN");
-        }
-        return new LintReport(matrix, List.copyOf(warnings));
-    }
-
     public CompatVerdict check(Triple triple) {
         CompatMatrix matrix = load();
         return matrix.find(triple)
                 .map(row -> new CompatVerdict(triple, row.status(), row.line()))
                 .orElse(new CompatVerdict(triple, CompatStatus.UNKNOWN, 0));
-    }
-
-    /**
-     * The outcome of {@link #lint()}.
-     *
-     * @param matrix   the parsed matrix
-     * @param warnings problems that do not make it invalid
-     */
-    public record LintReport(CompatMatrix matrix, List<String> warnings) {
     }
 }

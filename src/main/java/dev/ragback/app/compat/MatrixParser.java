@@ -22,6 +22,7 @@ public final class MatrixParser {
 
     public CompatMatrix parse(String text, String source) {
         List<CompatMatrix.Row> rows = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         Map<Triple, CompatMatrix.Row> seen = new HashMap<>();
         String[] lines = text.split("\r?\n", -1);
         int[] columnOrder = null;
@@ -52,13 +53,19 @@ public final class MatrixParser {
                     throw error(source, lineNo, "triple " + row.triple() + " is listed again with status " + row.status()
                             + " (line " + earlier.line() + " says " + earlier.status() + ")");
                 }
+                if (earlier != null) {
+                    warnings.add(source + ":" + lineNo + ": " + row.triple() + " repeats line " + earlier.line());
+                }
                 rows.add(row);
             }
         }
         if (columnOrder == null) {
             throw error(source, 0, "no table found; expected | Binary Version | Schema Version | Qdrant Collection | Status |");
         }
-        return new CompatMatrix(source, List.copyOf(rows));
+        if (rows.isEmpty()) {
+            warnings.add(source + ": the table has no rows; every triple is UNKNOWN");
+        }
+        return new CompatMatrix(source, List.copyOf(rows), List.copyOf(warnings));
     }
 
     private static List<String> cells(String line, String source, int lineNo) {

@@ -2,6 +2,7 @@ package dev.ragback.app.doctor;
 
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.Versions;
+import dev.ragback.app.compat.CompatMatrix;
 import dev.ragback.app.compat.CompatService;
 import dev.ragback.app.port.DatabaseProbe;
 import dev.ragback.app.port.DumpTool;
@@ -151,10 +152,10 @@ public final class DoctorService {
 
     private CheckResult matrixCheck() {
         try {
-            CompatService.LintReport report = subjects.compat().lint();
-            String detail = report.matrix().source() + ": " + report.matrix().rows().size() + " rows";
-            if (!report.warnings().isEmpty()) {
-                return CheckResult.warn("matrix", detail + "; " + String.join("; ", report.warnings()), "run: ragback compat lint");
+            CompatMatrix matrix = subjects.compat().load();
+            String detail = matrix.source() + ": " + matrix.rows().size() + " rows";
+            if (!matrix.warnings().isEmpty()) {
+                return CheckResult.warn("matrix", detail + "; " + String.join("; ", matrix.warnings()), "run: ragback compat lint");
             }
             return CheckResult.ok("matrix", detail + ", lints clean");
         } catch (RagbackException e) {

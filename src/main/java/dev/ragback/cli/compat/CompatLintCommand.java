@@ -1,6 +1,6 @@
 package dev.ragback.cli.compat;
 
-import dev.ragback.app.compat.CompatService;
+import dev.ragback.app.compat.CompatMatrix;
 import dev.ragback.cli.Session;
 import picocli.CommandLine.Command;
 
@@ -18,17 +18,17 @@ final class CompatLintCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CompatService.LintReport report = session.services().compat().lint();
-        report.warnings().forEach(session::warn);
+        CompatMatrix matrix = session.services().compat().load();
+        matrix.warnings().forEach(session::warn);
         if (session.json()) {
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("source", report.matrix().source());
+            out.put("source", matrix.source());
             out.put("valid", true);
-            out.put("rows", report.matrix().rows().size());
-            out.put("warnings", report.warnings());
+            out.put("rows", matrix.rows().size());
+            out.put("warnings", matrix.warnings());
             session.printJson(out);
         } else {
-            session.out().printf("%s: %d rows, valid%n", report.matrix().source(), report.matrix().rows().size());
+            session.out().printf("%s: %d rows, valid%n", matrix.source(), matrix.rows().size());
         }
         return 0;
     }

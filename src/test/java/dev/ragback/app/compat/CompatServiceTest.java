@@ -46,8 +46,8 @@ class CompatServiceTest {
     }
 
     @Test
-    void lintWarnsOnRepeatedRowsWithTheSameStatus() throws IOException {
-        CompatService.LintReport report = service("| v1 | s1 | c1 | OK |\n| v1 | s1 | c1 | ✅ OK |\n").lint();
+    void repeatedRowsWithTheSameStatusAreWarnings() throws IOException {
+        CompatMatrix report = service("| v1 | s1 | c1 | OK |\n| v1 | s1 | c1 | ✅ OK |\n").load();
         assertEquals(1, report.warnings().size());
         assertTrue(report.warnings().get(0).contains(":6:"), report.warnings().get(0));
     }
@@ -63,8 +63,8 @@ class CompatServiceTest {
     void shippedMatrixHoldsTheRunbookTable() {
         Path shipped = Path.of(System.getProperty("ragback.project.dir", "."), "compat", "matrix.md");
         CompatService service = new CompatService(shipped);
-        assertEquals(4, service.lint().matrix().rows().size());
-        assertTrue(service.lint().warnings().isEmpty());
+        assertEquals(4, service.load().rows().size());
+        assertTrue(service.load().warnings().isEmpty());
         assertEquals(CompatStatus.INCOMPATIBLE, service.check(new Triple("v2.0.0", "v1.1.0", "rag_main_v2")).status());
         assertEquals(CompatStatus.WARN, service.check(new Triple("v1.1.0", "v1.0.0", "rag_main_v1")).status());
     }
