@@ -20,7 +20,8 @@ public final class Cli {
                 .setParameterExceptionHandler(handlers)
                 .setExecutionExceptionHandler(handlers)
                 .setExecutionStrategy(new LoggingSetup(session)::execute);
-        boolean color = terminal && !env.containsKey("NO_COLOR") && !Arrays.asList(args).contains("--no-color");
+        // help is printed while parsing, before --no-color reaches the session
+        boolean color = Session.colorAllowed(terminal, env, Arrays.asList(args).contains("--no-color"));
         commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(color ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         int code = commandLine.execute(args);
         out.flush();

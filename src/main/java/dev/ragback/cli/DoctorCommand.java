@@ -27,10 +27,12 @@ final class DoctorCommand implements Callable<Integer> {
         Config config = session.config();
         DoctorReport report = session.services().doctor().run();
         if (session.json()) {
-            session.printJson(Map.of("config_file", config.fileLabel(),
-                    "config", config.settings().stream().map(DoctorCommand::json).toList(),
-                    "checks", report.checks().stream().map(DoctorCommand::json).toList(),
-                    "healthy", report.healthy()));
+            Map<String, Object> document = new LinkedHashMap<>();
+            document.put("config_file", config.fileLabel());
+            document.put("config", config.settings().stream().map(DoctorCommand::json).toList());
+            document.put("checks", report.checks().stream().map(DoctorCommand::json).toList());
+            document.put("healthy", report.healthy());
+            session.printJson(document);
         } else {
             render(config, report.checks());
         }

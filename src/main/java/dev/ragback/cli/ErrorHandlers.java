@@ -6,6 +6,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The one place where failures become an exit code and a last line on stderr. */
 final class ErrorHandlers implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
@@ -49,7 +51,7 @@ final class ErrorHandlers implements CommandLine.IParameterExceptionHandler, Com
 
     private void printJsonError(String message, String hint, int exitCode) {
         if (session.json() && !session.jsonPrinted()) {
-            java.util.Map<String, Object> error = new java.util.LinkedHashMap<>();
+            Map<String, Object> error = new LinkedHashMap<>();
             error.put("error", message);
             error.put("hint", hint);
             error.put("exit_code", exitCode);

@@ -46,20 +46,17 @@ public final class Session {
         return err;
     }
 
-    public Map<String, String> env() {
-        return env;
-    }
-
     public boolean json() {
         return json;
     }
 
-    public boolean terminal() {
-        return terminal;
+    public boolean color() {
+        return colorAllowed(terminal, env, noColor);
     }
 
-    public boolean color() {
-        return !noColor && terminal && !env.containsKey("NO_COLOR");
+    /** Colors only on a terminal, and never with NO_COLOR or --no-color. */
+    static boolean colorAllowed(boolean terminal, Map<String, String> env, boolean noColorFlag) {
+        return terminal && !noColorFlag && !env.containsKey("NO_COLOR");
     }
 
     public int verbosity() {

@@ -10,8 +10,8 @@ final class Styles {
             return word;
         }
         String code = switch (word) {
-            case "OK", "ok", "pass", "PASS" -> "32";
-            case "WARN", "warn", "UNKNOWN", "skip" -> "33";
+            case "ok" -> "32";
+            case "warn" -> "33";
             default -> "31";
         };
         return "\u001b[" + code + "m" + word + "\u001b[0m";

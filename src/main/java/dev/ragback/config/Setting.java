@@ -1,5 +1,6 @@
 package dev.ragback.config;
 
+import dev.ragback.app.Durations;
 import dev.ragback.app.Redaction;
 
 /**
@@ -27,7 +28,7 @@ public record Setting(Key<?> key, Object value, Source source, String origin) {
     /** Formats a value the way a user writes it in the config file. */
     static String format(Object value) {
         if (value instanceof java.time.Duration duration) {
-            return formatDuration(duration);
+            return Durations.format(duration);
         }
         if (value instanceof java.util.Map<?, ?> map) {
             java.util.StringJoiner joined = new java.util.StringJoiner(", ", "{", "}");
@@ -42,19 +43,5 @@ public record Setting(Key<?> key, Object value, Source source, String origin) {
             return joined.toString();
         }
         return String.valueOf(value);
-    }
-
-    private static String formatDuration(java.time.Duration duration) {
-        long millis = duration.toMillis();
-        if (millis % 3_600_000 == 0) {
-            return millis / 3_600_000 + "h";
-        }
-        if (millis % 60_000 == 0) {
-            return millis / 60_000 + "m";
-        }
-        if (millis % 1000 == 0) {
-            return millis / 1000 + "s";
-        }
-        return millis + "ms";
     }
 }

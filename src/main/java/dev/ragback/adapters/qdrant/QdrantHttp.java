@@ -2,6 +2,7 @@ package dev.ragback.adapters.qdrant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.app.Durations;
 import dev.ragback.app.RagbackException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,10 +115,10 @@ final class QdrantHttp {
                     throw failure;
                 }
             } catch (HttpConnectTimeoutException e) {
-                failure = transportFailure("could not connect within " + human(connectTimeout()) + " (connect timeout)",
+                failure = transportFailure("could not connect within " + Durations.format(connectTimeout()) + " (connect timeout)",
                         method, path, attempt, UNREACHABLE_HINT, e);
             } catch (HttpTimeoutException e) {
-                failure = transportFailure("no answer within " + human(timeout) + " (timeout)",
+                failure = transportFailure("no answer within " + Durations.format(timeout) + " (timeout)",
                         method, path, attempt, SLOW_HINT, e);
             } catch (IOException e) {
                 failure = transportFailure(ioCause(e), method, path, attempt, UNREACHABLE_HINT, e);
@@ -129,7 +130,7 @@ final class QdrantHttp {
             if (attempt >= attempts) {
                 throw failure;
             }
-            LOG.debug("retrying in {}: {}", human(backoff), failure.getMessage());
+            LOG.debug("retrying in {}: {}", Durations.format(backoff), failure.getMessage());
             pause(backoff);
             backoff = backoff.multipliedBy(2);
         }
@@ -254,11 +255,6 @@ final class QdrantHttp {
             Thread.currentThread().interrupt();
             throw new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted while retrying a Qdrant call");
         }
-    }
-
-    private static String human(Duration duration) {
-        long millis = duration.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
 
     private static String describe(URI url) {
