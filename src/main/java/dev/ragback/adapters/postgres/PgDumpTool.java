@@ -19,7 +19,7 @@ public final class PgDumpTool implements DumpTool {
 
     /** @param binDir directory holding pg_dump and pg_restore, or {@code null} to search PATH, then /usr/lib/postgresql/*&#47;bin */
     public PgDumpTool(Path binDir) {
-        this.programs = new PostgresPrograms(binDir, System.getenv("PATH"), PostgresPrograms.DEBIAN_ROOT);
+        this.programs = PostgresPrograms.standard(binDir);
     }
 
     private PgDumpTool(PostgresPrograms programs) {

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
  * Finds PostgreSQL client programs: in a configured directory, else on PATH, else in the newest
  * {@code <root>/<major>/bin} (Debian keeps them out of PATH there).
  */
-final class PostgresPrograms {
+public final class PostgresPrograms {
     static final Path DEBIAN_ROOT = Path.of("/usr/lib/postgresql");
     private static final Pattern NUMERIC = Pattern.compile("\\d+(\\.\\d+)?");
 
@@ -26,7 +26,13 @@ final class PostgresPrograms {
         this.versionedRoot = versionedRoot;
     }
 
-    Optional<Path> find(String program) {
+    /** Searches {@code configuredDir} when given, else PATH, else the newest {@code /usr/lib/postgresql/<major>/bin}. */
+    public static PostgresPrograms standard(Path configuredDir) {
+        return new PostgresPrograms(configuredDir, System.getenv("PATH"), DEBIAN_ROOT);
+    }
+
+    /** The program, or empty when none of the places has it. */
+    public Optional<Path> find(String program) {
         if (configuredDir != null) {
             return executable(configuredDir.resolve(program));
         }
@@ -42,7 +48,7 @@ final class PostgresPrograms {
     }
 
     /** Where {@link #find} looked, for the "not found" message. */
-    String searchedPlaces() {
+    public String searchedPlaces() {
         return configuredDir != null ? configuredDir.toString() : "PATH and " + versionedRoot + "/*/bin";
     }
 

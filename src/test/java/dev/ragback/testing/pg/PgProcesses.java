@@ -1,5 +1,7 @@
 package dev.ragback.testing.pg;
 
+import dev.ragback.adapters.postgres.PostgresPrograms;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -11,11 +13,8 @@ import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -24,8 +23,6 @@ import java.util.stream.Stream;
  */
 final class PgProcesses {
     private static final String SERVER_USER = "postgres";
-    private static final Path DEBIAN_ROOT = Path.of("/usr/lib/postgresql");
-    private static final Pattern NUMERIC = Pattern.compile("\\d+(\\.\\d+)?");
 
     private final Path binDir;
     private final Path workDir;
@@ -98,29 +95,9 @@ final class PgProcesses {
      */
     static Path findBinDir() throws IOException {
         String configured = System.getProperty("ragback.pg.bin");
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured);
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            Path initdb = dir.isEmpty() ? null : Path.of(dir, "initdb");
-            if (initdb != null && Files.isExecutable(initdb) && Files.isExecutable(Path.of(dir, "pg_ctl"))) {
-                return initdb.toRealPath().getParent();
-            }
-        }
-        return newestDebianBin().orElseThrow(() -> new IOException(
-                "initdb not found on PATH nor in " + DEBIAN_ROOT + "/*/bin; install postgresql (Debian) or set -Dragback.pg.bin"));
-    }
-
-    private static Optional<Path> newestDebianBin() throws IOException {
-        if (!Files.isDirectory(DEBIAN_ROOT)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> versions = Files.list(DEBIAN_ROOT)) {
-            return versions
-                    .filter(dir -> NUMERIC.matcher(dir.getFileName().toString()).matches())
-                    .map(dir -> dir.resolve("bin"))
-                    .filter(bin -> Files.isExecutable(bin.resolve("initdb")))
-                    .max(Comparator.comparingDouble(bin -> Double.parseDouble(bin.getParent().getFileName().toString())));
-        }
+        PostgresPrograms programs = PostgresPrograms.standard(configured == null || configured.isBlank() ? null : Path.of(configured));
+        Path initdb = programs.find("initdb").orElseThrow(() -> new IOException(
+                "initdb not found in " + programs.searchedPlaces() + "; install postgresql (Debian) or set -Dragback.pg.bin"));
+        return initdb.toRealPath().getParent();
     }
 }
