@@ -1,5 +1,6 @@
 package dev.ragback.cli;
 
+import dev.ragback.adapters.postgres.JdbcAppliedMigrations;
 import dev.ragback.adapters.postgres.JdbcDatabaseProbe;
 import dev.ragback.adapters.postgres.PgDumpTool;
 import dev.ragback.adapters.postgres.PostgresConnection;
@@ -7,6 +8,7 @@ import dev.ragback.adapters.qdrant.QdrantRestVectorStore;
 import dev.ragback.app.compat.CompatService;
 import dev.ragback.app.doctor.BackupsDirCheck;
 import dev.ragback.app.doctor.DoctorService;
+import dev.ragback.app.port.AppliedMigrations;
 import dev.ragback.app.port.DatabaseProbe;
 import dev.ragback.app.port.DumpTool;
 import dev.ragback.app.port.VectorStore;
@@ -47,6 +49,10 @@ public final class Services {
         }
         return new JdbcDatabaseProbe(PostgresConnection.fromJdbcUrl(url, config.get(ConfigKeys.POSTGRES_USER),
                 config.get(ConfigKeys.POSTGRES_PASSWORD)));
+    }
+
+    public AppliedMigrations appliedMigrations() {
+        return new JdbcAppliedMigrations(postgresConnection());
     }
 
     public DumpTool dumpTool() {
