@@ -1,6 +1,8 @@
 package dev.ragback.cli;
 
 import dev.ragback.cli.compat.CompatCommand;
+import dev.ragback.cli.qdrant.QdrantCommand;
+import dev.ragback.cli.snapshot.SnapshotCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ScopeType;
@@ -20,7 +22,7 @@ import java.util.concurrent.Callable;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_RUNTIME, ExitCodes.HELP_USAGE, ExitCodes.HELP_GATE,
             ExitCodes.HELP_LOCKED, ExitCodes.HELP_INTEGRITY, ExitCodes.HELP_INTERRUPTED},
-        subcommands = {CompatCommand.class, DoctorCommand.class})
+        subcommands = {SnapshotCommand.class, QdrantCommand.class, CompatCommand.class, DoctorCommand.class})
 public final class RagbackCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions globals;

@@ -12,8 +12,17 @@ import dev.ragback.app.port.AppliedMigrations;
 import dev.ragback.app.port.DatabaseProbe;
 import dev.ragback.app.port.DumpTool;
 import dev.ragback.app.port.VectorStore;
+import dev.ragback.app.Redaction;
+import dev.ragback.app.snapshot.BackupsDir;
+import dev.ragback.app.snapshot.SnapshotCatalog;
+import dev.ragback.app.snapshot.SnapshotCreator;
+import dev.ragback.app.snapshot.SnapshotSettings;
+import dev.ragback.app.snapshot.SnapshotVerifier;
 import dev.ragback.config.Config;
 import dev.ragback.config.ConfigKeys;
+
+import java.time.Clock;
+import java.util.List;
 
 /** Wires adapters and use cases from the configuration. Nothing is built before it is asked for. */
 public final class Services {
@@ -29,7 +38,7 @@ public final class Services {
 
     public VectorStore vectorStore() {
         return new QdrantRestVectorStore(config.get(ConfigKeys.QDRANT_URL), config.get(ConfigKeys.QDRANT_API_KEY),
-                config.get(ConfigKeys.QDRANT_TIMEOUT));
+                config.get(ConfigKeys.QDRANT_TIMEOUT), config.get(ConfigKeys.QDRANT_TRANSFER_IDLE_TIMEOUT));
     }
 
     public PostgresConnection postgresConnection() {
@@ -56,11 +65,42 @@ public final class Services {
     }
 
     public DumpTool dumpTool() {
-        return new PgDumpTool(null);
+        return new PgDumpTool(null, postgresConnection());
     }
 
     public DoctorService doctor() {
         return new DoctorService(new DoctorService.Subjects(vectorStore(), config.get(ConfigKeys.QDRANT_COLLECTION),
                 postgres(), taskDb(), dumpTool(), compat(), new BackupsDirCheck(config.get(ConfigKeys.BACKUPS_DIR))));
+    }
+
+    public BackupsDir backups() {
+        return new BackupsDir(config.get(ConfigKeys.BACKUPS_DIR));
+    }
+
+    public SnapshotSettings snapshotSettings() {
+        boolean directory = "directory".equals(config.get(ConfigKeys.POSTGRES_DUMP_FORMAT));
+        DumpTool.DumpOptions dump = new DumpTool.DumpOptions(directory, config.get(ConfigKeys.POSTGRES_COMPRESS),
+                directory ? config.get(ConfigKeys.POSTGRES_JOBS) : 1, List.of("task_events", "ragback_*"));
+        return new SnapshotSettings(config.get(ConfigKeys.QDRANT_COLLECTION), config.get(ConfigKeys.QDRANT_VECTOR_NAME),
+                config.get(ConfigKeys.SMOKE_PROBES), config.get(ConfigKeys.SMOKE_K),
+                config.get(ConfigKeys.POSTGRES_CHUNKS_TABLE), dump, config.get(ConfigKeys.QDRANT_DELETE_SERVER_SNAPSHOT),
+                Redaction.redactUrl(config.get(ConfigKeys.QDRANT_URL).toString()), config.get(ConfigKeys.POSTGRES_DATABASE));
+    }
+
+    public SnapshotCreator snapshotCreator() {
+        return new SnapshotCreator(backups(), vectorStore(), postgres(), dumpTool(), appliedMigrations(), null,
+                snapshotSettings(), VersionProvider.version(), Clock.systemUTC());
+    }
+
+    public SnapshotVerifier snapshotVerifier() {
+        return new SnapshotVerifier(backups(), dumpTool());
+    }
+
+    public SnapshotCatalog snapshotCatalog() {
+        return new SnapshotCatalog(backups(), snapshotVerifier(), Clock.systemUTC());
+    }
+
+    public dev.ragback.app.vectors.CollectionsOverview collectionsOverview() {
+        return new dev.ragback.app.vectors.CollectionsOverview(vectorStore());
     }
 }

@@ -50,6 +50,42 @@ public final class Session {
         return json;
     }
 
+    /** True when stdin and stdout belong to a person at a terminal. */
+    public boolean terminal() {
+        return terminal;
+    }
+
+    /**
+     * Asks before something destructive. {@code --yes} skips the question; without a terminal to
+     * ask, the command refuses (exit 2) rather than guess.
+     */
+    public void confirm(String action, boolean yes) {
+        if (yes) {
+            return;
+        }
+        if (!terminal) {
+            throw new dev.ragback.app.RagbackException(dev.ragback.app.RagbackException.Kind.USAGE,
+                    "refusing to " + action + " without --yes: there is no terminal to ask", "add --yes");
+        }
+        err.print("ragback: " + action + "? [y/N] ");
+        err.flush();
+        String answer;
+        try {
+            answer = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        } catch (java.io.IOException e) {
+            answer = null;
+        }
+        if (answer == null || !answer.strip().toLowerCase(java.util.Locale.ROOT).matches("y|yes")) {
+            throw new dev.ragback.app.RagbackException(dev.ragback.app.RagbackException.Kind.USAGE,
+                    "not confirmed: nothing was changed", null);
+        }
+    }
+
+    /** Progress on stderr when a person watches it; nothing otherwise. */
+    public dev.ragback.app.Progress progress() {
+        return terminal && !quiet ? new TerminalProgress(err) : dev.ragback.app.Progress.NONE;
+    }
+
     public boolean color() {
         return colorAllowed(terminal, env, noColor);
     }

@@ -7,6 +7,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@link DatabaseProbe} over JDBC; every question opens and closes its own connection. */
 public final class JdbcDatabaseProbe implements DatabaseProbe {
@@ -46,6 +48,22 @@ public final class JdbcDatabaseProbe implements DatabaseProbe {
             }
         } catch (SQLException e) {
             throw PostgresFailures.external(connection, "cannot check for table '" + table + "'", e);
+        }
+    }
+
+    @Override
+    public List<ModelCount> chunkCounts(String table) {
+        String sql = "SELECT model_id, count(*), count(DISTINCT uri) FROM " + SqlNames.quoted(table)
+                + " WHERE deleted_at IS NULL GROUP BY model_id ORDER BY model_id";
+        try (Connection db = connection.open(); Statement statement = db.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            List<ModelCount> counts = new ArrayList<>();
+            while (rows.next()) {
+                counts.add(new ModelCount(rows.getString(1), rows.getLong(2), rows.getLong(3)));
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw PostgresFailures.external(connection, "cannot count the chunks of " + table, e);
         }
     }
 

@@ -1,33 +1,150 @@
 package dev.ragback.adapters.postgres;
 
 import dev.ragback.app.RagbackException;
+import dev.ragback.app.files.FileDigest;
+import dev.ragback.app.files.HashingFileWriter;
+import dev.ragback.app.files.Permissions;
+import dev.ragback.app.files.Sha256;
 import dev.ragback.app.port.DumpTool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@link DumpTool} backed by the PostgreSQL {@code pg_dump} and {@code pg_restore} programs. */
 public final class PgDumpTool implements DumpTool {
+    private static final Logger LOG = LoggerFactory.getLogger(PgDumpTool.class);
     static final Duration VERSION_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern VERSION_LINE = Pattern.compile("\\(PostgreSQL\\)\\s+(\\d+(?:\\.\\d+)*)");
 
     private final PostgresPrograms programs;
+    private final PostgresConnection connection;
 
-    /** @param binDir directory holding pg_dump and pg_restore, or {@code null} to search PATH, then /usr/lib/postgresql/*&#47;bin */
-    public PgDumpTool(Path binDir) {
-        this.programs = PostgresPrograms.standard(binDir);
+    /**
+     * @param binDir     directory holding pg_dump and pg_restore, or {@code null} to search PATH, then /usr/lib/postgresql/*&#47;bin
+     * @param connection the database dumped, or {@code null} when only versions and archives are looked at
+     */
+    public PgDumpTool(Path binDir, PostgresConnection connection) {
+        this(PostgresPrograms.standard(binDir), connection);
     }
 
-    private PgDumpTool(PostgresPrograms programs) {
+    private PgDumpTool(PostgresPrograms programs, PostgresConnection connection) {
         this.programs = programs;
+        this.connection = connection;
     }
 
     static PgDumpTool searching(PostgresPrograms programs) {
-        return new PgDumpTool(programs);
+        return new PgDumpTool(programs, null);
+    }
+
+    @Override
+    public List<FileDigest> dump(DumpOptions options, Path target, String relativePath, LongConsumer progress) {
+        if (connection == null) {
+            throw new IllegalStateException("no database to dump");
+        }
+        List<String> argv = dumpArgv(dumpProgram(), options, target);
+        LOG.debug("running {}", argv);
+        try {
+            Process process = ChildProcesses.builder(argv, connection.childEnvironment())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            ChildProcesses.StderrTail stderr = new ChildProcesses.StderrTail(process.getErrorStream(), LOG, "pg_dump");
+            try {
+                List<FileDigest> digests = options.directoryFormat()
+                        ? awaitDirectory(process, target, relativePath)
+                        : List.of(streamArchive(process, target, relativePath, progress));
+                int exit = process.waitFor();
+                if (exit != 0) {
+                    throw failure("pg_dump of " + connection.describe() + " failed (exit " + exit + "): "
+                            + PostgresFailures.oneLine(stderr.text(), connection.password()), null);
+                }
+                return digests;
+            } finally {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        } catch (IOException e) {
+            throw failure("pg_dump of " + connection.describe() + " failed: "
+                    + PostgresFailures.oneLine(e.getMessage(), connection.password()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RagbackException(RagbackException.Kind.INTERRUPTED, "pg_dump was interrupted");
+        }
+    }
+
+    static List<String> dumpArgv(Path program, DumpOptions options, Path target) {
+        List<String> argv = new ArrayList<>(List.of(program.toString(), "--no-password",
+                "--format=" + (options.directoryFormat() ? "directory" : "custom"),
+                "--compress=" + options.compressLevel()));
+        if (options.directoryFormat()) {
+            argv.add("--jobs=" + options.jobs());
+            argv.add("--file=" + target);
+        }
+        for (String table : options.excludedTables()) {
+            argv.add("--exclude-table=" + table);
+        }
+        return argv;
+    }
+
+    private static FileDigest streamArchive(Process process, Path target, String relativePath, LongConsumer progress)
+            throws IOException {
+        try (InputStream in = process.getInputStream(); HashingFileWriter out = new HashingFileWriter(target, progress)) {
+            out.copyFrom(in);
+            return out.finish(relativePath);
+        }
+    }
+
+    private static List<FileDigest> awaitDirectory(Process process, Path target, String relativePath)
+            throws IOException, InterruptedException {
+        process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        if (process.waitFor() != 0 || !Files.isDirectory(target)) {
+            return List.of();
+        }
+        Permissions.ownerOnlyDirectory(target);
+        List<FileDigest> digests = new ArrayList<>();
+        try (Stream<Path> files = Files.list(target)) {
+            for (Path file : files.sorted(Comparator.comparing(Path::toString)).toList()) {
+                Permissions.ownerOnly(file);
+                digests.add(Sha256.of(file, relativePath + "/" + file.getFileName()));
+            }
+        }
+        return digests;
+    }
+
+    @Override
+    public void checkReadable(Path archive) {
+        Path program = program("pg_restore");
+        List<String> argv = List.of(program.toString(), "--file=/dev/null", archive.toString());
+        try {
+            Process process = ChildProcesses.builder(argv, Map.of())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            ChildProcesses.StderrTail stderr = new ChildProcesses.StderrTail(process.getErrorStream(), LOG, "pg_restore");
+            int exit = process.waitFor();
+            if (exit != 0) {
+                throw new RagbackException(RagbackException.Kind.INTEGRITY,
+                        "pg_restore cannot read " + archive + " to the end: " + PostgresFailures.oneLine(stderr.text(), null),
+                        "the dump is damaged; restore from another set (ragback snapshot list)");
+            }
+        } catch (IOException e) {
+            throw failure("pg_restore could not run: " + PostgresFailures.oneLine(e.getMessage(), null), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RagbackException(RagbackException.Kind.INTERRUPTED, "pg_restore was interrupted");
+        }
     }
 
     @Override

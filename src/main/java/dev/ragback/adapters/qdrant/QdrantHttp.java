@@ -97,29 +97,82 @@ final class QdrantHttp {
     }
 
     Reply send(String method, String path, String jsonBody, boolean idempotent, Set<Integer> answers) {
-        HttpRequest request = request(method, path, jsonBody);
+        return send(method, path, jsonBody, idempotent, answers, timeout);
+    }
+
+    /** POST of a JSON body with retries: for Qdrant's read-only POSTs (count, scroll, query). */
+    JsonNode postReadResult(String path, Object body) {
+        return result("POST", path, send("POST", path, write(body), true, Set.of(), timeout));
+    }
+
+    Reply send(String method, String path, String jsonBody, boolean idempotent, Set<Integer> answers, Duration callTimeout) {
+        HttpRequest request = request(method, path, jsonBody, callTimeout);
+        return withRetries(method, path, idempotent, callTimeout, () -> {
+            HttpResponse<String> response = client().send(request, HttpResponse.BodyHandlers.ofString());
+            Reply reply = new Reply(response.statusCode(), response.body());
+            if (reply.status() / 100 == 2 || answers.contains(reply.status())) {
+                return reply;
+            }
+            return statusFailure(method, path, reply);
+        });
+    }
+
+    /**
+     * A GET whose body is consumed as a stream by {@code reader}; the whole exchange, reading
+     * included, is retried on 5xx and connection failures, so {@code reader} must start over each time.
+     */
+    <T> T getStream(String path, StreamReader<T> reader) {
+        HttpRequest request = request("GET", path, null, timeout);
+        return withRetries("GET", path, true, timeout, () -> {
+            HttpResponse<java.io.InputStream> response = client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream body = response.body()) {
+                if (response.statusCode() / 100 != 2) {
+                    return statusFailure("GET", path, new Reply(response.statusCode(),
+                            new String(body.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8)));
+                }
+                return reader.read(body, response.headers().firstValueAsLong("Content-Length").orElse(-1));
+            }
+        });
+    }
+
+    /** Consumes a response body. */
+    interface StreamReader<T> {
+        T read(java.io.InputStream body, long contentLength) throws IOException;
+    }
+
+    private interface Exchange<T> {
+        /** The answer, or a {@link StatusFailure} when the status says the call failed. */
+        Object run() throws IOException, InterruptedException;
+    }
+
+    private record StatusFailure(RagbackException failure, boolean retryable) {
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T withRetries(String method, String path, boolean idempotent, Duration callTimeout, Exchange<T> exchange) {
         int attempts = idempotent ? retry.attempts() : 1;
         Duration backoff = retry.firstBackoff();
         for (int attempt = 1; ; attempt++) {
             RagbackException failure;
             long started = System.nanoTime();
             try {
-                HttpResponse<String> response = client().send(request, HttpResponse.BodyHandlers.ofString());
-                Reply reply = new Reply(response.statusCode(), response.body());
-                LOG.debug("Qdrant {} {} -> {} in {} ms", method, path, reply.status(), (System.nanoTime() - started) / 1_000_000);
-                if (reply.status() / 100 == 2 || answers.contains(reply.status())) {
-                    return reply;
+                Object outcome = exchange.run();
+                LOG.debug("Qdrant {} {} done in {} ms", method, path, (System.nanoTime() - started) / 1_000_000);
+                if (!(outcome instanceof StatusFailure status)) {
+                    return (T) outcome;
                 }
-                failure = statusFailure(method, path, reply, attempt);
-                if (reply.status() < 500) {
+                failure = withTries(status.failure(), attempt);
+                if (!status.retryable()) {
                     throw failure;
                 }
             } catch (HttpConnectTimeoutException e) {
                 failure = transportFailure("could not connect within " + Durations.format(connectTimeout()) + " (connect timeout)",
                         method, path, attempt, UNREACHABLE_HINT, e);
             } catch (HttpTimeoutException e) {
-                failure = transportFailure("no answer within " + Durations.format(timeout) + " (timeout)",
+                failure = transportFailure("no answer within " + Durations.format(callTimeout) + " (timeout)",
                         method, path, attempt, SLOW_HINT, e);
+            } catch (IdleTimeout e) {
+                failure = transportFailure(e.getMessage(), method, path, attempt, SLOW_HINT, e);
             } catch (IOException e) {
                 failure = transportFailure(ioCause(e), method, path, attempt, UNREACHABLE_HINT, e);
             } catch (InterruptedException e) {
@@ -136,8 +189,23 @@ final class QdrantHttp {
         }
     }
 
-    private HttpRequest request(String method, String path, String jsonBody) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(target(path)).timeout(timeout);
+    /** Thrown by stream readers when the peer went silent for too long. */
+    static final class IdleTimeout extends IOException {
+        IdleTimeout(String message) {
+            super(message);
+        }
+    }
+
+    String write(Object body) {
+        try {
+            return json.writeValueAsString(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write a request body", e);
+        }
+    }
+
+    private HttpRequest request(String method, String path, String jsonBody, Duration callTimeout) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target(path)).timeout(callTimeout);
         if (apiKey != null) {
             builder.header("api-key", apiKey);
         }
@@ -176,19 +244,26 @@ final class QdrantHttp {
         return timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT;
     }
 
-    private RagbackException statusFailure(String method, String path, Reply reply, int attempts) {
+    private StatusFailure statusFailure(String method, String path, Reply reply) {
         String call = method + " " + path;
         if (reply.status() == 401 || reply.status() == 403) {
             String message = apiKey == null
                     ? "Qdrant at " + where + " wants an api key (" + reply.status() + " for " + call + ")"
                     : "Qdrant at " + where + " refused the api key (" + reply.status() + " for " + call + ")";
-            return RagbackException.external(message + quoted(": ", plainText(reply.body())),
-                    apiKey == null ? "set QDRANT_API_KEY" : "check QDRANT_API_KEY", null);
+            return new StatusFailure(RagbackException.external(message + quoted(": ", plainText(reply.body())),
+                    apiKey == null ? "set QDRANT_API_KEY" : "check QDRANT_API_KEY", null), false);
         }
         String message = "Qdrant at " + where + " answered " + reply.status() + " for " + call
-                + quoted(": ", errorText(reply.body())) + tries(attempts);
+                + quoted(": ", errorText(reply.body()));
         String hint = reply.status() >= 500 ? "look at Qdrant's log; the server failed the request" : null;
-        return RagbackException.external(message, hint, null);
+        return new StatusFailure(RagbackException.external(message, hint, null), reply.status() >= 500);
+    }
+
+    private static RagbackException withTries(RagbackException failure, int attempts) {
+        if (attempts < 2) {
+            return failure;
+        }
+        return new RagbackException(failure.kind(), failure.getMessage() + tries(attempts), failure.hint(), failure.getCause());
     }
 
     private RagbackException transportFailure(String cause, String method, String path, int attempts, String hint,

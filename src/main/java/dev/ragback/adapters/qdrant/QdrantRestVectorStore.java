@@ -3,26 +3,77 @@ package dev.ragback.adapters.qdrant;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ragback.app.Names;
 import dev.ragback.app.port.Alias;
+import dev.ragback.app.files.FileDigest;
 import dev.ragback.app.port.CollectionInfo;
+import dev.ragback.app.port.ScoredPoint;
+import dev.ragback.app.port.SnapshotInfo;
+import dev.ragback.app.port.VectorPoint;
 import dev.ragback.app.port.VectorStore;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 /** {@link VectorStore} over Qdrant's REST API. */
 public final class QdrantRestVectorStore implements VectorStore {
     private final QdrantHttp http;
+    private final QdrantSnapshots snapshots;
+    private final QdrantPoints points;
 
-    public QdrantRestVectorStore(URI baseUrl, String apiKeyOrNull, Duration requestTimeout) {
-        this(baseUrl, apiKeyOrNull, requestTimeout, RetryPolicy.DEFAULT);
+    /**
+     * @param requestTimeout   per REST request
+     * @param transferIdleTime a snapshot transfer fails after this long without a byte
+     */
+    public QdrantRestVectorStore(URI baseUrl, String apiKeyOrNull, Duration requestTimeout, Duration transferIdleTime) {
+        this(baseUrl, apiKeyOrNull, requestTimeout, transferIdleTime, RetryPolicy.DEFAULT);
     }
 
-    QdrantRestVectorStore(URI baseUrl, String apiKeyOrNull, Duration requestTimeout, RetryPolicy retry) {
+    QdrantRestVectorStore(URI baseUrl, String apiKeyOrNull, Duration requestTimeout, Duration transferIdleTime,
+                          RetryPolicy retry) {
         this.http = new QdrantHttp(baseUrl, apiKeyOrNull, requestTimeout, retry);
+        this.snapshots = new QdrantSnapshots(http, transferIdleTime);
+        this.points = new QdrantPoints(http);
+    }
+
+    @Override
+    public SnapshotInfo createSnapshot(String collection) {
+        return snapshots.create(collection);
+    }
+
+    @Override
+    public List<SnapshotInfo> snapshots(String collection) {
+        return snapshots.list(collection);
+    }
+
+    @Override
+    public FileDigest downloadSnapshot(String collection, String snapshot, Path target, String relativePath,
+                                       LongConsumer progress) {
+        return snapshots.download(collection, snapshot, target, relativePath, progress);
+    }
+
+    @Override
+    public void deleteSnapshot(String collection, String snapshot) {
+        snapshots.delete(collection, snapshot);
+    }
+
+    @Override
+    public long countPoints(String collection) {
+        return points.count(collection);
+    }
+
+    @Override
+    public List<VectorPoint> firstPoints(String collection, int limit, String vectorName) {
+        return points.first(collection, limit, vectorName);
+    }
+
+    @Override
+    public List<ScoredPoint> exactSearch(String collection, float[] vector, String vectorName, int limit) {
+        return points.exactSearch(collection, vector, vectorName, limit);
     }
 
     @Override

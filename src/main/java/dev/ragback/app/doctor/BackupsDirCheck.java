@@ -27,7 +27,7 @@ public final class BackupsDirCheck {
             Files.delete(probe);
             long free = Files.getFileStore(existing).getUsableSpace();
             String where = existing.equals(dir.toAbsolutePath()) ? dir.toString() : dir + " (created on first snapshot)";
-            String detail = where + " writable, " + human(free) + " free";
+            String detail = where + " writable, " + dev.ragback.app.Sizes.human(free) + " free";
             if (free < LOW_SPACE_BYTES) {
                 return CheckResult.warn("backups", detail, "free some space or prune: ragback snapshot prune --keep N --yes");
             }
@@ -36,16 +36,5 @@ public final class BackupsDirCheck {
             return CheckResult.fail("backups", dir + " is not writable: " + e.getMessage(),
                     "fix its permissions or set backups.dir (RAGBACK_BACKUPS)");
         }
-    }
-
-    static String human(long bytes) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-        double value = bytes;
-        int unit = 0;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(java.util.Locale.ROOT, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
     }
 }

@@ -1,5 +1,7 @@
 package dev.ragback.app.port;
 
+import java.util.List;
+
 /**
  * Read-only health questions to a PostgreSQL database. Calls fail with a
  * {@link dev.ragback.app.RagbackException} of kind EXTERNAL naming host, port and database.
@@ -14,4 +16,20 @@ public interface DatabaseProbe {
 
     /** True when a table of that name is visible on the search path. */
     boolean tableExists(String table);
+
+    /**
+     * Live chunks per embedding model.
+     *
+     * @param modelId the {@code model_id}
+     * @param chunks  rows not soft-deleted
+     * @param docs    distinct {@code uri}s among them
+     */
+    record ModelCount(String modelId, long chunks, long docs) {
+    }
+
+    /**
+     * SPEC section 4's counts: {@code SELECT model_id, count(*), count(DISTINCT uri) FROM <table>
+     * WHERE deleted_at IS NULL GROUP BY model_id}, ordered by model_id.
+     */
+    List<ModelCount> chunkCounts(String table);
 }

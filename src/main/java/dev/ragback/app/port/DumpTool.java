@@ -1,11 +1,41 @@
 package dev.ragback.app.port;
 
-/** The database's dump and restore programs (pg_dump / pg_restore). */
+import dev.ragback.app.files.FileDigest;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * The database's dump and restore programs (pg_dump / pg_restore). Failures are EXTERNAL
+ * {@link dev.ragback.app.RagbackException}s carrying the program's own message, never a password.
+ */
 public interface DumpTool {
+
+    /**
+     * How to dump.
+     *
+     * @param directoryFormat false: one archive file ({@code -Fc}); true: a directory ({@code -Fd})
+     * @param compressLevel   0..9
+     * @param jobs            parallel jobs (directory format only)
+     * @param excludedTables  table patterns left out of the dump (definition and data)
+     */
+    record DumpOptions(boolean directoryFormat, int compressLevel, int jobs, List<String> excludedTables) {
+    }
 
     /** Version of the dump program, e.g. {@code 15.18}; fails EXTERNAL when it cannot run. */
     String dumpVersion();
 
     /** Version of the restore program; fails EXTERNAL when it cannot run. */
     String restoreVersion();
+
+    /**
+     * Dumps the database into {@code target} (a new file, or a new directory for the directory
+     * format), hashing as it writes. Paths in the digests are {@code relativePath} (plus
+     * {@code /<file>} for a directory).
+     */
+    List<FileDigest> dump(DumpOptions options, Path target, String relativePath, LongConsumer progress);
+
+    /** Reads the whole archive as a restore would, writing nothing; fails INTEGRITY when it is damaged. */
+    void checkReadable(Path archive);
 }

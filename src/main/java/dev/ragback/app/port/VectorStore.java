@@ -1,6 +1,8 @@
 package dev.ragback.app.port;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.Optional;
 
 /**
@@ -39,4 +41,32 @@ public interface VectorStore {
         }
         return collection(name).map(CollectionInfo::name);
     }
+
+    /** Takes a snapshot of {@code collection} (a real collection, not an alias) and waits for it. */
+    SnapshotInfo createSnapshot(String collection);
+
+    /** The snapshots the server holds for {@code collection}. */
+    List<SnapshotInfo> snapshots(String collection);
+
+    /**
+     * Streams a server-side snapshot into a new file at {@code target}, hashing while writing,
+     * with an idle timeout rather than a total one; the file is fsynced when this returns.
+     */
+    dev.ragback.app.files.FileDigest downloadSnapshot(String collection, String snapshot, Path target,
+                                                      String relativePath, LongConsumer progress);
+
+    /** Deletes a server-side snapshot. */
+    void deleteSnapshot(String collection, String snapshot);
+
+    /** The exact number of points. */
+    long countPoints(String collection);
+
+    /**
+     * Up to {@code limit} points in id order, with the vector {@code vectorName} ({@code null}:
+     * the unnamed vector).
+     */
+    List<VectorPoint> firstPoints(String collection, int limit, String vectorName);
+
+    /** Exact (not approximate) top-{@code limit} search with {@code vector} against {@code vectorName}. */
+    List<ScoredPoint> exactSearch(String collection, float[] vector, String vectorName, int limit);
 }

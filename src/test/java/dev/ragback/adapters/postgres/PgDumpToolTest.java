@@ -22,7 +22,7 @@ class PgDumpToolTest {
 
     @Test
     void versionsOfTheClusterBinariesMatchTheServerMajor(ThrowawayPostgres postgres) {
-        PgDumpTool tool = new PgDumpTool(postgres.binDir());
+        PgDumpTool tool = new PgDumpTool(postgres.binDir(), null);
         String serverVersion = new JdbcDatabaseProbe(postgres.connection("postgres")).serverVersion();
         String dumpVersion = tool.dumpVersion();
         assertTrue(dumpVersion.matches("\\d+\\.\\d+"), dumpVersion);
@@ -33,7 +33,7 @@ class PgDumpToolTest {
 
     @Test
     void withoutADirectoryItSearchesPathThenTheDebianDirectories() {
-        PgDumpTool tool = new PgDumpTool(null);
+        PgDumpTool tool = new PgDumpTool(null, null);
         assertTrue(tool.dumpVersion().matches("\\d+\\.\\d+"), tool.dumpVersion());
     }
 
@@ -46,7 +46,7 @@ class PgDumpToolTest {
 
     @Test
     void missingProgramFailsExternalNamingWhereItLooked(@TempDir Path empty) {
-        RagbackException failure = assertThrows(RagbackException.class, () -> new PgDumpTool(empty).dumpVersion());
+        RagbackException failure = assertThrows(RagbackException.class, () -> new PgDumpTool(empty, null).dumpVersion());
         assertEquals(RagbackException.Kind.EXTERNAL, failure.kind());
         assertTrue(failure.getMessage().contains("pg_dump not found in " + empty), failure.getMessage());
     }
@@ -54,7 +54,7 @@ class PgDumpToolTest {
     @Test
     void unexpectedOutputFailsExternalInOneLine(@TempDir Path bin) throws IOException {
         script(bin.resolve("pg_dump"), "echo 'something else'; echo 'entirely' >&2; exit 3");
-        RagbackException failure = assertThrows(RagbackException.class, () -> new PgDumpTool(bin).dumpVersion());
+        RagbackException failure = assertThrows(RagbackException.class, () -> new PgDumpTool(bin, null).dumpVersion());
         assertEquals(RagbackException.Kind.EXTERNAL, failure.kind());
         assertTrue(failure.getMessage().contains("exited 3"), failure.getMessage());
         assertTrue(failure.getMessage().contains("something else entirely"), failure.getMessage());

@@ -37,7 +37,7 @@ class QdrantContainerTest {
     }
 
     private static QdrantRestVectorStore store(String key) {
-        return new QdrantRestVectorStore(url(), key, Duration.ofSeconds(30));
+        return new QdrantRestVectorStore(url(), key, Duration.ofSeconds(30), Duration.ofSeconds(120));
     }
 
     @BeforeAll

@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class QdrantRestVectorStoreTest {
     private static final RetryPolicy FAST = new RetryPolicy(3, Duration.ofMillis(5));
+    private static final Duration IDLE = Duration.ofSeconds(5);
     private static final String KEY = "k3y-do-not-print";
 
     private QdrantDouble qdrant;
@@ -41,7 +42,7 @@ class QdrantRestVectorStoreTest {
     }
 
     private QdrantRestVectorStore store() {
-        return new QdrantRestVectorStore(qdrant.url(), null, Duration.ofSeconds(5), FAST);
+        return new QdrantRestVectorStore(qdrant.url(), null, Duration.ofSeconds(5), IDLE, FAST);
     }
 
     @Test
@@ -125,7 +126,7 @@ class QdrantRestVectorStoreTest {
     void sendsTheApiKeyHeaderWhenSet() {
         qdrant.close();
         qdrant = new QdrantDouble(KEY);
-        QdrantRestVectorStore store = new QdrantRestVectorStore(qdrant.url(), KEY, Duration.ofSeconds(5), FAST);
+        QdrantRestVectorStore store = new QdrantRestVectorStore(qdrant.url(), KEY, Duration.ofSeconds(5), IDLE, FAST);
         assertEquals(List.of(), store.collectionNames());
         RecordedRequest request = qdrant.requests().get(0);
         assertEquals(KEY, request.header("api-key"));
@@ -143,7 +144,7 @@ class QdrantRestVectorStoreTest {
     void refusedKeyIsExternalNamingTheKeyButNotItsValue() {
         qdrant.close();
         qdrant = new QdrantDouble("the-right-key");
-        QdrantRestVectorStore store = new QdrantRestVectorStore(qdrant.url(), KEY, Duration.ofSeconds(5), FAST);
+        QdrantRestVectorStore store = new QdrantRestVectorStore(qdrant.url(), KEY, Duration.ofSeconds(5), IDLE, FAST);
         RagbackException e = assertThrows(RagbackException.class, store::collectionNames);
         assertEquals(RagbackException.Kind.EXTERNAL, e.kind());
         assertTrue(e.getMessage().contains("refused the api key"), e.getMessage());
@@ -191,7 +192,7 @@ class QdrantRestVectorStoreTest {
     @Test
     void slowAnswerBeyondTheTimeoutIsExternalMentioningTheTimeout() {
         qdrant.delay(Duration.ofSeconds(2));
-        QdrantRestVectorStore store = new QdrantRestVectorStore(qdrant.url(), null, Duration.ofMillis(200),
+        QdrantRestVectorStore store = new QdrantRestVectorStore(qdrant.url(), null, Duration.ofMillis(200), IDLE,
                 new RetryPolicy(2, Duration.ofMillis(5)));
         long started = System.nanoTime();
         RagbackException e = assertThrows(RagbackException.class, store::collectionNames);
@@ -209,7 +210,7 @@ class QdrantRestVectorStoreTest {
             freePort = socket.getLocalPort();
         }
         QdrantRestVectorStore store = new QdrantRestVectorStore(URI.create("http://127.0.0.1:" + freePort),
-                KEY, Duration.ofSeconds(2), FAST);
+                KEY, Duration.ofSeconds(2), IDLE, FAST);
         RagbackException e = assertThrows(RagbackException.class, store::serverVersion);
         assertEquals(RagbackException.Kind.EXTERNAL, e.kind());
         assertEquals("Qdrant at http://127.0.0.1:" + freePort + ": connection refused for GET / (after 3 attempts)",
@@ -219,7 +220,7 @@ class QdrantRestVectorStoreTest {
     @Test
     void honoursAPathPrefixInTheBaseUrl() {
         QdrantRestVectorStore store = new QdrantRestVectorStore(URI.create(qdrant.url() + "/"), null,
-                Duration.ofSeconds(5), FAST);
+                Duration.ofSeconds(5), IDLE, FAST);
         assertEquals("1.19.0", store.serverVersion());
         assertEquals("/", qdrant.requests().get(0).path());
     }
@@ -246,7 +247,7 @@ class QdrantRestVectorStoreTest {
     @Test
     void refusesAUrlThatIsNotHttp() {
         RagbackException e = assertThrows(RagbackException.class,
-                () -> new QdrantRestVectorStore(URI.create("ftp://example.org"), null, Duration.ofSeconds(1)));
+                () -> new QdrantRestVectorStore(URI.create("ftp://example.org"), null, Duration.ofSeconds(1), IDLE));
         assertEquals(RagbackException.Kind.MALFORMED_INPUT, e.kind());
     }
 }

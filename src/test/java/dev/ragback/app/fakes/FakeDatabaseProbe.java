@@ -34,4 +34,12 @@ public final class FakeDatabaseProbe implements DatabaseProbe {
         reachable();
         return tables.contains(table);
     }
+
+    public final java.util.List<ModelCount> counts = new java.util.ArrayList<>();
+
+    @Override
+    public java.util.List<ModelCount> chunkCounts(String table) {
+        reachable();
+        return java.util.List.copyOf(counts);
+    }
 }

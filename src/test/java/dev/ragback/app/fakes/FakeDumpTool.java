@@ -1,5 +1,14 @@
 package dev.ragback.app.fakes;
 
+import dev.ragback.app.files.FileDigest;
+import dev.ragback.app.files.HashingFileWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.LongConsumer;
+
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.port.DumpTool;
 
@@ -23,5 +32,31 @@ public final class FakeDumpTool implements DumpTool {
             throw new RagbackException(RagbackException.Kind.EXTERNAL, "pg_restore not found on PATH");
         }
         return restoreVersion;
+    }
+
+    public String content = "PGDMP fake archive";
+    public boolean unreadable;
+    public RagbackException dumpFailure;
+    public int dumps;
+
+    @Override
+    public List<FileDigest> dump(DumpOptions options, Path target, String relativePath, LongConsumer progress) {
+        dumps++;
+        if (dumpFailure != null) {
+            throw dumpFailure;
+        }
+        try (HashingFileWriter out = new HashingFileWriter(target, progress)) {
+            out.write(content.getBytes(StandardCharsets.UTF_8));
+            return List.of(out.finish(relativePath));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void checkReadable(Path archive) {
+        if (unreadable) {
+            throw new RagbackException(RagbackException.Kind.INTEGRITY, "pg_restore cannot read " + archive + " to the end");
+        }
     }
 }

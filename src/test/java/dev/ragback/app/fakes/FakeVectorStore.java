@@ -1,5 +1,19 @@
 package dev.ragback.app.fakes;
 
+import dev.ragback.app.files.FileDigest;
+import dev.ragback.app.files.HashingFileWriter;
+import dev.ragback.app.port.ScoredPoint;
+import dev.ragback.app.port.SnapshotInfo;
+import dev.ragback.app.port.VectorPoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.function.LongConsumer;
+
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.port.Alias;
 import dev.ragback.app.port.CollectionInfo;
@@ -13,6 +27,11 @@ import java.util.Optional;
 
 /** In-memory vector store for use-case tests. */
 public final class FakeVectorStore implements VectorStore {
+    public final Map<String, List<VectorPoint>> points = new LinkedHashMap<>();
+    public final Map<String, SnapshotInfo> serverSnapshots = new LinkedHashMap<>();
+    public final List<String> calls = new ArrayList<>();
+    public boolean lieAboutChecksum;
+    public RuntimeException downloadFailure;
     public final Map<String, CollectionInfo> collections = new LinkedHashMap<>();
     public final List<Alias> aliases = new ArrayList<>();
     public String version = "1.19.0";
@@ -21,6 +40,16 @@ public final class FakeVectorStore implements VectorStore {
 
     public FakeVectorStore withCollection(String name, String status, long points) {
         collections.put(name, new CollectionInfo(name, status, points, List.of(new CollectionInfo.VectorParams("", 4, "Cosine"))));
+        return this;
+    }
+
+    /** Adds points with 4-dimensional vectors derived from their ids. */
+    public FakeVectorStore withPoints(String collection, int count) {
+        List<VectorPoint> list = points.computeIfAbsent(collection, c -> new ArrayList<>());
+        for (long id = 1; id <= count; id++) {
+            list.add(new VectorPoint(id, new float[] {id % 3, id % 5, id % 7, 1}));
+        }
+        collections.computeIfPresent(collection, (n, info) -> new CollectionInfo(n, info.status(), (long) list.size(), info.vectors()));
         return this;
     }
 
@@ -69,5 +98,86 @@ public final class FakeVectorStore implements VectorStore {
     public Optional<String> resolveAlias(String alias) {
         reachable();
         return aliases.stream().filter(a -> a.aliasName().equals(alias)).map(Alias::collectionName).findFirst();
+    }
+
+    private byte[] snapshotBytes(String collection) {
+        return ("fake snapshot of " + collection + " with " + points.getOrDefault(collection, List.of()).size() + " points")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public SnapshotInfo createSnapshot(String collection) {
+        reachable();
+        calls.add("createSnapshot " + collection);
+        byte[] bytes = snapshotBytes(collection);
+        String checksum = lieAboutChecksum ? "0".repeat(64) : sha256(bytes);
+        SnapshotInfo info = new SnapshotInfo(collection + "-1-2026-11-28-03-15-02.snapshot", "2026-11-28T03:15:02", bytes.length, checksum);
+        serverSnapshots.put(info.name(), info);
+        return info;
+    }
+
+    @Override
+    public List<SnapshotInfo> snapshots(String collection) {
+        reachable();
+        return List.copyOf(serverSnapshots.values());
+    }
+
+    @Override
+    public FileDigest downloadSnapshot(String collection, String snapshot, Path target, String relativePath, LongConsumer progress) {
+        reachable();
+        calls.add("download " + snapshot);
+        if (downloadFailure != null) {
+            throw downloadFailure;
+        }
+        try (HashingFileWriter out = new HashingFileWriter(target, progress)) {
+            out.write(snapshotBytes(collection));
+            return out.finish(relativePath);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void deleteSnapshot(String collection, String snapshot) {
+        reachable();
+        calls.add("deleteSnapshot " + snapshot);
+        serverSnapshots.remove(snapshot);
+    }
+
+    @Override
+    public long countPoints(String collection) {
+        reachable();
+        return points.getOrDefault(collection, List.of()).size();
+    }
+
+    @Override
+    public List<VectorPoint> firstPoints(String collection, int limit, String vectorName) {
+        reachable();
+        return points.getOrDefault(collection, List.of()).stream().limit(limit).toList();
+    }
+
+    @Override
+    public List<ScoredPoint> exactSearch(String collection, float[] vector, String vectorName, int limit) {
+        reachable();
+        return points.getOrDefault(collection, List.of()).stream()
+                .map(p -> new ScoredPoint(p.id(), dot(p.vector(), vector)))
+                .sorted(Comparator.comparingDouble(ScoredPoint::score).reversed())
+                .limit(limit).toList();
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < Math.min(a.length, b.length); i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

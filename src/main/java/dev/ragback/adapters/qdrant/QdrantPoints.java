@@ -1,0 +1,76 @@
+package dev.ragback.adapters.qdrant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ragback.app.port.ScoredPoint;
+import dev.ragback.app.port.VectorPoint;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Points over REST: exact count, a first page with vectors, exact top-k. */
+final class QdrantPoints {
+    private final QdrantHttp http;
+
+    QdrantPoints(QdrantHttp http) {
+        this.http = http;
+    }
+
+    long count(String collection) {
+        String path = base(collection) + "/count";
+        JsonNode count = http.postReadResult(path, Map.of("exact", true)).path("count");
+        if (!count.isIntegralNumber()) {
+            throw http.unreadable("POST", path, "no 'count' in the answer", null);
+        }
+        return count.asLong();
+    }
+
+    List<VectorPoint> first(String collection, int limit, String vectorName) {
+        String path = base(collection) + "/scroll";
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("limit", limit);
+        body.put("with_payload", false);
+        body.put("with_vector", vectorName == null ? Boolean.TRUE : List.of(vectorName));
+        List<VectorPoint> points = new ArrayList<>();
+        for (JsonNode point : http.postReadResult(path, body).path("points")) {
+            JsonNode vector = vectorName == null ? point.path("vector") : point.path("vector").path(vectorName);
+            if (!vector.isArray()) {
+                throw http.unreadable("POST", path, "point " + point.path("id") + " has no vector"
+                        + (vectorName == null ? "" : " named '" + vectorName + "'"), null);
+            }
+            float[] values = new float[vector.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) vector.get(i).asDouble();
+            }
+            points.add(new VectorPoint(id(point.path("id")), values));
+        }
+        return points;
+    }
+
+    List<ScoredPoint> exactSearch(String collection, float[] vector, String vectorName, int limit) {
+        String path = base(collection) + "/query";
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("query", vector);
+        if (vectorName != null) {
+            body.put("using", vectorName);
+        }
+        body.put("limit", limit);
+        body.put("params", Map.of("exact", true));
+        body.put("with_payload", false);
+        body.put("with_vector", false);
+        List<ScoredPoint> hits = new ArrayList<>();
+        for (JsonNode hit : http.postReadResult(path, body).path("points")) {
+            hits.add(new ScoredPoint(id(hit.path("id")), hit.path("score").asDouble()));
+        }
+        return hits;
+    }
+
+    private static Object id(JsonNode id) {
+        return id.isIntegralNumber() ? (Object) id.asLong() : id.asText();
+    }
+
+    private static String base(String collection) {
+        return "/collections/" + QdrantRestVectorStore.segment("collection name", collection) + "/points";
+    }
+}

@@ -1,0 +1,99 @@
+package dev.ragback.app.files;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.function.LongConsumer;
+
+/**
+ * Writes a new file (mode 0600) from a stream of bytes, hashing them on the way: one pass, a
+ * fixed buffer, flat memory. {@link #finish()} fsyncs and returns size and sha256.
+ */
+public final class HashingFileWriter extends OutputStream {
+    static final int BUFFER_BYTES = 1 << 20;
+
+    private final Path file;
+    private final FileChannel channel;
+    private final MessageDigest sha256 = Sha256.newDigest();
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+    private final LongConsumer progress;
+    private long size;
+    private boolean closed;
+
+    public HashingFileWriter(Path file, LongConsumer progress) throws IOException {
+        this.file = file;
+        this.progress = progress == null ? n -> { } : progress;
+        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE);
+        Permissions.ownerOnly(file);
+    }
+
+    /** Copies the whole stream into the file; returns the bytes copied by this call. */
+    public long copyFrom(java.io.InputStream in) throws IOException {
+        byte[] chunk = new byte[64 * 1024];
+        long copied = 0;
+        for (int n; (n = in.read(chunk)) >= 0; ) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new java.io.InterruptedIOException("copy cancelled");
+            }
+            write(chunk, 0, n);
+            copied += n;
+        }
+        return copied;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        sha256.update(bytes, offset, length);
+        while (length > 0) {
+            int n = Math.min(length, buffer.remaining());
+            buffer.put(bytes, offset, n);
+            offset += n;
+            length -= n;
+            if (!buffer.hasRemaining()) {
+                drain();
+            }
+        }
+    }
+
+    private void drain() throws IOException {
+        buffer.flip();
+        int written = 0;
+        while (buffer.hasRemaining()) {
+            written += channel.write(buffer);
+        }
+        buffer.clear();
+        size += written;
+        progress.accept(size);
+    }
+
+    /** Flushes, fsyncs and closes; the digest is of every byte written. */
+    public FileDigest finish(String relativePath) throws IOException {
+        drain();
+        channel.force(true);
+        close();
+        return new FileDigest(relativePath, size, Sha256.hex(sha256.digest()));
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!closed) {
+            closed = true;
+            channel.close();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.ragback.app.snapshot;
+
+import dev.ragback.app.files.FileDigest;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A snapshot set's {@code manifest.json} (SPEC section 4). Field names are stable; readers
+ * ignore fields they do not know.
+ */
+public record Manifest(String id, String createdAt, String label, String status, boolean golden, String goldenAt,
+                       String ragbackVersion, String createdBy, String binaryVersion, String schemaVersion,
+                       QdrantPart qdrant, PostgresPart postgres, List<Probe> probes, List<EscrowedMigration> migrations) {
+
+    public static final String COMPLETE = "complete";
+
+    /** The vector store half. */
+    public record QdrantPart(String url, String serverVersion, String collection, List<AliasEntry> aliases,
+                             String snapshotName, String file, long size, String sha256, String serverChecksum,
+                             long pointsCount, String vectorName, Vectors vectors) {
+    }
+
+    public record AliasEntry(String aliasName, String collectionName) {
+    }
+
+    public record Vectors(int size, String distance) {
+    }
+
+    /**
+     * The database half. {@code files} lists every file of a directory-format dump; for the
+     * custom format it holds the one archive, which {@code file}, {@code size} and {@code sha256} also describe.
+     */
+    public record PostgresPart(String database, String serverVersion, String pgDumpVersion, String format,
+                               String file, long size, String sha256, List<String> excludedTables,
+                               List<ModelCountEntry> counts, List<FileDigest> files) {
+    }
+
+    public record ModelCountEntry(String modelId, long chunks, long docs) {
+    }
+
+    /** A golden top-k query: the point's own vector, exact search, k results. */
+    public record Probe(Object pointId, int k, List<ProbeHit> results, double meanScore) {
+    }
+
+    public record ProbeHit(Object id, double score) {
+    }
+
+    public record EscrowedMigration(String version, String upSha256, String downSha256, String downSql) {
+    }
+
+    public boolean complete() {
+        return COMPLETE.equals(status);
+    }
+
+    /** Every data file of the set, relative to the set directory. */
+    public List<FileDigest> dataFiles() {
+        List<FileDigest> files = new ArrayList<>();
+        if (qdrant != null && qdrant.file() != null) {
+            files.add(new FileDigest(qdrant.file(), qdrant.size(), qdrant.sha256()));
+        }
+        if (postgres != null) {
+            if (postgres.files() != null && !postgres.files().isEmpty()) {
+                files.addAll(postgres.files());
+            } else if (postgres.file() != null) {
+                files.add(new FileDigest(postgres.file(), postgres.size(), postgres.sha256()));
+            }
+        }
+        return files;
+    }
+
+    public long qdrantBytes() {
+        return qdrant == null ? 0 : qdrant.size();
+    }
+
+    public long postgresBytes() {
+        return postgres == null ? 0 : postgres.size();
+    }
+}

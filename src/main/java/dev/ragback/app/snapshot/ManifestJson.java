@@ -1,0 +1,81 @@
+package dev.ragback.app.snapshot;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.files.AtomicFiles;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Reads and writes manifests; a manifest that cannot be read is malformed input naming the file. */
+public final class ManifestJson {
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .setSerializationInclusion(JsonInclude.Include.ALWAYS)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, false)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+    private static final int MAX_BYTES = 64 << 20;
+
+    private ManifestJson() {
+    }
+
+    public static Manifest read(Path file) {
+        JsonNode tree = readTree(file);
+        try {
+            Manifest manifest = MAPPER.treeToValue(tree, Manifest.class);
+            if (manifest.id() == null || manifest.status() == null) {
+                throw RagbackException.malformed(file + ": not a snapshot manifest (no id or status)");
+            }
+            return manifest;
+        } catch (JsonProcessingException e) {
+            throw RagbackException.malformed(file + ": " + e.getOriginalMessage());
+        }
+    }
+
+    static JsonNode readTree(Path file) {
+        try {
+            if (Files.size(file) > MAX_BYTES) {
+                throw RagbackException.malformed(file + ": larger than any manifest ragback writes");
+            }
+            JsonNode tree = MAPPER.readTree(file.toFile());
+            if (tree == null || !tree.isObject()) {
+                throw RagbackException.malformed(file + ": not a JSON object");
+            }
+            return tree;
+        } catch (NoSuchFileException e) {
+            throw new RagbackException(RagbackException.Kind.INTEGRITY, file + " is missing",
+                    "the set is incomplete; pick another one: ragback snapshot list");
+        } catch (JsonProcessingException e) {
+            throw RagbackException.malformed(file + ": line " + e.getLocation().getLineNr() + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw RagbackException.external("cannot read " + file + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    public static void write(Path file, Manifest manifest) throws IOException {
+        AtomicFiles.write(file, MAPPER.writeValueAsString(manifest) + "\n", false);
+    }
+
+    /** Changes top-level fields, keeping every other field as found (also ones this version does not know). */
+    static void update(Path file, Map<String, Object> fields) throws IOException {
+        ObjectNode tree = (ObjectNode) readTree(file);
+        fields.forEach((name, value) -> tree.set(name, MAPPER.valueToTree(value)));
+        AtomicFiles.write(file, MAPPER.writeValueAsString(tree) + "\n", false);
+    }
+
+    /** The manifest as plain maps and lists, for JSON output. */
+    public static Object asJson(Manifest manifest) {
+        return MAPPER.convertValue(manifest, Object.class);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.ragback.app.snapshot;
+
+import dev.ragback.app.Progress;
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.files.FileDigest;
+import dev.ragback.app.port.Alias;
+import dev.ragback.app.port.CollectionInfo;
+import dev.ragback.app.port.SnapshotInfo;
+import dev.ragback.app.port.VectorStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The vector store half of a set: probes, server snapshot, streamed download, server copy deleted. */
+final class QdrantCapture {
+    private static final Logger LOG = LoggerFactory.getLogger(QdrantCapture.class);
+    static final String PART = "qdrant";
+
+    private final VectorStore store;
+    private final SnapshotSettings settings;
+
+    QdrantCapture(VectorStore store, SnapshotSettings settings) {
+        this.store = store;
+        this.settings = settings;
+    }
+
+    record Captured(Manifest.QdrantPart part, List<Manifest.Probe> probes) {
+    }
+
+    Captured capture(Path setDir, Progress progress) throws java.io.IOException {
+        progress.stage(PART, "resolving " + settings.collection());
+        String collection = store.resolve(settings.collection()).orElseThrow(() -> RagbackException.external(
+                "Qdrant has no collection or alias '" + settings.collection() + "'",
+                "check qdrant.collection (QDRANT_COLLECTION); list them: ragback qdrant collections", null));
+        CollectionInfo info = store.collection(collection).orElseThrow(() -> RagbackException.external(
+                "collection " + collection + " disappeared while it was being snapshotted", null, null));
+        String serverVersion = store.serverVersion();
+        List<Manifest.AliasEntry> aliases = store.aliases().stream()
+                .filter(a -> a.collectionName().equals(collection))
+                .map(a -> new Manifest.AliasEntry(a.aliasName(), a.collectionName()))
+                .toList();
+        String vectorName = Probes.vectorName(info, settings.vectorName());
+        long points = store.countPoints(collection);
+        progress.stage(PART, "probes");
+        List<Manifest.Probe> probes = Probes.record(store, collection, vectorName, settings.probes(), settings.k());
+
+        progress.stage(PART, "server snapshot of " + collection);
+        SnapshotInfo snapshot = store.createSnapshot(collection);
+        String file = PART + "/" + collection + ".snapshot";
+        dev.ragback.app.files.Permissions.ownerOnlyDirectory(setDir.resolve(PART));
+        boolean downloaded = false;
+        try {
+            progress.stage(PART, "download");
+            FileDigest digest = store.downloadSnapshot(collection, snapshot.name(), setDir.resolve(file), file,
+                    bytes -> progress.bytes(PART, bytes));
+            checkAgainstServer(snapshot, digest);
+            downloaded = true;
+            CollectionInfo.VectorParams vector = info.vectors().stream()
+                    .filter(v -> v.name().equals(vectorName == null ? "" : vectorName)).findFirst().orElse(null);
+            Manifest.QdrantPart part = new Manifest.QdrantPart(settings.qdrantUrl(), serverVersion, collection, aliases,
+                    snapshot.name(), file, digest.size(), digest.sha256(), snapshot.checksum(), points, vectorName,
+                    vector == null ? null : new Manifest.Vectors(vector.size(), vector.distance()));
+            return new Captured(part, probes);
+        } finally {
+            if (settings.deleteServerSnapshot() || !downloaded) {
+                deleteQuietly(collection, snapshot.name());
+            }
+        }
+    }
+
+    private static void checkAgainstServer(SnapshotInfo snapshot, FileDigest digest) {
+        if (snapshot.checksum() != null && !snapshot.checksum().equalsIgnoreCase(digest.sha256())) {
+            throw new RagbackException(RagbackException.Kind.INTEGRITY, "the downloaded Qdrant snapshot " + snapshot.name()
+                    + " has sha256 " + digest.sha256() + " but Qdrant says " + snapshot.checksum(),
+                    "the transfer was damaged; run ragback snapshot create again");
+        }
+        if (snapshot.size() > 0 && snapshot.size() != digest.size()) {
+            throw new RagbackException(RagbackException.Kind.INTEGRITY, "the downloaded Qdrant snapshot " + snapshot.name()
+                    + " has " + digest.size() + " bytes but Qdrant says " + snapshot.size(),
+                    "the transfer was cut short; run ragback snapshot create again");
+        }
+    }
+
+    // the set is good without it; a leftover only costs the server disk, so it is a warning
+    private void deleteQuietly(String collection, String snapshot) {
+        try {
+            store.deleteSnapshot(collection, snapshot);
+        } catch (RuntimeException e) {
+            LOG.warn("could not delete the server-side snapshot {} of {}: {}", snapshot, collection, e.getMessage());
+        }
+    }
+}

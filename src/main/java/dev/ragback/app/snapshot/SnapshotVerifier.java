@@ -1,0 +1,163 @@
+package dev.ragback.app.snapshot;
+
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.files.FileDigest;
+import dev.ragback.app.files.Sha256;
+import dev.ragback.app.port.DumpTool;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** {@code snapshot verify}: size and sha256 of every file against the manifest, files in parallel. */
+public final class SnapshotVerifier {
+
+    /**
+     * One file's verdict.
+     *
+     * @param path    relative to the set
+     * @param problem what differs, or {@code null} when the file is intact
+     */
+    public record FileCheck(String path, long size, String problem) {
+        public boolean ok() {
+            return problem == null;
+        }
+    }
+
+    /** One set's verdict; {@code deep} tells whether the dump was also read to the end. */
+    public record SetCheck(String id, Manifest manifest, List<FileCheck> files, boolean deep, String deepProblem) {
+        public boolean ok() {
+            return deepProblem == null && files.stream().allMatch(FileCheck::ok);
+        }
+
+        public List<String> problems() {
+            List<String> problems = new ArrayList<>();
+            files.stream().filter(f -> !f.ok()).forEach(f -> problems.add(id + "/" + f.path() + ": " + f.problem()));
+            if (deepProblem != null) {
+                problems.add(id + ": " + deepProblem);
+            }
+            return problems;
+        }
+    }
+
+    private final BackupsDir backups;
+    private final DumpTool dumpTool;
+
+    public SnapshotVerifier(BackupsDir backups, DumpTool dumpTool) {
+        this.backups = backups;
+        this.dumpTool = dumpTool;
+    }
+
+    /** The set to verify when none is named: the newest complete one. */
+    public String newestId() {
+        return backups.entries().stream().filter(BackupsDir.Entry::complete).findFirst()
+                .map(BackupsDir.Entry::id)
+                .orElseThrow(() -> new RagbackException(RagbackException.Kind.INTEGRITY,
+                        "no complete snapshot set in " + backups.root(), "take one: ragback snapshot create"));
+    }
+
+    /** Ids of every complete set, newest first. */
+    public List<String> completeIds() {
+        return backups.entries().stream().filter(BackupsDir.Entry::complete).map(BackupsDir.Entry::id).toList();
+    }
+
+    public SetCheck verify(String id, boolean deep) {
+        Path dir = backups.existing(id);
+        Manifest manifest = ManifestJson.read(dir.resolve(BackupsDir.MANIFEST));
+        if (!manifest.complete() || !id.equals(manifest.id())) {
+            throw new RagbackException(RagbackException.Kind.INTEGRITY, "snapshot set " + id + " is not complete (manifest says "
+                    + manifest.status() + ", id " + manifest.id() + ")", "pick another set: ragback snapshot list");
+        }
+        List<FileDigest> expected = manifest.dataFiles();
+        if (expected.isEmpty()) {
+            throw new RagbackException(RagbackException.Kind.INTEGRITY, "snapshot set " + id + " lists no files",
+                    "pick another set: ragback snapshot list");
+        }
+        List<FileCheck> checks = checkAll(dir, expected);
+        String deepProblem = null;
+        if (deep && checks.stream().allMatch(FileCheck::ok) && manifest.postgres() != null) {
+            try {
+                dumpTool.checkReadable(inside(dir, manifest.postgres().file()));
+            } catch (RagbackException e) {
+                if (e.kind() != RagbackException.Kind.INTEGRITY) {
+                    throw e;
+                }
+                deepProblem = e.getMessage();
+            }
+        }
+        return new SetCheck(id, manifest, checks, deep, deepProblem);
+    }
+
+    private static List<FileCheck> checkAll(Path dir, List<FileDigest> expected) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(expected.size(),
+                Math.max(2, Runtime.getRuntime().availableProcessors())), r -> {
+                    Thread thread = new Thread(r, "verify");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        try {
+            List<Future<FileCheck>> futures = new ArrayList<>();
+            for (FileDigest file : expected) {
+                futures.add(pool.submit(() -> check(dir, file)));
+            }
+            List<FileCheck> checks = new ArrayList<>();
+            for (Future<FileCheck> future : futures) {
+                checks.add(future.get());
+            }
+            return checks;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException r ? r : RagbackException.external(cause.getMessage(), null, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RagbackException(RagbackException.Kind.INTERRUPTED, "snapshot verify was interrupted");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    static FileCheck check(Path dir, FileDigest expected) {
+        Path file;
+        try {
+            file = inside(dir, expected.path());
+        } catch (RagbackException e) {
+            return new FileCheck(expected.path(), 0, e.getMessage());
+        }
+        try {
+            if (!Files.isRegularFile(file)) {
+                return new FileCheck(expected.path(), 0, "missing");
+            }
+            FileDigest actual = Sha256.of(file, expected.path());
+            if (actual.size() != expected.size()) {
+                return new FileCheck(expected.path(), actual.size(), "size " + actual.size() + " bytes, manifest says "
+                        + expected.size());
+            }
+            if (!actual.sha256().equalsIgnoreCase(String.valueOf(expected.sha256()))) {
+                return new FileCheck(expected.path(), actual.size(), "sha256 " + actual.sha256() + ", manifest says "
+                        + expected.sha256());
+            }
+            return new FileCheck(expected.path(), actual.size(), null);
+        } catch (NoSuchFileException e) {
+            return new FileCheck(expected.path(), 0, "missing");
+        } catch (IOException e) {
+            return new FileCheck(expected.path(), 0, "unreadable: " + e.getMessage());
+        }
+    }
+
+    /** A manifest path resolved inside the set; a manifest pointing elsewhere is refused. */
+    static Path inside(Path dir, String relative) {
+        Path resolved = dir.resolve(relative == null ? "" : relative).normalize();
+        if (relative == null || relative.isEmpty() || !resolved.startsWith(dir.normalize()) || resolved.equals(dir.normalize())) {
+            throw RagbackException.malformed("manifest of " + dir.getFileName() + " names a file outside the set: '"
+                    + dev.ragback.app.Names.printable(relative) + "'");
+        }
+        return resolved;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.ragback.cli.qdrant;
+
+import dev.ragback.app.Names;
+import dev.ragback.app.Sizes;
+import dev.ragback.app.port.SnapshotInfo;
+import dev.ragback.cli.ExitCodes;
+import dev.ragback.cli.Session;
+import dev.ragback.config.ConfigKeys;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "snapshots", description = "Server-side snapshots of a collection: name, size, checksum.")
+final class QdrantSnapshotsCommand implements Callable<Integer> {
+    private final Session session;
+
+    @Option(names = "--collection", paramLabel = "C", description = "Collection or alias (default: qdrant.collection).")
+    String collection;
+
+    QdrantSnapshotsCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        String name = Names.require("collection", collection == null ? session.config().get(ConfigKeys.QDRANT_COLLECTION) : collection);
+        List<SnapshotInfo> snapshots = session.services().collectionsOverview().snapshots(name);
+        if (session.json()) {
+            session.printJson(snapshots.stream().map(QdrantSnapshotsCommand::json).toList());
+            return ExitCodes.OK;
+        }
+        session.out().printf("%-60s %10s  %-20s %s%n", "NAME", "SIZE", "CREATED", "CHECKSUM (sha256)");
+        for (SnapshotInfo snapshot : snapshots) {
+            session.out().printf("%-60s %10s  %-20s %s%n", snapshot.name(), Sizes.human(snapshot.size()),
+                    snapshot.creationTime() == null ? "-" : snapshot.creationTime(),
+                    snapshot.checksum() == null ? "-" : snapshot.checksum());
+        }
+        if (snapshots.isEmpty()) {
+            session.out().println("(no server-side snapshots of " + name + ")");
+        }
+        return ExitCodes.OK;
+    }
+
+    private static Map<String, Object> json(SnapshotInfo snapshot) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", snapshot.name());
+        out.put("size", snapshot.size());
+        out.put("creation_time", snapshot.creationTime());
+        out.put("checksum", snapshot.checksum());
+        return out;
+    }
+}

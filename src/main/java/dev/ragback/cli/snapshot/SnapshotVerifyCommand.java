@@ -1,0 +1,93 @@
+package dev.ragback.cli.snapshot;
+
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.Sizes;
+import dev.ragback.app.snapshot.SnapshotVerifier;
+import dev.ragback.cli.ExitCodes;
+import dev.ragback.cli.Session;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "verify", description = "Check size and sha256 of every file of a set against its manifest "
+        + "(default: the newest set). Exit 5 names each damaged file.")
+final class SnapshotVerifyCommand implements Callable<Integer> {
+    private final Session session;
+
+    static final class Which {
+        @Parameters(paramLabel = "ID", description = "Set id (see: ragback snapshot list).")
+        String id;
+
+        @Option(names = "--all", description = "Verify every complete set.")
+        boolean all;
+    }
+
+    @ArgGroup(exclusive = true)
+    Which which;
+
+    @Option(names = "--deep", description = "Also read the whole dump with pg_restore, as a restore would.")
+    boolean deep;
+
+    SnapshotVerifyCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        SnapshotVerifier verifier = session.services().snapshotVerifier();
+        List<String> ids = which != null && which.all ? verifier.completeIds()
+                : List.of(which != null && which.id != null ? which.id : verifier.newestId());
+        List<SnapshotVerifier.SetCheck> checks = new ArrayList<>();
+        for (String id : ids) {
+            checks.add(verifier.verify(id, deep));
+        }
+        List<String> problems = checks.stream().flatMap(c -> c.problems().stream()).toList();
+        if (session.json()) {
+            session.printJson(Map.of("sets", checks.stream().map(SnapshotVerifyCommand::json).toList(), "ok", problems.isEmpty()));
+        } else {
+            for (SnapshotVerifier.SetCheck check : checks) {
+                for (SnapshotVerifier.FileCheck file : check.files()) {
+                    session.out().printf("%-4s %s/%s  %s%s%n", file.ok() ? "ok" : "BAD", check.id(), file.path(),
+                            Sizes.human(file.size()), file.ok() ? "" : "  " + file.problem());
+                }
+                if (check.deep()) {
+                    session.out().printf("%-4s %s  pg_restore read the whole dump%s%n", check.deepProblem() == null ? "ok" : "BAD",
+                            check.id(), check.deepProblem() == null ? "" : ": " + check.deepProblem());
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> session.err().println("damaged: " + p));
+            throw new RagbackException(RagbackException.Kind.INTEGRITY, "snapshot verify: " + problems.size()
+                    + " problem(s): " + problems.get(0), "do not restore from a damaged set; pick another: ragback snapshot list");
+        }
+        if (ids.isEmpty()) {
+            session.warn("no complete snapshot set to verify");
+        }
+        return ExitCodes.OK;
+    }
+
+    private static Map<String, Object> json(SnapshotVerifier.SetCheck check) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", check.id());
+        out.put("ok", check.ok());
+        out.put("files", check.files().stream().map(f -> {
+            Map<String, Object> file = new LinkedHashMap<>();
+            file.put("path", f.path());
+            file.put("size", f.size());
+            file.put("ok", f.ok());
+            file.put("problem", f.problem());
+            return file;
+        }).toList());
+        out.put("deep", check.deep());
+        out.put("deep_problem", check.deepProblem());
+        return out;
+    }
+}
