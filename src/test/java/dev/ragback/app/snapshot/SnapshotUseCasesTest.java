@@ -1,0 +1,202 @@
+package dev.ragback.app.snapshot;
+
+import dev.ragback.app.Progress;
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.fakes.FakeDatabaseProbe;
+import dev.ragback.app.fakes.FakeDumpTool;
+import dev.ragback.app.fakes.FakeVectorStore;
+import dev.ragback.app.port.AppliedMigrations;
+import dev.ragback.app.port.DatabaseProbe;
+import dev.ragback.app.port.DumpTool;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SnapshotUseCasesTest {
+    private static final Instant NOW = Instant.parse("2026-11-28T03:15:02Z");
+
+    @TempDir
+    Path root;
+
+    private final FakeVectorStore vectors = new FakeVectorStore();
+    private final FakeDatabaseProbe database = new FakeDatabaseProbe();
+    private final FakeDumpTool dumpTool = new FakeDumpTool();
+    private final AppliedMigrations migrations = () -> List.of(
+            new AppliedMigrations.Applied("v1.0.0", NOW, "up0", "down0", "DROP TABLE rag_chunks;", false),
+            new AppliedMigrations.Applied("v1.1.0", NOW, "up1", "down1", "DROP TABLE rag_ingest_runs;", false));
+    private BackupsDir backups;
+    private Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    @BeforeEach
+    void stores() {
+        backups = new BackupsDir(root.resolve("backups"));
+        vectors.withCollection("rag_main_v2", "green", 0).withPoints("rag_main_v2", 20).withAlias("rag_main", "rag_main_v2");
+        database.tables.add("rag_chunks");
+        database.counts.add(new DatabaseProbe.ModelCount("e5-small", 120, 12));
+    }
+
+    private SnapshotCreator creator() {
+        SnapshotSettings settings = new SnapshotSettings("rag_main", null, 3, 5, "rag_chunks",
+                new DumpTool.DumpOptions(false, 1, 1, List.of("task_events", "ragback_*")), true, "http://fake:6333", "ragdb");
+        return new SnapshotCreator(backups, vectors, database, dumpTool, migrations, null, settings, "0.1.0", clock);
+    }
+
+    @Test
+    void createWritesACompleteSetWithEveryManifestField() throws Exception {
+        SnapshotCreator.Created created = creator().create("pre C1", false, Progress.NONE);
+        Manifest m = created.manifest();
+        assertEquals("20261128-031502", m.id());
+        assertEquals(root.resolve("backups/20261128-031502"), created.dir());
+        assertEquals("complete", m.status());
+        assertEquals("pre C1", m.label());
+        assertEquals("v1.1.0", m.schemaVersion());
+        assertNull(m.binaryVersion());
+        assertEquals("rag_main_v2", m.qdrant().collection());
+        assertEquals(List.of(new Manifest.AliasEntry("rag_main", "rag_main_v2")), m.qdrant().aliases());
+        assertEquals(20, m.qdrant().pointsCount());
+        assertEquals(List.of(new Manifest.ModelCountEntry("e5-small", 120, 12)), m.postgres().counts());
+        assertEquals(List.of("task_events", "ragback_*"), m.postgres().excludedTables());
+        assertEquals(3, m.probes().size());
+        m.probes().forEach(p -> assertEquals(5, p.results().size()));
+        assertEquals(2, m.migrations().size());
+        assertEquals("DROP TABLE rag_ingest_runs;", m.migrations().get(1).downSql());
+        assertTrue(vectors.serverSnapshots.isEmpty(), "server-side copy deleted");
+
+        Manifest reread = ManifestJson.read(created.dir().resolve("manifest.json"));
+        assertEquals(m.qdrant().sha256(), reread.qdrant().sha256());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(created.dir())));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(created.dir().resolve(m.postgres().file()))));
+        String sums = Files.readString(root.resolve("backups/SHA256SUMS"));
+        assertTrue(sums.contains(m.qdrant().sha256() + "  20261128-031502/qdrant/rag_main_v2.snapshot\n"), sums);
+        assertTrue(sums.contains(m.postgres().sha256() + "  20261128-031502/postgres/ragdb.dump\n"), sums);
+    }
+
+    @Test
+    void secondSetInTheSameSecondGetsASuffix() {
+        creator().create(null, false, Progress.NONE);
+        assertEquals("20261128-031502-2", creator().create(null, false, Progress.NONE).manifest().id());
+    }
+
+    @Test
+    void checksumDisagreementFailsWithIntegrityAndLeavesNothing() {
+        vectors.lieAboutChecksum = true;
+        RagbackException e = assertThrows(RagbackException.class, () -> creator().create(null, false, Progress.NONE));
+        assertEquals(RagbackException.Kind.INTEGRITY, e.kind());
+        assertTrue(backups.entries().isEmpty(), "no set, no leftover: " + backups.entries());
+        assertTrue(vectors.serverSnapshots.isEmpty(), "server-side copy deleted after the failure too");
+    }
+
+    @Test
+    void failedDumpLeavesNoSetThatLooksComplete() {
+        dumpTool.dumpFailure = RagbackException.external("pg_dump failed (exit 1): connection refused", null, null);
+        RagbackException e = assertThrows(RagbackException.class, () -> creator().create(null, false, Progress.NONE));
+        assertTrue(e.getMessage().contains("pg_dump failed"), e.getMessage());
+        assertTrue(backups.entries().stream().noneMatch(BackupsDir.Entry::complete));
+    }
+
+    @Test
+    void olderPgDumpThanServerIsRefused() {
+        dumpTool.dumpVersion = "14.9";
+        database.version = "15.18";
+        RagbackException e = assertThrows(RagbackException.class, () -> creator().create(null, false, Progress.NONE));
+        assertEquals(RagbackException.Kind.EXTERNAL, e.kind());
+        assertTrue(e.getMessage().contains("pg_dump 14.9 is older than the PostgreSQL server (15.18)"), e.getMessage());
+        assertEquals(0, dumpTool.dumps);
+    }
+
+    @Test
+    void verifyNamesTheFlippedFile() throws Exception {
+        Manifest m = creator().create(null, false, Progress.NONE).manifest();
+        SnapshotVerifier verifier = new SnapshotVerifier(backups, dumpTool);
+        assertTrue(verifier.verify(m.id(), false).ok());
+        Path dump = backups.root().resolve(m.id()).resolve(m.postgres().file());
+        byte[] bytes = Files.readAllBytes(dump);
+        bytes[3] ^= 1;
+        Files.write(dump, bytes);
+        SnapshotVerifier.SetCheck check = verifier.verify(m.id(), false);
+        assertFalse(check.ok());
+        assertEquals(1, check.problems().size());
+        assertTrue(check.problems().get(0).startsWith(m.id() + "/postgres/ragdb.dump: sha256 "), check.problems().toString());
+    }
+
+    @Test
+    void deepVerifyReportsAnUnreadableDump() {
+        Manifest m = creator().create(null, false, Progress.NONE).manifest();
+        dumpTool.unreadable = true;
+        SnapshotVerifier.SetCheck check = new SnapshotVerifier(backups, dumpTool).verify(m.id(), true);
+        assertFalse(check.ok());
+        assertTrue(check.deepProblem().contains("pg_restore cannot read"), check.deepProblem());
+        assertTrue(new SnapshotVerifier(backups, dumpTool).verify(m.id(), false).ok(), "shallow verify does not read the dump");
+    }
+
+    @Test
+    void badAndUnknownIdsAreRefused() {
+        SnapshotVerifier verifier = new SnapshotVerifier(backups, dumpTool);
+        assertEquals(RagbackException.Kind.USAGE, assertThrows(RagbackException.class, () -> verifier.verify("../etc", false)).kind());
+        assertEquals(RagbackException.Kind.USAGE, assertThrows(RagbackException.class, () -> verifier.verify("a\u0007b", false)).kind());
+        assertEquals(RagbackException.Kind.INTEGRITY, assertThrows(RagbackException.class, () -> verifier.verify("20990101-000000", false)).kind());
+    }
+
+    @Test
+    void promoteVerifiesFirstAndKeepsUnknownManifestFields() throws Exception {
+        Manifest m = creator().create(null, false, Progress.NONE).manifest();
+        Path manifestFile = backups.root().resolve(m.id()).resolve("manifest.json");
+        Files.writeString(manifestFile, Files.readString(manifestFile).replaceFirst("\\{", "{\"future_field\": 7,"));
+        SnapshotCatalog catalog = new SnapshotCatalog(backups, new SnapshotVerifier(backups, dumpTool), clock);
+        assertTrue(catalog.promote(m.id()).manifest().golden());
+        assertTrue(Files.readString(manifestFile).contains("\"future_field\" : 7"));
+        assertEquals(m.id(), catalog.newestGolden().orElseThrow().id());
+
+        Manifest second = creator().create(null, false, Progress.NONE).manifest();
+        Files.writeString(backups.root().resolve(second.id()).resolve(second.qdrant().file()), "tampered");
+        RagbackException e = assertThrows(RagbackException.class, () -> catalog.promote(second.id()));
+        assertEquals(RagbackException.Kind.INTEGRITY, e.kind());
+        assertFalse(ManifestJson.read(backups.root().resolve(second.id()).resolve("manifest.json")).golden());
+    }
+
+    @Test
+    void pruneKeepsTheNewestGoldenAndRemovesLeftovers() throws Exception {
+        Manifest golden = creator().create(null, true, Progress.NONE).manifest();
+        for (int i = 1; i <= 3; i++) {
+            clock = Clock.fixed(NOW.plusSeconds(i * 60L), ZoneOffset.UTC);
+            creator().create(null, false, Progress.NONE);
+        }
+        Files.createDirectories(backups.root().resolve(".tmp-20261128-040000/qdrant"));
+        SnapshotCatalog catalog = new SnapshotCatalog(backups, new SnapshotVerifier(backups, dumpTool), clock);
+        SnapshotCatalog.PrunePlan plan = catalog.plan(1);
+        assertEquals(List.of("20261128-031802", golden.id()), plan.keep().stream().map(BackupsDir.Entry::id).toList());
+        assertEquals(3, plan.remove().size());
+        catalog.prune(plan);
+        assertEquals(List.of("20261128-031802", golden.id()), backups.entries().stream().map(BackupsDir.Entry::id).toList());
+        String sums = Files.readString(backups.root().resolve("SHA256SUMS"));
+        assertEquals(4, sums.lines().count(), sums);
+        assertFalse(sums.contains("20261128-031602"), sums);
+    }
+
+    @Test
+    void listShowsLeftoversAsIncompleteNewestFirst() throws Exception {
+        creator().create("first", false, Progress.NONE);
+        Files.createDirectories(backups.root().resolve(".tmp-20261128-050000"));
+        Path broken = Files.createDirectories(backups.root().resolve("20261128-040000"));
+        Files.writeString(broken.resolve("manifest.json"), "{not json");
+        List<BackupsDir.Entry> entries = backups.entries();
+        assertEquals(List.of("20261128-050000", "20261128-040000", "20261128-031502"), entries.stream().map(BackupsDir.Entry::id).toList());
+        assertFalse(entries.get(0).complete());
+        assertFalse(entries.get(1).complete());
+        assertTrue(entries.get(2).complete());
+    }
+}
