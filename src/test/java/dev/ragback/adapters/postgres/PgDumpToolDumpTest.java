@@ -1,0 +1,150 @@
+package dev.ragback.adapters.postgres;
+
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.files.FileDigest;
+import dev.ragback.app.files.Sha256;
+import dev.ragback.app.port.DatabaseProbe;
+import dev.ragback.app.port.DumpTool;
+import dev.ragback.testing.RagFixtures;
+import dev.ragback.testing.pg.PgDatabase;
+import dev.ragback.testing.pg.PostgresExtension;
+import dev.ragback.testing.pg.ThrowawayPostgres;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(PostgresExtension.class)
+class PgDumpToolDumpTest {
+    private static final DumpTool.DumpOptions CUSTOM = new DumpTool.DumpOptions(false, 1, 1, List.of("task_events", "ragback_*"));
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void data(PgDatabase db) {
+        RagFixtures.migrate(db, "v1.1.0");
+        RagFixtures.loadChunks(db, 2000);
+        RagFixtures.createTaskEvents(db);
+        db.execute("INSERT INTO task_events (task_id, event_type) VALUES ('t1', 'kept_out_of_dumps')");
+    }
+
+    private static PgDumpTool tool(ThrowawayPostgres postgres, PgDatabase db) {
+        return new PgDumpTool(postgres.binDir(), db.connection());
+    }
+
+    @Test
+    void customDumpIsHashedWhileWrittenAndLeavesTaskDbOut(ThrowawayPostgres postgres, PgDatabase db) throws Exception {
+        Path archive = dir.resolve("ragdb.dump");
+        List<Long> progress = new ArrayList<>();
+        List<FileDigest> digests = tool(postgres, db).dump(CUSTOM, archive, "postgres/ragdb.dump", progress::add);
+        assertEquals(1, digests.size());
+        assertEquals(Sha256.of(archive, "postgres/ragdb.dump"), digests.get(0));
+        assertFalse(progress.isEmpty());
+        String list = run(List.of(postgres.binDir().resolve("pg_restore").toString(), "--list", archive.toString()));
+        assertTrue(list.contains("TABLE public rag_chunks"), list);
+        assertTrue(list.contains("TABLE public schema_migrations"), list);
+        assertFalse(list.contains("TABLE public task_events"), list);
+        assertFalse(list.contains("TABLE DATA public task_events"), list);
+        tool(postgres, db).checkReadable(archive);
+    }
+
+    @Test
+    void truncatedArchiveIsCaughtByReadingItToTheEnd(ThrowawayPostgres postgres, PgDatabase db) throws Exception {
+        Path archive = dir.resolve("ragdb.dump");
+        tool(postgres, db).dump(CUSTOM, archive, "postgres/ragdb.dump", n -> { });
+        byte[] bytes = Files.readAllBytes(archive);
+        Files.write(archive, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        run(List.of(postgres.binDir().resolve("pg_restore").toString(), "--list", archive.toString()));
+        RagbackException e = assertThrows(RagbackException.class, () -> tool(postgres, db).checkReadable(archive));
+        assertEquals(RagbackException.Kind.INTEGRITY, e.kind());
+        assertTrue(e.getMessage().startsWith("pg_restore cannot read " + archive), e.getMessage());
+    }
+
+    @Test
+    void directoryFormatHashesEveryFile(ThrowawayPostgres postgres, PgDatabase db) throws Exception {
+        Path target = dir.resolve("ragdb.dump");
+        List<FileDigest> digests = tool(postgres, db).dump(new DumpTool.DumpOptions(true, 1, 2, List.of("task_events")),
+                target, "postgres/ragdb.dump", n -> { });
+        assertTrue(digests.size() >= 2, digests.toString());
+        for (FileDigest digest : digests) {
+            assertTrue(digest.path().startsWith("postgres/ragdb.dump/"), digest.path());
+            String name = digest.path().substring("postgres/ragdb.dump/".length());
+            assertEquals(Sha256.of(target.resolve(name), digest.path()), digest);
+        }
+        tool(postgres, db).checkReadable(target);
+    }
+
+    @Test
+    void failureIsOneLineWithPgDumpsMessageAndNoPassword(ThrowawayPostgres postgres, PgDatabase db) {
+        PostgresConnection missing = new PostgresConnection(postgres.host(), postgres.port(), postgres.user(),
+                "no_such_db", postgres.password());
+        RagbackException e = assertThrows(RagbackException.class, () -> new PgDumpTool(postgres.binDir(), missing)
+                .dump(CUSTOM, dir.resolve("x.dump"), "x.dump", n -> { }));
+        assertEquals(RagbackException.Kind.EXTERNAL, e.kind());
+        assertTrue(e.getMessage().contains("pg_dump of " + missing.describe() + " failed (exit 1)"), e.getMessage());
+        assertTrue(e.getMessage().contains("no_such_db"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        assertFalse(e.getMessage().contains(postgres.password()), e.getMessage());
+    }
+
+    @Test
+    void passwordReachesPgDumpOnlyThroughItsEnvironment(ThrowawayPostgres postgres, PgDatabase db) throws Exception {
+        try (Connection holder = db.connection().open(); Statement lock = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            lock.execute("LOCK TABLE rag_chunks IN ACCESS EXCLUSIVE MODE");
+            CompletableFuture<List<FileDigest>> dump = CompletableFuture.supplyAsync(
+                    () -> tool(postgres, db).dump(CUSTOM, dir.resolve("ragdb.dump"), "ragdb.dump", n -> { }));
+            ProcessHandle pgDump = waitForChild("pg_dump");
+            String cmdline = Files.readString(Path.of("/proc/" + pgDump.pid() + "/cmdline")).replace('\0', ' ');
+            String environ = new String(Files.readAllBytes(Path.of("/proc/" + pgDump.pid() + "/environ")), StandardCharsets.UTF_8);
+            assertTrue(cmdline.contains("--format=custom"), cmdline);
+            assertFalse(cmdline.contains(postgres.password()), cmdline);
+            assertTrue(environ.contains("PGPASSWORD=" + postgres.password()), "the password travels in the environment");
+            holder.rollback();
+            assertEquals(1, dump.get(60, TimeUnit.SECONDS).size());
+        }
+    }
+
+    @Test
+    void chunkCountsFollowTheSpecQuery(PgDatabase db) {
+        List<DatabaseProbe.ModelCount> counts = new JdbcDatabaseProbe(db.connection()).chunkCounts("rag_chunks");
+        assertEquals(List.of(new DatabaseProbe.ModelCount("bge-small", 500, 251), new DatabaseProbe.ModelCount("e5-small", 1500, 250)),
+                counts);
+    }
+
+    private static ProcessHandle waitForChild(String name) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            Optional<ProcessHandle> child = ProcessHandle.current().descendants()
+                    .filter(p -> p.info().command().map(c -> c.endsWith("/" + name)).orElse(false)).findFirst();
+            if (child.isPresent()) {
+                return child.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(name + " never started");
+    }
+
+    private static String run(List<String> argv) throws Exception {
+        Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), output);
+        return output;
+    }
+}
