@@ -80,7 +80,7 @@ public final class Services {
     public SnapshotSettings snapshotSettings() {
         boolean directory = "directory".equals(config.get(ConfigKeys.POSTGRES_DUMP_FORMAT));
         DumpTool.DumpOptions dump = new DumpTool.DumpOptions(directory, config.get(ConfigKeys.POSTGRES_COMPRESS),
-                directory ? config.get(ConfigKeys.POSTGRES_JOBS) : 1, List.of("task_events", "ragback_*"));
+                directory ? config.get(ConfigKeys.POSTGRES_JOBS) : 1, List.of("task_events", "task_events_id_seq", "ragback_*"));
         return new SnapshotSettings(config.get(ConfigKeys.QDRANT_COLLECTION), config.get(ConfigKeys.QDRANT_VECTOR_NAME),
                 config.get(ConfigKeys.SMOKE_PROBES), config.get(ConfigKeys.SMOKE_K),
                 config.get(ConfigKeys.POSTGRES_CHUNKS_TABLE), dump, config.get(ConfigKeys.QDRANT_DELETE_SERVER_SNAPSHOT),

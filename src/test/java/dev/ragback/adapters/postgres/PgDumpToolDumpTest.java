@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ExtendWith(PostgresExtension.class)
 class PgDumpToolDumpTest {
-    private static final DumpTool.DumpOptions CUSTOM = new DumpTool.DumpOptions(false, 1, 1, List.of("task_events", "ragback_*"));
+    private static final DumpTool.DumpOptions CUSTOM = new DumpTool.DumpOptions(false, 1, 1,
+            List.of("task_events", "task_events_id_seq", "ragback_*"));
 
     @TempDir
     Path dir;
@@ -60,8 +61,8 @@ class PgDumpToolDumpTest {
         String list = run(List.of(postgres.binDir().resolve("pg_restore").toString(), "--list", archive.toString()));
         assertTrue(list.contains("TABLE public rag_chunks"), list);
         assertTrue(list.contains("TABLE public schema_migrations"), list);
-        assertFalse(list.contains("TABLE public task_events"), list);
-        assertFalse(list.contains("TABLE DATA public task_events"), list);
+        // the audit table's sequence too: restoring it would drop or rewind the live audit trail's ids
+        assertFalse(list.contains("task_events"), list);
         tool(postgres, db).checkReadable(archive);
     }
 
