@@ -146,6 +146,26 @@ public final class RagbackCli {
         }
     }
 
+    /** Starts the program without waiting, for tests that interrupt or kill it; output goes to files under {@code io}. */
+    public Process start(Path io, String... args) {
+        List<String> argv = new ArrayList<>();
+        argv.add(executable.toString());
+        argv.addAll(List.of(args));
+        try {
+            ProcessBuilder builder = new ProcessBuilder(argv)
+                    .directory(workDir().toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(io.resolve("stdout").toFile())
+                    .redirectError(io.resolve("stderr").toFile());
+            builder.environment().clear();
+            builder.environment().put("HOME", home().toString());
+            builder.environment().putAll(env);
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + describe(args) + ": " + e.getMessage(), e);
+        }
+    }
+
     private String describe(String... args) {
         return executable.getFileName() + (args.length == 0 ? "" : " " + String.join(" ", args));
     }

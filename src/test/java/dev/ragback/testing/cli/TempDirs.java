@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Temp dirs for {@link RagbackCli}, deleted when the test JVM exits. */
-final class TempDirs {
+public final class TempDirs {
     private static final List<Path> CREATED = new ArrayList<>();
 
     static {
@@ -20,7 +20,7 @@ final class TempDirs {
     private TempDirs() {
     }
 
-    static synchronized Path create(String prefix) {
+    public static synchronized Path create(String prefix) {
         try {
             Path dir = Files.createTempDirectory(prefix);
             CREATED.add(dir);
@@ -30,7 +30,7 @@ final class TempDirs {
         }
     }
 
-    static void delete(Path root) {
+    public static void delete(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException ignored) {

@@ -1,0 +1,344 @@
+package dev.ragback.blackbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.testing.RagFixtures;
+import dev.ragback.testing.cli.RagbackCli;
+import dev.ragback.testing.cli.TempDirs;
+import dev.ragback.testing.pg.PgDatabase;
+import dev.ragback.testing.pg.PostgresExtension;
+import dev.ragback.testing.pg.ThrowawayPostgres;
+import dev.ragback.testing.qdrant.QdrantDouble;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** snapshot create/list/verify/promote/prune through bin/ragback against the throwaway PostgreSQL and the Qdrant double. */
+@ExtendWith(PostgresExtension.class)
+class SnapshotCliIT {
+    private static final String API_KEY = "snapshot-api-key-0815";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CHUNKS = 3000;
+
+    @TempDir
+    Path work;
+
+    private QdrantDouble qdrant;
+    private RagbackCli cli;
+
+    @BeforeAll
+    static void database(PgDatabase db) {
+        RagFixtures.migrate(db, "v1.1.0");
+        RagFixtures.loadChunks(db, CHUNKS);
+        RagFixtures.createTaskEvents(db);
+        db.execute("INSERT INTO task_events (task_id, event_type) VALUES ('before', 'audit_row')");
+    }
+
+    @BeforeEach
+    void setUp(PgDatabase db) {
+        qdrant = new QdrantDouble(API_KEY);
+        RagFixtures.loadPoints(qdrant, CHUNKS);
+        cli = RagbackCli.create().workDir(work).env(db.env())
+                .env("QDRANT_URL", qdrant.url().toString())
+                .env("QDRANT_API_KEY", API_KEY);
+    }
+
+    @AfterEach
+    void tearDown() {
+        qdrant.close();
+    }
+
+    private Path backups() {
+        return work.resolve("backups");
+    }
+
+    private JsonNode createJson(String... extra) throws IOException {
+        String[] args = Stream.concat(Stream.of("--json", "snapshot", "create"), Stream.of(extra)).toArray(String[]::new);
+        RagbackCli.Result result = cli.run(args).assertExit(0);
+        return JSON.readTree(result.stdout());
+    }
+
+    @Test
+    void createMakesASetThatChecksOutWithStandardTools(PgDatabase db) throws Exception {
+        RagbackCli.Result result = cli.run("snapshot", "create", "--label", "pre C1", "--golden").assertExit(0);
+        String id = result.stdoutLines().get(0).split(" ")[1];
+        assertTrue(id.matches("\\d{8}-\\d{6}"), result.stdout());
+        assertTrue(result.stdout().contains("qdrant    rag_main_v2 (" + CHUNKS + " points)"), result.stdout());
+        assertTrue(result.stdout().contains("postgres  " + db.name() + " (custom)"), result.stdout());
+
+        assertEquals(0, run(backups(), "sha256sum", "-c", "SHA256SUMS"));
+        Path dump = backups().resolve(id).resolve("postgres/" + db.name() + ".dump");
+        assertEquals(0, run(backups(), ThrowawayPostgres.shared().binDir().resolve("pg_restore").toString(), "--list", dump.toString()));
+        assertEquals("rwx------", perms(backups().resolve(id)));
+        assertEquals("rw-------", perms(dump));
+        assertEquals("rw-------", perms(backups().resolve(id).resolve("manifest.json")));
+
+        JsonNode manifest = JSON.readTree(backups().resolve(id).resolve("manifest.json").toFile());
+        assertEquals("complete", manifest.get("status").asText());
+        assertTrue(manifest.get("golden").asBoolean());
+        assertEquals("pre C1", manifest.get("label").asText());
+        assertEquals("v1.1.0", manifest.get("schema_version").asText());
+        assertEquals("rag_main_v2", manifest.at("/qdrant/collection").asText());
+        assertEquals("rag_main", manifest.at("/qdrant/aliases/0/alias_name").asText());
+        assertEquals(CHUNKS, manifest.at("/qdrant/points_count").asLong());
+        assertEquals("1.19.0", manifest.at("/qdrant/server_version").asText());
+        assertEquals(manifest.at("/qdrant/sha256").asText(), manifest.at("/qdrant/server_checksum").asText());
+        assertEquals(countsBySql(db), manifest.at("/postgres/counts").toString());
+        JsonNode probes = manifest.get("probes");
+        assertEquals(5, probes.size());
+        for (JsonNode probe : probes) {
+            assertEquals(5, probe.get("results").size(), probe.toString());
+            assertEquals(probe.get("point_id").asLong(), probe.at("/results/0/id").asLong(), "a point is its own nearest neighbour");
+        }
+        assertEquals(List.of("v1.0.0", "v1.1.0"), manifest.get("migrations").findValuesAsText("version"));
+        assertTrue(manifest.at("/migrations/1/down_sql").asText().contains("DROP TABLE rag_ingest_runs"));
+
+        assertTrue(qdrant.snapshotNames("rag_main_v2").isEmpty(), "server-side snapshot left: " + qdrant.snapshotNames("rag_main_v2"));
+        assertTrue(qdrant.requests().stream().allMatch(r -> API_KEY.equals(r.header("api-key"))), "every request carries the key");
+        assertNoSecrets(result.stdout() + result.stderr());
+        assertNoSecretsUnder(backups());
+    }
+
+    @Test
+    void jsonPrintsTheManifestAndListShowsNewestFirst() throws Exception {
+        JsonNode first = createJson("--label", "one");
+        JsonNode second = createJson();
+        assertEquals("one", first.get("label").asText());
+        assertFalse(second.get("golden").asBoolean());
+        JsonNode list = JSON.readTree(cli.run("--json", "snapshot", "list").assertExit(0).stdout());
+        assertEquals(second.get("id").asText(), list.get(0).get("id").asText());
+        assertEquals(first.get("id").asText(), list.get(1).get("id").asText());
+        assertEquals("complete", list.get(1).get("status").asText());
+        String text = cli.run("snapshot", "list").assertExit(0).stdout();
+        assertTrue(text.lines().skip(1).findFirst().orElse("").startsWith(second.get("id").asText()), text);
+
+        RagbackCli.Result promoted = cli.run("snapshot", "promote", first.get("id").asText()).assertExit(0);
+        assertTrue(promoted.stdout().contains("verified and golden"), promoted.stdout());
+        assertTrue(JSON.readTree(cli.run("--json", "snapshot", "list").stdout()).get(1).get("golden").asBoolean());
+    }
+
+    @Test
+    void flippedByteInEitherFileExits5NamingTheFile(PgDatabase db) throws Exception {
+        JsonNode manifest = createJson();
+        String id = manifest.get("id").asText();
+        cli.run("snapshot", "verify", id).assertExit(0);
+        for (String file : List.of(manifest.at("/qdrant/file").asText(), manifest.at("/postgres/file").asText())) {
+            Path path = backups().resolve(id).resolve(file);
+            byte[] original = Files.readAllBytes(path);
+            byte[] flipped = original.clone();
+            flipped[flipped.length / 2] ^= 0x20;
+            Files.write(path, flipped);
+            RagbackCli.Result result = cli.run("snapshot", "verify", id).assertExit(5);
+            assertTrue(result.stderr().contains("damaged: " + id + "/" + file + ": sha256 "), result.stderr());
+            assertTrue(result.stdout().contains("BAD  " + id + "/" + file), result.stdout());
+            assertTrue(result.stderrLines().get(result.stderrLines().size() - 1).startsWith("ragback: snapshot verify: 1 problem(s): "));
+            Files.write(path, original);
+        }
+        cli.run("snapshot", "verify", "--all").assertExit(0);
+    }
+
+    @Test
+    void truncatedDumpIsCaughtBySha256AndByDeepEvenWithAnEditedManifest() throws Exception {
+        JsonNode manifest = createJson();
+        String id = manifest.get("id").asText();
+        Path dump = backups().resolve(id).resolve(manifest.at("/postgres/file").asText());
+        byte[] bytes = Files.readAllBytes(dump);
+        Files.write(dump, java.util.Arrays.copyOf(bytes, bytes.length * 2 / 3));
+        assertTrue(cli.run("snapshot", "verify", id).assertExit(5).stderr().contains("size "));
+
+        Path manifestFile = backups().resolve(id).resolve("manifest.json");
+        String edited = Files.readString(manifestFile);
+        String newSha = dev.ragback.app.files.Sha256.of(dump, "x").sha256();
+        long newSize = Files.size(dump);
+        edited = edited.replace(manifest.at("/postgres/sha256").asText(), newSha)
+                .replace("\"size\" : " + manifest.at("/postgres/size").asLong(), "\"size\" : " + newSize);
+        Files.writeString(manifestFile, edited);
+        cli.run("snapshot", "verify", id).assertExit(0);
+        RagbackCli.Result deep = cli.run("snapshot", "verify", id, "--deep").assertExit(5);
+        assertTrue(deep.stderr().contains("pg_restore cannot read"), deep.stderr());
+    }
+
+    @Test
+    void killedCreateLeavesNothingCompleteAndPruneRemovesTheLeftover() throws Exception {
+        createJson();
+        qdrant.stallNextDownloads(1, Duration.ofSeconds(30));
+        Path io = TempDirs.create("snapshot-kill-");
+        Process create = cli.start(io, "snapshot", "create");
+        try {
+            waitFor(() -> leftover().isPresent() && !qdrant.snapshotNames("rag_main_v2").isEmpty(), "the create to reach the download");
+            Thread.sleep(300);
+        } finally {
+            create.destroyForcibly().waitFor();
+        }
+        assertTrue(leftover().isPresent());
+        JsonNode list = JSON.readTree(cli.run("--json", "snapshot", "list").assertExit(0).stdout());
+        assertEquals(2, list.size(), list.toString());
+        assertEquals(1, countComplete(list));
+        assertEquals("incomplete", list.get(0).get("status").asText());
+        assertEquals(0, run(backups(), "sha256sum", "-c", "SHA256SUMS"));
+
+        cli.run("snapshot", "prune").assertExit(2);
+        cli.run("snapshot", "prune", "--dry-run").assertExit(0);
+        assertTrue(leftover().isPresent(), "--dry-run removes nothing");
+        RagbackCli.Result pruned = cli.run("snapshot", "prune", "--yes").assertExit(0);
+        assertTrue(pruned.stdout().contains("(incomplete)"), pruned.stdout());
+        assertFalse(leftover().isPresent());
+        assertEquals(1, JSON.readTree(cli.run("--json", "snapshot", "list").stdout()).size());
+        TempDirs.delete(io);
+    }
+
+    @Test
+    void idsFromOutsideAreCheckedBeforeTheyTouchAPath() {
+        for (String[] args : List.of(new String[] {"snapshot", "verify", "../etc"}, new String[] {"snapshot", "promote", "/x/y"},
+                new String[] {"snapshot", "verify", "2026\u0007"}, new String[] {"snapshot", "promote", "a\nb"})) {
+            RagbackCli.Result result = cli.run(args).assertExit(2);
+            assertTrue(result.stderr().contains("snapshot id '"), result.stderr());
+            assertFalse(result.stderr().contains("\tat "), result.stderr());
+        }
+        assertTrue(cli.run("snapshot", "verify", "20990101-000000").assertExit(5).stderr().contains("no snapshot set '20990101-000000'"));
+    }
+
+    @Test
+    void secretsStayOutOfPgDumpsArgvTheOutputAndTheLogs(PgDatabase db) throws Exception {
+        String password = ThrowawayPostgres.shared().password();
+        Path io = TempDirs.create("snapshot-secrets-");
+        try (Connection holder = db.connection().open(); Statement lock = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            lock.execute("LOCK TABLE rag_chunks IN ACCESS EXCLUSIVE MODE");
+            Process create = cli.start(io, "-vv", "snapshot", "create");
+            ProcessHandle pgDump = waitForDescendant(create.toHandle(), "pg_dump");
+            String cmdline = Files.readString(Path.of("/proc/" + pgDump.pid() + "/cmdline")).replace('\0', ' ');
+            assertTrue(cmdline.contains("pg_dump"), cmdline);
+            assertFalse(cmdline.contains(password) || cmdline.contains(API_KEY), cmdline);
+            String environ = new String(Files.readAllBytes(Path.of("/proc/" + pgDump.pid() + "/environ")), StandardCharsets.UTF_8);
+            assertFalse(environ.contains(API_KEY), "the Qdrant key has no business in pg_dump's environment");
+            holder.rollback();
+            assertEquals(0, create.waitFor());
+        }
+        String output = Files.readString(io.resolve("stdout")) + Files.readString(io.resolve("stderr"));
+        assertTrue(output.contains("DEBUG") || output.contains("pg_dump"), "-vv logs were captured: " + output);
+        assertNoSecrets(output);
+        assertNoSecretsUnder(backups());
+        TempDirs.delete(io);
+    }
+
+    @Test
+    void qdrantTroubleshootingCommandsListCollectionsAndServerSnapshots() throws Exception {
+        RagbackCli.Result collections = cli.run("qdrant", "collections").assertExit(0);
+        assertTrue(collections.stdout().matches("(?s).*rag_main_v2\\s+green\\s+" + CHUNKS + "\\s+rag_main.*"), collections.stdout());
+        cli.run("qdrant", "snapshots").assertExit(0);
+        qdrant.upsertPoints("rag_main_v2", "[]");
+        JsonNode snapshots = JSON.readTree(cli.run("--json", "qdrant", "snapshots", "--collection", "rag_main").assertExit(0).stdout());
+        assertEquals(0, snapshots.size());
+        cli.run("qdrant", "snapshots", "--collection", "../x").assertExit(2);
+    }
+
+    private String countsBySql(PgDatabase db) throws Exception {
+        com.fasterxml.jackson.databind.node.ArrayNode counts = JSON.createArrayNode();
+        try (Connection c = db.connection().open(); Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SELECT model_id, count(*) AS chunks, count(DISTINCT uri) AS docs FROM rag_chunks "
+                     + "WHERE deleted_at IS NULL GROUP BY model_id ORDER BY model_id")) {
+            while (rows.next()) {
+                counts.addObject().put("model_id", rows.getString(1)).put("chunks", rows.getLong(2)).put("docs", rows.getLong(3));
+            }
+        }
+        return counts.toString();
+    }
+
+    private java.util.Optional<Path> leftover() throws IOException {
+        if (!Files.isDirectory(backups())) {
+            return java.util.Optional.empty();
+        }
+        try (Stream<Path> dirs = Files.list(backups())) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith(".tmp-")).findFirst();
+        }
+    }
+
+    private static long countComplete(JsonNode list) {
+        long n = 0;
+        for (JsonNode entry : list) {
+            n += "complete".equals(entry.get("status").asText()) ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static void assertNoSecrets(String text) {
+        assertFalse(text.contains(API_KEY), "api key leaked");
+        assertFalse(text.contains(ThrowawayPostgres.shared().password()), "password leaked");
+    }
+
+    private static void assertNoSecretsUnder(Path dir) throws IOException {
+        byte[] key = API_KEY.getBytes(StandardCharsets.UTF_8);
+        byte[] password = ThrowawayPostgres.shared().password().getBytes(StandardCharsets.UTF_8);
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                byte[] content = Files.readAllBytes(file);
+                assertFalse(contains(content, key) || contains(content, password), "secret in " + file);
+            }
+        }
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static String perms(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    private static int run(Path dir, String... argv) throws Exception {
+        Process process = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return process.waitFor();
+    }
+
+    private static ProcessHandle waitForDescendant(ProcessHandle parent, String name) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            java.util.Optional<ProcessHandle> child = parent.descendants()
+                    .filter(p -> p.info().command().map(c -> c.endsWith("/" + name)).orElse(false)).findFirst();
+            if (child.isPresent()) {
+                return child.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(name + " never started");
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+}
