@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_RUNTIME, ExitCodes.HELP_USAGE, ExitCodes.HELP_GATE,
             ExitCodes.HELP_LOCKED, ExitCodes.HELP_INTEGRITY, ExitCodes.HELP_INTERRUPTED},
-        subcommands = {CompatCommand.class, DoctorCommand.class})
+        subcommands = {CompatCommand.class, DoctorCommand.class, EvalQuickCommand.class})
 public final class RagbackCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions globals;
