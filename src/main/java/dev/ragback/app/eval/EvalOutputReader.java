@@ -74,9 +74,6 @@ final class EvalOutputReader {
             throw garbage(what + " is not JSON: " + quote(text) + " (" + EXPECTED + ")");
         } catch (IOException e) {
             throw garbage(what + " cannot be read: " + e.getMessage());
-        } catch (RuntimeException e) {
-            // MappingIterator wraps parse errors met while looking ahead
-            throw garbage(what + " is not JSON: " + quote(text) + " (" + EXPECTED + ")");
         }
         if (values.isEmpty()) {
             throw garbage(what + " is empty (" + EXPECTED + ")");
