@@ -4,7 +4,7 @@ RAGBACK := bin/ragback
 JAR := target/ragback.jar
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: build test compat doctor clean
+.PHONY: build test compat doctor eval.quick clean
 
 build: $(JAR)
 
@@ -21,6 +21,10 @@ compat: $(JAR)
 
 doctor: $(JAR)
 	$(RAGBACK) doctor
+
+# Runbook step "make eval.quick": the quick answer-quality gate (eval.command, exit 3 below threshold).
+eval.quick: $(JAR)
+	$(RAGBACK) eval-quick
 
 clean:
 	$(MVN) clean

@@ -1,16 +1,21 @@
 package dev.ragback.cli;
 
+import dev.ragback.adapters.eval.CommandEvalRunner;
 import dev.ragback.adapters.postgres.JdbcAppliedMigrations;
 import dev.ragback.adapters.postgres.JdbcDatabaseProbe;
 import dev.ragback.adapters.postgres.PgDumpTool;
 import dev.ragback.adapters.postgres.PostgresConnection;
 import dev.ragback.adapters.qdrant.QdrantRestVectorStore;
+import dev.ragback.app.RagbackException;
 import dev.ragback.app.compat.CompatService;
 import dev.ragback.app.doctor.BackupsDirCheck;
 import dev.ragback.app.doctor.DoctorService;
+import dev.ragback.app.eval.EvalPolicy;
+import dev.ragback.app.eval.EvalService;
 import dev.ragback.app.port.AppliedMigrations;
 import dev.ragback.app.port.DatabaseProbe;
 import dev.ragback.app.port.DumpTool;
+import dev.ragback.app.port.EvalRunner;
 import dev.ragback.app.port.VectorStore;
 import dev.ragback.app.Redaction;
 import dev.ragback.app.snapshot.BackupsDir;
@@ -102,5 +107,24 @@ public final class Services {
 
     public dev.ragback.app.vectors.CollectionsOverview collectionsOverview() {
         return new dev.ragback.app.vectors.CollectionsOverview(vectorStore());
+    }
+
+    /** The evaluator of eval.mode command; fails MALFORMED_INPUT for judge (not built yet) or without eval.command. */
+    public EvalRunner evalRunner() {
+        if ("judge".equals(config.get(ConfigKeys.EVAL_MODE))) {
+            throw RagbackException.malformed("eval.mode judge is not supported yet; use command");
+        }
+        List<String> command = config.get(ConfigKeys.EVAL_COMMAND);
+        if (command == null) {
+            throw new RagbackException(RagbackException.Kind.MALFORMED_INPUT, "eval.command is not set",
+                    "set eval.command in ops/ragback.yaml to the evaluator's argv, e.g. "
+                            + "[python3, ops/eval/quick_eval.py, --n, \"{queries}\", --out, \"{output}\"]");
+        }
+        return new CommandEvalRunner(command, config.get(ConfigKeys.EVAL_TIMEOUT));
+    }
+
+    public EvalService eval() {
+        return new EvalService(evalRunner(), new EvalPolicy(config.get(ConfigKeys.EVAL_QUERIES),
+                config.get(ConfigKeys.EVAL_THRESHOLDS), config.get(ConfigKeys.EVAL_MAX_INVALID)));
     }
 }

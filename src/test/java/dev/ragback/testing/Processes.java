@@ -1,0 +1,34 @@
+package dev.ragback.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Whether a process still runs, for tests that check nothing was left behind. */
+public final class Processes {
+    private Processes() {
+    }
+
+    /**
+     * True when {@code pid} exists and is not a zombie. Reads {@code /proc/<pid>/stat} where there
+     * is a /proc (a killed process whose parent has not reaped it yet is dead, not running);
+     * elsewhere asks {@link ProcessHandle}.
+     */
+    public static boolean running(long pid) {
+        if (!Files.isDirectory(Path.of("/proc/self"))) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // "<pid> (<comm>) <state> ...": comm may hold spaces and parentheses, so look after the last ')'
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
