@@ -111,6 +111,26 @@ public final class CollectionStore {
         require(nameOrAlias).upsert(points);
     }
 
+    /**
+     * Puts a collection read from a snapshot in place, as Qdrant's recovery does: a missing
+     * collection is created with the snapshot's config; an existing one keeps its config, which
+     * must equal the snapshot's, and gets the snapshot's points instead of its own.
+     */
+    synchronized StoredCollection recover(String name, StoredCollection recovered) {
+        StoredCollection existing = collections.get(name);
+        if (existing == null) {
+            checkName(name);
+            collections.put(name, recovered);
+            return recovered;
+        }
+        if (!existing.sameVectors(recovered)) {
+            throw QdrantError.wrongInput("Snapshot is not compatible with existing collection: Collection vectors: "
+                    + existing.vectorsJson() + " Snapshot Vectors: " + recovered.vectorsJson());
+        }
+        existing.replacePoints(recovered);
+        return existing;
+    }
+
     private static String text(JsonNode node, String field) {
         JsonNode value = node == null ? null : node.get(field);
         if (value == null || !value.isTextual()) {
@@ -123,7 +143,7 @@ public final class CollectionStore {
         return new QdrantError(404, "Not found: Alias `" + alias + "` doesn't exist!");
     }
 
-    private static void checkName(String name) {
+    static void checkName(String name) {
         if (name.isEmpty() || name.length() > 255) {
             throw new QdrantError(422, "Validation error in path parameters: [name: length must be between 1 and 255]");
         }

@@ -5,10 +5,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Run-time switches that make the double misbehave; safe to flip from any thread. */
 final class Faults {
+    /** How the next snapshot download misbehaves. */
+    enum Download { NORMAL, TRUNCATE, DROP, STALL }
+
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final AtomicInteger dropsLeft = new AtomicInteger();
+    private final AtomicInteger truncatedDownloadsLeft = new AtomicInteger();
+    private final AtomicInteger droppedDownloadsLeft = new AtomicInteger();
+    private final AtomicInteger stalledDownloadsLeft = new AtomicInteger();
+    private final AtomicInteger wrongChecksumsLeft = new AtomicInteger();
+    private final AtomicInteger failedUploadsLeft = new AtomicInteger();
     private volatile int failureStatus = 500;
     private volatile Duration delay = Duration.ZERO;
+    private volatile Duration stall = Duration.ZERO;
+    private volatile int yellowReadsAfterRecovery;
     private volatile boolean ready = true;
 
     void failNext(int count, int status) {
@@ -18,6 +28,57 @@ final class Faults {
 
     void dropNext(int count) {
         dropsLeft.set(count);
+    }
+
+    void truncateDownloads(int count) {
+        truncatedDownloadsLeft.set(count);
+    }
+
+    void dropDownloads(int count) {
+        droppedDownloadsLeft.set(count);
+    }
+
+    void stallDownloads(int count, Duration pause) {
+        stall = pause;
+        stalledDownloadsLeft.set(count);
+    }
+
+    void wrongChecksums(int count) {
+        wrongChecksumsLeft.set(count);
+    }
+
+    void failUploadsAfterBody(int count) {
+        failedUploadsLeft.set(count);
+    }
+
+    void yellowAfterRecovery(int statusReads) {
+        yellowReadsAfterRecovery = statusReads;
+    }
+
+    int yellowReadsAfterRecovery() {
+        return yellowReadsAfterRecovery;
+    }
+
+    Duration stall() {
+        return stall;
+    }
+
+    Download takeDownload() {
+        if (takeOne(truncatedDownloadsLeft)) {
+            return Download.TRUNCATE;
+        }
+        if (takeOne(droppedDownloadsLeft)) {
+            return Download.DROP;
+        }
+        return takeOne(stalledDownloadsLeft) ? Download.STALL : Download.NORMAL;
+    }
+
+    boolean takeWrongChecksum() {
+        return takeOne(wrongChecksumsLeft);
+    }
+
+    boolean takeUploadFailure() {
+        return takeOne(failedUploadsLeft);
     }
 
     void delay(Duration delay) {
@@ -48,7 +109,14 @@ final class Faults {
     void reset() {
         failuresLeft.set(0);
         dropsLeft.set(0);
+        truncatedDownloadsLeft.set(0);
+        droppedDownloadsLeft.set(0);
+        stalledDownloadsLeft.set(0);
+        wrongChecksumsLeft.set(0);
+        failedUploadsLeft.set(0);
+        yellowReadsAfterRecovery = 0;
         delay = Duration.ZERO;
+        stall = Duration.ZERO;
         ready = true;
     }
 

@@ -1,43 +1,35 @@
 package dev.ragback.testing.qdrant;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
- * An in-process stand-in for Qdrant v1.19.0's REST API, bound to 127.0.0.1 on a free port. It
- * speaks the subset ragback uses (contract-tested against Qdrant's openapi.json), keeps its
- * state in a {@link CollectionStore}, records every request and can be told to misbehave.
+ * An in-process stand-in for Qdrant v1.19.0's REST API, bound to 127.0.0.1. It speaks the subset
+ * ragback uses (contract-tested against Qdrant's openapi.json), keeps collections in a
+ * {@link CollectionStore} and snapshots as real files in a temp directory it deletes on
+ * {@link #close()}, records every request and can be told to misbehave.
  */
 public final class QdrantDouble implements AutoCloseable {
-    // like Qdrant: the root and the probes stay open when an api key is configured
-    private static final Set<String> OPEN_PATHS = Set.of("/", "/healthz", "/livez", "/readyz");
-
     private final String apiKey;
     private final CollectionStore store = new CollectionStore();
     private final Faults faults = new Faults();
-    private final QdrantRoutes routes = new QdrantRoutes(store, faults::ready);
+    private final SnapshotStore snapshots = new SnapshotStore();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final List<SnapshotRecovery> recoveries = new CopyOnWriteArrayList<>();
     private final HttpServer server;
     private final ExecutorService workers;
 
@@ -46,21 +38,29 @@ public final class QdrantDouble implements AutoCloseable {
         this(null);
     }
 
-    /** A double that answers 401 to requests without this api key ({@code null}: no authentication). */
+    /** A double on a free port that answers 401 to requests without this api key ({@code null}: no authentication). */
     public QdrantDouble(String apiKey) {
+        this(apiKey, 0);
+    }
+
+    /** A double on {@code port} (0: a free one) of 127.0.0.1. */
+    public QdrantDouble(String apiKey, int port) {
         this.apiKey = apiKey;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot bind the Qdrant double to 127.0.0.1", e);
+            snapshots.close();
+            throw new UncheckedIOException("cannot bind the Qdrant double to 127.0.0.1:" + port, e);
         }
         workers = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "qdrant-double");
             thread.setDaemon(true);
             return thread;
         });
+        QdrantRoutes routes = new QdrantRoutes(store, faults::ready,
+                new SnapshotRoutes(store, snapshots, faults, recoveries));
         server.setExecutor(workers);
-        server.createContext("/", this::handle);
+        server.createContext("/", new HttpFront(apiKey, faults, routes, requests));
         server.start();
     }
 
@@ -80,11 +80,7 @@ public final class QdrantDouble implements AutoCloseable {
 
     /** Creates a collection from a {@code vectors} JSON text: a single {@code {size, distance}} or a map of them. */
     public void createCollection(String name, String vectorsJson) {
-        try {
-            store.create(name, Replies.JSON.readTree(vectorsJson));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("not JSON: " + vectorsJson, e);
-        }
+        store.create(name, json(vectorsJson));
     }
 
     public void createAlias(String alias, String collection) {
@@ -94,12 +90,56 @@ public final class QdrantDouble implements AutoCloseable {
         store.updateAliases(request);
     }
 
+    /** Upserts points given as the JSON text of an upsert request's {@code points} array. */
+    public void upsertPoints(String collection, String pointsJson) {
+        store.upsert(collection, json(pointsJson));
+    }
+
+    /** The points of a collection (or of an alias's collection), in Qdrant's id order. */
+    public List<StoredCollection.Point> points(String collection) {
+        return store.require(collection).points();
+    }
+
+    /** Deletes points by id: {@link Long}/{@link Integer} ids or UUID strings. */
+    public void deletePoints(String collection, Object... ids) {
+        List<PointId> keys = new ArrayList<>();
+        for (Object id : ids) {
+            keys.add(PointId.of(Replies.JSON.valueToTree(id), "ids"));
+        }
+        store.require(collection).delete(keys);
+    }
+
+    /** The directory holding the snapshot files, one subdirectory per collection; file:// recovery is allowed only in it. */
+    public Path snapshotsDir() {
+        return snapshots.snapshotsDir();
+    }
+
+    /** The names of a collection's snapshots, oldest first (an alias resolves; a deleted collection's files still count). */
+    public List<String> snapshotNames(String collection) {
+        String name = store.find(collection).map(StoredCollection::name).orElse(collection);
+        try {
+            return snapshots.list(name).stream().map(SnapshotStore.Description::name).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Snapshots created from now on end with this many deterministic ballast bytes, which recovery skips. */
+    public void snapshotBallast(long bytes) {
+        snapshots.ballast(bytes);
+    }
+
+    /** Every snapshot upload and recover request so far (priority and checksum as sent), oldest first. */
+    public List<SnapshotRecovery> recoveries() {
+        return List.copyOf(recoveries);
+    }
+
     /** The next {@code count} requests answer 500 with Qdrant's error envelope. */
     public void failNext(int count) {
         failNext(count, 500);
     }
 
-    /** The next {@code count} requests answer {@code status} with Qdrant's error envelope. */
+    /** The next {@code count} requests answer {@code status} with Qdrant's error envelope (after their body is read). */
     public void failNext(int count, int status) {
         faults.failNext(count, status);
     }
@@ -114,6 +154,36 @@ public final class QdrantDouble implements AutoCloseable {
         faults.delay(delay);
     }
 
+    /** The next {@code count} snapshot downloads promise the whole file's Content-Length, send half, then close. */
+    public void truncateNextDownloads(int count) {
+        faults.truncateDownloads(count);
+    }
+
+    /** The next {@code count} snapshot downloads lose their connection after a third of the bytes. */
+    public void dropNextDownloads(int count) {
+        faults.dropDownloads(count);
+    }
+
+    /** The next {@code count} snapshot downloads stop for {@code pause} halfway, then finish. */
+    public void stallNextDownloads(int count, Duration pause) {
+        faults.stallDownloads(count, pause);
+    }
+
+    /** The next {@code count} snapshots created report (and list) a checksum that is not their sha256. */
+    public void wrongChecksumOnNextSnapshots(int count) {
+        faults.wrongChecksums(count);
+    }
+
+    /** After each upload or recover, the collection reports yellow for this many status reads, then green. */
+    public void yellowAfterRecovery(int statusReads) {
+        faults.yellowAfterRecovery(statusReads);
+    }
+
+    /** The next {@code count} snapshot uploads read the whole body, then answer 500 and change nothing. */
+    public void failNextUploadsAfterBody(int count) {
+        faults.failUploadsAfterBody(count);
+    }
+
     /** When false, {@code /readyz} answers 503 as a starting Qdrant does. */
     public void ready(boolean ready) {
         faults.ready(ready);
@@ -124,7 +194,7 @@ public final class QdrantDouble implements AutoCloseable {
         store.status(collection, status);
     }
 
-    /** Clears every fault switch (not the data or the request log). */
+    /** Clears every fault switch (not the data, the snapshot ballast or the request log). */
     public void resetFaults() {
         faults.reset();
     }
@@ -136,101 +206,28 @@ public final class QdrantDouble implements AutoCloseable {
 
     public void clearRequests() {
         requests.clear();
+        recoveries.clear();
     }
 
+    /** Stops the server and deletes every snapshot file. */
     @Override
     public void close() {
         server.stop(0);
         workers.shutdownNow();
-    }
-
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange; InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readAllBytes();
-            URI uri = exchange.getRequestURI();
-            requests.add(new RecordedRequest(exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(),
-                    headers(exchange)));
-            if (faults.takeDrop()) {
-                return; // closing before the headers are sent drops the connection
-            }
-            if (!pause()) {
-                return;
-            }
-            send(exchange, answer(exchange, uri, body));
-        } catch (IOException e) {
-            // the client gave up (e.g. its timeout fired during a delay): nobody left to answer
-        }
-    }
-
-    private Replies.Reply answer(HttpExchange exchange, URI uri, byte[] body) {
-        int failure = faults.takeFailure();
-        if (failure != 0) {
-            return Replies.error(failure, "Service internal error: injected fault");
-        }
-        String path = uri.getRawPath();
-        if (apiKey != null && !OPEN_PATHS.contains(path)) {
-            String problem = authProblem(exchange);
-            if (problem != null) {
-                return Replies.text(401, problem);
-            }
-        }
-        return routes.route(exchange.getRequestMethod(), segments(path), uri.getRawQuery(), body);
-    }
-
-    private String authProblem(HttpExchange exchange) {
-        String key = exchange.getRequestHeaders().getFirst("api-key");
-        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        if (key == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            key = authorization.substring(7).strip();
-        }
-        if (key == null) {
-            return "Must provide an API key or an Authorization bearer token";
-        }
-        return key.equals(apiKey) ? null : "Invalid API key or JWT";
-    }
-
-    private boolean pause() {
-        Duration delay = faults.delay();
-        if (delay.isZero()) {
-            return true;
-        }
         try {
-            Thread.sleep(delay.toMillis());
-            return true;
+            workers.awaitTermination(5, TimeUnit.SECONDS); // a worker may still be writing a snapshot file
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
         }
+        snapshots.close();
     }
 
-    private static void send(HttpExchange exchange, Replies.Reply reply) throws IOException {
-        if (reply.contentType() != null) {
-            exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+    private static JsonNode json(String text) {
+        try {
+            return Replies.JSON.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON: " + text, e);
         }
-        byte[] body = reply.body();
-        exchange.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
-    }
-
-    private static List<String> segments(String rawPath) {
-        List<String> segments = new ArrayList<>();
-        for (String raw : rawPath.split("/")) {
-            if (!raw.isEmpty()) {
-                segments.add(URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8));
-            }
-        }
-        return segments;
-    }
-
-    private static Map<String, List<String>> headers(HttpExchange exchange) {
-        Map<String, List<String>> headers = new TreeMap<>();
-        exchange.getRequestHeaders().forEach((name, values) ->
-                headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
-        return Collections.unmodifiableMap(headers);
     }
 
     @Override

@@ -5,90 +5,162 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
-/** Maps a request to the store and shapes the answer; knows nothing of faults or auth. */
+/** Maps a request to the store and shapes the answer; knows nothing of auth or connection faults. */
 final class QdrantRoutes {
     static final String VERSION = "1.19.0";
     private static final String COMMIT = "74f3e85b9473c62560006c043e13737ce6b48412";
 
     private final CollectionStore store;
     private final BooleanSupplier ready;
-    private final AtomicLong operationIds = new AtomicLong();
+    private final PointRoutes points;
+    private final SnapshotRoutes snapshots;
 
-    QdrantRoutes(CollectionStore store, BooleanSupplier ready) {
+    QdrantRoutes(CollectionStore store, BooleanSupplier ready, SnapshotRoutes snapshots) {
         this.store = store;
         this.ready = ready;
+        this.points = new PointRoutes(store);
+        this.snapshots = snapshots;
     }
 
-    /**
-     * @param segments the decoded path segments, e.g. {@code [collections, rag_main]}
-     * @param query    the raw query or {@code null}
-     */
-    Replies.Reply route(String method, List<String> segments, String query, byte[] body) {
+    Replies.Reply route(Request request) {
         try {
-            return dispatch(method, segments, query, body);
+            return dispatch(request);
         } catch (QdrantError e) {
             return Replies.error(e.status(), e.getMessage());
+        } catch (IOException e) {
+            return Replies.error(500, "Service internal error: " + e);
         }
     }
 
-    private Replies.Reply dispatch(String method, List<String> s, String query, byte[] body) {
+    private Replies.Reply dispatch(Request request) throws IOException {
+        List<String> s = request.segments();
+        String method = request.method();
         int n = s.size();
         boolean get = method.equals("GET");
         if (n == 0 && get) {
             return Replies.version(VERSION, COMMIT);
         }
         if (n == 1 && get) {
-            switch (s.get(0)) {
-                case "healthz", "livez":
-                    return Replies.text(200, "healthz check passed");
-                case "readyz":
-                    return ready.getAsBoolean() ? Replies.text(200, "all shards are ready")
-                            : Replies.text(503, "some shards are not ready");
-                case "collections":
-                    return Replies.ok(Replies.collections(store.names()));
-                case "aliases":
-                    return Replies.ok(Replies.aliases(store.aliases()));
-                default:
-                    return notFound();
-            }
+            return root(s.get(0));
         }
         if (n < 2 || !s.get(0).equals("collections")) {
             return notFound();
         }
         String collection = s.get(1);
-        if (n == 2 && collection.equals("aliases") && method.equals("POST")) {
-            store.updateAliases(json(body));
-            return Replies.ok(BooleanNode.TRUE);
-        }
         if (n == 2) {
-            switch (method) {
-                case "GET":
-                    return Replies.ok(Replies.collectionInfo(store.require(collection)));
-                case "PUT":
-                    store.create(collection, json(body).get("vectors"));
-                    return Replies.ok(BooleanNode.TRUE);
-                case "DELETE":
-                    return Replies.ok(BooleanNode.valueOf(store.delete(collection)));
-                default:
-                    return notFound();
-            }
+            return collection(method, collection, request);
         }
         if (n == 3 && get && s.get(2).equals("aliases")) {
             return Replies.ok(Replies.aliases(store.aliasesOf(collection)));
         }
-        if (n == 3 && method.equals("PUT") && s.get(2).equals("points")) {
-            store.upsert(collection, json(body).path("points"));
-            boolean waited = query != null && query.matches("(^|.*&)wait=true(&.*|$)");
-            return Replies.ok(Replies.updateResult(operationIds.getAndIncrement(), waited));
+        if (s.get(2).equals("points")) {
+            return points(method, collection, n == 4 ? s.get(3) : null, n, request);
+        }
+        if (s.get(2).equals("snapshots") && n <= 4) {
+            return snapshots(method, collection, n == 4 ? s.get(3) : null, request);
         }
         return notFound();
     }
 
-    private static JsonNode json(byte[] body) {
+    private Replies.Reply root(String segment) {
+        switch (segment) {
+            case "healthz", "livez":
+                return Replies.text(200, "healthz check passed");
+            case "readyz":
+                return ready.getAsBoolean() ? Replies.text(200, "all shards are ready")
+                        : Replies.text(503, "some shards are not ready");
+            case "collections":
+                return Replies.ok(Replies.collections(store.names()));
+            case "aliases":
+                return Replies.ok(Replies.aliases(store.aliases()));
+            default:
+                return notFound();
+        }
+    }
+
+    private Replies.Reply collection(String method, String collection, Request request) {
+        if (collection.equals("aliases") && method.equals("POST")) {
+            store.updateAliases(json(request));
+            return Replies.ok(BooleanNode.TRUE);
+        }
+        switch (method) {
+            case "GET":
+                return Replies.ok(Replies.collectionInfo(store.require(collection)));
+            case "PUT":
+                store.create(collection, json(request).get("vectors"));
+                return Replies.ok(BooleanNode.TRUE);
+            case "DELETE":
+                return Replies.ok(BooleanNode.valueOf(store.delete(collection)));
+            default:
+                return notFound();
+        }
+    }
+
+    private Replies.Reply points(String method, String collection, String action, int n, Request request) {
+        // point updates default to wait=false in Qdrant
+        boolean waited = "true".equals(request.param("wait"));
+        if (n == 3 && method.equals("PUT")) {
+            long operation = store.require(collection).upsert(json(request).path("points"));
+            return Replies.ok(Replies.updateResult(operation, waited));
+        }
+        if (n == 3 && method.equals("POST")) {
+            return points.retrieve(collection, json(request));
+        }
+        if (n != 4 || !method.equals("POST")) {
+            return notFound();
+        }
+        switch (action) {
+            case "count":
+                return points.count(collection, json(request));
+            case "scroll":
+                return points.scroll(collection, json(request));
+            case "query":
+                return points.query(collection, json(request));
+            case "delete":
+                return points.delete(collection, json(request), waited);
+            default:
+                return notFound();
+        }
+    }
+
+    private Replies.Reply snapshots(String method, String collection, String name, Request request) throws IOException {
+        if (name == null) {
+            switch (method) {
+                case "GET":
+                    return snapshots.list(collection);
+                case "POST":
+                    return snapshots.create(collection, request.waits());
+                default:
+                    return notFound();
+            }
+        }
+        if (name.equals("upload") && method.equals("POST")) {
+            return snapshots.upload(collection, request);
+        }
+        if (name.equals("recover") && method.equals("PUT")) {
+            return snapshots.recover(collection, request, json(request));
+        }
+        switch (method) {
+            case "GET":
+                return snapshots.download(collection, name);
+            case "DELETE":
+                return snapshots.delete(collection, name, request.waits());
+            default:
+                return notFound();
+        }
+    }
+
+    private static JsonNode json(Request request) {
+        byte[] body;
+        try {
+            body = request.bytes();
+        } catch (UncheckedIOException e) {
+            throw QdrantError.format(e.getCause().getMessage());
+        }
         if (body.length == 0) {
             throw QdrantError.format("EOF while parsing a value at line 1 column 0");
         }

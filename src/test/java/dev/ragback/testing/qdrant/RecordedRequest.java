@@ -20,6 +20,11 @@ public record RecordedRequest(String method, String path, String query, Map<Stri
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
+    /** The first value of a query parameter, decoded, or {@code null}. */
+    public String queryParam(String name) {
+        return Request.param(query, name);
+    }
+
     @Override
     public String toString() {
         return method + " " + path + (query == null ? "" : "?" + query);

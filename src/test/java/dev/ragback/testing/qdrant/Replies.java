@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -17,8 +18,11 @@ final class Replies {
     // exact in binary: the validator's format:float check calls 0.0001 an overflow
     private static final double TIME = 0.5;
 
-    /** One answer: status, content type ({@code null} for none) and body. */
-    record Reply(int status, String contentType, byte[] body) {
+    /** One answer: status, content type ({@code null} for none) and a body, or a file streamed as the body. */
+    record Reply(int status, String contentType, byte[] body, Path file) {
+        Reply(int status, String contentType, byte[] body) {
+            this(status, contentType, body, null);
+        }
     }
 
     private Replies() {
@@ -30,6 +34,19 @@ final class Replies {
         envelope.put("status", "ok");
         envelope.put("time", TIME);
         return json(200, envelope);
+    }
+
+    /** What Qdrant answers to {@code wait=false}: the work goes on, no job id. */
+    static Reply accepted() {
+        ObjectNode envelope = JSON.createObjectNode();
+        envelope.put("status", "accepted");
+        envelope.put("time", TIME);
+        return json(202, envelope);
+    }
+
+    /** A snapshot download: raw bytes, as actix's NamedFile serves a {@code .snapshot} file. */
+    static Reply file(Path file) {
+        return new Reply(200, "application/octet-stream", new byte[0], file);
     }
 
     static Reply error(int status, String message) {
@@ -70,6 +87,19 @@ final class Replies {
         return result;
     }
 
+    static JsonNode snapshotDescription(SnapshotStore.Description snapshot) {
+        ObjectNode description = JSON.createObjectNode();
+        description.put("name", snapshot.name());
+        description.put("creation_time", snapshot.creationTime());
+        description.put("size", snapshot.size());
+        if (snapshot.checksum() == null) {
+            description.putNull("checksum");
+        } else {
+            description.put("checksum", snapshot.checksum());
+        }
+        return description;
+    }
+
     static JsonNode updateResult(long operationId, boolean waited) {
         return JSON.createObjectNode().put("operation_id", operationId).put("status", waited ? "completed" : "acknowledged");
     }
@@ -77,7 +107,7 @@ final class Replies {
     /** {@code GET /collections/{c}}: the defaults a fresh single-node Qdrant 1.19 reports. */
     static JsonNode collectionInfo(StoredCollection collection) {
         ObjectNode info = JSON.createObjectNode();
-        String status = collection.status();
+        String status = collection.readStatus();
         info.put("status", status);
         if ("red".equals(status)) {
             info.putObject("optimizer_status").put("error", "injected optimizer failure");
@@ -89,7 +119,7 @@ final class Replies {
         info.put("segments_count", 2);
         ObjectNode config = info.putObject("config");
         ObjectNode params = config.putObject("params");
-        params.set("vectors", vectors(collection));
+        params.set("vectors", collection.vectorsJson());
         params.put("shard_number", 1).put("replication_factor", 1).put("write_consistency_factor", 1)
                 .put("on_disk_payload", true);
         config.putObject("hnsw_config").put("m", 16).put("ef_construct", 100).put("full_scan_threshold", 10000)
@@ -105,16 +135,5 @@ final class Replies {
         config.putObject("strict_mode_config").put("enabled", false);
         info.putObject("payload_schema");
         return info;
-    }
-
-    private static JsonNode vectors(StoredCollection collection) {
-        ObjectNode vectors = JSON.createObjectNode();
-        if (!collection.named()) {
-            StoredCollection.VectorConfig only = collection.vectors().get("");
-            return vectors.put("size", only.size()).put("distance", only.distance());
-        }
-        collection.vectors().forEach((name, config) ->
-                vectors.putObject(name).put("size", config.size()).put("distance", config.distance()));
-        return vectors;
     }
 }

@@ -1,6 +1,7 @@
 package dev.ragback.testing.qdrant;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,10 +9,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** One collection held by the double: its vector config, status and points. */
+/** One collection held by the double: its vector config, status and points (in Qdrant's id order). */
 public final class StoredCollection {
     private static final Set<String> DISTANCES = Set.of("Cosine", "Euclid", "Dot", "Manhattan");
 
@@ -27,18 +29,24 @@ public final class StoredCollection {
     /**
      * A stored point.
      *
-     * @param id      integer or UUID id as sent
+     * @param id      integer id, or UUID id in its canonical form
      * @param vector  the vector as sent: an array, or an object of named arrays
      * @param payload the payload object, or {@code null}
      */
     public record Point(JsonNode id, JsonNode vector, JsonNode payload) {
     }
 
+    /** A stored point with its version and its vectors as Qdrant scores them, by vector name. */
+    record Entry(PointId key, Point point, long version, Map<String, float[]> scored) {
+    }
+
     private final String name;
     private final boolean named;
     private final Map<String, VectorConfig> vectors;
-    private final Map<String, Point> points = new LinkedHashMap<>();
+    private final NavigableMap<PointId, Entry> points = new TreeMap<>();
+    private long operations;
     private String status = "green";
+    private int yellowReads;
 
     private StoredCollection(String name, boolean named, Map<String, VectorConfig> vectors) {
         this.name = name;
@@ -95,7 +103,33 @@ public final class StoredCollection {
         return vectors;
     }
 
+    /** The {@code vectors} member of a create request that makes this collection's twin. */
+    JsonNode vectorsJson() {
+        ObjectNode json = Replies.JSON.createObjectNode();
+        if (!named) {
+            VectorConfig only = vectors.get("");
+            return json.put("size", only.size()).put("distance", only.distance());
+        }
+        vectors.forEach((vectorName, config) ->
+                json.putObject(vectorName).put("size", config.size()).put("distance", config.distance()));
+        return json;
+    }
+
+    boolean sameVectors(StoredCollection other) {
+        return named == other.named && vectors.equals(other.vectors);
+    }
+
+    /** The status as reported now, without counting as a status read. */
     public synchronized String status() {
+        return yellowReads > 0 ? "yellow" : status;
+    }
+
+    /** The status one {@code GET /collections/{c}} reports: counts down a pending yellow spell. */
+    synchronized String readStatus() {
+        if (yellowReads > 0) {
+            yellowReads--;
+            return "yellow";
+        }
         return status;
     }
 
@@ -104,39 +138,91 @@ public final class StoredCollection {
             throw new IllegalArgumentException("Qdrant has no collection status " + status);
         }
         this.status = status;
+        yellowReads = 0;
     }
 
+    /** Reports yellow for the next {@code reads} status reads, then the status it had. */
+    synchronized void yellowFor(int reads) {
+        yellowReads = Math.max(0, reads);
+    }
+
+    /** The points in id order. */
     public synchronized List<Point> points() {
-        return List.copyOf(points.values());
+        List<Point> list = new ArrayList<>(points.size());
+        points.values().forEach(e -> list.add(e.point()));
+        return list;
     }
 
     public synchronized int pointsCount() {
         return points.size();
     }
 
-    /** Checks every point first, so a bad point stores none of the batch. */
-    synchronized void upsert(JsonNode pointList) {
+    synchronized List<Entry> entries() {
+        return List.copyOf(points.values());
+    }
+
+    synchronized Entry entry(PointId id) {
+        return points.get(id);
+    }
+
+    /** Up to {@code count} points from {@code offset} on (inclusive; {@code null} for the first). */
+    synchronized List<Entry> page(PointId offset, int count) {
+        Map<PointId, Entry> tail = offset == null ? points : points.tailMap(offset, true);
+        List<Entry> page = new ArrayList<>(Math.min(count, tail.size()));
+        for (Entry entry : tail.values()) {
+            if (page.size() == count) {
+                break;
+            }
+            page.add(entry);
+        }
+        return page;
+    }
+
+    /** Checks every point first, so a bad point stores none of the batch; returns the operation id. */
+    synchronized long upsert(JsonNode pointList) {
         if (!pointList.isArray()) {
             throw QdrantError.format("missing field `points`");
         }
-        List<Point> batch = new ArrayList<>();
+        long operation = operations;
+        List<Entry> batch = new ArrayList<>();
         for (JsonNode point : pointList) {
-            batch.add(checkedPoint(point));
+            batch.add(checkedPoint(point, operation));
         }
-        batch.forEach(p -> points.put(p.id().asText(), p));
+        batch.forEach(e -> points.put(e.key(), e));
+        operations++;
+        return operation;
     }
 
-    private Point checkedPoint(JsonNode point) {
-        JsonNode id = point.path("id");
-        boolean uuid = id.isTextual() && id.asText().matches("(?i)[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}");
-        if (!(id.isIntegralNumber() && id.asLong() >= 0) && !uuid) {
-            throw QdrantError.format("points: id must be an unsigned integer or a UUID, got " + id);
+    /** Deletes the points with these ids (missing ones are no error); returns the operation id. */
+    synchronized long delete(List<PointId> ids) {
+        ids.forEach(points::remove);
+        return operations++;
+    }
+
+    /** Stores one point read back from a snapshot, with the version it had. */
+    synchronized void restore(JsonNode point, long version) {
+        Entry entry = checkedPoint(point, version);
+        points.put(entry.key(), entry);
+        operations = Math.max(operations, version + 1);
+    }
+
+    /** Takes over the points of {@code recovered} (same vector config), dropping its own. */
+    synchronized void replacePoints(StoredCollection recovered) {
+        synchronized (recovered) {
+            points.clear();
+            points.putAll(recovered.points);
+            operations = Math.max(operations, recovered.operations);
         }
+    }
+
+    private Entry checkedPoint(JsonNode point, long version) {
+        PointId id = PointId.of(point.get("id"), "points");
         JsonNode vector = point.path("vector");
+        Map<String, float[]> scored = new LinkedHashMap<>();
         if (vector.isArray()) {
-            checkDimension("", vector);
+            scored.put("", checkDimension("", vector));
         } else if (vector.isObject()) {
-            vector.fields().forEachRemaining(e -> checkDimension(e.getKey(), e.getValue()));
+            vector.fields().forEachRemaining(e -> scored.put(e.getKey(), checkDimension(e.getKey(), e.getValue())));
         } else {
             throw QdrantError.format("points: missing field `vector`");
         }
@@ -144,10 +230,11 @@ public final class StoredCollection {
         if (payload != null && !payload.isNull() && !payload.isObject()) {
             throw QdrantError.format("points: payload must be an object");
         }
-        return new Point(id, vector, payload == null || payload.isNull() ? null : payload);
+        Point stored = new Point(id.json(), vector, payload == null || payload.isNull() ? null : payload);
+        return new Entry(id, stored, version, Collections.unmodifiableMap(scored));
     }
 
-    private void checkDimension(String vectorName, JsonNode values) {
+    private float[] checkDimension(String vectorName, JsonNode values) {
         VectorConfig config = vectors.get(vectorName);
         if (config == null) {
             throw QdrantError.wrongInput("Not existing vector name error: " + vectorName);
@@ -155,5 +242,11 @@ public final class StoredCollection {
         if (!values.isArray() || values.size() != config.size()) {
             throw QdrantError.wrongInput("Vector dimension error: expected dim: " + config.size() + ", got " + values.size());
         }
+        for (JsonNode value : values) {
+            if (!value.isNumber()) {
+                throw QdrantError.format("points: vector values must be numbers, got " + value);
+            }
+        }
+        return Scoring.stored(values, config.distance());
     }
 }

@@ -1,0 +1,62 @@
+package dev.ragback.testing.qdrant;
+
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs a {@link QdrantDouble} as its own process for benchmarks:
+ * {@code --port N} (0: a free one), {@code --api-key-env NAME} (the key is read from that
+ * environment variable), {@code --snapshot-ballast-bytes N}. Prints
+ * {@code listening on http://127.0.0.1:PORT} and serves until killed.
+ */
+public final class QdrantDoubleMain {
+    private QdrantDoubleMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        int port = 0;
+        String apiKey = null;
+        long ballast = 0;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String value = i + 1 < args.length ? args[i + 1] : null;
+                switch (args[i]) {
+                    case "--port" -> port = Integer.parseInt(required(args[i], value));
+                    case "--api-key-env" -> apiKey = apiKey(required(args[i], value));
+                    case "--snapshot-ballast-bytes" -> ballast = Long.parseLong(required(args[i], value));
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+                i++;
+            }
+        } catch (IllegalArgumentException e) {
+            usage(System.err, e.getMessage());
+            System.exit(2);
+        }
+        QdrantDouble qdrant = new QdrantDouble(apiKey, port);
+        qdrant.snapshotBallast(ballast);
+        Runtime.getRuntime().addShutdownHook(new Thread(qdrant::close, "qdrant-double-stop"));
+        System.out.println("listening on " + qdrant.url());
+        System.out.flush();
+        new CountDownLatch(1).await();
+    }
+
+    private static String required(String option, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return value;
+    }
+
+    private static String apiKey(String variable) {
+        String key = System.getenv(variable);
+        if (key == null || key.isEmpty()) {
+            throw new IllegalArgumentException("environment variable " + variable + " is not set");
+        }
+        return key;
+    }
+
+    private static void usage(PrintStream err, String problem) {
+        err.println("qdrant-double: " + problem);
+        err.println("usage: QdrantDoubleMain [--port N] [--api-key-env NAME] [--snapshot-ballast-bytes N]");
+    }
+}
