@@ -264,12 +264,14 @@ class SnapshotCliIT {
         return counts.toString();
     }
 
-    private java.util.Optional<Path> leftover() throws IOException {
+    private java.util.Optional<Path> leftover() {
         if (!Files.isDirectory(backups())) {
             return java.util.Optional.empty();
         }
         try (Stream<Path> dirs = Files.list(backups())) {
             return dirs.filter(d -> d.getFileName().toString().startsWith(".tmp-")).findFirst();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

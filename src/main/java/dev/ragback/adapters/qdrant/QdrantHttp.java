@@ -118,26 +118,55 @@ final class QdrantHttp {
     }
 
     /**
-     * A GET whose body is consumed as a stream by {@code reader}; the whole exchange, reading
-     * included, is retried on 5xx and connection failures, so {@code reader} must start over each time.
+     * Downloads a GET's body into {@code target}, hashing it while writing. There is no total
+     * timeout, only {@code idleLimit} without a byte; the whole exchange is retried from the
+     * start on 5xx and connection failures.
      */
-    <T> T getStream(String path, StreamReader<T> reader) {
+    dev.ragback.app.files.FileDigest download(String path, java.nio.file.Path target, String relativePath,
+                                              java.util.function.LongConsumer progress, Duration idleLimit) {
         HttpRequest request = request("GET", path, null, timeout);
         return withRetries("GET", path, true, timeout, () -> {
-            HttpResponse<java.io.InputStream> response = client().send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (java.io.InputStream body = response.body()) {
-                if (response.statusCode() / 100 != 2) {
-                    return statusFailure("GET", path, new Reply(response.statusCode(),
-                            new String(body.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8)));
+            java.util.concurrent.atomic.AtomicReference<FileDownload> body = new java.util.concurrent.atomic.AtomicReference<>();
+            HttpResponse.BodyHandler<Object> handler = info -> {
+                if (info.statusCode() / 100 != 2) {
+                    return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(
+                            java.nio.charset.StandardCharsets.UTF_8), text -> new Reply(info.statusCode(), text));
                 }
-                return reader.read(body, response.headers().firstValueAsLong("Content-Length").orElse(-1));
+                FileDownload download = new FileDownload(target, relativePath, progress,
+                        info.headers().firstValueAsLong("Content-Length").orElse(-1));
+                body.set(download);
+                return HttpResponse.BodySubscribers.mapping(download, digest -> digest);
+            };
+            java.util.concurrent.CompletableFuture<HttpResponse<Object>> exchange = client().sendAsync(request, handler);
+            long period = Math.max(20, Math.min(1000, idleLimit.toMillis() / 4));
+            while (true) {
+                try {
+                    Object answer = exchange.get(period, java.util.concurrent.TimeUnit.MILLISECONDS).body();
+                    if (answer instanceof Reply reply) {
+                        return statusFailure("GET", path, reply);
+                    }
+                    return answer;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    FileDownload download = body.get();
+                    if (download != null && System.nanoTime() - download.lastProgressNanos() > idleLimit.toNanos()) {
+                        IdleTimeout idle = new IdleTimeout("no data for " + Durations.format(idleLimit)
+                                + " during the transfer (qdrant.transfer_idle_timeout)");
+                        download.abort(idle);
+                        exchange.cancel(true);
+                        throw idle;
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof IOException io) {
+                        throw io;
+                    }
+                    throw new IOException(cause.getMessage(), cause);
+                } catch (InterruptedException e) {
+                    exchange.cancel(true);
+                    throw e;
+                }
             }
         });
-    }
-
-    /** Consumes a response body. */
-    interface StreamReader<T> {
-        T read(java.io.InputStream body, long contentLength) throws IOException;
     }
 
     private interface Exchange<T> {

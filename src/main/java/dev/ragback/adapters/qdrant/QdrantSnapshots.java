@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ragback.app.Names;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.files.FileDigest;
-import dev.ragback.app.files.HashingFileWriter;
 import dev.ragback.app.port.SnapshotInfo;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,16 +43,7 @@ final class QdrantSnapshots {
 
     FileDigest download(String collection, String snapshot, Path target, String relativePath, LongConsumer progress) {
         String path = base(collection) + "/" + QdrantRestVectorStore.segment("snapshot name", snapshot);
-        return http.getStream(path, (body, contentLength) -> {
-            try (InputStream in = new IdleWatch(body, idleTimeout);
-                 HashingFileWriter out = new HashingFileWriter(target, progress)) {
-                long copied = out.copyFrom(in);
-                if (contentLength >= 0 && copied != contentLength) {
-                    throw new IOException("download ended after " + copied + " of " + contentLength + " bytes");
-                }
-                return out.finish(relativePath);
-            }
-        });
+        return http.download(path, target, relativePath, progress, idleTimeout);
     }
 
     void delete(String collection, String snapshot) {

@@ -66,6 +66,21 @@ public final class HashingFileWriter extends OutputStream {
         }
     }
 
+    /** Writes (and hashes) the remaining bytes of {@code source}. */
+    public void write(ByteBuffer source) throws IOException {
+        sha256.update(source.duplicate());
+        while (source.hasRemaining()) {
+            int n = Math.min(source.remaining(), buffer.remaining());
+            ByteBuffer slice = source.slice();
+            slice.limit(n);
+            buffer.put(slice);
+            source.position(source.position() + n);
+            if (!buffer.hasRemaining()) {
+                drain();
+            }
+        }
+    }
+
     private void drain() throws IOException {
         buffer.flip();
         int written = 0;
