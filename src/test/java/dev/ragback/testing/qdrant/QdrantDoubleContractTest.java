@@ -2,13 +2,8 @@ package dev.ragback.testing.qdrant;
 
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,20 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every answer the double gives must be one Qdrant's openapi.json allows for that operation. */
-class QdrantDoubleContractTest {
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
-
-    private QdrantDouble qdrant;
-
-    @BeforeEach
-    void start() {
-        qdrant = new QdrantDouble();
-    }
-
-    @AfterEach
-    void stop() {
-        qdrant.close();
-    }
+class QdrantDoubleContractTest extends QdrantDoubleTestBase {
 
     @Test
     void specIsFoundWhereTheBuildSaysItIs() {
@@ -232,48 +214,5 @@ class QdrantDoubleContractTest {
     void validatorRejectsAliasesWithoutCollectionName() {
         assertInvalid(QdrantContract.validate("GET", "/aliases", 200, "application/json",
                 "{\"result\":{\"aliases\":[{\"alias_name\":\"live\"}]},\"status\":\"ok\",\"time\":0.5}"));
-    }
-
-    // --- helpers ---
-
-    private HttpResponse<String> valid(String method, String pathAndQuery, String body, int expectedStatus) throws Exception {
-        HttpResponse<String> response = send(qdrant, method, pathAndQuery, body);
-        assertEquals(expectedStatus, response.statusCode(), () -> method + " " + pathAndQuery + ": " + response.body());
-        assertValid(method, pathAndQuery.replaceFirst("\\?.*$", ""), response);
-        return response;
-    }
-
-    private static void assertValid(String method, String path, HttpResponse<String> response) {
-        ValidationReport report = QdrantContract.validate(method, path, response);
-        assertFalse(report.hasErrors(), () -> method + " " + path + " " + response.statusCode() + " "
-                + response.body() + "\n" + QdrantContract.describe(report));
-    }
-
-    private static void assertInvalid(ValidationReport report) {
-        assertTrue(report.hasErrors(), "the validator accepted a body that breaks the contract");
-    }
-
-    private static HttpResponse<String> send(QdrantDouble target, String method, String pathAndQuery, String body,
-                                             String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(target.url().resolve(pathAndQuery))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode json(HttpResponse<String> response) throws IOException {
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
-        return Replies.JSON.readTree(response.body());
-    }
-
-    private static String error(HttpResponse<String> response) throws IOException {
-        JsonNode error = json(response).at("/status/error");
-        assertTrue(error.isTextual(), response.body());
-        return error.asText();
     }
 }

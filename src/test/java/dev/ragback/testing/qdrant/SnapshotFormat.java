@@ -18,9 +18,9 @@ import java.util.HexFormat;
 
 /**
  * The double's snapshot file: one line of JSON header ({@code format}, {@code collection}, the
- * {@code vectors} config as a create request sends it, the {@code points} count and the
- * {@code ballast} size), then one JSON line per point ({@code id}, {@code version},
- * {@code vector} as sent, {@code payload}), then {@code ballast} bytes that readers skip. Aliases
+ * {@code vectors} config as a create request sends it, the {@code points} count), then one JSON
+ * line per point ({@code id}, {@code version}, {@code vector} as sent, {@code payload}), then any
+ * number of ballast bytes that readers never look at. Aliases
  * are not in it, as in Qdrant. Written and read as a stream: memory stays flat whatever the size.
  */
 final class SnapshotFormat {
@@ -39,7 +39,7 @@ final class SnapshotFormat {
             var entries = collection.entries();
             ObjectNode header = Replies.JSON.createObjectNode().put("format", FORMAT).put("collection", collection.name());
             header.set("vectors", collection.vectorsJson());
-            header.put("points", entries.size()).put("ballast", ballast);
+            header.put("points", entries.size());
             writeLine(out, header);
             for (StoredCollection.Entry entry : entries) {
                 ObjectNode line = Replies.JSON.createObjectNode();

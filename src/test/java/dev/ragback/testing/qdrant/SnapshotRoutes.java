@@ -62,7 +62,7 @@ final class SnapshotRoutes {
         String priority = request.param("priority");
         String checksum = request.param("checksum");
         recoveries.add(new SnapshotRecovery("upload", collection, null, priority, checksum));
-        checkPriority(priority);
+        checkPriority(priority, "Query deserialize error: ");
         checkChecksumFormat(checksum, "query parameters");
         Path upload = snapshots.tempFile();
         try {
@@ -92,7 +92,7 @@ final class SnapshotRoutes {
         String priority = text(body, "priority");
         String checksum = text(body, "checksum");
         recoveries.add(new SnapshotRecovery("recover", collection, location, priority, checksum));
-        checkPriority(priority);
+        checkPriority(priority, "Format error in JSON body: ");
         checkChecksumFormat(checksum, "JSON body");
         URI uri;
         try {
@@ -179,9 +179,9 @@ final class SnapshotRoutes {
         }
     }
 
-    private static void checkPriority(String priority) {
+    private static void checkPriority(String priority, String errorPrefix) {
         if (priority != null && !PRIORITIES.contains(priority)) {
-            throw QdrantError.format("priority: unknown variant `" + priority
+            throw new QdrantError(400, errorPrefix + "priority: unknown variant `" + priority
                     + "`, expected one of `no_sync`, `snapshot`, `replica`");
         }
     }
