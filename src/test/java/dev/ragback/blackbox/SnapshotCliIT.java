@@ -221,18 +221,23 @@ class SnapshotCliIT {
     void secretsStayOutOfPgDumpsArgvTheOutputAndTheLogs(PgDatabase db) throws Exception {
         String password = ThrowawayPostgres.shared().password();
         Path io = TempDirs.create("snapshot-secrets-");
+        // only pg_dump reads this table: the counts taken before the dump must not wait on the lock
+        db.execute("CREATE TABLE IF NOT EXISTS dump_gate (id int)");
         try (Connection holder = db.connection().open(); Statement lock = holder.createStatement()) {
             holder.setAutoCommit(false);
-            lock.execute("LOCK TABLE rag_chunks IN ACCESS EXCLUSIVE MODE");
+            lock.execute("LOCK TABLE dump_gate IN ACCESS EXCLUSIVE MODE");
             Process create = cli.start(io, "-vv", "snapshot", "create");
-            ProcessHandle pgDump = waitForDescendant(create.toHandle(), "pg_dump");
-            String cmdline = Files.readString(Path.of("/proc/" + pgDump.pid() + "/cmdline")).replace('\0', ' ');
-            assertTrue(cmdline.contains("pg_dump"), cmdline);
+            // the pg_dump that dumps (an earlier one only printed its version)
+            ProcessHandle pgDump = waitForDescendant(create.toHandle(), "pg_dump", "--format=custom");
+            String cmdline = cmdline(pgDump);
             assertFalse(cmdline.contains(password) || cmdline.contains(API_KEY), cmdline);
             String environ = new String(Files.readAllBytes(Path.of("/proc/" + pgDump.pid() + "/environ")), StandardCharsets.UTF_8);
             assertFalse(environ.contains(API_KEY), "the Qdrant key has no business in pg_dump's environment");
+            Thread.sleep(500);
+            assertTrue(pgDump.isAlive(), "pg_dump waits for the lock");
             holder.rollback();
-            assertEquals(0, create.waitFor());
+            int exit = create.waitFor();
+            assertEquals(0, exit, Files.readString(io.resolve("stderr")));
         }
         String output = Files.readString(io.resolve("stdout")) + Files.readString(io.resolve("stderr"));
         assertTrue(output.contains("DEBUG") || output.contains("pg_dump"), "-vv logs were captured: " + output);
@@ -322,10 +327,19 @@ class SnapshotCliIT {
         return process.waitFor();
     }
 
-    private static ProcessHandle waitForDescendant(ProcessHandle parent, String name) throws InterruptedException {
+    private static String cmdline(ProcessHandle process) {
+        try {
+            return Files.readString(Path.of("/proc/" + process.pid() + "/cmdline")).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static ProcessHandle waitForDescendant(ProcessHandle parent, String name, String argument) throws InterruptedException {
         for (int i = 0; i < 600; i++) {
             java.util.Optional<ProcessHandle> child = parent.descendants()
-                    .filter(p -> p.info().command().map(c -> c.endsWith("/" + name)).orElse(false)).findFirst();
+                    .filter(p -> p.info().command().map(c -> c.endsWith("/" + name)).orElse(false))
+                    .filter(p -> cmdline(p).contains(argument)).findFirst();
             if (child.isPresent()) {
                 return child.get();
             }
