@@ -2,6 +2,7 @@ package dev.ragback.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ragback.app.RagbackException;
 import dev.ragback.config.Config;
 import dev.ragback.config.ConfigLoader;
 
@@ -10,7 +11,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One invocation of ragback: its writers, environment, global options, and the configuration and
@@ -21,6 +24,7 @@ public final class Session {
     private final PrintWriter err;
     private final Map<String, String> env;
     private final boolean terminal;
+    private final Supplier<String> answers;
     private final List<String> overrides = new ArrayList<>();
     private Path configFile;
     private boolean json;
@@ -31,11 +35,16 @@ public final class Session {
     private Services services;
     private boolean jsonPrinted;
 
-    public Session(PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal) {
+    /**
+     * @param terminal true when a person sits at a terminal (stdin and stdout are a TTY)
+     * @param answers  reads one line typed at that terminal, {@code null} at end of input
+     */
+    public Session(PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal, Supplier<String> answers) {
         this.out = out;
         this.err = err;
         this.env = Map.copyOf(env);
         this.terminal = terminal;
+        this.answers = answers;
     }
 
     public PrintWriter out() {
@@ -95,6 +104,30 @@ public final class Session {
         if (!quiet) {
             err.println("warning: " + message);
             err.flush();
+        }
+    }
+
+    /**
+     * Asks before a destructive change, on stderr. With {@code yes} (--yes) it does not ask.
+     * Without a terminal it refuses with a usage error (exit 2); any answer but y/yes is exit 1,
+     * nothing changed.
+     */
+    public void confirm(boolean yes, String question) {
+        if (yes) {
+            return;
+        }
+        if (!terminal) {
+            throw new RagbackException(RagbackException.Kind.USAGE,
+                    "refusing to change anything without --yes: there is no terminal to confirm on",
+                    "add --yes to run it unattended (or --dry-run, where there is one, to see the plan)");
+        }
+        err.print(question + " [y/N] ");
+        err.flush();
+        String answer = answers.get();
+        String word = answer == null ? "" : answer.strip().toLowerCase(Locale.ROOT);
+        if (!word.equals("y") && !word.equals("yes")) {
+            throw new RagbackException(RagbackException.Kind.EXTERNAL, "not confirmed; nothing changed",
+                    "run it again and answer y, or add --yes");
         }
     }
 
