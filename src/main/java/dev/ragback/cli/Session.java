@@ -124,6 +124,9 @@ public final class Session {
         err.print(question + " [y/N] ");
         err.flush();
         String answer = answers.get();
+        if (answer == null) {
+            err.println(); // end of input (Ctrl-D): end the prompt's line
+        }
         String word = answer == null ? "" : answer.strip().toLowerCase(Locale.ROOT);
         if (!word.equals("y") && !word.equals("yes")) {
             throw new RagbackException(RagbackException.Kind.EXTERNAL, "not confirmed; nothing changed",
