@@ -3,8 +3,10 @@ MVN ?= mvn -B -q
 RAGBACK := bin/ragback
 JAR := target/ragback.jar
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
+# Extra global options for the runbook targets, e.g. RAGBACK_FLAGS="--config /etc/ragback.yaml".
+RAGBACK_FLAGS ?=
 
-.PHONY: build test compat doctor eval.quick clean
+.PHONY: build test compat doctor eval.quick clean traffic\:0 traffic\:100 revert\:last-green
 
 build: $(JAR)
 
@@ -25,6 +27,18 @@ doctor: $(JAR)
 # Runbook step "make eval.quick": the quick answer-quality gate (eval.command, exit 3 below threshold).
 eval.quick: $(JAR)
 	$(RAGBACK) eval-quick
+
+# Runbook targets: `make traffic:0` stops user traffic at once, `make traffic:100` restores it,
+# `make revert:last-green` activates the newest green release older than the current one.
+# Typing the target is the confirmation, so they pass --yes.
+traffic\:0: $(JAR)
+	$(RAGBACK) $(RAGBACK_FLAGS) traffic set 0 --yes
+
+traffic\:100: $(JAR)
+	$(RAGBACK) $(RAGBACK_FLAGS) traffic set 100 --yes
+
+revert\:last-green: $(JAR)
+	$(RAGBACK) $(RAGBACK_FLAGS) revert last-green --yes
 
 clean:
 	$(MVN) clean

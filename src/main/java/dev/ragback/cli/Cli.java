@@ -5,6 +5,7 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Builds the picocli command tree for one invocation and runs it. */
 public final class Cli {
@@ -12,7 +13,13 @@ public final class Cli {
     }
 
     public static int execute(PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal, String... args) {
-        Session session = new Session(out, err, env, terminal);
+        return execute(out, err, env, terminal, Cli::readConsoleLine, args);
+    }
+
+    /** As {@link #execute(PrintWriter, PrintWriter, Map, boolean, String...)}, with confirmations read from {@code answers}. */
+    public static int execute(PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal,
+                              Supplier<String> answers, String... args) {
+        Session session = new Session(out, err, env, terminal, answers);
         ErrorHandlers handlers = new ErrorHandlers(session);
         CommandLine commandLine = new CommandLine(RagbackCommand.class, new Factory(session))
                 .setOut(out)
@@ -27,5 +34,10 @@ public final class Cli {
         out.flush();
         err.flush();
         return code;
+    }
+
+    private static String readConsoleLine() {
+        java.io.Console console = System.console();
+        return console == null ? null : console.readLine();
     }
 }

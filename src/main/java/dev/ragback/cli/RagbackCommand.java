@@ -3,6 +3,9 @@ package dev.ragback.cli;
 import dev.ragback.cli.compat.CompatCommand;
 import dev.ragback.cli.qdrant.QdrantCommand;
 import dev.ragback.cli.snapshot.SnapshotCommand;
+import dev.ragback.cli.release.ReleaseCommand;
+import dev.ragback.cli.release.RevertCommand;
+import dev.ragback.cli.traffic.TrafficCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ScopeType;
@@ -18,12 +21,12 @@ import java.util.concurrent.Callable;
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = "Rollback orchestrator for a RAG pipeline: verified snapshots of Qdrant and PostgreSQL, "
-                + "restore, compatibility matrix, checks.",
+                + "restore, traffic, releases, compatibility matrix, checks.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_RUNTIME, ExitCodes.HELP_USAGE, ExitCodes.HELP_GATE,
             ExitCodes.HELP_LOCKED, ExitCodes.HELP_INTEGRITY, ExitCodes.HELP_INTERRUPTED},
-        subcommands = {SnapshotCommand.class, QdrantCommand.class, EvalQuickCommand.class, CompatCommand.class,
-            DoctorCommand.class})
+        subcommands = {SnapshotCommand.class, QdrantCommand.class, TrafficCommand.class, ReleaseCommand.class,
+            RevertCommand.class, EvalQuickCommand.class, CompatCommand.class, DoctorCommand.class})
 public final class RagbackCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions globals;

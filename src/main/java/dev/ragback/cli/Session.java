@@ -2,6 +2,7 @@ package dev.ragback.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ragback.app.RagbackException;
 import dev.ragback.config.Config;
 import dev.ragback.config.ConfigLoader;
 
@@ -10,7 +11,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One invocation of ragback: its writers, environment, global options, and the configuration and
@@ -21,6 +24,7 @@ public final class Session {
     private final PrintWriter err;
     private final Map<String, String> env;
     private final boolean terminal;
+    private final Supplier<String> answers;
     private final List<String> overrides = new ArrayList<>();
     private Path configFile;
     private boolean json;
@@ -31,11 +35,16 @@ public final class Session {
     private Services services;
     private boolean jsonPrinted;
 
-    public Session(PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal) {
+    /**
+     * @param terminal true when a person sits at a terminal (stdin and stdout are a TTY)
+     * @param answers  reads one line typed at that terminal, {@code null} at end of input
+     */
+    public Session(PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal, Supplier<String> answers) {
         this.out = out;
         this.err = err;
         this.env = Map.copyOf(env);
         this.terminal = terminal;
+        this.answers = answers;
     }
 
     public PrintWriter out() {
@@ -53,32 +62,6 @@ public final class Session {
     /** True when stdin and stdout belong to a person at a terminal. */
     public boolean terminal() {
         return terminal;
-    }
-
-    /**
-     * Asks before something destructive. {@code --yes} skips the question; without a terminal to
-     * ask, the command refuses (exit 2) rather than guess.
-     */
-    public void confirm(String action, boolean yes) {
-        if (yes) {
-            return;
-        }
-        if (!terminal) {
-            throw new dev.ragback.app.RagbackException(dev.ragback.app.RagbackException.Kind.USAGE,
-                    "refusing to " + action + " without --yes: there is no terminal to ask", "add --yes");
-        }
-        err.print("ragback: " + action + "? [y/N] ");
-        err.flush();
-        String answer;
-        try {
-            answer = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
-        } catch (java.io.IOException e) {
-            answer = null;
-        }
-        if (answer == null || !answer.strip().toLowerCase(java.util.Locale.ROOT).matches("y|yes")) {
-            throw new dev.ragback.app.RagbackException(dev.ragback.app.RagbackException.Kind.USAGE,
-                    "not confirmed: nothing was changed", null);
-        }
     }
 
     /** Progress on stderr when a person watches it; nothing otherwise. */
@@ -131,6 +114,33 @@ public final class Session {
         if (!quiet) {
             err.println("warning: " + message);
             err.flush();
+        }
+    }
+
+    /**
+     * Asks before a destructive change, on stderr. With {@code yes} (--yes) it does not ask.
+     * Without a terminal it refuses with a usage error (exit 2); any answer but y/yes is exit 1,
+     * nothing changed.
+     */
+    public void confirm(boolean yes, String question) {
+        if (yes) {
+            return;
+        }
+        if (!terminal) {
+            throw new RagbackException(RagbackException.Kind.USAGE,
+                    "refusing to change anything without --yes: there is no terminal to confirm on",
+                    "add --yes to run it unattended (or --dry-run, where there is one, to see the plan)");
+        }
+        err.print(question + " [y/N] ");
+        err.flush();
+        String answer = answers.get();
+        if (answer == null) {
+            err.println(); // end of input (Ctrl-D): end the prompt's line
+        }
+        String word = answer == null ? "" : answer.strip().toLowerCase(Locale.ROOT);
+        if (!word.equals("y") && !word.equals("yes")) {
+            throw new RagbackException(RagbackException.Kind.EXTERNAL, "not confirmed; nothing changed",
+                    "run it again and answer y, or add --yes");
         }
     }
 

@@ -47,9 +47,11 @@ class CliTest {
         assertEquals(2, none.exitCode());
         assertEquals("ragback: a command is required (see: ragback --help)", none.lastErrLine());
 
-        CliRun missingFlags = CliRun.of(USE_MATRIX, "compat", "check", "--binary", "v1.0.0");
-        assertEquals(2, missingFlags.exitCode());
-        assertTrue(missingFlags.lastErrLine().contains("--binary, --schema and --collection"), missingFlags.err());
+        CliRun noRelease = CliRun.of(USE_MATRIX, "--set", "release.dir=" + dir.resolve("no-releases"), "compat", "check",
+                "--schema", "v1.0.0", "--collection", "rag_main_v1");
+        assertEquals(2, noRelease.exitCode());
+        assertEquals("ragback: live triple incomplete: binary unknown: no current release (see: ragback release list) — pass --binary V",
+                noRelease.lastErrLine(), noRelease.err());
     }
 
     @Test

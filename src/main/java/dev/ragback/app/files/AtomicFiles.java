@@ -15,25 +15,32 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** Replaces {@code target} with {@code text} (mode 0600 unless {@code publicReadable}). */
+    /** Replaces {@code target} with {@code text}; the file ends up 0600, or 0644 when {@code publicReadable}. */
     public static void write(Path target, String text, boolean publicReadable) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
+        write(target, text.getBytes(StandardCharsets.UTF_8), publicReadable ? "rw-r--r--" : "rw-------", false);
+    }
+
+    /**
+     * Replaces {@code target} with {@code content}, creating missing parent directories.
+     *
+     * @param permissions  POSIX permissions of the new file, e.g. {@code rw-------}
+     * @param keepExisting when the target exists, keep its permissions instead
+     */
+    public static void write(Path target, byte[] content, String permissions, boolean keepExisting) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
         Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                ByteBuffer bytes = ByteBuffer.wrap(content);
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
                 }
                 channel.force(true);
             }
-            if (publicReadable) {
-                Permissions.publicReadable(temp);
-            } else {
-                Permissions.ownerOnly(temp);
-            }
-            move(temp, target);
+            Permissions.set(temp, keepExisting && Files.exists(absolute) ? Permissions.of(absolute) : permissions);
+            move(temp, absolute);
             syncDirectory(dir);
         } finally {
             Files.deleteIfExists(temp);

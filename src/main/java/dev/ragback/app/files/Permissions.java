@@ -33,4 +33,16 @@ public final class Permissions {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         }
     }
+
+    /** Sets permissions such as {@code rw-r--r--}; a no-op where the file system has none. */
+    public static void set(Path file, String permissions) throws IOException {
+        if (POSIX) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
+        }
+    }
+
+    /** The file's permissions as {@code rw-r--r--} (or that default where the file system has none). */
+    public static String of(Path file) throws IOException {
+        return POSIX ? PosixFilePermissions.toString(Files.getPosixFilePermissions(file)) : "rw-r--r--";
+    }
 }

@@ -1,6 +1,7 @@
 package dev.ragback.cli.compat;
 
 import dev.ragback.app.RagbackException;
+import dev.ragback.app.compat.CompatService;
 import dev.ragback.app.compat.CompatVerdict;
 import dev.ragback.app.compat.Triple;
 import dev.ragback.cli.ExitCodes;
@@ -8,6 +9,7 @@ import dev.ragback.cli.Session;
 import picocli.CommandLine.Mixin;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -28,12 +30,15 @@ abstract class CompatRuleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CompatVerdict verdict = session.services().compat().check(triple.triple());
+        CompatService compat = session.services().compat();
+        CompatService.Lookup lookup = compat.liveTriple(triple.binary(), triple.schema(), triple.collection());
+        CompatVerdict verdict = compat.check(lookup.triple());
         boolean passed = passes(verdict);
         if (session.json()) {
-            session.printJson(json(verdict, passed));
+            session.printJson(json(verdict, passed, lookup.fromLive()));
         } else {
-            session.out().println(verdict.status() + "  " + verdict.triple());
+            session.out().println(verdict.status() + "  " + verdict.triple()
+                    + (lookup.fromLive().isEmpty() ? "" : "  (live: " + String.join(", ", lookup.fromLive()) + ")"));
         }
         if (!passed) {
             throw new RagbackException(RagbackException.Kind.GATE,
@@ -47,7 +52,7 @@ abstract class CompatRuleCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private Map<String, Object> json(CompatVerdict verdict, boolean passed) {
+    private Map<String, Object> json(CompatVerdict verdict, boolean passed, List<String> fromLive) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("binary", verdict.triple().binary());
         out.put("schema", verdict.triple().schema());
@@ -57,6 +62,7 @@ abstract class CompatRuleCommand implements Callable<Integer> {
         out.put("line", verdict.line() == 0 ? null : verdict.line());
         out.put("rule", rule());
         out.put("passed", passed);
+        out.put("live", fromLive);
         return out;
     }
 }

@@ -44,7 +44,7 @@ final class SnapshotPruneCommand implements Callable<Integer> {
             plan.keep().forEach(e -> session.out().println("keep " + e.id() + (e.manifest().golden() ? " (golden)" : "")));
         }
         if (!dryRun && !plan.remove().isEmpty()) {
-            session.confirm("remove " + plan.remove().size() + " snapshot set(s)", yes);
+            session.confirm(yes, "ragback: remove " + plan.remove().size() + " snapshot set(s)?");
             catalog.prune(plan);
         }
         if (session.json()) {

@@ -1,0 +1,60 @@
+package dev.ragback.adapters.traffic;
+
+import dev.ragback.adapters.os.CommandRun;
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.port.TrafficSwitch;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Traffic set by a program ({@code traffic.command}, an argv list with {@code {percent}}), run
+ * without a shell. It has no way to read the value back, so {@link #percent()} is empty.
+ */
+public final class CommandTrafficSwitch implements TrafficSwitch {
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final String KEY = "traffic.command";
+
+    private final List<String> template;
+    private final Duration timeout;
+
+    /** {@code template} may be null: then every call fails saying traffic.command is not set. */
+    public CommandTrafficSwitch(List<String> template) {
+        this(template, TIMEOUT);
+    }
+
+    CommandTrafficSwitch(List<String> template, Duration timeout) {
+        this.template = template == null ? null : List.copyOf(template);
+        this.timeout = timeout;
+    }
+
+    @Override
+    public String describe() {
+        return "command " + (template == null ? "(traffic.command not set)" : template.get(0));
+    }
+
+    @Override
+    public OptionalInt percent() {
+        return OptionalInt.empty();
+    }
+
+    @Override
+    public void set(int percent) {
+        if (template == null) {
+            throw RagbackException.malformed("traffic.mode is command but traffic.command is not set");
+        }
+        CommandRun.Result result = CommandRun.run(KEY, CommandRun.fill(template, "percent", String.valueOf(percent)), timeout);
+        if (result.exitCode() != 0) {
+            String tail = result.stderrTail();
+            throw RagbackException.external(KEY + " (" + template.get(0) + ") exited " + result.exitCode()
+                            + " setting traffic to " + percent + " %" + (tail.isEmpty() ? "" : ": " + tail),
+                    "fix the program or traffic.command; traffic was probably not changed", null);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CommandTrafficSwitch" + template;
+    }
+}

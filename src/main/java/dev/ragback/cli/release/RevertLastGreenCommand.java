@@ -1,0 +1,82 @@
+package dev.ragback.cli.release;
+
+import dev.ragback.app.compat.CompatVerdict;
+import dev.ragback.app.release.ReleaseService;
+import dev.ragback.cli.ExitCodes;
+import dev.ragback.cli.Session;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "last-green", description = "Activate the newest green release older than the current one, after checking "
+        + "the compat matrix with the live schema and collection: INCOMPATIBLE exits 3 and changes nothing unless --force.")
+final class RevertLastGreenCommand implements Callable<Integer> {
+    private final Session session;
+
+    @Option(names = "--force", description = "Revert even when the matrix says INCOMPATIBLE or the live triple cannot be read.")
+    boolean force;
+
+    @Option(names = "--dry-run", description = "Print the plan and change nothing (exit 0; 3 when the revert would be blocked).")
+    boolean dryRun;
+
+    @Option(names = "--yes", description = "Do not ask for confirmation (needed without a terminal).")
+    boolean yes;
+
+    RevertLastGreenCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        ReleaseService releases = session.services().releases();
+        ReleaseService.RevertPlan plan = releases.planRevert(force);
+        if (!session.json()) {
+            CompatVerdict verdict = plan.verdict();
+            session.out().println("revert: " + plan.from() + " -> " + plan.to());
+            session.out().println("compat: " + verdict.status() + "  " + verdict.triple()
+                    + (verdict.line() > 0 ? "  (matrix line " + verdict.line() + ")" : ""));
+            session.out().flush();
+        }
+        plan.warnings().forEach(session::warn);
+        if (dryRun) {
+            finish(plan, false, null, plan.warnings());
+            return ExitCodes.OK;
+        }
+        session.confirm(yes, "Activate release " + plan.to() + " (now " + plan.from() + ")?");
+        ReleaseService.Reverted result = releases.revert(plan, null);
+        result.warnings().stream().skip(plan.warnings().size()).forEach(session::warn);
+        finish(plan, true, result.eventId(), result.warnings());
+        return ExitCodes.OK;
+    }
+
+    private void finish(ReleaseService.RevertPlan plan, boolean changed, Long eventId, List<String> warnings) {
+        if (session.json()) {
+            session.printJson(json(plan, changed, eventId, warnings));
+        } else {
+            session.out().println(changed ? "release " + plan.to() + " is live (was " + plan.from() + ")" : "dry run: nothing changed");
+        }
+    }
+
+    private static Map<String, Object> json(ReleaseService.RevertPlan plan, boolean changed, Long eventId, List<String> warnings) {
+        Map<String, Object> compat = new LinkedHashMap<>();
+        compat.put("status", plan.verdict().status().name());
+        compat.put("binary", plan.verdict().triple().binary());
+        compat.put("schema", plan.verdict().triple().schema());
+        compat.put("collection", plan.verdict().triple().collection());
+        compat.put("line", plan.verdict().line() == 0 ? null : plan.verdict().line());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("from", plan.from());
+        out.put("to", plan.to());
+        out.put("compat", compat);
+        out.put("forced", plan.forced());
+        out.put("dry_run", !changed);
+        out.put("changed", changed);
+        out.put("event_id", eventId);
+        out.put("warnings", warnings);
+        return out;
+    }
+}

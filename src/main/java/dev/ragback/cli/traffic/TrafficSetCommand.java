@@ -1,0 +1,49 @@
+package dev.ragback.cli.traffic;
+
+import dev.ragback.app.traffic.TrafficService;
+import dev.ragback.cli.ExitCodes;
+import dev.ragback.cli.Session;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "set", description = "Set the traffic to PERCENT (0 stops it, 100 is full traffic) and record a "
+        + "traffic_set event in TaskDB. A TaskDB that cannot record it is a warning: the change still happens.")
+final class TrafficSetCommand implements Callable<Integer> {
+    private final Session session;
+
+    @Parameters(index = "0", paramLabel = "PERCENT", description = "0..100")
+    String percent;
+
+    @Option(names = "--yes", description = "Do not ask for confirmation (needed without a terminal).")
+    boolean yes;
+
+    TrafficSetCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        int wanted = TrafficService.parsePercent(percent);
+        TrafficService traffic = session.services().traffic();
+        session.confirm(yes, "Set traffic to " + wanted + " % (" + traffic.where() + ")?");
+        TrafficService.Change change = traffic.set(wanted, null);
+        change.warnings().forEach(session::warn);
+        if (session.json()) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("switch", change.where());
+            out.put("old", change.before());
+            out.put("new", change.after());
+            out.put("event_id", change.eventId());
+            session.printJson(out);
+        } else {
+            session.out().println("traffic: " + (change.before() == null ? "unknown" : change.before() + " %") + " -> "
+                    + change.after() + " % (" + change.where() + ")");
+        }
+        return ExitCodes.OK;
+    }
+}

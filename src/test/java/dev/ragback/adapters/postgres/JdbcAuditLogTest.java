@@ -1,0 +1,152 @@
+package dev.ragback.adapters.postgres;
+
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.port.AuditLog;
+import dev.ragback.testing.pg.PgDatabase;
+import dev.ragback.testing.pg.PostgresExtension;
+import dev.ragback.testing.pg.ThrowawayPostgres;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(PostgresExtension.class)
+class JdbcAuditLogTest {
+    private final ThrowawayPostgres postgres;
+    private final PgDatabase db;
+    private final JdbcAuditLog audit;
+
+    JdbcAuditLogTest(ThrowawayPostgres postgres, PgDatabase db) {
+        this.postgres = postgres;
+        this.db = db;
+        this.audit = new JdbcAuditLog(db.connection());
+    }
+
+    @BeforeEach
+    void noTable() {
+        db.execute("DROP TABLE IF EXISTS task_events");
+    }
+
+    private List<String> query(String sql) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = db.connection().open(); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(sql)) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    row.add(result.getString(i));
+                }
+                rows.add(String.join("|", row));
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void theFirstRecordCreatesTheTableExactlyAsTheSpecGivesIt() throws Exception {
+        audit.record("traffic", "traffic_set", Map.of("old", 100, "new", 0));
+        assertEquals(List.of(
+                        "id|bigint|NO|nextval('task_events_id_seq'::regclass)",
+                        "task_id|text|NO|null",
+                        "event_type|text|NO|null",
+                        "metadata|jsonb|NO|'{}'::jsonb",
+                        "created_at|timestamp with time zone|NO|now()"),
+                query("SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns "
+                        + "WHERE table_name = 'task_events' ORDER BY ordinal_position"));
+        assertEquals(List.of("task_events_pkey|id"), query("SELECT c.conname, a.attname FROM pg_constraint c "
+                + "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) "
+                + "WHERE c.conrelid = 'task_events'::regclass AND c.contype = 'p'"));
+    }
+
+    @Test
+    void theRunbooksInsertWorksBesideRagbacksEvents() {
+        long first = audit.record("rollback_1764300000", "rollback_step", Map.of("step", "lock", "status", "started"));
+        db.execute("INSERT INTO task_events (task_id, event_type, metadata) VALUES ('rollback_1764300000', 'rollback_auto', "
+                + "'{\"reason\":\"gate_fail_rate\",\"timestamp\":\"2026-11-28T03:15:02+00:00\"}')");
+        List<AuditLog.Event> events = audit.events("rollback_1764300000");
+        assertEquals(List.of("rollback_step", "rollback_auto"), events.stream().map(AuditLog.Event::eventType).toList());
+        assertEquals(first, events.get(0).id());
+        assertEquals("gate_fail_rate", events.get(1).metadata().get("reason"));
+    }
+
+    @Test
+    void aTableCreatedByTheRunbookIsUsedAsItIs() {
+        db.execute("CREATE TABLE task_events (id bigserial PRIMARY KEY, task_id text NOT NULL, event_type text NOT NULL, "
+                + "metadata jsonb NOT NULL DEFAULT '{}', created_at timestamptz NOT NULL DEFAULT now())");
+        db.execute("INSERT INTO task_events (task_id, event_type) VALUES ('manual', 'note')");
+        audit.record("manual", "note", Map.of());
+        assertEquals(2, audit.events("manual").size());
+        assertEquals(Map.of(), audit.events("manual").get(0).metadata());
+    }
+
+    @Test
+    void metadataIsStoredAsJsonbAndReadBackWithItsTypes() throws Exception {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("old", null);
+        metadata.put("new", 0);
+        metadata.put("forced", true);
+        metadata.put("score", 0.84);
+        metadata.put("host", "ops-1");
+        metadata.put("quote", "it's \"fine\" \\ ünïcode");
+        metadata.put("steps", List.of("lock", "plan"));
+        metadata.put("nested", Map.of("k", 5));
+        long id = audit.record("traffic", "traffic_set", metadata);
+
+        assertEquals(List.of("jsonb|0|ops-1"), query("SELECT pg_typeof(metadata), metadata->>'new', metadata->>'host' FROM task_events"));
+        AuditLog.Event event = audit.events("traffic").get(0);
+        assertEquals(id, event.id());
+        assertEquals("traffic", event.taskId());
+        assertEquals("traffic_set", event.eventType());
+        assertEquals(metadata, event.metadata());
+        assertTrue(event.metadata().containsKey("old"), "a null value is kept, not dropped");
+        assertNotNull(event.createdAt());
+    }
+
+    @Test
+    void latestIsNewestFirstAndLimitedToTheType() {
+        long a = audit.record("release", "release_green", Map.of("version", "v1.0.0"));
+        audit.record("traffic", "traffic_set", Map.of("new", 0));
+        long b = audit.record("release", "release_green", Map.of("version", "v1.1.0"));
+        long c = audit.record("release", "release_green", Map.of("version", "v2.0.0"));
+        assertTrue(a < b && b < c);
+        assertEquals(List.of(c, b), audit.latest("release_green", 2).stream().map(AuditLog.Event::id).toList());
+        assertEquals(List.of(), audit.latest("nothing_like_this", 5));
+    }
+
+    @Test
+    void readingBeforeAnyEventFindsNothingAndCreatesNothing() throws Exception {
+        assertEquals(List.of(), audit.events("traffic"));
+        assertEquals(List.of(), audit.latest("traffic_set", 10));
+        assertEquals(List.of("f"), query("SELECT to_regclass('task_events') IS NOT NULL"));
+    }
+
+    @Test
+    void anUnreachableTaskDbFailsExternalWithoutThePassword() {
+        postgres.stop();
+        try {
+            RagbackException failure = assertThrows(RagbackException.class,
+                    () -> new JdbcAuditLog(db.connection()).record("traffic", "traffic_set", Map.of("new", 0)));
+            assertEquals(RagbackException.Kind.EXTERNAL, failure.kind());
+            assertTrue(failure.getMessage().contains(db.connection().describe()), failure.getMessage());
+            assertFalse(failure.getMessage().contains(postgres.password()), failure.getMessage());
+            assertEquals(RagbackException.Kind.EXTERNAL,
+                    assertThrows(RagbackException.class, () -> audit.events("traffic")).kind());
+        } finally {
+            postgres.start();
+        }
+    }
+}
