@@ -140,7 +140,7 @@ public final class Services {
     }
 
     public SnapshotCreator snapshotCreator() {
-        return new SnapshotCreator(backups(), vectorStore(), postgres(), dumpTool(), appliedMigrations(), null,
+        return new SnapshotCreator(backups(), vectorStore(), postgres(), dumpTool(), appliedMigrations(), releaseSwitch(),
                 snapshotSettings(), VersionProvider.version(), Clock.systemUTC());
     }
 

@@ -79,6 +79,8 @@ class SnapshotCliIT {
 
     @Test
     void createMakesASetThatChecksOutWithStandardTools(PgDatabase db) throws Exception {
+        Path releases = Files.createDirectories(work.resolve("ops/releases/v1.1.0"));
+        Files.createSymbolicLink(releases.resolveSibling("current"), Path.of("v1.1.0"));
         RagbackCli.Result result = cli.run("snapshot", "create", "--label", "pre C1", "--golden").assertExit(0);
         String id = result.stdoutLines().get(0).split(" ")[1];
         assertTrue(id.matches("\\d{8}-\\d{6}"), result.stdout());
@@ -97,6 +99,7 @@ class SnapshotCliIT {
         assertTrue(manifest.get("golden").asBoolean());
         assertEquals("pre C1", manifest.get("label").asText());
         assertEquals("v1.1.0", manifest.get("schema_version").asText());
+        assertEquals("v1.1.0", manifest.get("binary_version").asText());
         assertEquals("rag_main_v2", manifest.at("/qdrant/collection").asText());
         assertEquals("rag_main", manifest.at("/qdrant/aliases/0/alias_name").asText());
         assertEquals(CHUNKS, manifest.at("/qdrant/points_count").asLong());
