@@ -174,4 +174,10 @@ public final class Services {
         return new EvalService(evalRunner(), new EvalPolicy(config.get(ConfigKeys.EVAL_QUERIES),
                 config.get(ConfigKeys.EVAL_THRESHOLDS), config.get(ConfigKeys.EVAL_MAX_INVALID)));
     }
+
+    public dev.ragback.app.restore.RestoreService restore() {
+        return new dev.ragback.app.restore.RestoreService(backups(), snapshotVerifier(), snapshotCatalog(), appliedMigrations(),
+                dumpTool(), vectorStore(), releaseSwitch(), compat(), config.get(ConfigKeys.QDRANT_COLLECTION),
+                config.get(ConfigKeys.POSTGRES_JOBS), config.get(ConfigKeys.QDRANT_GREEN_TIMEOUT));
+    }
 }

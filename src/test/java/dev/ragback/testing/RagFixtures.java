@@ -37,10 +37,19 @@ public final class RagFixtures {
             statement.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL"
                     + " DEFAULT now(), up_sha256 text NOT NULL, down_sha256 text NOT NULL, down_sql text NOT NULL,"
                     + " dirty boolean NOT NULL DEFAULT false)");
+            java.util.Set<String> applied = new java.util.HashSet<>();
+            try (java.sql.ResultSet rows = statement.executeQuery("SELECT version FROM schema_migrations")) {
+                while (rows.next()) {
+                    applied.add(rows.getString(1));
+                }
+            }
             connection.setAutoCommit(false);
             for (String version : versions()) {
                 if (Versions.SEMANTIC.compare(version, upTo) > 0) {
                     break;
+                }
+                if (applied.contains(version)) {
+                    continue;
                 }
                 String up = Files.readString(MIGRATIONS.resolve(version).resolve("up.sql"));
                 String down = Files.readString(MIGRATIONS.resolve(version).resolve("down.sql"));

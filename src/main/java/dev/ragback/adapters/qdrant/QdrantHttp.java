@@ -60,6 +60,10 @@ final class QdrantHttp {
     }
 
     /** {@code scheme://host:port} of the server, for messages (no user info, no path). */
+    Duration timeout() {
+        return timeout;
+    }
+
     String where() {
         return where;
     }
@@ -117,68 +121,16 @@ final class QdrantHttp {
         });
     }
 
-    /**
-     * Downloads a GET's body into {@code target}, hashing it while writing. There is no total
-     * timeout, only {@code idleLimit} without a byte; the whole exchange is retried from the
-     * start on 5xx and connection failures.
-     */
-    dev.ragback.app.files.FileDigest download(String path, java.nio.file.Path target, String relativePath,
-                                              java.util.function.LongConsumer progress, Duration idleLimit) {
-        HttpRequest request = request("GET", path, null, timeout);
-        return withRetries("GET", path, true, timeout, () -> {
-            java.util.concurrent.atomic.AtomicReference<FileDownload> body = new java.util.concurrent.atomic.AtomicReference<>();
-            HttpResponse.BodyHandler<Object> handler = info -> {
-                if (info.statusCode() / 100 != 2) {
-                    return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(
-                            java.nio.charset.StandardCharsets.UTF_8), text -> new Reply(info.statusCode(), text));
-                }
-                FileDownload download = new FileDownload(target, relativePath, progress,
-                        info.headers().firstValueAsLong("Content-Length").orElse(-1));
-                body.set(download);
-                return HttpResponse.BodySubscribers.mapping(download, digest -> digest);
-            };
-            java.util.concurrent.CompletableFuture<HttpResponse<Object>> exchange = client().sendAsync(request, handler);
-            long period = Math.max(20, Math.min(1000, idleLimit.toMillis() / 4));
-            while (true) {
-                try {
-                    Object answer = exchange.get(period, java.util.concurrent.TimeUnit.MILLISECONDS).body();
-                    if (answer instanceof Reply reply) {
-                        return statusFailure("GET", path, reply);
-                    }
-                    return answer;
-                } catch (java.util.concurrent.TimeoutException e) {
-                    FileDownload download = body.get();
-                    if (download != null && System.nanoTime() - download.lastProgressNanos() > idleLimit.toNanos()) {
-                        IdleTimeout idle = new IdleTimeout("no data for " + Durations.format(idleLimit)
-                                + " during the transfer (qdrant.transfer_idle_timeout)");
-                        download.abort(idle);
-                        exchange.cancel(true);
-                        throw idle;
-                    }
-                } catch (java.util.concurrent.ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof IOException io) {
-                        throw io;
-                    }
-                    throw new IOException(cause.getMessage(), cause);
-                } catch (InterruptedException e) {
-                    exchange.cancel(true);
-                    throw e;
-                }
-            }
-        });
-    }
-
-    private interface Exchange<T> {
+    interface Exchange<T> {
         /** The answer, or a {@link StatusFailure} when the status says the call failed. */
         Object run() throws IOException, InterruptedException;
     }
 
-    private record StatusFailure(RagbackException failure, boolean retryable) {
+    record StatusFailure(RagbackException failure, boolean retryable) {
     }
 
     @SuppressWarnings("unchecked")
-    private <T> T withRetries(String method, String path, boolean idempotent, Duration callTimeout, Exchange<T> exchange) {
+    <T> T withRetries(String method, String path, boolean idempotent, Duration callTimeout, Exchange<T> exchange) {
         int attempts = idempotent ? retry.attempts() : 1;
         Duration backoff = retry.firstBackoff();
         for (int attempt = 1; ; attempt++) {
@@ -233,25 +185,29 @@ final class QdrantHttp {
         }
     }
 
-    private HttpRequest request(String method, String path, String jsonBody, Duration callTimeout) {
+    HttpRequest request(String method, String path, String jsonBody, Duration callTimeout) {
+        if (jsonBody == null) {
+            return request(method, path, HttpRequest.BodyPublishers.noBody(), null, callTimeout);
+        }
+        return request(method, path, HttpRequest.BodyPublishers.ofString(jsonBody), "application/json", callTimeout);
+    }
+
+    HttpRequest request(String method, String path, HttpRequest.BodyPublisher body, String contentType, Duration callTimeout) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(target(path)).timeout(callTimeout);
         if (apiKey != null) {
             builder.header("api-key", apiKey);
         }
-        if (jsonBody == null) {
-            builder.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            builder.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (contentType != null) {
+            builder.header("Content-Type", contentType);
         }
-        return builder.build();
+        return builder.method(method, body).build();
     }
 
-    private URI target(String path) {
+    URI target(String path) {
         return URI.create(root + path);
     }
 
-    private HttpClient client() {
+    HttpClient client() {
         HttpClient current = client;
         if (current == null) {
             synchronized (this) {
@@ -273,7 +229,7 @@ final class QdrantHttp {
         return timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT;
     }
 
-    private StatusFailure statusFailure(String method, String path, Reply reply) {
+    StatusFailure statusFailure(String method, String path, Reply reply) {
         String call = method + " " + path;
         if (reply.status() == 401 || reply.status() == 403) {
             String message = apiKey == null

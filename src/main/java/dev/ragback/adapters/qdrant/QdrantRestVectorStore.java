@@ -62,6 +62,39 @@ public final class QdrantRestVectorStore implements VectorStore {
     }
 
     @Override
+    public void uploadSnapshot(String collection, Path file, String sha256) {
+        snapshots.upload(collection, file, sha256);
+    }
+
+    @Override
+    public void recoverSnapshot(String collection, String location, String sha256) {
+        snapshots.recover(collection, location, sha256);
+    }
+
+    @Override
+    public void deleteCollection(String collection) {
+        String path = "/collections/" + segment("collection name", collection);
+        http.result("DELETE", path, http.send("DELETE", path, null, true, Set.of()));
+    }
+
+    @Override
+    public void updateAliases(List<AliasAction> actions) {
+        List<Object> body = new java.util.ArrayList<>();
+        for (AliasAction action : actions) {
+            Names.require("alias", action.alias());
+            if (action.delete()) {
+                body.add(java.util.Map.of("delete_alias", java.util.Map.of("alias_name", action.alias())));
+            } else {
+                Names.require("collection name", action.collection());
+                body.add(java.util.Map.of("create_alias", java.util.Map.of("alias_name", action.alias(),
+                        "collection_name", action.collection())));
+            }
+        }
+        String path = "/collections/aliases";
+        http.result("POST", path, http.send("POST", path, http.write(java.util.Map.of("actions", body)), false, Set.of()));
+    }
+
+    @Override
     public long countPoints(String collection) {
         return points.count(collection);
     }

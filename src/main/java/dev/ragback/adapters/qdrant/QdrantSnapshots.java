@@ -19,11 +19,43 @@ final class QdrantSnapshots {
     static final Duration CREATE_TIMEOUT = Duration.ofHours(1);
 
     private final QdrantHttp http;
+    private final QdrantTransfers transfers;
     private final Duration idleTimeout;
 
     QdrantSnapshots(QdrantHttp http, Duration idleTimeout) {
         this.http = http;
+        this.transfers = new QdrantTransfers(http);
         this.idleTimeout = idleTimeout;
+    }
+
+    /** Recovers {@code collection} (created when missing) from a local snapshot file, checksum verified by the server. */
+    void upload(String collection, Path file, String sha256) {
+        String path = base(collection) + "/upload?wait=true&priority=snapshot&checksum=" + hex(sha256);
+        try {
+            QdrantHttp.Reply reply = transfers.upload(path, file, CREATE_TIMEOUT);
+            http.result("POST", path, reply);
+        } catch (java.io.IOException e) {
+            throw RagbackException.external("cannot read " + file + " for the upload: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Recovers {@code collection} from a snapshot the server can reach ({@code file://} in its snapshots dir, or http). */
+    void recover(String collection, String location, String sha256) {
+        String path = base(collection) + "/recover?wait=true";
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("location", location);
+        body.put("priority", "snapshot");
+        if (sha256 != null) {
+            body.put("checksum", hex(sha256));
+        }
+        http.result("PUT", path, http.send("PUT", path, http.write(body), true, Set.of(), CREATE_TIMEOUT));
+    }
+
+    private static String hex(String sha256) {
+        if (sha256 == null || !sha256.matches("[0-9a-fA-F]{64}")) {
+            throw RagbackException.malformed("not a sha256 checksum: '" + Names.printable(sha256) + "'");
+        }
+        return sha256.toLowerCase(java.util.Locale.ROOT);
     }
 
     SnapshotInfo create(String collection) {
@@ -43,7 +75,7 @@ final class QdrantSnapshots {
 
     FileDigest download(String collection, String snapshot, Path target, String relativePath, LongConsumer progress) {
         String path = base(collection) + "/" + QdrantRestVectorStore.segment("snapshot name", snapshot);
-        return http.download(path, target, relativePath, progress, idleTimeout);
+        return transfers.download(path, target, relativePath, progress, idleTimeout);
     }
 
     void delete(String collection, String snapshot) {

@@ -38,4 +38,24 @@ public interface DumpTool {
 
     /** Reads the whole archive as a restore would, writing nothing; fails INTEGRITY when it is damaged. */
     void checkReadable(Path archive);
+
+    /**
+     * How to restore.
+     *
+     * @param directoryFormat the archive is a {@code -Fd} directory
+     * @param jobs            parallel jobs; above 1 (directory format only) the restore is not one transaction
+     * @param preludeSql      SQL run first in the same transaction (e.g. the escrowed down chain), or empty
+     */
+    record RestoreOptions(boolean directoryFormat, int jobs, String preludeSql) {
+        public boolean parallel() {
+            return directoryFormat && jobs > 1;
+        }
+    }
+
+    /**
+     * Replaces the database's objects with the archive's ({@code --clean --if-exists}), after
+     * {@code preludeSql}. Unless {@link RestoreOptions#parallel()}, all of it is one transaction:
+     * on any failure, interruption or crash the database stays as it was before.
+     */
+    void restore(Path archive, RestoreOptions options, LongConsumer progress);
 }

@@ -69,4 +69,36 @@ public interface VectorStore {
 
     /** Exact (not approximate) top-{@code limit} search with {@code vector} against {@code vectorName}. */
     List<ScoredPoint> exactSearch(String collection, float[] vector, String vectorName, int limit);
+
+    /**
+     * One alias change; a list of them is applied by the server all at once.
+     *
+     * @param delete     true: remove {@code alias}; false: point {@code alias} at {@code collection}
+     * @param alias      alias name
+     * @param collection target collection (ignored for a delete)
+     */
+    record AliasAction(boolean delete, String alias, String collection) {
+        public static AliasAction remove(String alias) {
+            return new AliasAction(true, alias, null);
+        }
+
+        public static AliasAction create(String alias, String collection) {
+            return new AliasAction(false, alias, collection);
+        }
+    }
+
+    /**
+     * Recovers {@code collection} from a snapshot file (created when it does not exist, its
+     * points replaced when it does), streamed; the server checks {@code sha256} first.
+     */
+    void uploadSnapshot(String collection, Path file, String sha256);
+
+    /** Recovers {@code collection} from a snapshot the server can reach itself, checksum verified. */
+    void recoverSnapshot(String collection, String location, String sha256);
+
+    /** Deletes a collection; no error when there is none. */
+    void deleteCollection(String collection);
+
+    /** Applies alias changes in one request (visible all at once). */
+    void updateAliases(List<AliasAction> actions);
 }

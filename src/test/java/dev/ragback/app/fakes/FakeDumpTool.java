@@ -59,4 +59,15 @@ public final class FakeDumpTool implements DumpTool {
             throw new RagbackException(RagbackException.Kind.INTEGRITY, "pg_restore cannot read " + archive + " to the end");
         }
     }
+
+    public final List<RestoreOptions> restores = new java.util.ArrayList<>();
+    public RagbackException restoreFailure;
+
+    @Override
+    public void restore(Path archive, RestoreOptions options, LongConsumer progress) {
+        restores.add(options);
+        if (restoreFailure != null) {
+            throw restoreFailure;
+        }
+    }
 }

@@ -32,6 +32,9 @@ public final class FakeVectorStore implements VectorStore {
     public final List<String> calls = new ArrayList<>();
     public boolean lieAboutChecksum;
     public RuntimeException downloadFailure;
+    public RuntimeException uploadFailure;
+    /** Snapshot content by checksum, so an upload can bring the points back. */
+    public final Map<String, List<VectorPoint>> snapshotContents = new LinkedHashMap<>();
     public final Map<String, CollectionInfo> collections = new LinkedHashMap<>();
     public final List<Alias> aliases = new ArrayList<>();
     public String version = "1.19.0";
@@ -112,6 +115,7 @@ public final class FakeVectorStore implements VectorStore {
         byte[] bytes = snapshotBytes(collection);
         String checksum = lieAboutChecksum ? "0".repeat(64) : sha256(bytes);
         SnapshotInfo info = new SnapshotInfo(collection + "-1-2026-11-28-03-15-02.snapshot", "2026-11-28T03:15:02", bytes.length, checksum);
+        snapshotContents.put(sha256(bytes), List.copyOf(points.getOrDefault(collection, List.of())));
         serverSnapshots.put(info.name(), info);
         return info;
     }
@@ -178,6 +182,49 @@ public final class FakeVectorStore implements VectorStore {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void uploadSnapshot(String collection, Path file, String sha256) {
+        reachable();
+        calls.add("upload " + collection);
+        if (uploadFailure != null) {
+            throw uploadFailure;
+        }
+        List<VectorPoint> content = snapshotContents.get(sha256);
+        if (content == null) {
+            throw new RagbackException(RagbackException.Kind.EXTERNAL, "Qdrant answered 400: Checksum mismatch");
+        }
+        points.put(collection, new ArrayList<>(content));
+        CollectionInfo template = collections.values().stream().findFirst().orElse(null);
+        collections.put(collection, new CollectionInfo(collection, "green", (long) content.size(),
+                template == null ? List.of(new CollectionInfo.VectorParams("", 4, "Cosine")) : template.vectors()));
+    }
+
+    @Override
+    public void recoverSnapshot(String collection, String location, String sha256) {
+        uploadSnapshot(collection, null, sha256);
+    }
+
+    @Override
+    public void deleteCollection(String collection) {
+        reachable();
+        calls.add("deleteCollection " + collection);
+        collections.remove(collection);
+        points.remove(collection);
+        aliases.removeIf(a -> a.collectionName().equals(collection));
+    }
+
+    @Override
+    public void updateAliases(List<AliasAction> actions) {
+        reachable();
+        calls.add("updateAliases " + actions);
+        for (AliasAction action : actions) {
+            aliases.removeIf(a -> a.aliasName().equals(action.alias()));
+            if (!action.delete()) {
+                aliases.add(new Alias(action.alias(), action.collection()));
+            }
         }
     }
 }

@@ -1,0 +1,148 @@
+package dev.ragback.adapters.postgres;
+
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.port.DumpTool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * Restores an archive all or nothing: {@code pg_restore -f -} turns it into SQL, which is piped
+ * into one psql session between our own BEGIN and a COMMIT sent only after pg_restore succeeded.
+ * If anything fails, or ragback dies, psql sees no COMMIT and the server rolls everything back.
+ */
+final class PgRestore {
+    private static final Logger LOG = LoggerFactory.getLogger(PgRestore.class);
+    private static final String HINT_ROLLED_BACK = "the database was left as it was; fix the cause and run the restore again";
+
+    private final PostgresPrograms programs;
+    private final PostgresConnection connection;
+
+    PgRestore(PostgresPrograms programs, PostgresConnection connection) {
+        this.programs = programs;
+        this.connection = connection;
+    }
+
+    void restore(Path archive, DumpTool.RestoreOptions options, LongConsumer progress) {
+        try {
+            if (options.parallel()) {
+                parallel(archive, options);
+            } else {
+                atomic(archive, options, progress);
+            }
+        } catch (IOException e) {
+            throw RagbackException.external("restore of " + connection.describe() + " failed: "
+                    + PostgresFailures.oneLine(e.getMessage(), connection.password()), HINT_ROLLED_BACK, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RagbackException(RagbackException.Kind.INTERRUPTED,
+                    "restore of " + connection.describe() + " was interrupted; it was rolled back");
+        }
+    }
+
+    private void atomic(Path archive, DumpTool.RestoreOptions options, LongConsumer progress)
+            throws IOException, InterruptedException {
+        Process psql = psql().start();
+        ChildProcesses.StderrTail psqlErrors = new ChildProcesses.StderrTail(psql.getErrorStream(), LOG, "psql");
+        Process pgRestore = null;
+        boolean committed = false;
+        try (OutputStream sql = psql.getOutputStream()) {
+            sql.write(("BEGIN;\n" + options.preludeSql() + "\n").getBytes(StandardCharsets.UTF_8));
+            pgRestore = ChildProcesses.builder(List.of(program("pg_restore"), "--clean", "--if-exists", "--file=-",
+                            archive.toString()), java.util.Map.of())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            ChildProcesses.StderrTail restoreErrors = new ChildProcesses.StderrTail(pgRestore.getErrorStream(), LOG, "pg_restore");
+            try (InputStream script = pgRestore.getInputStream()) {
+                pump(script, sql, progress);
+            } catch (IOException e) {
+                throw new IOException(psqlFailure(psql, psqlErrors, "psql stopped reading the restore"), e);
+            }
+            int restoreExit = pgRestore.waitFor();
+            if (restoreExit != 0) {
+                throw new IOException("pg_restore exited " + restoreExit + ": " + restoreErrors.text() + "; rolled back");
+            }
+            sql.write("COMMIT;\n".getBytes(StandardCharsets.UTF_8));
+            committed = true;
+        } catch (IOException e) {
+            if (!committed) {
+                psql.destroyForcibly();
+            }
+            throw e;
+        } finally {
+            if (pgRestore != null) {
+                pgRestore.destroyForcibly();
+            }
+            if (!committed) {
+                psql.destroyForcibly(); // no COMMIT reached the server: it rolls back
+            }
+        }
+        int psqlExit = psql.waitFor();
+        if (psqlExit != 0) {
+            throw new IOException(psqlFailure(psql, psqlErrors, "psql exited " + psqlExit));
+        }
+    }
+
+    private void parallel(Path archive, DumpTool.RestoreOptions options) throws IOException, InterruptedException {
+        if (!options.preludeSql().isBlank()) {
+            Process psql = psql().start();
+            ChildProcesses.StderrTail errors = new ChildProcesses.StderrTail(psql.getErrorStream(), LOG, "psql");
+            try (OutputStream sql = psql.getOutputStream()) {
+                sql.write(("BEGIN;\n" + options.preludeSql() + "\nCOMMIT;\n").getBytes(StandardCharsets.UTF_8));
+            }
+            if (psql.waitFor() != 0) {
+                throw new IOException(psqlFailure(psql, errors, "the down chain failed"));
+            }
+        }
+        List<String> argv = new ArrayList<>(List.of(program("pg_restore"), "--clean", "--if-exists", "--exit-on-error",
+                "--no-password", "--jobs=" + options.jobs(), "--dbname=" + connection.database(), archive.toString()));
+        Process process = ChildProcesses.builder(argv, connection.childEnvironment())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ChildProcesses.StderrTail errors = new ChildProcesses.StderrTail(process.getErrorStream(), LOG, "pg_restore");
+        int exit = process.waitFor();
+        if (exit != 0) {
+            throw new IOException("pg_restore --jobs=" + options.jobs() + " exited " + exit + ": " + errors.text()
+                    + " (a parallel restore is not one transaction: the database may be partly restored)");
+        }
+    }
+
+    private ProcessBuilder psql() {
+        return ChildProcesses.builder(List.of(program("psql"), "-X", "-q", "--no-password", "-v", "ON_ERROR_STOP=1",
+                        "--file=-"), connection.childEnvironment())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    }
+
+    private static void pump(InputStream in, OutputStream out, LongConsumer progress) throws IOException {
+        byte[] buffer = new byte[256 * 1024];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            out.write(buffer, 0, n);
+            total += n;
+            progress.accept(total);
+        }
+    }
+
+    private String psqlFailure(Process psql, ChildProcesses.StderrTail errors, String what) {
+        try {
+            psql.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            return what + ": " + errors.text();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return what;
+        }
+    }
+
+    private String program(String name) {
+        return programs.find(name).orElseThrow(() -> RagbackException.external(name + " not found in "
+                + programs.searchedPlaces(), "install the PostgreSQL client programs (Debian: apt-get install postgresql-client)",
+                null)).toString();
+    }
+}

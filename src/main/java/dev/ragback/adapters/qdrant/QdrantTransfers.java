@@ -1,0 +1,96 @@
+package dev.ragback.adapters.qdrant;
+
+import dev.ragback.app.Durations;
+import dev.ragback.app.files.FileDigest;
+
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.LongConsumer;
+
+/** Snapshot files over HTTP, both ways, streamed: no file is ever held in memory. */
+final class QdrantTransfers {
+    private final QdrantHttp http;
+
+    QdrantTransfers(QdrantHttp http) {
+        this.http = http;
+    }
+
+    /**
+     * Downloads a GET's body into {@code target}, hashing it while writing. There is no total
+     * timeout, only {@code idleLimit} without a byte; the whole exchange is retried from the
+     * start on 5xx and connection failures.
+     */
+    FileDigest download(String path, Path target, String relativePath,
+                                              LongConsumer progress, Duration idleLimit) {
+        HttpRequest request = http.request("GET", path, null, http.timeout());
+        return http.withRetries("GET", path, true, http.timeout(), () -> {
+            java.util.concurrent.atomic.AtomicReference<FileDownload> body = new java.util.concurrent.atomic.AtomicReference<>();
+            HttpResponse.BodyHandler<Object> handler = info -> {
+                if (info.statusCode() / 100 != 2) {
+                    return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(
+                            java.nio.charset.StandardCharsets.UTF_8), text -> new QdrantHttp.Reply(info.statusCode(), text));
+                }
+                FileDownload download = new FileDownload(target, relativePath, progress,
+                        info.headers().firstValueAsLong("Content-Length").orElse(-1));
+                body.set(download);
+                return HttpResponse.BodySubscribers.mapping(download, digest -> digest);
+            };
+            java.util.concurrent.CompletableFuture<HttpResponse<Object>> exchange = http.client().sendAsync(request, handler);
+            long period = Math.max(20, Math.min(1000, idleLimit.toMillis() / 4));
+            while (true) {
+                try {
+                    Object answer = exchange.get(period, java.util.concurrent.TimeUnit.MILLISECONDS).body();
+                    if (answer instanceof QdrantHttp.Reply reply) {
+                        return http.statusFailure("GET", path, reply);
+                    }
+                    return answer;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    FileDownload download = body.get();
+                    if (download != null && System.nanoTime() - download.lastProgressNanos() > idleLimit.toNanos()) {
+                        QdrantHttp.IdleTimeout idle = new QdrantHttp.IdleTimeout("no data for " + Durations.format(idleLimit)
+                                + " during the transfer (qdrant.transfer_idle_timeout)");
+                        download.abort(idle);
+                        exchange.cancel(true);
+                        throw idle;
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof IOException io) {
+                        throw io;
+                    }
+                    throw new IOException(cause.getMessage(), cause);
+                } catch (InterruptedException e) {
+                    exchange.cancel(true);
+                    throw e;
+                }
+            }
+        });
+    }
+
+    /**
+     * Uploads {@code file} as the multipart part {@code snapshot}, streamed from disk; retried
+     * from the start on 5xx and connection failures (recovering the same file again is harmless).
+     */
+    QdrantHttp.Reply upload(String path, Path file, Duration callTimeout) throws IOException {
+        String boundary = "ragback-" + UUID.randomUUID();
+        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"snapshot\"; filename=\""
+                + file.getFileName() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
+        String tail = "\r\n--" + boundary + "--\r\n";
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.concat(
+                HttpRequest.BodyPublishers.ofByteArray(head.getBytes(StandardCharsets.UTF_8)),
+                HttpRequest.BodyPublishers.ofFile(file),
+                HttpRequest.BodyPublishers.ofByteArray(tail.getBytes(StandardCharsets.UTF_8)));
+        HttpRequest request = http.request("POST", path, body, "multipart/form-data; boundary=" + boundary, callTimeout);
+        return http.withRetries("POST", path, true, callTimeout, () -> {
+            HttpResponse<String> response = http.client().send(request, HttpResponse.BodyHandlers.ofString());
+            QdrantHttp.Reply reply = new QdrantHttp.Reply(response.statusCode(), response.body());
+            return reply.status() / 100 == 2 ? reply : http.statusFailure("POST", path, reply);
+        });
+    }
+}

@@ -1,0 +1,33 @@
+package dev.ragback.app.restore;
+
+import dev.ragback.app.compat.CompatVerdict;
+import dev.ragback.app.snapshot.Manifest;
+
+import java.util.List;
+
+/**
+ * What a restore will do, shown before anything changes.
+ *
+ * @param manifest         the verified set
+ * @param postgres         restore the database
+ * @param qdrant           restore the collection
+ * @param liveSchema       newest applied migration now, or {@code null}
+ * @param downChain        versions whose escrowed down.sql runs first, newest first
+ * @param parallelPostgres true: {@code pg_restore --jobs} (not one transaction)
+ * @param qdrantTarget     the collection the snapshot is uploaded into
+ * @param aliasesToSwitch  aliases pointed at {@code qdrantTarget} once it is green (empty: in place)
+ * @param previousCollection the collection the configured alias points at now, kept, or {@code null}
+ * @param compat           the matrix's word on (current release, set's schema, set's collection), or {@code null}
+ */
+public record RestorePlan(Manifest manifest, boolean postgres, boolean qdrant, String liveSchema, List<DownStep> downChain,
+                          boolean parallelPostgres, String qdrantTarget, List<String> aliasesToSwitch,
+                          String previousCollection, CompatVerdict compat) {
+
+    /** One escrowed down migration. */
+    public record DownStep(String version, String downSql) {
+    }
+
+    public String id() {
+        return manifest.id();
+    }
+}

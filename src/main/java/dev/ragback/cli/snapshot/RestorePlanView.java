@@ -1,0 +1,69 @@
+package dev.ragback.cli.snapshot;
+
+import dev.ragback.app.restore.RestorePlan;
+import dev.ragback.cli.Session;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The restore plan as text (stderr when --json keeps stdout for the document) and as JSON. */
+public final class RestorePlanView {
+    private RestorePlanView() {
+    }
+
+    public static String stores(RestorePlan plan) {
+        return plan.postgres() && plan.qdrant() ? "PostgreSQL and Qdrant" : plan.postgres() ? "PostgreSQL" : "Qdrant";
+    }
+
+    public static void print(Session session, RestorePlan plan, boolean dryRun) {
+        PrintWriter out = session.json() ? session.err() : session.out();
+        var m = plan.manifest();
+        out.println("Plan" + (dryRun ? " (dry run: nothing will change)" : "") + ": restore snapshot " + m.id()
+                + " (created " + m.createdAt() + (m.golden() ? ", golden" : "") + (m.label() == null ? "" : ", '" + m.label() + "'")
+                + "), verified");
+        if (plan.postgres()) {
+            out.println("  postgres  " + m.postgres().database() + ": schema " + or(plan.liveSchema()) + " -> " + or(m.schemaVersion()));
+            if (!plan.downChain().isEmpty()) {
+                out.println("            down migrations first (escrowed): "
+                        + String.join(", ", plan.downChain().stream().map(RestorePlan.DownStep::version).toList()));
+            }
+            out.println("            " + (plan.parallelPostgres()
+                    ? "pg_restore --jobs in parallel: NOT one transaction (a failure can leave a partial restore)"
+                    : "down chain + pg_restore --clean --if-exists in one transaction (all or nothing)")
+                    + "; task_events untouched");
+        }
+        if (plan.qdrant()) {
+            if (plan.aliasesToSwitch().isEmpty()) {
+                out.println("  qdrant    recover " + plan.qdrantTarget() + " in place from " + m.qdrant().file());
+            } else {
+                out.println("  qdrant    upload into new collection " + plan.qdrantTarget() + ", wait for green with "
+                        + m.qdrant().pointsCount() + " points, then point " + String.join(", ", plan.aliasesToSwitch())
+                        + " at it" + (plan.previousCollection() == null ? "" : " (keeping " + plan.previousCollection() + ")"));
+            }
+        }
+        out.println("  compat    " + (plan.compat() == null ? "unknown (no current release or schema version)"
+                : plan.compat().status() + " " + plan.compat().triple()));
+        out.flush();
+    }
+
+    private static String or(String version) {
+        return version == null ? "(none)" : version;
+    }
+
+    public static Map<String, Object> json(RestorePlan plan) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("snapshot", plan.id());
+        out.put("postgres", plan.postgres());
+        out.put("qdrant", plan.qdrant());
+        out.put("schema_from", plan.liveSchema());
+        out.put("schema_to", plan.manifest().schemaVersion());
+        out.put("down_chain", plan.downChain().stream().map(RestorePlan.DownStep::version).toList());
+        out.put("postgres_mode", plan.parallelPostgres() ? "parallel" : "single-transaction");
+        out.put("qdrant_target", plan.qdrantTarget());
+        out.put("aliases", plan.aliasesToSwitch());
+        out.put("previous_collection", plan.previousCollection());
+        out.put("compat", plan.compat() == null ? "UNKNOWN" : plan.compat().status().name());
+        return out;
+    }
+}

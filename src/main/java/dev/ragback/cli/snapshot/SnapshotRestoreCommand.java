@@ -1,0 +1,100 @@
+package dev.ragback.cli.snapshot;
+
+import dev.ragback.app.Durations;
+import dev.ragback.app.Progress;
+import dev.ragback.app.Sizes;
+import dev.ragback.app.restore.RestorePlan;
+import dev.ragback.app.restore.RestoreService;
+import dev.ragback.cli.ExitCodes;
+import dev.ragback.cli.Session;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "restore", description = "Verify a set, print the plan, then restore Qdrant and PostgreSQL from it "
+        + "in parallel (default: the newest golden set). The audit trail (task_events) is never touched.")
+final class SnapshotRestoreCommand implements Callable<Integer> {
+    private final Session session;
+
+    static final class Which {
+        @Parameters(paramLabel = "ID", description = "Set id (see: ragback snapshot list).")
+        String id;
+
+        @Option(names = "--golden", description = "The newest golden set (the default).")
+        boolean golden;
+    }
+
+    @ArgGroup(exclusive = true)
+    Which which;
+
+    @Option(names = "--only", paramLabel = "qdrant|postgres", description = "Restore one store only.")
+    String only;
+
+    @Option(names = "--dry-run", description = "Verify and print the plan; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--yes", description = "Do not ask for confirmation (required without a terminal).")
+    boolean yes;
+
+    SnapshotRestoreCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        RestoreService restore = session.services().restore();
+        String id = restore.pick(which == null ? null : which.id);
+        RestorePlan plan = restore.plan(id, stores());
+        RestorePlanView.print(session, plan, dryRun);
+        if (dryRun) {
+            if (session.json()) {
+                session.printJson(Map.of("plan", RestorePlanView.json(plan), "dry_run", true));
+            }
+            return ExitCodes.OK;
+        }
+        session.confirm(yes, "ragback: restore " + RestorePlanView.stores(plan) + " from snapshot " + id + "?");
+        Progress progress = session.progress();
+        RestoreService.Restored restored;
+        try {
+            restored = restore.execute(plan, progress);
+        } finally {
+            progress.done();
+        }
+        if (session.json()) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("plan", RestorePlanView.json(plan));
+            out.put("postgres", plan.postgres() ? Map.of("millis", restored.postgresMillis(), "bytes", restored.postgresBytes()) : null);
+            out.put("qdrant", plan.qdrant() ? Map.of("millis", restored.qdrantMillis(), "bytes", restored.qdrantBytes(),
+                    "collection", plan.qdrantTarget()) : null);
+            session.printJson(out);
+        } else {
+            if (plan.postgres()) {
+                session.out().printf("restored postgres  %-28s %10s  %s%n", plan.manifest().postgres().database(),
+                        Sizes.human(restored.postgresBytes()), Durations.format(Duration.ofMillis(restored.postgresMillis())));
+            }
+            if (plan.qdrant()) {
+                session.out().printf("restored qdrant    %-28s %10s  %s%n", plan.qdrantTarget(),
+                        Sizes.human(restored.qdrantBytes()), Durations.format(Duration.ofMillis(restored.qdrantMillis())));
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private RestoreService.Only stores() {
+        if (only == null) {
+            return RestoreService.Only.BOTH;
+        }
+        return switch (only) {
+            case "qdrant" -> RestoreService.Only.QDRANT;
+            case "postgres" -> RestoreService.Only.POSTGRES;
+            default -> throw dev.ragback.app.RagbackException.usage("--only takes qdrant or postgres, not '"
+                    + dev.ragback.app.Names.printable(only) + "'");
+        };
+    }
+}
