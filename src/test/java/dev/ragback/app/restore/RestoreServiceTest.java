@@ -1,0 +1,121 @@
+package dev.ragback.app.restore;
+
+import dev.ragback.app.Progress;
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.compat.CompatService;
+import dev.ragback.app.fakes.FakeDatabaseProbe;
+import dev.ragback.app.fakes.FakeDumpTool;
+import dev.ragback.app.fakes.FakeVectorStore;
+import dev.ragback.app.port.Alias;
+import dev.ragback.app.port.AppliedMigrations;
+import dev.ragback.app.port.DumpTool;
+import dev.ragback.app.snapshot.BackupsDir;
+import dev.ragback.app.snapshot.SnapshotCatalog;
+import dev.ragback.app.snapshot.SnapshotCreator;
+import dev.ragback.app.snapshot.SnapshotSettings;
+import dev.ragback.app.snapshot.SnapshotVerifier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RestoreServiceTest {
+    private static final Instant NOW = Instant.parse("2026-11-28T03:15:02Z");
+
+    @TempDir
+    Path root;
+
+    private final FakeVectorStore vectors = new FakeVectorStore();
+    private final FakeDumpTool dumpTool = new FakeDumpTool();
+    private final List<AppliedMigrations.Applied> applied = new ArrayList<>(List.of(
+            new AppliedMigrations.Applied("v1.0.0", NOW, "u0", "d0", "DROP TABLE rag_chunks;", false)));
+    private BackupsDir backups;
+    private String id;
+
+    @BeforeEach
+    void goldenSet() throws Exception {
+        backups = new BackupsDir(root.resolve("backups"));
+        vectors.withCollection("rag_main_v2", "green", 0).withPoints("rag_main_v2", 12).withAlias("rag_main", "rag_main_v2");
+        FakeDatabaseProbe database = new FakeDatabaseProbe();
+        SnapshotSettings settings = new SnapshotSettings("rag_main", null, 2, 3, "rag_chunks",
+                new DumpTool.DumpOptions(false, 1, 1, List.of("task_events")), true, "http://fake:6333", "ragdb");
+        id = new SnapshotCreator(backups, vectors, database, dumpTool, () -> List.copyOf(applied), null, settings, "0.1.0",
+                Clock.fixed(NOW, ZoneOffset.UTC)).create(null, true, Progress.NONE).manifest().id();
+        applied.add(new AppliedMigrations.Applied("v1.1.0", NOW, "u1", "d1", "DROP TABLE rag_ingest_runs;", false));
+        vectors.points.get("rag_main_v2").remove(0);
+    }
+
+    private RestoreService service() throws Exception {
+        Path matrix = Files.writeString(root.resolve("matrix.md"), "| Binary Version | Schema Version | Qdrant Collection | Status |\n"
+                + "|---|---|---|---|\n| v1.0.0 | v1.0.0 | rag_main_v2 | OK |\n");
+        SnapshotVerifier verifier = new SnapshotVerifier(backups, dumpTool);
+        return new RestoreService(backups, verifier, new SnapshotCatalog(backups, verifier, Clock.systemUTC()),
+                () -> List.copyOf(applied), dumpTool, vectors, null, new CompatService(matrix), "rag_main", 1, Duration.ofSeconds(2));
+    }
+
+    @Test
+    void planNamesTheDownChainTheNewCollectionAndTheAliases() throws Exception {
+        RestorePlan plan = service().plan(service().pick(null), RestoreService.Only.BOTH);
+        assertEquals(id, plan.id());
+        assertEquals("v1.1.0", plan.liveSchema());
+        assertEquals(List.of("v1.1.0"), plan.downChain().stream().map(RestorePlan.DownStep::version).toList());
+        assertEquals("rag_main_v2_r" + id, plan.qdrantTarget());
+        assertEquals(List.of("rag_main"), plan.aliasesToSwitch());
+        assertEquals("rag_main_v2", plan.previousCollection());
+        assertTrue(vectors.calls.stream().noneMatch(c -> c.startsWith("upload")), "planning changes nothing");
+        assertTrue(dumpTool.restores.isEmpty());
+    }
+
+    @Test
+    void executeRestoresBothAndSwitchesTheAliasKeepingTheOldCollection() throws Exception {
+        RestoreService service = service();
+        service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE);
+        assertEquals(1, dumpTool.restores.size());
+        assertTrue(dumpTool.restores.get(0).preludeSql().contains("DROP TABLE rag_ingest_runs;"));
+        assertTrue(dumpTool.restores.get(0).preludeSql().contains("DELETE FROM schema_migrations WHERE version = 'v1.1.0';"));
+        assertEquals(List.of(new Alias("rag_main", "rag_main_v2_r" + id)), vectors.aliases);
+        assertEquals(12, vectors.points.get("rag_main_v2_r" + id).size());
+        assertTrue(vectors.collections.containsKey("rag_main_v2"), "previous collection kept");
+    }
+
+    @Test
+    void failedUploadDeletesTheHalfCollectionAndSwitchesNoAlias() throws Exception {
+        vectors.uploadFailure = new RagbackException(RagbackException.Kind.EXTERNAL, "Qdrant answered 400 for POST upload: Checksum mismatch");
+        RestoreService service = service();
+        RagbackException e = assertThrows(RagbackException.class,
+                () -> service.execute(service.plan(id, RestoreService.Only.QDRANT), Progress.NONE));
+        assertTrue(e.getMessage().contains("Checksum mismatch"), e.getMessage());
+        assertTrue(e.getMessage().contains("was deleted, no alias was switched"), e.getMessage());
+        assertEquals(List.of(new Alias("rag_main", "rag_main_v2")), vectors.aliases);
+        assertFalse(vectors.collections.containsKey("rag_main_v2_r" + id));
+        assertTrue(dumpTool.restores.isEmpty(), "--only qdrant leaves PostgreSQL alone");
+    }
+
+    @Test
+    void damagedSetIsNotRestored() throws Exception {
+        Path dump = backups.existing(id).resolve("postgres/ragdb.dump");
+        Files.writeString(dump, "tampered");
+        RagbackException e = assertThrows(RagbackException.class, () -> service().plan(id, RestoreService.Only.BOTH));
+        assertEquals(RagbackException.Kind.INTEGRITY, e.kind());
+        assertTrue(vectors.calls.stream().noneMatch(c -> c.startsWith("upload")));
+    }
+
+    @Test
+    void noGoldenSetIsIntegrityFailure() throws Exception {
+        backups.delete(backups.existing(id));
+        assertEquals(RagbackException.Kind.INTEGRITY, assertThrows(RagbackException.class, () -> service().pick(null)).kind());
+    }
+}
