@@ -1,0 +1,168 @@
+package dev.ragback.blackbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.testing.RagFixtures;
+import dev.ragback.testing.cli.RagbackCli;
+import dev.ragback.testing.pg.PgDatabase;
+import dev.ragback.testing.pg.PostgresExtension;
+import dev.ragback.testing.qdrant.QdrantDouble;
+import dev.ragback.testing.qdrant.StoredCollection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The restore half of the runbook through bin/ragback: golden set, damage, restore, verify. */
+@ExtendWith(PostgresExtension.class)
+class RestoreCliIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SECTION_7 = "SELECT model_id, count(*) AS chunks, count(DISTINCT uri) AS docs FROM rag_chunks "
+            + "WHERE deleted_at IS NULL GROUP BY model_id ORDER BY model_id";
+
+    @TempDir
+    Path work;
+
+    private QdrantDouble qdrant;
+    private RagbackCli cli;
+
+    @BeforeEach
+    void setUp(PgDatabase db) {
+        db.execute("DROP TABLE IF EXISTS rag_chunks, rag_ingest_runs, schema_migrations, task_events, dump_gate CASCADE");
+        RagFixtures.migrate(db, "v1.0.0");
+        RagFixtures.loadChunks(db, 2000);
+        RagFixtures.createTaskEvents(db);
+        qdrant = new QdrantDouble("restore-key-77");
+        RagFixtures.loadPoints(qdrant, 2000);
+        cli = RagbackCli.create().workDir(work).env(db.env())
+                .env("QDRANT_URL", qdrant.url().toString()).env("QDRANT_API_KEY", "restore-key-77");
+    }
+
+    @AfterEach
+    void tearDown() {
+        qdrant.close();
+    }
+
+    private void damage(PgDatabase db) {
+        RagFixtures.migrate(db, "v1.1.0");
+        db.execute("DELETE FROM rag_chunks WHERE id % 7 = 0; UPDATE rag_chunks SET content = 'poisoned', model_id = 'bad' WHERE id % 11 = 0");
+        db.execute("INSERT INTO task_events (task_id, event_type) VALUES ('incident', 'during_damage')");
+        qdrant.deletePoints("rag_main_v2", 1L, 2L, 3L, 50L);
+        qdrant.upsertPoints("rag_main_v2", "[{\"id\": 9, \"vector\": [9, 9, 9, 9], \"payload\": {\"uri\": \"poisoned\"}},"
+                + "{\"id\": 99999, \"vector\": [1, 2, 3, 4]}]");
+    }
+
+    @Test
+    void goldenSetDamageRestoreBringsBothStoresBack(PgDatabase db) throws Exception {
+        String id = JSON.readTree(cli.run("--json", "snapshot", "create", "--golden").assertExit(0).stdout()).get("id").asText();
+        List<List<String>> section7 = rows(db, SECTION_7);
+        String schemaBefore = schema(db);
+        List<String> pointsBefore = points("rag_main");
+
+        damage(db);
+        assertFalse(section7.equals(rows(db, SECTION_7)));
+
+        RagbackCli.Result restored = cli.run("snapshot", "restore", "--golden", "--yes").assertExit(0);
+        assertTrue(restored.stdout().contains("down migrations first (escrowed): v1.1.0"), restored.stdout());
+        assertTrue(restored.stdout().contains("restored postgres"), restored.stdout());
+        assertTrue(restored.stdout().contains("restored qdrant    rag_main_v2_r" + id), restored.stdout());
+
+        assertEquals(section7, rows(db, SECTION_7));
+        assertEquals(schemaBefore, schema(db), "schema is v1.0.0's again: nothing left over from v1.1.0");
+        assertEquals(List.of(List.of("v1.0.0")), rows(db, "SELECT version FROM schema_migrations ORDER BY version"));
+        assertEquals(List.of(List.of("1")), rows(db, "SELECT count(*) FROM task_events WHERE task_id = 'incident'"),
+                "the audit rows written during the damage survive the restore");
+        assertEquals(pointsBefore, points("rag_main"), "every point id, payload and vector is the snapshot's");
+        assertEquals(Map.of("rag_main", "rag_main_v2_r" + id), qdrant.store().aliases());
+        assertTrue(qdrant.store().names().contains("rag_main_v2"), "the damaged collection is kept so the rollback can be undone");
+        assertTrue(qdrant.recoveries().stream().allMatch(r -> "snapshot".equals(r.priority())), "priority sent explicitly");
+    }
+
+    @Test
+    void dryRunChangesNothingInEitherStore(PgDatabase db) throws Exception {
+        cli.run("snapshot", "create", "--golden").assertExit(0);
+        damage(db);
+        List<List<String>> rowsBefore = rows(db, "SELECT id, uri, model_id, content FROM rag_chunks ORDER BY id");
+        String schemaBefore = schema(db);
+        List<String> pointsBefore = points("rag_main");
+        RagbackCli.Result plan = cli.run("snapshot", "restore", "--dry-run").assertExit(0);
+        assertTrue(plan.stdout().startsWith("Plan (dry run: nothing will change): restore snapshot "), plan.stdout());
+        assertTrue(plan.stdout().contains("schema v1.1.0 -> v1.0.0"), plan.stdout());
+        JsonNode json = JSON.readTree(cli.run("--json", "snapshot", "restore", "--dry-run").assertExit(0).stdout());
+        assertEquals("v1.1.0", json.at("/plan/down_chain/0").asText(), json.toString());
+        assertTrue(json.at("/dry_run").asBoolean());
+        assertEquals(rowsBefore, rows(db, "SELECT id, uri, model_id, content FROM rag_chunks ORDER BY id"));
+        assertEquals(schemaBefore, schema(db));
+        assertEquals(pointsBefore, points("rag_main"));
+        assertEquals(Map.of("rag_main", "rag_main_v2"), qdrant.store().aliases());
+        assertEquals(List.of("rag_main_v2"), qdrant.store().names());
+        cli.run("snapshot", "restore").assertExit(2);
+    }
+
+    @Test
+    void uploadIsRetriedAfterA5xx(PgDatabase db) throws Exception {
+        cli.run("snapshot", "create", "--golden").assertExit(0);
+        damage(db);
+        qdrant.failNextUploadsAfterBody(1);
+        cli.run("snapshot", "restore", "--only", "qdrant", "--yes").assertExit(0);
+        assertEquals(2, qdrant.recoveries().size(), "one failed upload, one retry");
+        assertTrue(rows(db, SECTION_7).toString().contains("bad"), "--only qdrant leaves PostgreSQL alone");
+    }
+
+    @Test
+    void noGoldenSetExits5AndDamagedSetIsNotRestored(PgDatabase db) throws Exception {
+        assertTrue(cli.run("snapshot", "restore", "--yes").assertExit(5).stderr().contains("no golden snapshot set"));
+        String id = JSON.readTree(cli.run("--json", "snapshot", "create").assertExit(0).stdout()).get("id").asText();
+        java.nio.file.Files.writeString(work.resolve("backups").resolve(id).resolve("qdrant/rag_main_v2.snapshot"), "garbage");
+        RagbackCli.Result result = cli.run("snapshot", "restore", id, "--yes").assertExit(5);
+        assertTrue(result.stderr().contains("does not verify"), result.stderr());
+        assertEquals(List.of("rag_main_v2"), qdrant.store().names());
+    }
+
+    private List<String> points(String collection) {
+        List<String> out = new ArrayList<>();
+        for (StoredCollection.Point p : qdrant.points(collection)) {
+            out.add(p.id() + " " + p.vector() + " " + p.payload());
+        }
+        return out;
+    }
+
+    private static String schema(PgDatabase db) throws Exception {
+        Map<String, String> columns = new TreeMap<>();
+        for (List<String> row : rows(db, "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                + "WHERE table_schema = 'public' AND table_name <> 'task_events' ORDER BY 1, 2")) {
+            columns.merge(row.get(0), row.get(1) + ":" + row.get(2), (a, b) -> a + "," + b);
+        }
+        return columns + " " + rows(db, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' "
+                + "AND tablename <> 'task_events' ORDER BY 1");
+    }
+
+    private static List<List<String>> rows(PgDatabase db, String sql) throws Exception {
+        List<List<String>> rows = new ArrayList<>();
+        try (Connection c = db.connection().open(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            int columns = r.getMetaData().getColumnCount();
+            while (r.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    row.add(r.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+}
