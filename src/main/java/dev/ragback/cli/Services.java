@@ -180,4 +180,8 @@ public final class Services {
                 dumpTool(), vectorStore(), releaseSwitch(), compat(), config.get(ConfigKeys.QDRANT_COLLECTION),
                 config.get(ConfigKeys.POSTGRES_JOBS), config.get(ConfigKeys.QDRANT_GREEN_TIMEOUT));
     }
+
+    public dev.ragback.app.vectors.ServerSnapshotRecovery serverSnapshotRecovery() {
+        return new dev.ragback.app.vectors.ServerSnapshotRecovery(vectorStore(), config.get(ConfigKeys.BACKUPS_DIR));
+    }
 }

@@ -1,0 +1,74 @@
+package dev.ragback.cli.qdrant;
+
+import dev.ragback.app.Progress;
+import dev.ragback.app.Sizes;
+import dev.ragback.app.files.FileDigest;
+import dev.ragback.app.vectors.ServerSnapshotRecovery;
+import dev.ragback.cli.ExitCodes;
+import dev.ragback.cli.Session;
+import dev.ragback.config.ConfigKeys;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "recover", description = "Recover a collection from a snapshot that is still on the Qdrant server: "
+        + "downloaded, checked against the server's checksum, uploaded back. Replaces the collection's points.")
+final class QdrantRecoverCommand implements Callable<Integer> {
+    private final Session session;
+
+    @Parameters(paramLabel = "NAME", description = "Server-side snapshot name (see: ragback qdrant snapshots).")
+    String name;
+
+    @Option(names = "--collection", paramLabel = "C", description = "Collection or alias (default: qdrant.collection).")
+    String collection;
+
+    @Option(names = "--dry-run", description = "Print what would happen; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--yes", description = "Do not ask for confirmation (required without a terminal).")
+    boolean yes;
+
+    QdrantRecoverCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        ServerSnapshotRecovery recovery = session.services().serverSnapshotRecovery();
+        ServerSnapshotRecovery.Plan plan = recovery.plan(name,
+                collection == null ? session.config().get(ConfigKeys.QDRANT_COLLECTION) : collection);
+        String what = "replace the points of " + plan.collection() + " with snapshot " + plan.snapshot().name()
+                + " (" + Sizes.human(plan.snapshot().size()) + ")";
+        (session.json() ? session.err() : session.out()).println("Plan" + (dryRun ? " (dry run)" : "") + ": " + what);
+        if (dryRun) {
+            if (session.json()) {
+                session.printJson(Map.of("collection", plan.collection(), "snapshot", plan.snapshot().name(), "dry_run", true));
+            }
+            return ExitCodes.OK;
+        }
+        session.confirm(yes, "ragback: " + what + "?");
+        Progress progress = session.progress();
+        FileDigest digest;
+        try {
+            digest = recovery.recover(plan, progress);
+        } finally {
+            progress.done();
+        }
+        if (session.json()) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("collection", plan.collection());
+            out.put("snapshot", plan.snapshot().name());
+            out.put("sha256", digest.sha256());
+            out.put("size", digest.size());
+            session.printJson(out);
+        } else {
+            session.out().println("recovered " + plan.collection() + " from " + plan.snapshot().name() + " (sha256 "
+                    + digest.sha256() + " verified)");
+        }
+        return ExitCodes.OK;
+    }
+}
