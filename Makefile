@@ -6,7 +6,7 @@ SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 # Extra global options for the runbook targets, e.g. RAGBACK_FLAGS="--config /etc/ragback.yaml".
 RAGBACK_FLAGS ?=
 
-.PHONY: build test compat doctor eval.quick clean traffic\:0 traffic\:100 revert\:last-green
+.PHONY: build test compat doctor smoke eval.quick clean traffic\:0 traffic\:100 revert\:last-green
 
 build: $(JAR)
 
@@ -23,6 +23,10 @@ compat: $(JAR)
 
 doctor: $(JAR)
 	$(RAGBACK) doctor
+
+# Runbook step "make smoke": the live checks (postgres, schema, qdrant, golden probes, compat, smoke.http); exit 3 when one fails.
+smoke: $(JAR)
+	$(RAGBACK) $(RAGBACK_FLAGS) smoke
 
 # Runbook step "make eval.quick": the quick answer-quality gate (eval.command, exit 3 below threshold).
 eval.quick: $(JAR)

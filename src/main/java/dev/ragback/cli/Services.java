@@ -1,6 +1,7 @@
 package dev.ragback.cli;
 
 import dev.ragback.adapters.eval.CommandEvalRunner;
+import dev.ragback.adapters.http.JdkHttpProbe;
 import dev.ragback.adapters.os.LocalOperator;
 import dev.ragback.adapters.postgres.JdbcAppliedMigrations;
 import dev.ragback.adapters.postgres.JdbcAuditLog;
@@ -14,6 +15,8 @@ import dev.ragback.adapters.release.SymlinkReleaseSwitch;
 import dev.ragback.adapters.traffic.CommandTrafficSwitch;
 import dev.ragback.adapters.traffic.FileTrafficSwitch;
 import dev.ragback.adapters.traffic.HttpTrafficSwitch;
+import dev.ragback.app.checks.ProbeComparison;
+import dev.ragback.app.checks.SmokeService;
 import dev.ragback.app.compat.CompatService;
 import dev.ragback.app.compat.LiveSources;
 import dev.ragback.app.doctor.BackupsDirCheck;
@@ -154,6 +157,20 @@ public final class Services {
 
     public dev.ragback.app.vectors.CollectionsOverview collectionsOverview() {
         return new dev.ragback.app.vectors.CollectionsOverview(vectorStore());
+    }
+
+    /** The probe rule of smoke and verify: smoke.min_overlap and smoke.score_tolerance. */
+    public ProbeComparison probeComparison() {
+        return new ProbeComparison(config.get(ConfigKeys.SMOKE_MIN_OVERLAP), config.get(ConfigKeys.SMOKE_SCORE_TOLERANCE));
+    }
+
+    /** Smoke checks; the schema check requires postgres.chunks_table. */
+    public SmokeService smoke() {
+        List<SmokeService.HttpTarget> http = config.get(ConfigKeys.SMOKE_HTTP).stream()
+                .map(check -> new SmokeService.HttpTarget(check.name(), check.url(), check.expectStatus())).toList();
+        return new SmokeService(new SmokeService.Subjects(postgres(), vectorStore(), snapshotCatalog(), compat(), new JdkHttpProbe()),
+                new SmokeService.Settings(config.get(ConfigKeys.QDRANT_COLLECTION), List.of(config.get(ConfigKeys.POSTGRES_CHUNKS_TABLE)),
+                        probeComparison(), http));
     }
 
     /** The evaluator of eval.mode command; fails MALFORMED_INPUT for judge (not built yet) or without eval.command. */

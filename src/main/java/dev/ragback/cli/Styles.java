@@ -10,8 +10,8 @@ final class Styles {
             return word;
         }
         String code = switch (word) {
-            case "ok" -> "32";
-            case "warn" -> "33";
+            case "ok", "pass" -> "32";
+            case "warn", "skip" -> "33";
             default -> "31";
         };
         return "\u001b[" + code + "m" + word + "\u001b[0m";

@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** Points over REST: exact count, a first page with vectors, exact top-k. */
+/** Points over REST: exact count, a first page with vectors, one point's vector, exact top-k. */
 final class QdrantPoints {
     private final QdrantHttp http;
 
@@ -31,21 +32,30 @@ final class QdrantPoints {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("limit", limit);
         body.put("with_payload", false);
-        body.put("with_vector", vectorName == null ? Boolean.TRUE : List.of(vectorName));
+        body.put("with_vector", withVector(vectorName));
         List<VectorPoint> points = new ArrayList<>();
         for (JsonNode point : http.postReadResult(path, body).path("points")) {
-            JsonNode vector = vectorName == null ? point.path("vector") : point.path("vector").path(vectorName);
-            if (!vector.isArray()) {
+            float[] values = values(point, vectorName);
+            if (values == null) {
                 throw http.unreadable("POST", path, "point " + point.path("id") + " has no vector"
                         + (vectorName == null ? "" : " named '" + vectorName + "'"), null);
-            }
-            float[] values = new float[vector.size()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = (float) vector.get(i).asDouble();
             }
             points.add(new VectorPoint(id(point.path("id")), values));
         }
         return points;
+    }
+
+    /** Retrieve by id ({@code POST /collections/{c}/points}): a missing point is an empty answer, not an error. */
+    Optional<float[]> vector(String collection, Object id, String vectorName) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ids", List.of(id));
+        body.put("with_payload", false);
+        body.put("with_vector", withVector(vectorName));
+        JsonNode records = http.postReadResult(base(collection), body);
+        if (records.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(values(records.get(0), vectorName));
     }
 
     List<ScoredPoint> exactSearch(String collection, float[] vector, String vectorName, int limit) {
@@ -64,6 +74,23 @@ final class QdrantPoints {
             hits.add(new ScoredPoint(id(hit.path("id")), hit.path("score").asDouble()));
         }
         return hits;
+    }
+
+    private static Object withVector(String vectorName) {
+        return vectorName == null ? Boolean.TRUE : List.of(vectorName);
+    }
+
+    /** The point's vector {@code vectorName} ({@code null}: unnamed), or {@code null} when it has none. */
+    private static float[] values(JsonNode point, String vectorName) {
+        JsonNode vector = vectorName == null ? point.path("vector") : point.path("vector").path(vectorName);
+        if (!vector.isArray()) {
+            return null;
+        }
+        float[] values = new float[vector.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) vector.get(i).asDouble();
+        }
+        return values;
     }
 
     private static Object id(JsonNode id) {

@@ -105,6 +105,11 @@ public final class QdrantRestVectorStore implements VectorStore {
     }
 
     @Override
+    public Optional<float[]> vector(String collection, Object id, String vectorName) {
+        return points.vector(collection, id, vectorName);
+    }
+
+    @Override
     public List<ScoredPoint> exactSearch(String collection, float[] vector, String vectorName, int limit) {
         return points.exactSearch(collection, vector, vectorName, limit);
     }

@@ -67,6 +67,12 @@ public interface VectorStore {
      */
     List<VectorPoint> firstPoints(String collection, int limit, String vectorName);
 
+    /**
+     * The vector {@code vectorName} ({@code null}: the unnamed vector) of the point {@code id}
+     * (a {@link Long} or a UUID {@link String}); empty when there is no such point, or it lacks that vector.
+     */
+    Optional<float[]> vector(String collection, Object id, String vectorName);
+
     /** Exact (not approximate) top-{@code limit} search with {@code vector} against {@code vectorName}. */
     List<ScoredPoint> exactSearch(String collection, float[] vector, String vectorName, int limit);
 

@@ -161,6 +161,13 @@ public final class FakeVectorStore implements VectorStore {
     }
 
     @Override
+    public Optional<float[]> vector(String collection, Object id, String vectorName) {
+        reachable();
+        return points.getOrDefault(collection, List.of()).stream()
+                .filter(p -> p.id().equals(id)).map(VectorPoint::vector).findFirst();
+    }
+
+    @Override
     public List<ScoredPoint> exactSearch(String collection, float[] vector, String vectorName, int limit) {
         reachable();
         return points.getOrDefault(collection, List.of()).stream()

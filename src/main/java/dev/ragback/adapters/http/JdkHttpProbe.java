@@ -1,0 +1,88 @@
+package dev.ragback.adapters.http;
+
+import dev.ragback.app.Durations;
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.Redaction;
+import dev.ragback.app.port.HttpProbe;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/**
+ * {@link HttpProbe} with the JDK's HttpClient. A GET is idempotent, so a 5xx or a connection
+ * error is tried again (three tries, doubling pause); the body is read and thrown away.
+ */
+public final class JdkHttpProbe implements HttpProbe {
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
+    static final int TRIES = 3;
+
+    private final Duration timeout;
+    private final Duration firstBackoff;
+    private HttpClient client;
+
+    public JdkHttpProbe() {
+        this(TIMEOUT, FIRST_BACKOFF);
+    }
+
+    JdkHttpProbe(Duration timeout, Duration firstBackoff) {
+        this.timeout = timeout;
+        this.firstBackoff = firstBackoff;
+    }
+
+    @Override
+    public Answer get(URI url) {
+        String shown = Redaction.redactUrl(url.toString());
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
+        Duration backoff = firstBackoff;
+        for (int attempt = 1; ; attempt++) {
+            RagbackException failure;
+            try {
+                HttpResponse<Void> response = client().send(request, HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() < 500 || attempt >= TRIES) {
+                    return new Answer(response.statusCode(), attempt);
+                }
+                failure = null;
+            } catch (HttpTimeoutException e) {
+                failure = RagbackException.external("GET " + shown + ": no answer within " + Durations.format(timeout)
+                        + tries(attempt), "is the endpoint up?", e);
+            } catch (IOException e) {
+                failure = RagbackException.external("GET " + shown + " failed" + tries(attempt) + ": "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), "is the endpoint up?", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted during GET " + shown, null, e);
+            }
+            if (failure != null && attempt >= TRIES) {
+                throw failure;
+            }
+            pause(backoff);
+            backoff = backoff.multipliedBy(2);
+        }
+    }
+
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+        return client;
+    }
+
+    private static String tries(int attempt) {
+        return attempt > 1 ? " (after " + attempt + " tries)" : "";
+    }
+
+    private static void pause(Duration backoff) {
+        try {
+            Thread.sleep(backoff.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted while waiting to retry", null, e);
+        }
+    }
+}

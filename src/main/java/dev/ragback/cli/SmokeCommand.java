@@ -1,0 +1,68 @@
+package dev.ragback.cli;
+
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.checks.SmokeCheck;
+import dev.ragback.app.checks.SmokeReport;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "smoke", description = "Check the live pipeline: postgres, schema, qdrant, probes (against the newest golden "
+        + "set), compat and every smoke.http entry; each passes, fails or is skipped. Exit 3 when a check fails.")
+final class SmokeCommand implements Callable<Integer> {
+    private final Session session;
+
+    SmokeCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        SmokeReport report = session.services().smoke().run();
+        if (session.json()) {
+            session.printJson(report.checks().stream().map(SmokeCommand::json).toList());
+        } else {
+            render(report.checks());
+        }
+        report.checks().stream().filter(c -> c.warning() != null).forEach(c -> session.warn(c.name() + ": " + c.warning()));
+        List<SmokeCheck> failures = report.failures();
+        if (!failures.isEmpty()) {
+            throw new RagbackException(RagbackException.Kind.GATE, "smoke failed: "
+                    + String.join(", ", failures.stream().map(SmokeCheck::name).toList())
+                    + " (" + failures.size() + " of " + report.checks().size() + " checks)",
+                    "fix what the failed checks say, then run: ragback smoke");
+        }
+        return ExitCodes.OK;
+    }
+
+    private void render(List<SmokeCheck> checks) {
+        PrintWriter out = session.out();
+        int width = checks.stream().mapToInt(c -> c.name().length()).max().orElse(0);
+        for (SmokeCheck check : checks) {
+            out.printf("%s  %-" + width + "s  %s  (%s)%n", Styles.status(session, check.status().word()), check.name(),
+                    check.detail(), took(check.duration()));
+        }
+        out.flush();
+    }
+
+    private static String took(Duration duration) {
+        long millis = duration.toMillis();
+        return millis < 1000 ? millis + "ms" : String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
+    }
+
+    private static Map<String, Object> json(SmokeCheck check) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", check.name());
+        out.put("status", check.status().word());
+        out.put("detail", check.detail());
+        out.put("duration_ms", check.duration().toMillis());
+        out.put("warning", check.warning());
+        return out;
+    }
+}
