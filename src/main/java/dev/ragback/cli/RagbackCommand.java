@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_RUNTIME, ExitCodes.HELP_USAGE, ExitCodes.HELP_GATE,
             ExitCodes.HELP_LOCKED, ExitCodes.HELP_INTEGRITY, ExitCodes.HELP_INTERRUPTED},
-        subcommands = {SnapshotCommand.class, QdrantCommand.class, TrafficCommand.class, ReleaseCommand.class,
+        subcommands = {dev.ragback.cli.rollback.RollbackCommand.class, SnapshotCommand.class, QdrantCommand.class, TrafficCommand.class, ReleaseCommand.class,
             RevertCommand.class, SmokeCommand.class, EvalQuickCommand.class, CompatCommand.class, DoctorCommand.class})
 public final class RagbackCommand implements Callable<Integer> {
     @Mixin

@@ -201,4 +201,29 @@ public final class Services {
     public dev.ragback.app.vectors.ServerSnapshotRecovery serverSnapshotRecovery() {
         return new dev.ragback.app.vectors.ServerSnapshotRecovery(vectorStore(), config.get(ConfigKeys.BACKUPS_DIR));
     }
+
+    public java.nio.file.Path journalDir() {
+        return config.get(ConfigKeys.BACKUPS_DIR).resolve(".journal");
+    }
+
+    /** The run lock in TaskDB, and the lock file used when TaskDB is down. */
+    public dev.ragback.app.port.RunLock runLock() {
+        return new dev.ragback.adapters.postgres.PostgresRunLock(taskDbConnection());
+    }
+
+    public dev.ragback.app.port.RunLock fallbackRunLock() {
+        return new dev.ragback.adapters.os.LockFileRunLock(journalDir().resolve("lock"), dev.ragback.app.Host.name());
+    }
+
+    public dev.ragback.app.rollback.RunReporter runReporter() {
+        return dev.ragback.app.rollback.RunReporter.NONE;
+    }
+
+    public dev.ragback.app.rollback.RollbackService rollback() {
+        dev.ragback.app.rollback.RollbackSteps steps = new dev.ragback.app.rollback.RollbackSteps(
+                new dev.ragback.app.rollback.RollbackSteps.Services(restore(), releases(), compat(), traffic(), this::smoke,
+                        this::eval, runReporter()));
+        return new dev.ragback.app.rollback.RollbackService(steps, runLock(), fallbackRunLock(), auditLog(), journalDir(),
+                Clock.systemUTC(), dev.ragback.app.Host.name(), ProcessHandle.current().pid());
+    }
 }

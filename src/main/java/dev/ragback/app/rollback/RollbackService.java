@@ -1,0 +1,206 @@
+package dev.ragback.app.rollback;
+
+import dev.ragback.app.Progress;
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.port.AuditLog;
+import dev.ragback.app.port.RunLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@code rollback auto}: lock, plan, traffic_off, restore, revert, smoke, eval, traffic_on, report
+ * (SPEC section 8), every step journaled before and after, resumable from the first step that did
+ * not succeed. It composes the services the single commands use.
+ */
+public final class RollbackService {
+    private static final Logger LOG = LoggerFactory.getLogger(RollbackService.class);
+    private static final Pattern REASON = Pattern.compile("[a-z0-9_]{1,64}");
+    private static final Pattern RUN_ID = Pattern.compile("rollback_\\d{1,19}");
+    static final String MANUAL = "the manual procedure is section 4 of the runbook (RAG_ROLLBACK.md)";
+
+    /** The end of a run. */
+    public record Outcome(String runId, String outcome, Step failedStep, Duration duration, RollbackPlan plan) {
+    }
+
+    private final RollbackSteps steps;
+    private final RunLock lock;
+    private final RunLock fallbackLock;
+    private final AuditLog audit;
+    private final Path journalDir;
+    private final Clock clock;
+    private final RunLock.Holder self;
+    private volatile RunState current;
+
+    public RollbackService(RollbackSteps steps, RunLock lock, RunLock fallbackLock, AuditLog audit, Path journalDir,
+                           Clock clock, String host, long pid) {
+        this.steps = steps;
+        this.lock = lock;
+        this.fallbackLock = fallbackLock;
+        this.audit = audit;
+        this.journalDir = journalDir;
+        this.clock = clock;
+        this.self = new RunLock.Holder(null, host, pid, clock.instant());
+    }
+
+    public static void checkReason(String reason) {
+        if (reason == null || !REASON.matcher(reason).matches()) {
+            throw RagbackException.usage("--reason must match [a-z0-9_]+ (e.g. faithfulness_drop, gate_fail_rate, manual), not '"
+                    + dev.ragback.app.Names.printable(reason) + "'");
+        }
+    }
+
+    public static void checkRunId(String runId) {
+        if (runId == null || !RUN_ID.matcher(runId).matches()) {
+            throw RagbackException.usage("run id must look like rollback_1764300000, not '" + dev.ragback.app.Names.printable(runId) + "'");
+        }
+    }
+
+    public Outcome run(RollbackRequest request, StepListener listener, Progress progress) {
+        RunState state = start(request, listener);
+        current = state;
+        try {
+            state.runStep(Step.LOCK, () -> takeLock(state, request));
+            state.runStep(Step.PLAN, () -> {
+                state.plan = steps.plan(state);
+                state.open(state.plan.restore().id(), state.plan.releaseTarget());
+                listener.plan(state.plan);
+                return StepResult.done("set " + state.plan.restore().id() + ", release "
+                        + (state.plan.releaseTarget() == null ? "unknown" : state.plan.releaseTarget()));
+            });
+            if (request.dryRun()) {
+                return state.finish("succeeded", null);
+            }
+            listener.confirm(state.plan);
+            state.runStep(Step.TRAFFIC_OFF, () -> steps.trafficOff(state));
+            state.runStep(Step.RESTORE, () -> steps.restore(state, progress));
+            state.runStep(Step.REVERT, () -> steps.revert(state));
+            state.runStep(Step.SMOKE, () -> steps.smoke(state));
+            state.runStep(Step.EVAL, () -> steps.eval(state));
+            state.runStep(Step.TRAFFIC_ON, () -> steps.trafficOn(state));
+            state.runStep(Step.REPORT, () -> steps.report(state, "succeeded", null));
+            return state.finish("succeeded", null);
+        } catch (RagbackException e) {
+            boolean blocked = state.failedStep == Step.LOCK || state.failedStep == Step.PLAN;
+            String outcome = e.kind() == RagbackException.Kind.INTERRUPTED ? "aborted" : blocked ? "blocked" : "failed";
+            if (state.failedStep != null && state.failedStep != Step.REPORT && !blocked) {
+                steps.reportQuietly(state, outcome, state.failedStep);
+            }
+            state.finish(outcome, state.failedStep);
+            throw failure(state, e);
+        } finally {
+            current = null;
+            state.releaseLock();
+        }
+    }
+
+    /** Ctrl-C: journal the run as aborted (called from a shutdown hook). */
+    public void abort() {
+        RunState state = current;
+        if (state != null && !state.finished) {
+            state.abort();
+        }
+    }
+
+    private RunState start(RollbackRequest request, StepListener listener) {
+        Journal replayer = null;
+        try {
+            List<String> replayed = Journal.replayPending(audit, journalDir);
+            if (!replayed.isEmpty()) {
+                listener.warn("replayed the local journal of " + String.join(", ", replayed) + " into TaskDB");
+            }
+        } catch (RagbackException e) {
+            LOG.debug("no replay: {}", e.getMessage());
+        }
+        if (request.resumeRunId() != null) {
+            checkRunId(request.resumeRunId());
+            Journal journal = new Journal(audit, journalDir, request.resumeRunId(), clock);
+            List<AuditLog.Event> events = journal.events();
+            AuditLog.Event first = events.stream().filter(e -> e.eventType().equals("rollback_auto")).findFirst()
+                    .orElseThrow(() -> RagbackException.usage("no run " + request.resumeRunId() + " in TaskDB or the local journal"
+                            + " (see: ragback history)"));
+            RunState state = new RunState(journal, self.host(), listener, clock, request, first.metadata());
+            state.succeeded.addAll(succeededSteps(events));
+            state.record("rollback_resumed", Map.of("resumed_from", state.succeeded.toString(), "host", self.host()));
+            return state;
+        }
+        checkReason(request.reason());
+        String runId = "rollback_" + clock.instant().getEpochSecond();
+        RunState state = new RunState(new Journal(audit, journalDir, runId, clock), self.host(), listener, clock, request, null);
+        return state;
+    }
+
+    private static Set<Step> succeededSteps(List<AuditLog.Event> events) {
+        Set<Step> done = new java.util.LinkedHashSet<>();
+        for (AuditLog.Event event : events) {
+            if (event.eventType().equals("rollback_step") && "succeeded".equals(event.metadata().get("status"))) {
+                try {
+                    done.add(Step.valueOf(String.valueOf(event.metadata().get("step")).toUpperCase(java.util.Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    LOG.debug("unknown step in the journal: {}", event.metadata().get("step"));
+                }
+            }
+        }
+        return done;
+    }
+
+    private StepResult takeLock(RunState state, RollbackRequest request) {
+        RunLock.Holder me = new RunLock.Holder(state.runId(), self.host(), self.pid(), clock.instant());
+        RunLock.Lease lease;
+        try {
+            lease = lock.acquire(me, request.breakLock());
+        } catch (RagbackException e) {
+            if (e.kind() != RagbackException.Kind.EXTERNAL) {
+                throw e;
+            }
+            state.listener.warn("TaskDB unreachable for the lock (" + e.getMessage() + "); using the local lock file");
+            lease = fallbackLock.acquire(me, request.breakLock());
+        }
+        state.lease = lease;
+        if (lease.broken() != null) {
+            state.record("rollback_lock_broken", Map.of("broken", lease.broken().toString()));
+            return StepResult.done("held; broke the stale lease of " + lease.broken());
+        }
+        return StepResult.done("held by " + me);
+    }
+
+    private RagbackException failure(RunState state, RagbackException e) {
+        if (e.kind() == RagbackException.Kind.INTERRUPTED) {
+            return new RagbackException(e.kind(), "rollback auto " + state.runId() + " was interrupted at step "
+                    + label(state.failedStep) + "; traffic stays at 0", "resume with: ragback rollback auto --resume "
+                    + state.runId() + " (" + MANUAL + ")", e);
+        }
+        if (state.failedStep == Step.LOCK || state.failedStep == Step.PLAN) {
+            return new RagbackException(e.kind(), "rollback auto: " + e.getMessage() + " (nothing was changed)",
+                    e.hint(), e);
+        }
+        return new RagbackException(e.kind(), "rollback auto " + state.runId() + " failed at step " + label(state.failedStep)
+                + ": " + e.getMessage() + "; traffic stays at 0",
+                "fix it, then resume: ragback rollback auto --resume " + state.runId() + " — or follow " + MANUAL, e);
+    }
+
+    private static String label(Step step) {
+        return step == null ? "?" : step.label();
+    }
+
+    static Map<String, Object> map(Object... pairs) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            out.put((String) pairs[i], pairs[i + 1]);
+        }
+        return out;
+    }
+
+    static Instant now(Clock clock) {
+        return clock.instant();
+    }
+}

@@ -1,0 +1,169 @@
+package dev.ragback.app.rollback;
+
+import dev.ragback.app.Progress;
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.checks.SmokeCheck;
+import dev.ragback.app.checks.SmokeReport;
+import dev.ragback.app.checks.SmokeService;
+import dev.ragback.app.compat.CompatService;
+import dev.ragback.app.compat.CompatStatus;
+import dev.ragback.app.compat.CompatVerdict;
+import dev.ragback.app.compat.Triple;
+import dev.ragback.app.eval.EvalResult;
+import dev.ragback.app.eval.EvalService;
+import dev.ragback.app.release.ReleaseService;
+import dev.ragback.app.restore.RestorePlan;
+import dev.ragback.app.restore.RestoreService;
+import dev.ragback.app.traffic.TrafficService;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** What each step of {@code rollback auto} does, with the same services the single commands use. Every step is safe to run twice. */
+public final class RollbackSteps {
+
+    /** The services a run composes; smoke and eval are built when first needed. */
+    public record Services(RestoreService restore, ReleaseService releases, CompatService compat, TrafficService traffic,
+                           Supplier<SmokeService> smoke, Supplier<EvalService> eval, RunReporter reporter) {
+    }
+
+    private final Services services;
+
+    public RollbackSteps(Services services) {
+        this.services = services;
+    }
+
+    RollbackPlan plan(RunState state) {
+        RollbackRequest request = state.request;
+        String snapshot = state.resumed != null ? (String) state.resumed.get("snapshot") : request.snapshotId();
+        String id = services.restore().pick(snapshot);
+        RestorePlan restore = services.restore().plan(id, RestoreService.Only.BOTH);
+        services.smoke().get();
+        services.eval().get();
+        ReleaseService.Listing listing = services.releases().list();
+        String current = listing.current().orElse(null);
+        String target = state.resumed != null ? (String) state.resumed.get("release") : null;
+        String note = null;
+        if (target == null && current == null) {
+            note = "no current release (release.dir holds none): revert skipped";
+        } else if (target == null && listing.releases().stream().anyMatch(r -> r.green() && r.version().equals(current))) {
+            target = current;
+            note = "current release " + current + " is green: nothing to revert";
+        } else if (target == null) {
+            try {
+                target = services.releases().planRevert(true).to();
+            } catch (RagbackException e) {
+                if (e.kind() != RagbackException.Kind.EXTERNAL) {
+                    throw e;
+                }
+                note = e.getMessage() + ": revert skipped";
+                state.listener.warn(note);
+            }
+        }
+        CompatVerdict verdict = null;
+        var manifest = restore.manifest();
+        String binary = target != null ? target : current;
+        if (binary != null && manifest.schemaVersion() != null) {
+            verdict = services.compat().check(new Triple(binary, manifest.schemaVersion(), manifest.qdrant().collection()));
+            if (verdict.status() == CompatStatus.INCOMPATIBLE) {
+                if (!request.force()) {
+                    throw new RagbackException(RagbackException.Kind.GATE, "target " + verdict.triple() + " is INCOMPATIBLE (matrix line "
+                            + verdict.line() + ")", "pick another set (--snapshot ID) or release, or override with --force (journaled)");
+                }
+                state.record("rollback_forced", RollbackService.map("triple", verdict.triple().toString(), "status", "INCOMPATIBLE",
+                        "line", verdict.line()));
+                state.listener.warn("--force: " + verdict.triple() + " is INCOMPATIBLE; going on as asked (journaled)");
+            }
+        }
+        ReleaseService.RevertPlan revert = target != null && !target.equals(current)
+                ? new ReleaseService.RevertPlan(current, target, verdict, request.force(), List.of()) : null;
+        return new RollbackPlan(state.runId(), state.reason(), restore, revert, target, note, verdict,
+                request.restoreTraffic(), request.force());
+    }
+
+    StepResult trafficOff(RunState state) {
+        TrafficService.Change change = services.traffic().set(0, state.runId());
+        change.warnings().forEach(state.listener::warn);
+        return StepResult.done("traffic " + (change.before() == null ? "?" : change.before()) + " -> 0 (" + change.where() + ")");
+    }
+
+    StepResult restore(RunState state, Progress progress) {
+        RestoreService.Restored restored;
+        try {
+            restored = services.restore().execute(state.plan.restore(), progress);
+        } finally {
+            progress.done();
+        }
+        state.snapshotBytes.put("postgres", restored.postgresBytes());
+        state.snapshotBytes.put("qdrant", restored.qdrantBytes());
+        return StepResult.done("set " + state.plan.restore().id() + ": postgres " + restored.postgresMillis() + " ms, qdrant "
+                + restored.qdrantMillis() + " ms into " + state.plan.restore().qdrantTarget());
+    }
+
+    StepResult revert(RunState state) {
+        ReleaseService.RevertPlan revert = state.plan.revert();
+        if (revert == null) {
+            return StepResult.skipped(state.plan.releaseNote() == null ? "nothing to revert" : state.plan.releaseNote());
+        }
+        Optional<String> live = services.releases().current();
+        if (live.isPresent() && live.get().equals(revert.to())) {
+            return StepResult.done(revert.to() + " is live (switched in an earlier attempt)");
+        }
+        ReleaseService.Reverted reverted = services.releases().revert(revert, state.runId());
+        reverted.warnings().forEach(state.listener::warn);
+        return StepResult.done(revert.from() + " -> " + revert.to());
+    }
+
+    StepResult smoke(RunState state) {
+        SmokeReport report = services.smoke().get().run();
+        if (!report.passed()) {
+            throw new RagbackException(RagbackException.Kind.GATE, "smoke failed: " + String.join(", ",
+                    report.failures().stream().map(c -> c.name() + " (" + c.detail() + ")").toList()), null);
+        }
+        return StepResult.done(report.checks().stream().filter(c -> c.status() == SmokeCheck.Status.PASS).count() + " of "
+                + report.checks().size() + " checks passed");
+    }
+
+    StepResult eval(RunState state) {
+        EvalResult result = services.eval().get().evaluate();
+        if (!result.passed()) {
+            throw new RagbackException(RagbackException.Kind.GATE, "eval " + result.outcome().name().toLowerCase(java.util.Locale.ROOT)
+                    + ": " + result.failureSummary(), null);
+        }
+        return StepResult.done(result.metrics().stream().filter(m -> m.threshold() != null)
+                .map(m -> m.metric() + " " + m.value() + " >= " + m.threshold()).reduce((a, b) -> a + ", " + b).orElse("passed"));
+    }
+
+    StepResult trafficOn(RunState state) {
+        if (!state.plan.restoreTraffic()) {
+            return StepResult.skipped("traffic stays at 0; when you are satisfied: ragback traffic set 100");
+        }
+        TrafficService.Change change = services.traffic().set(100, state.runId());
+        change.warnings().forEach(state.listener::warn);
+        return StepResult.done("traffic 0 -> 100");
+    }
+
+    StepResult report(RunState state, String outcome, Step failed) {
+        List<String> warnings = services.reporter().report(summary(state, outcome, failed));
+        warnings.forEach(state.listener::warn);
+        return StepResult.done(warnings.isEmpty() ? "metrics, notification and postmortem delivered"
+                : warnings.size() + " delivery warning(s)");
+    }
+
+    void reportQuietly(RunState state, String outcome, Step failed) {
+        try {
+            services.reporter().report(summary(state, outcome, failed)).forEach(state.listener::warn);
+        } catch (RuntimeException e) {
+            state.listener.warn("report after the failure did not go out: " + e.getMessage());
+        }
+    }
+
+    private static RunReporter.RunSummary summary(RunState state, String outcome, Step failed) {
+        RollbackPlan plan = state.plan;
+        return new RunReporter.RunSummary(state.runId(), state.reason(), outcome, failed == null ? null : failed.label(),
+                state.elapsed().toMillis() / 1000.0, state.stepSeconds, plan == null ? null : plan.restore().id(),
+                plan == null ? null : plan.releaseTarget(), state.snapshotBytes, state.journal.local());
+    }
+
+}

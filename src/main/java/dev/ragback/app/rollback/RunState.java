@@ -1,0 +1,157 @@
+package dev.ragback.app.rollback;
+
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.port.RunLock;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * One run while it executes: its journal, the steps done, the plan, the lease. Events before the
+ * first {@code rollback_auto} (which needs the plan's set and release) are held back, so that
+ * event is always the run's first.
+ */
+final class RunState {
+    final Journal journal;
+    final String host;
+    final StepListener listener;
+    final RollbackRequest request;
+    final Map<String, Object> resumed;
+    final Set<Step> succeeded = EnumSet.noneOf(Step.class);
+    final Map<String, Double> stepSeconds = new LinkedHashMap<>();
+    final Map<String, Long> snapshotBytes = new LinkedHashMap<>();
+    private final Clock clock;
+    private final Instant started;
+    private final List<Object[]> heldBack = new ArrayList<>();
+    private boolean opened;
+    RollbackPlan plan;
+    RunLock.Lease lease;
+    Step running;
+    Step failedStep;
+    boolean finished;
+
+    RunState(Journal journal, String host, StepListener listener, Clock clock, RollbackRequest request, Map<String, Object> resumed) {
+        this.journal = journal;
+        this.host = host;
+        this.listener = listener;
+        this.clock = clock;
+        this.request = request;
+        this.resumed = resumed;
+        this.started = clock.instant();
+        this.opened = resumed != null;
+    }
+
+    String runId() {
+        return journal.runId();
+    }
+
+    String reason() {
+        return resumed != null ? String.valueOf(resumed.get("reason")) : request.reason();
+    }
+
+    Duration elapsed() {
+        return Duration.between(started, clock.instant());
+    }
+
+    synchronized void record(String eventType, Map<String, Object> metadata) {
+        if (!opened) {
+            heldBack.add(new Object[] {eventType, metadata});
+            return;
+        }
+        journal.record(eventType, metadata);
+    }
+
+    /** Writes {@code rollback_auto}, then what was held back. */
+    synchronized void open(String snapshot, String release) {
+        if (opened) {
+            return;
+        }
+        opened = true;
+        journal.record("rollback_auto", RollbackService.map("reason", request.reason(), "timestamp", started.toString(),
+                "snapshot", snapshot, "release", release, "host", host, "dry_run", request.dryRun(),
+                "restore_traffic", request.restoreTraffic(), "force", request.force()));
+        for (Object[] event : heldBack) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> metadata = (Map<String, Object>) event[1];
+            journal.record((String) event[0], metadata);
+        }
+        heldBack.clear();
+    }
+
+    void runStep(Step step, Callable<StepResult> body) {
+        if (succeeded.contains(step) && step != Step.LOCK && step != Step.PLAN) {
+            record("rollback_step", RollbackService.map("step", step.label(), "status", "skipped", "duration_ms", 0,
+                    "detail", "succeeded in an earlier attempt of this run"));
+            listener.finished(step, "skipped", Duration.ZERO, "done in an earlier attempt");
+            return;
+        }
+        running = step;
+        listener.started(step);
+        record("rollback_step", RollbackService.map("step", step.label(), "status", "started", "duration_ms", 0, "detail", null));
+        Instant begin = clock.instant();
+        StepResult result;
+        try {
+            result = body.call();
+        } catch (RagbackException e) {
+            end(step, "failed", begin, e.getMessage());
+            throw e;
+        } catch (Exception e) {
+            end(step, "failed", begin, String.valueOf(e.getMessage()));
+            throw RagbackException.external("step " + step.label() + " failed: " + e, null, e);
+        }
+        end(step, result.status(), begin, result.detail());
+        succeeded.add(step);
+    }
+
+    private synchronized void end(Step step, String status, Instant begin, String detail) {
+        if (finished) {
+            return;
+        }
+        Duration took = Duration.between(begin, clock.instant());
+        stepSeconds.put(step.label(), took.toMillis() / 1000.0);
+        if ("failed".equals(status)) {
+            failedStep = step;
+        }
+        record("rollback_step", RollbackService.map("step", step.label(), "status", status, "duration_ms", took.toMillis(),
+                "detail", detail));
+        listener.finished(step, status, took, detail);
+        running = null;
+    }
+
+    synchronized RollbackService.Outcome finish(String outcome, Step failed) {
+        if (!finished) {
+            if (!opened) {
+                open(plan == null ? null : plan.restore().id(), plan == null ? null : plan.releaseTarget());
+            }
+            record("rollback_finished", RollbackService.map("outcome", outcome, "failed_step", failed == null ? null : failed.label(),
+                    "duration_s", elapsed().toMillis() / 1000.0));
+            finished = true;
+        }
+        return new RollbackService.Outcome(runId(), outcome, failed, elapsed(), plan);
+    }
+
+    /** Ctrl-C: the step in progress failed as interrupted, the run aborted. */
+    synchronized void abort() {
+        Step step = running != null ? running : failedStep;
+        if (running != null) {
+            end(running, "failed", clock.instant(), "interrupted (Ctrl-C)");
+        }
+        failedStep = step;
+        finish("aborted", step);
+    }
+
+    void releaseLock() {
+        if (lease != null) {
+            lease.close();
+            lease = null;
+        }
+    }
+}

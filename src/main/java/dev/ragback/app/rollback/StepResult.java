@@ -1,0 +1,12 @@
+package dev.ragback.app.rollback;
+
+/** How a step ended when it did not throw: succeeded or skipped, with a detail line. */
+record StepResult(String status, String detail) {
+    static StepResult done(String detail) {
+        return new StepResult("succeeded", detail);
+    }
+
+    static StepResult skipped(String detail) {
+        return new StepResult("skipped", detail);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.ragback.cli.rollback;
+
+import dev.ragback.app.Progress;
+import dev.ragback.app.rollback.RollbackRequest;
+import dev.ragback.app.rollback.RollbackService;
+import dev.ragback.cli.ExitCodes;
+import dev.ragback.cli.Session;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "auto", description = "lock, plan, traffic_off, restore, revert, smoke, eval, traffic_on, report: "
+        + "every step journaled in TaskDB; a failed run keeps traffic at 0 and can be resumed.")
+final class RollbackAutoCommand implements Callable<Integer> {
+    private final Session session;
+
+    @Option(names = "--reason", paramLabel = "REASON", description = "Why: [a-z0-9_]+, e.g. faithfulness_drop, gate_fail_rate, manual.")
+    String reason;
+
+    @Option(names = "--snapshot", paramLabel = "ID", description = "Restore this set (default: the newest golden one).")
+    String snapshot;
+
+    @Option(names = "--restore-traffic", description = "Put traffic back to 100 when every gate is green (default: stay at 0).")
+    boolean restoreTraffic;
+
+    @Option(names = "--force", description = "Go on although the matrix says INCOMPATIBLE (journaled).")
+    boolean force;
+
+    @Option(names = "--dry-run", description = "Print the plan; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--yes", description = "Do not ask for confirmation (required without a terminal).")
+    boolean yes;
+
+    @Option(names = "--resume", paramLabel = "RUN_ID", description = "Continue a failed or interrupted run from its first step that did not succeed.")
+    String resume;
+
+    @Option(names = "--break-lock", description = "Take over a lease left by a rollback whose process is gone (journaled).")
+    boolean breakLock;
+
+    RollbackAutoCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        if (resume == null && reason == null) {
+            throw dev.ragback.app.RagbackException.usage("--reason is required (or --resume RUN_ID)");
+        }
+        if (resume != null) {
+            RollbackService.checkRunId(resume);
+        } else {
+            RollbackService.checkReason(reason);
+        }
+        RollbackService service = session.services().rollback();
+        RollbackOutput output = new RollbackOutput(session, yes);
+        Thread onCtrlC = new Thread(service::abort, "rollback-abort");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        Progress progress = session.progress();
+        RollbackService.Outcome outcome;
+        try {
+            outcome = service.run(new RollbackRequest(reason, snapshot, restoreTraffic, force, dryRun, resume, breakLock),
+                    output, progress);
+        } finally {
+            removeHook(onCtrlC);
+        }
+        output.done(outcome, dryRun);
+        return ExitCodes.OK;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down (Ctrl-C): the hook runs
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package dev.ragback.blackbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.testing.RagFixtures;
+import dev.ragback.testing.cli.RagbackCli;
+import dev.ragback.testing.cli.TempDirs;
+import dev.ragback.testing.pg.PgDatabase;
+import dev.ragback.testing.pg.PostgresExtension;
+import dev.ragback.testing.qdrant.QdrantDouble;
+import dev.ragback.testing.qdrant.StoredCollection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * rollback auto through bin/ragback: golden set and green release, then damage to both stores and
+ * a bad release; the run brings everything back and journals every step in TaskDB.
+ */
+@ExtendWith(PostgresExtension.class)
+class RollbackCliIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SECTION_7 = "SELECT model_id, count(*) AS chunks, count(DISTINCT uri) AS docs FROM rag_chunks "
+            + "WHERE deleted_at IS NULL GROUP BY model_id ORDER BY model_id";
+
+    @TempDir
+    Path work;
+
+    private PgDatabase db;
+    private QdrantDouble qdrant;
+    private RagbackCli cli;
+    private Path releases;
+
+    @BeforeEach
+    void setUp(PgDatabase db) throws Exception {
+        this.db = db;
+        db.execute("DROP TABLE IF EXISTS rag_chunks, rag_ingest_runs, schema_migrations, task_events, ragback_leases, dump_gate CASCADE");
+        RagFixtures.migrate(db, "v1.1.0");
+        RagFixtures.loadChunks(db, 1500);
+        RagFixtures.createTaskEvents(db);
+        qdrant = new QdrantDouble();
+        RagFixtures.loadPoints(qdrant, 1500);
+        releases = Files.createDirectories(work.resolve("ops/releases"));
+        for (String version : List.of("v1.0.0", "v1.1.0", "v2.0.0")) {
+            Files.createDirectories(releases.resolve(version));
+        }
+        Files.createSymbolicLink(releases.resolve("current"), Path.of("v1.1.0"));
+        Files.createDirectories(work.resolve("compat"));
+        Files.copy(RagbackCli.projectDir().resolve("compat/matrix.md"), work.resolve("compat/matrix.md"));
+        Files.writeString(work.resolve("eval.sh"), "while [ -f \"$(dirname \"$0\")/hang\" ]; do sleep 0.1; done\n"
+                + "echo \"{\\\"faithfulness\\\": $(cat \"$(dirname \"$0\")/score\")}\"\n");
+        Files.writeString(work.resolve("score"), "0.91");
+        Files.createDirectories(work.resolve("ops"));
+        Files.writeString(work.resolve("ops/ragback.yaml"), "eval:\n  command: [\"sh\", \"" + work.resolve("eval.sh") + "\"]\n"
+                + "  timeout: 60s\n");
+        cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
+        cli.run("release", "mark-green", "v1.1.0").assertExit(0);
+        cli.run("snapshot", "create", "--golden").assertExit(0);
+    }
+
+    @AfterEach
+    void tearDown() {
+        qdrant.close();
+    }
+
+    private void damage() throws Exception {
+        db.execute("DELETE FROM rag_chunks WHERE id % 5 = 0; UPDATE rag_chunks SET model_id = 'poisoned' WHERE id % 9 = 0");
+        qdrant.deletePoints("rag_main_v2", 1L, 2L, 3L, 4L);
+        Files.delete(releases.resolve("current"));
+        Files.createSymbolicLink(releases.resolve("current"), Path.of("v2.0.0"));
+        Files.createDirectories(work.resolve("ops/state"));
+        Files.writeString(work.resolve("ops/state/traffic"), "100\n");
+    }
+
+    @Test
+    void wholeRunBringsBothStoresAndTheReleaseBackAndJournalsEveryStep() throws Exception {
+        List<List<String>> section7 = rows(SECTION_7);
+        List<String> points = points();
+        damage();
+
+        long started = System.nanoTime();
+        RagbackCli.Result run = cli.run("rollback", "auto", "--reason", "faithfulness_drop", "--yes").assertExit(0);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        System.out.println("rollback auto end to end: " + millis + " ms\n" + run.stdout());
+        String out = run.stdout();
+        assertTrue(out.indexOf("release   v2.0.0 -> v1.1.0") < out.indexOf("==> traffic_off"), "plan printed before traffic_off:\n" + out);
+        for (String step : List.of("lock", "plan", "traffic_off", "restore", "revert", "smoke", "eval", "report")) {
+            assertTrue(out.matches("(?s).*\\n    " + step + " +succeeded .*"), step + " did not succeed:\n" + out);
+        }
+        assertTrue(out.matches("(?s).*\\n    traffic_on +skipped .*"), out);
+
+        assertEquals(section7, rows(SECTION_7));
+        assertEquals(points, points());
+        assertEquals(Path.of("v1.1.0"), Files.readSymbolicLink(releases.resolve("current")));
+        assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip());
+        cli.run("verify").assertExit(0);
+
+        List<List<String>> events = rows("SELECT task_id, event_type, metadata->>'step', metadata->>'status', metadata->>'outcome' "
+                + "FROM task_events WHERE task_id LIKE 'rollback_%' ORDER BY id");
+        assertEquals("rollback_auto", events.get(0).get(1));
+        assertEquals("rollback_finished", events.get(events.size() - 1).get(1));
+        assertEquals("succeeded", events.get(events.size() - 1).get(4));
+        List<String> stepOrder = new ArrayList<>();
+        for (List<String> e : events) {
+            if ("rollback_step".equals(e.get(1)) && !"started".equals(e.get(3))) {
+                stepOrder.add(e.get(2));
+            }
+        }
+        assertEquals(List.of("lock", "plan", "traffic_off", "restore", "revert", "smoke", "eval", "traffic_on", "report"), stepOrder);
+        JsonNode first = JSON.readTree(rows("SELECT metadata::text FROM task_events WHERE event_type = 'rollback_auto'").get(0).get(0));
+        assertEquals("faithfulness_drop", first.get("reason").asText());
+        assertTrue(first.get("timestamp").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), first.toString());
+        assertEquals("v1.1.0", first.get("release").asText());
+        assertFalse(first.get("dry_run").asBoolean());
+    }
+
+    @Test
+    void failingEvalKeepsTrafficAtZeroAndResumeFinishesWithoutRestoringAgain() throws Exception {
+        damage();
+        Files.writeString(work.resolve("score"), "0.42");
+        RagbackCli.Result failed = cli.run("rollback", "auto", "--reason", "faithfulness_drop", "--yes").assertExit(3);
+        String last = failed.stderrLines().get(failed.stderrLines().size() - 1);
+        String runId = last.replaceAll(".*--resume (rollback_\\d+).*", "$1");
+        assertTrue(runId.matches("rollback_\\d+"), last);
+        assertTrue(last.contains("failed at step eval"), last);
+        assertTrue(last.contains("section 4 of the runbook"), last);
+        assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip());
+        assertEquals(List.of(List.of("failed", "eval")), rows("SELECT metadata->>'outcome', metadata->>'failed_step' FROM task_events "
+                + "WHERE event_type = 'rollback_finished'"));
+
+        Files.writeString(work.resolve("score"), "0.9");
+        int uploadsBefore = qdrant.recoveries().size();
+        RagbackCli.Result resumed = cli.run("rollback", "auto", "--resume", runId, "--yes").assertExit(0);
+        assertTrue(resumed.stdout().matches("(?s).*\\n    restore +skipped .*"), resumed.stdout());
+        assertEquals(uploadsBefore, qdrant.recoveries().size(), "the restore is not done again");
+        assertEquals("succeeded", rows("SELECT metadata->>'outcome' FROM task_events WHERE event_type = 'rollback_finished' "
+                + "ORDER BY id DESC LIMIT 1").get(0).get(0));
+    }
+
+    @Test
+    void secondConcurrentRunExits4NamingTheFirst() throws Exception {
+        damage();
+        Files.writeString(work.resolve("hang"), "");
+        Path io = TempDirs.create("rollback-first-");
+        Process first = cli.start(io, "rollback", "auto", "--reason", "manual", "--yes");
+        try {
+            for (int i = 0; i < 400 && !Files.readString(io.resolve("stdout")).contains("==> eval"); i++) {
+                Thread.sleep(50);
+            }
+            RagbackCli.Result second = cli.run("rollback", "auto", "--reason", "manual", "--yes").assertExit(4);
+            String last = second.stderrLines().get(second.stderrLines().size() - 1);
+            assertTrue(last.contains("another ragback run holds the lock: run rollback_"), last);
+            assertTrue(last.contains("pid " + first.pid()), last);
+        } finally {
+            Files.deleteIfExists(work.resolve("hang"));
+            assertEquals(0, first.waitFor(), Files.readString(io.resolve("stderr")));
+            TempDirs.delete(io);
+        }
+    }
+
+    @Test
+    void incompatibleTargetExits3BeforeTrafficOff() throws Exception {
+        damage();
+        Files.writeString(work.resolve("compat/matrix.md"), "| Binary Version | Schema Version | Qdrant Collection | Status |\n"
+                + "|---|---|---|---|\n| v1.1.0 | v1.1.0 | rag_main_v2 | ❌ INCOMPATIBLE |\n");
+        RagbackCli.Result result = cli.run("rollback", "auto", "--reason", "manual", "--yes").assertExit(3);
+        assertTrue(result.stderr().contains("INCOMPATIBLE"), result.stderr());
+        assertFalse(result.stdout().contains("==> traffic_off"), result.stdout());
+        assertEquals("100", Files.readString(work.resolve("ops/state/traffic")).strip());
+        assertEquals(Path.of("v2.0.0"), Files.readSymbolicLink(releases.resolve("current")));
+    }
+
+    @Test
+    void dryRunJsonPrintsThePlanAndChangesNothing() throws Exception {
+        damage();
+        List<List<String>> before = rows(SECTION_7);
+        RagbackCli.Result result = cli.run("--json", "rollback", "auto", "--reason", "manual", "--dry-run").assertExit(0);
+        JsonNode doc = JSON.readTree(result.stdout());
+        assertTrue(doc.get("dry_run").asBoolean());
+        assertEquals("v1.1.0", doc.at("/plan/release_to").asText());
+        assertEquals(before, rows(SECTION_7));
+        assertEquals("100", Files.readString(work.resolve("ops/state/traffic")).strip());
+        assertEquals(Path.of("v2.0.0"), Files.readSymbolicLink(releases.resolve("current")));
+        cli.run("rollback", "auto", "--reason", "Bad Reason!", "--yes").assertExit(2);
+        cli.run("rollback", "auto", "--reason", "manual").assertExit(2);
+    }
+
+    private List<String> points() {
+        List<String> out = new ArrayList<>();
+        for (StoredCollection.Point p : qdrant.points("rag_main")) {
+            out.add(p.id() + " " + p.vector() + " " + p.payload());
+        }
+        return out;
+    }
+
+    private List<List<String>> rows(String sql) throws Exception {
+        List<List<String>> rows = new ArrayList<>();
+        try (Connection c = db.connection().open(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            int columns = r.getMetaData().getColumnCount();
+            while (r.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    row.add(r.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+}
