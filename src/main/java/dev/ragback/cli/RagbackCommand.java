@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_RUNTIME, ExitCodes.HELP_USAGE, ExitCodes.HELP_GATE,
             ExitCodes.HELP_LOCKED, ExitCodes.HELP_INTEGRITY, ExitCodes.HELP_INTERRUPTED},
         subcommands = {dev.ragback.cli.rollback.RollbackCommand.class, SnapshotCommand.class, QdrantCommand.class, TrafficCommand.class, ReleaseCommand.class,
-            RevertCommand.class, SmokeCommand.class, EvalQuickCommand.class, CompatCommand.class, DoctorCommand.class})
+            RevertCommand.class, SmokeCommand.class, VerifyCommand.class, EvalQuickCommand.class, CompatCommand.class, DoctorCommand.class})
 public final class RagbackCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions globals;

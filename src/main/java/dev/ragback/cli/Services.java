@@ -222,8 +222,13 @@ public final class Services {
     public dev.ragback.app.rollback.RollbackService rollback() {
         dev.ragback.app.rollback.RollbackSteps steps = new dev.ragback.app.rollback.RollbackSteps(
                 new dev.ragback.app.rollback.RollbackSteps.Services(restore(), releases(), compat(), traffic(), this::smoke,
-                        this::eval, runReporter()));
+                        this::eval, this::verify, runReporter()));
         return new dev.ragback.app.rollback.RollbackService(steps, runLock(), fallbackRunLock(), auditLog(), journalDir(),
                 Clock.systemUTC(), dev.ragback.app.Host.name(), ProcessHandle.current().pid());
+    }
+
+    public dev.ragback.app.checks.VerifyService verify() {
+        return new dev.ragback.app.checks.VerifyService(snapshotCatalog(), backups(), postgres(), vectorStore(), probeComparison(),
+                config.get(ConfigKeys.QDRANT_COLLECTION), config.get(ConfigKeys.POSTGRES_CHUNKS_TABLE));
     }
 }

@@ -80,6 +80,9 @@ class RestoreCliIT {
         assertTrue(restored.stdout().contains("down migrations first (escrowed): v1.1.0"), restored.stdout());
         assertTrue(restored.stdout().contains("restored postgres"), restored.stdout());
         assertTrue(restored.stdout().contains("restored qdrant    rag_main_v2_r" + id), restored.stdout());
+        assertTrue(restored.stdout().contains("verified: both stores match snapshot " + id), restored.stdout());
+        RagbackCli.Result verify = cli.run("verify").assertExit(0);
+        assertTrue(verify.stdout().contains("average top-k score"), verify.stdout());
 
         assertEquals(section7, rows(db, SECTION_7));
         assertEquals(schemaBefore, schema(db), "schema is v1.0.0's again: nothing left over from v1.1.0");
@@ -121,6 +124,8 @@ class RestoreCliIT {
         cli.run("snapshot", "restore", "--only", "qdrant", "--yes").assertExit(0);
         assertEquals(2, qdrant.recoveries().size(), "one failed upload, one retry");
         assertTrue(rows(db, SECTION_7).toString().contains("bad"), "--only qdrant leaves PostgreSQL alone");
+        RagbackCli.Result differs = cli.run("verify").assertExit(3);
+        assertTrue(differs.stderr().contains("differs: model bad: "), differs.stderr());
     }
 
     @Test

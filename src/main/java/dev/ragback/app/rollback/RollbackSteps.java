@@ -25,7 +25,8 @@ public final class RollbackSteps {
 
     /** The services a run composes; smoke and eval are built when first needed. */
     public record Services(RestoreService restore, ReleaseService releases, CompatService compat, TrafficService traffic,
-                           Supplier<SmokeService> smoke, Supplier<EvalService> eval, RunReporter reporter) {
+                           Supplier<SmokeService> smoke, Supplier<EvalService> eval,
+                           Supplier<dev.ragback.app.checks.VerifyService> verify, RunReporter reporter) {
     }
 
     private final Services services;
@@ -95,10 +96,15 @@ public final class RollbackSteps {
         } finally {
             progress.done();
         }
+        dev.ragback.app.checks.VerifyService.Report verified = services.verify().get().verify(state.plan.restore().id());
+        if (!verified.passed()) {
+            throw new RagbackException(RagbackException.Kind.GATE, "restored, but the stores differ from set "
+                    + state.plan.restore().id() + ": " + String.join("; ", verified.problems()), null);
+        }
         state.snapshotBytes.put("postgres", restored.postgresBytes());
         state.snapshotBytes.put("qdrant", restored.qdrantBytes());
         return StepResult.done("set " + state.plan.restore().id() + ": postgres " + restored.postgresMillis() + " ms, qdrant "
-                + restored.qdrantMillis() + " ms into " + state.plan.restore().qdrantTarget());
+                + restored.qdrantMillis() + " ms into " + state.plan.restore().qdrantTarget() + ", verified");
     }
 
     StepResult revert(RunState state) {

@@ -66,9 +66,12 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
         } finally {
             progress.done();
         }
+        dev.ragback.app.checks.VerifyService.Report verified = plan.postgres() && plan.qdrant()
+                ? session.services().verify().verify(id) : null;
         if (session.json()) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("plan", RestorePlanView.json(plan));
+            out.put("verified", verified == null ? null : verified.passed());
             out.put("postgres", plan.postgres() ? Map.of("millis", restored.postgresMillis(), "bytes", restored.postgresBytes()) : null);
             out.put("qdrant", plan.qdrant() ? Map.of("millis", restored.qdrantMillis(), "bytes", restored.qdrantBytes(),
                     "collection", plan.qdrantTarget()) : null);
@@ -82,6 +85,14 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
                 session.out().printf("restored qdrant    %-28s %10s  %s%n", plan.qdrantTarget(),
                         Sizes.human(restored.qdrantBytes()), Durations.format(Duration.ofMillis(restored.qdrantMillis())));
             }
+        }
+        if (verified != null && !verified.passed()) {
+            throw new dev.ragback.app.RagbackException(dev.ragback.app.RagbackException.Kind.GATE, "restored, but verify against "
+                    + id + " found " + verified.problems().size() + " difference(s): " + String.join("; ", verified.problems()),
+                    "look at the stores: ragback verify --snapshot " + id);
+        }
+        if (verified != null && !session.json()) {
+            session.out().println("verified: both stores match snapshot " + id);
         }
         return ExitCodes.OK;
     }

@@ -1,0 +1,118 @@
+package dev.ragback.app.checks;
+
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.port.CollectionInfo;
+import dev.ragback.app.port.DatabaseProbe;
+import dev.ragback.app.port.VectorStore;
+import dev.ragback.app.snapshot.BackupsDir;
+import dev.ragback.app.snapshot.Manifest;
+import dev.ragback.app.snapshot.ManifestJson;
+import dev.ragback.app.snapshot.SnapshotCatalog;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code verify}: the live stores against a set's manifest (SPEC section 5): chunks and docs per
+ * model_id equal, exact points count equal, probes within the smoke rules, collection green, the
+ * chunks table present.
+ */
+public final class VerifyService {
+
+    /**
+     * One model's counts.
+     *
+     * @param baseline the set's counts, or {@code null} when the set has none for this model
+     * @param live     the live counts, or {@code null} when the database has none
+     */
+    public record CountRow(String modelId, Manifest.ModelCountEntry baseline, DatabaseProbe.ModelCount live) {
+        public boolean equal() {
+            return baseline != null && live != null && baseline.chunks() == live.chunks() && baseline.docs() == live.docs();
+        }
+    }
+
+    /** The comparison; {@code problems} is empty when the stores match the set. */
+    public record Report(String snapshotId, String collection, List<CountRow> counts, long baselinePoints, Long livePoints,
+                         String status, List<ProbeComparison.Outcome> probes, List<String> problems) {
+        public boolean passed() {
+            return problems.isEmpty();
+        }
+    }
+
+    private final SnapshotCatalog catalog;
+    private final BackupsDir backups;
+    private final DatabaseProbe database;
+    private final VectorStore vectors;
+    private final ProbeComparison rule;
+    private final String collection;
+    private final String chunksTable;
+
+    public VerifyService(SnapshotCatalog catalog, BackupsDir backups, DatabaseProbe database, VectorStore vectors,
+                         ProbeComparison rule, String collection, String chunksTable) {
+        this.catalog = catalog;
+        this.backups = backups;
+        this.database = database;
+        this.vectors = vectors;
+        this.rule = rule;
+        this.collection = collection;
+        this.chunksTable = chunksTable;
+    }
+
+    /** Compares the live stores with set {@code id}, or with the newest golden set. */
+    public Report verify(String id) {
+        String setId = id != null ? id : catalog.newestGolden().map(BackupsDir.Entry::id).orElseThrow(() -> new RagbackException(
+                RagbackException.Kind.INTEGRITY, "no golden snapshot set to verify against in " + backups.root(),
+                "name one: ragback verify --snapshot ID"));
+        Manifest manifest = ManifestJson.read(backups.existing(setId).resolve(BackupsDir.MANIFEST));
+        List<String> problems = new ArrayList<>();
+        List<CountRow> counts = new ArrayList<>();
+        if (!database.tableExists(chunksTable)) {
+            problems.add("table " + chunksTable + " is missing");
+        } else {
+            counts = compareCounts(manifest.postgres().counts(), database.chunkCounts(chunksTable));
+            counts.stream().filter(r -> !r.equal()).forEach(r -> problems.add("model " + r.modelId() + ": "
+                    + describe(r.live()) + " live, " + describeBaseline(r.baseline()) + " in the set"));
+        }
+        String real = vectors.resolve(collection).orElse(null);
+        Long livePoints = null;
+        String status = "missing";
+        List<ProbeComparison.Outcome> probes = List.of();
+        if (real == null) {
+            problems.add("Qdrant has no collection or alias " + collection);
+        } else {
+            status = vectors.collection(real).map(CollectionInfo::status).orElse("missing");
+            if (!"green".equals(status)) {
+                problems.add("collection " + real + " is " + status);
+            }
+            livePoints = vectors.countPoints(real);
+            if (livePoints != manifest.qdrant().pointsCount()) {
+                problems.add("points: " + livePoints + " live, " + manifest.qdrant().pointsCount() + " in the set");
+            }
+            probes = rule.replay(vectors, real, manifest.qdrant().vectorName(), manifest.probes());
+            probes.stream().filter(p -> !p.passed()).forEach(p -> problems.add("probe " + p.pointId() + ": " + p.problem()));
+        }
+        return new Report(setId, real, counts, manifest.qdrant().pointsCount(), livePoints, status, probes, problems);
+    }
+
+    private static List<CountRow> compareCounts(List<Manifest.ModelCountEntry> baseline, List<DatabaseProbe.ModelCount> live) {
+        Map<String, CountRow> rows = new LinkedHashMap<>();
+        for (Manifest.ModelCountEntry entry : baseline) {
+            rows.put(entry.modelId(), new CountRow(entry.modelId(), entry, null));
+        }
+        for (DatabaseProbe.ModelCount count : live) {
+            CountRow row = rows.get(count.modelId());
+            rows.put(count.modelId(), new CountRow(count.modelId(), row == null ? null : row.baseline(), count));
+        }
+        return List.copyOf(rows.values());
+    }
+
+    private static String describe(DatabaseProbe.ModelCount live) {
+        return live == null ? "no chunks" : live.chunks() + " chunks/" + live.docs() + " docs";
+    }
+
+    private static String describeBaseline(Manifest.ModelCountEntry baseline) {
+        return baseline == null ? "no chunks" : baseline.chunks() + " chunks/" + baseline.docs() + " docs";
+    }
+}
