@@ -155,16 +155,7 @@ public final class RollbackService {
 
     private StepResult takeLock(RunState state, RollbackRequest request) {
         RunLock.Holder me = new RunLock.Holder(state.runId(), self.host(), self.pid(), clock.instant());
-        RunLock.Lease lease;
-        try {
-            lease = lock.acquire(me, request.breakLock());
-        } catch (RagbackException e) {
-            if (e.kind() != RagbackException.Kind.EXTERNAL) {
-                throw e;
-            }
-            state.listener.warn("TaskDB unreachable for the lock (" + e.getMessage() + "); using the local lock file");
-            lease = fallbackLock.acquire(me, request.breakLock());
-        }
+        RunLock.Lease lease = Locks.acquire(lock, fallbackLock, me, request.breakLock(), state.listener::warn);
         state.lease = lease;
         if (lease.broken() != null) {
             state.record("rollback_lock_broken", Map.of("broken", lease.broken().toString()));

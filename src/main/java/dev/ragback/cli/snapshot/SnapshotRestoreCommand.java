@@ -61,7 +61,10 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
         session.confirm(yes, "ragback: restore " + RestorePlanView.stores(plan) + " from snapshot " + id + "?");
         Progress progress = session.progress();
         RestoreService.Restored restored;
-        try {
+        dev.ragback.app.port.RunLock.Holder me = new dev.ragback.app.port.RunLock.Holder("restore_" + java.time.Instant.now()
+                .getEpochSecond(), dev.ragback.app.Host.name(), ProcessHandle.current().pid(), java.time.Instant.now());
+        try (dev.ragback.app.port.RunLock.Lease lease = dev.ragback.app.rollback.Locks.acquire(session.services().runLock(),
+                session.services().fallbackRunLock(), me, false, session::warn)) {
             restored = restore.execute(plan, progress);
         } finally {
             progress.done();
