@@ -6,7 +6,8 @@ SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 # Extra global options for the runbook targets, e.g. RAGBACK_FLAGS="--config /etc/ragback.yaml".
 RAGBACK_FLAGS ?=
 
-.PHONY: build test compat doctor smoke eval.quick clean traffic\:0 traffic\:100 revert\:last-green
+.PHONY: build test drill compat doctor smoke eval.quick verify snapshot.create snapshot.restore rollback.auto clean \
+	traffic\:0 traffic\:100 revert\:last-green
 
 build: $(JAR)
 
@@ -46,3 +47,21 @@ revert\:last-green: $(JAR)
 
 clean:
 	$(MVN) clean
+
+# The main job on a fresh machine: the runbook's whole story end to end (README, SPEC section 10).
+drill: $(JAR)
+	ops/drill/drill.sh
+
+# Runbook targets (typing the target is the confirmation, so the destructive ones pass --yes).
+snapshot.create: $(JAR)
+	$(RAGBACK) $(RAGBACK_FLAGS) snapshot create $(if $(LABEL),--label "$(LABEL)")
+
+snapshot.restore: $(JAR)
+	$(RAGBACK) $(RAGBACK_FLAGS) snapshot restore --yes $(SNAPSHOT)
+
+REASON ?= manual
+rollback.auto: $(JAR)
+	$(RAGBACK) $(RAGBACK_FLAGS) rollback auto --reason $(REASON) --yes
+
+verify: $(JAR)
+	$(RAGBACK) $(RAGBACK_FLAGS) verify

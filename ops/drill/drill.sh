@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# `make drill`: the whole story of the runbook on this machine, end to end.
+#   1. stores: Docker (ops/compose.yaml) when there is Docker; otherwise PG* when set, or a throwaway
+#      PostgreSQL from the local binaries; and QDRANT_URL (a Qdrant is needed: there is no local one).
+#   2. a small RAG dataset (schema v1.0.0, chunks, points behind alias rag_main), release v1.0.0 green;
+#   3. a golden snapshot;
+#   4. a bad change: migration v1.1.0, corrupted and deleted points, changed rows, release v1.1.0 live;
+#   5. ragback rollback auto --reason manual --yes;
+#   6. the verification that both stores are back.
+# Everything happens in a scratch directory (DRILL_DIR, default a new temp dir); nothing of yours is touched.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd -P)
+ragback="$root/bin/ragback"
+drill_dir=${DRILL_DIR:-$(mktemp -d /tmp/ragback-drill.XXXXXX)}
+chunks=${DRILL_CHUNKS:-2000}
+say() { printf '\n[drill] %s\n' "$*"; }
+fail() { printf 'drill: %s\n' "$*" >&2; exit 1; }
+
+started_pg=""
+cleanup() {
+  if [ -n "$started_pg" ]; then "$root/ops/scripts/pg-throwaway.sh" stop "$drill_dir/pg" || true; fi
+}
+trap cleanup EXIT
+
+[ -f "$root/target/ragback.jar" ] || fail "target/ragback.jar is missing; run: make build"
+command -v python3 >/dev/null || fail "python3 is needed to generate the drill's vectors (apt-get install -y python3)"
+command -v curl >/dev/null || fail "curl is needed to load the drill's points (apt-get install -y curl)"
+
+if command -v docker >/dev/null && docker info >/dev/null 2>&1 && [ -z "${QDRANT_URL:-}" ]; then
+  say "starting Qdrant and PostgreSQL from ops/compose.yaml"
+  mkdir -p "$root/ops/state"
+  [ -f "$root/ops/state/drill-pg-password" ] || (umask 077; head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$root/ops/state/drill-pg-password")
+  docker compose -f "$root/ops/compose.yaml" up -d --wait
+  export QDRANT_URL=http://127.0.0.1:6333 PGHOST=127.0.0.1 PGPORT=55432 PGUSER=rag PGDATABASE=ragdb
+  PGPASSWORD=$(cat "$root/ops/state/drill-pg-password"); export PGPASSWORD
+else
+  [ -n "${QDRANT_URL:-}" ] || fail "a Qdrant is needed and Docker is not available: start one (docker run -p 6333:6333 qdrant/qdrant:v1.19.0) and run: QDRANT_URL=http://localhost:6333 make drill"
+  if [ -z "${PGHOST:-}" ]; then
+    say "starting a throwaway PostgreSQL from the local binaries in $drill_dir/pg"
+    eval "$("$root/ops/scripts/pg-throwaway.sh" start "$drill_dir/pg" | tail -1)"
+    started_pg=yes
+  fi
+fi
+export QDRANT_COLLECTION=rag_main
+
+say "scratch directory $drill_dir"
+mkdir -p "$drill_dir/ops/releases" "$drill_dir/compat" "$drill_dir/ops/state"
+cp "$root/compat/matrix.md" "$drill_dir/compat/matrix.md"
+cat > "$drill_dir/ops/ragback.yaml" <<YAML
+migrations:
+  dir: $root/ops/migrations
+eval:
+  command: ["python3", "$root/ops/eval/quick_eval.py", "--n", "{queries}", "--out", "{output}"]
+  timeout: 2m
+YAML
+for v in v1.0.0 v1.1.0; do mkdir -p "$drill_dir/ops/releases/$v"; done
+ln -sfn v1.0.0 "$drill_dir/ops/releases/current"
+echo 100 > "$drill_dir/ops/state/traffic"
+cd "$drill_dir"
+
+say "a small RAG dataset: schema v1.0.0, $chunks chunks, the same points in Qdrant"
+"$ragback" migrate up --to v1.0.0
+psql -q -v ON_ERROR_STOP=1 -c "INSERT INTO rag_chunks (uri, model_id, chunk_index, content, embedding, metadata)
+  SELECT 'doc://runbook/' || (g / 8), CASE WHEN g % 4 = 0 THEN 'bge-small' ELSE 'e5-small' END, g % 8,
+         'chunk ' || g || ' of the rollback runbook', ARRAY[(g % 7)::real, (g % 11)::real, (g % 13)::real, 1],
+         jsonb_build_object('n', g) FROM generate_series(1, $chunks) AS g"
+auth=(); [ -n "${QDRANT_API_KEY:-}" ] && auth=(-H "api-key: $QDRANT_API_KEY")
+q() { curl -fsS "${auth[@]}" -H 'Content-Type: application/json' "$@"; }
+q -X DELETE "$QDRANT_URL/collections/rag_main_v1" >/dev/null || true
+q -X PUT "$QDRANT_URL/collections/rag_main_v1" -d '{"vectors": {"size": 4, "distance": "Cosine"}}' >/dev/null
+q -X POST "$QDRANT_URL/collections/aliases" -d '{"actions": [{"delete_alias": {"alias_name": "rag_main"}}]}' >/dev/null 2>&1 || true
+q -X POST "$QDRANT_URL/collections/aliases" \
+  -d '{"actions": [{"create_alias": {"collection_name": "rag_main_v1", "alias_name": "rag_main"}}]}' >/dev/null
+python3 - "$chunks" <<'PY' | q -X PUT "$QDRANT_URL/collections/rag_main_v1/points?wait=true" --data-binary @- >/dev/null
+import json, sys
+n = int(sys.argv[1])
+print(json.dumps({"points": [{"id": g, "vector": [g % 7 + 0.5, g % 11, g % 13, 1.0],
+                              "payload": {"uri": f"doc://runbook/{g // 8}"}} for g in range(1, n + 1)]}))
+PY
+"$ragback" release mark-green v1.0.0
+
+say "golden snapshot"
+"$ragback" snapshot create --golden --label drill-golden
+
+say "a bad change: migration v1.1.0, corrupted and deleted points, changed rows, release v1.1.0 live"
+"$ragback" migrate up --to v1.1.0
+psql -q -v ON_ERROR_STOP=1 -c "DELETE FROM rag_chunks WHERE id % 10 = 0; UPDATE rag_chunks SET model_id = 'poisoned' WHERE id % 7 = 0"
+q -X POST "$QDRANT_URL/collections/rag_main_v1/points/delete?wait=true" -d '{"points": [1, 2, 3, 4, 5, 6, 7, 8]}' >/dev/null
+q -X PUT "$QDRANT_URL/collections/rag_main_v1/points?wait=true" \
+  -d '{"points": [{"id": 9, "vector": [9, 0, 0, 0], "payload": {"uri": "corrupted"}}]}' >/dev/null
+ln -sfn v1.1.0 ops/releases/current
+"$ragback" verify || true
+
+say "ragback rollback auto --reason manual --yes"
+"$ragback" rollback auto --reason manual --yes
+
+say "verification: both stores are back"
+"$ragback" verify
+"$ragback" history --limit 1
+echo
+echo "drill: done. Release: $(readlink ops/releases/current), traffic: $(cat ops/state/traffic) % (restore it with: ragback traffic set 100)"
+echo "drill: scratch directory $drill_dir (delete it when done)"
