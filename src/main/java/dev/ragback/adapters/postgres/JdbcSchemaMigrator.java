@@ -31,8 +31,8 @@ public final class JdbcSchemaMigrator implements SchemaMigrator {
     static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, "
             + "applied_at timestamptz NOT NULL DEFAULT now(), up_sha256 text, down_sha256 text, down_sql text, "
             + "dirty boolean NOT NULL DEFAULT false)";
-    private static final String QUALIFIED_TABLE = "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c "
-            + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('schema_migrations')";
+    private static final String QUALIFIED_TABLE = "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) "
+            + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('schema_migrations')";
     // one key for every ragback migrating this database: 'ragback migrations' as a bigint
     private static final long LOCK_KEY = 0x7261676261636bL;
     private static final List<String> ALREADY_CREATED = List.of("23505", "42P07");
@@ -125,7 +125,8 @@ public final class JdbcSchemaMigrator implements SchemaMigrator {
             } catch (ScriptFailure failure) {
                 rollbackQuietly(db);
                 boolean marked = markDirty(db, () -> {
-                    try (PreparedStatement update = db.prepareStatement("UPDATE " + table + " SET dirty = true WHERE version = ?")) {
+                    String sql = "UPDATE " + table + " SET dirty = true WHERE version = ?";
+                    try (PreparedStatement update = db.prepareStatement(sql)) {
                         update.setString(1, version);
                         update.executeUpdate();
                     }
@@ -252,7 +253,8 @@ public final class JdbcSchemaMigrator implements SchemaMigrator {
 
     private static Instant insertRow(Connection db, String table, Migration m, boolean dirty) throws ScriptFailure {
         String sql = "INSERT INTO " + table + " (version, applied_at, up_sha256, down_sha256, down_sql, dirty) "
-                + "VALUES (?, clock_timestamp(), ?, ?, ?, ?) ON CONFLICT (version) DO UPDATE SET dirty = true RETURNING applied_at";
+                + "VALUES (?, clock_timestamp(), ?, ?, ?, ?) "
+                + "ON CONFLICT (version) DO UPDATE SET dirty = true RETURNING applied_at";
         try (PreparedStatement insert = db.prepareStatement(sql)) {
             insert.setString(1, m.version());
             insert.setString(2, m.upSha256());
@@ -287,7 +289,8 @@ public final class JdbcSchemaMigrator implements SchemaMigrator {
             write.write();
             return true;
         } catch (Exception e) {
-            LOG.warn("cannot mark the migration dirty in {}: {}", describe(), PostgresFailures.oneLine(e.getMessage(), connection.password()));
+            LOG.warn("cannot mark the migration dirty in {}: {}", describe(),
+                    PostgresFailures.oneLine(e.getMessage(), connection.password()));
             return false;
         }
     }

@@ -71,7 +71,8 @@ final class PgSchemaDump {
     }
 
     private static RagbackException failure(PostgresConnection connection, String why) {
-        return new RagbackException(RagbackException.Kind.EXTERNAL, "pg_dump --schema-only of " + connection.describe() + " failed: " + why,
+        return new RagbackException(RagbackException.Kind.EXTERNAL,
+                "pg_dump --schema-only of " + connection.describe() + " failed: " + why,
                 "check that pg_dump is not older than the server (ragback doctor)");
     }
 }

@@ -69,7 +69,8 @@ public final class MigrationDir {
         if (!Files.isDirectory(path)) {
             throw new RagbackException(RagbackException.Kind.MALFORMED_INPUT,
                     "migrations.dir " + path + " is not a directory" + (Files.exists(path) ? "" : " (it does not exist)"),
-                    "set migrations.dir (ops/ragback.yaml or --set migrations.dir=DIR) to the directory holding <version>/up.sql and down.sql");
+                    "set migrations.dir (ops/ragback.yaml or --set migrations.dir=DIR) to the directory holding "
+                            + "<version>/up.sql and down.sql");
         }
         List<Migration> migrations = new ArrayList<>();
         Map<String, Path> seen = new HashMap<>();

@@ -74,8 +74,9 @@ public final class MigrationService {
      * @param version  e.g. {@code v1.1.0}
      * @param downSql  the SQL that will run: the escrowed down.sql (the file only when nothing was escrowed)
      * @param escrowed true when {@code downSql} comes from schema_migrations
+     * @param source   where {@code downSql} comes from, for messages
      */
-    public record Revert(String version, String downSql, boolean escrowed) {
+    public record Revert(String version, String downSql, boolean escrowed, String source) {
         public int statements() {
             return SqlScript.split(downSql).size();
         }
@@ -115,23 +116,28 @@ public final class MigrationService {
             Optional<MigrationDir.Migration> file = dir.find(row.version());
             Checksum checksum = file.isEmpty() ? Checksum.NO_FILE
                     : file.get().upSha256().equals(row.upSha256()) ? Checksum.MATCH : Checksum.MISMATCH;
-            byVersion.put(row.version(), new VersionStatus(row.version(), file.isPresent(), true, row.appliedAt(), row.dirty(), checksum));
+            byVersion.put(row.version(),
+                    new VersionStatus(row.version(), file.isPresent(), true, row.appliedAt(), row.dirty(), checksum));
         }
         List<VersionStatus> versions = byVersion.values().stream()
                 .sorted(Comparator.comparing(VersionStatus::version, Versions.SEMANTIC)).toList();
         List<String> dirty = rows.stream().filter(Applied::dirty).map(Applied::version).toList();
-        List<String> pending = versions.stream().filter(v -> v.checksum() == Checksum.PENDING).map(VersionStatus::version).toList();
+        List<String> pending = versions.stream().filter(v -> !v.applied()).map(VersionStatus::version).toList();
         return new Status(dir.path(), migrator.describe(), versions, currentOf(rows), dirty, pending);
     }
 
-    /** Applies the pending versions up to and including {@code to} (all when null), oldest first, telling {@code listener} after each. */
+    /**
+     * Applies the pending versions up to and including {@code to} (all when null), oldest first,
+     * telling {@code listener} after each.
+     */
     public UpResult up(String to, Consumer<Step> listener) {
         MigrationDir dir = MigrationDir.read(dirPath);
         if (to != null) {
             requireVersion(to);
             if (dir.find(to).isEmpty()) {
-                throw new RagbackException(RagbackException.Kind.USAGE, "migrate up --to " + to + ": no such version in " + dirPath,
-                        "versions there: " + versionList(dir.migrations().stream().map(MigrationDir.Migration::version).toList()));
+                List<String> shipped = dir.migrations().stream().map(MigrationDir.Migration::version).toList();
+                throw new RagbackException(RagbackException.Kind.USAGE, "migrate up --to " + to + ": no such version in "
+                        + dirPath, "versions there: " + versionList(shipped));
             }
         }
         List<Applied> rows = migrator.applied();
@@ -146,11 +152,12 @@ public final class MigrationService {
             if (newest != null && Versions.SEMANTIC.compare(m.version(), newest) < 0) {
                 throw new RagbackException(RagbackException.Kind.MALFORMED_INPUT, "migrate up: " + m.version()
                         + " is not applied but older than the applied " + newest + "; migrations apply in order only",
-                        "give it a version newer than " + newest + ", or revert first: ragback migrate down --to <older version>");
+                        "give it a version newer than " + newest + ", or revert first: ragback migrate down --to <older>");
             }
         }
         if (to != null && newest != null && Versions.SEMANTIC.compare(to, newest) < 0) {
-            warnings.add(to + " is older than the applied " + newest + "; nothing is reverted by up (use: ragback migrate down --to " + to + ")");
+            warnings.add(to + " is older than the applied " + newest + "; up reverts nothing (see: ragback migrate down --to "
+                    + to + ")");
         }
         List<Step> applied = new ArrayList<>();
         for (MigrationDir.Migration m : pending) {
@@ -166,8 +173,8 @@ public final class MigrationService {
             applied.add(step);
             listener.accept(step);
         }
-        return new UpResult(List.copyOf(applied), applied.isEmpty() ? currentOf(rows) : Optional.of(applied.get(applied.size() - 1).version()),
-                List.copyOf(warnings));
+        Optional<String> current = applied.isEmpty() ? currentOf(rows) : Optional.of(applied.get(applied.size() - 1).version());
+        return new UpResult(List.copyOf(applied), current, List.copyOf(warnings));
     }
 
     /** What {@code down --to to} would revert (newest first, each with its escrowed down.sql); changes nothing. */
@@ -184,16 +191,18 @@ public final class MigrationService {
         refuseWhenDirty(rows, "down");
         boolean known = rows.stream().anyMatch(r -> r.version().equals(to)) || dir.flatMap(d -> d.find(to)).isPresent();
         if (!known) {
-            throw new RagbackException(RagbackException.Kind.USAGE, "migrate down --to " + to + ": not an applied or shipped version",
-                    "applied: " + versionList(rows.stream().map(Applied::version).toList()));
+            List<String> applied = rows.stream().map(Applied::version).toList();
+            throw new RagbackException(RagbackException.Kind.USAGE, "migrate down --to " + to
+                    + ": not an applied or shipped version", "applied: " + versionList(applied));
         }
         List<Revert> reverts = new ArrayList<>();
-        List<Applied> newer = new ArrayList<>(rows.stream().filter(r -> Versions.SEMANTIC.compare(r.version(), to) > 0).toList());
-        newer.sort(Comparator.comparing(Applied::version, Versions.SEMANTIC).reversed());
+        List<Applied> newer = rows.stream().filter(r -> Versions.SEMANTIC.compare(r.version(), to) > 0)
+                .sorted(Comparator.comparing(Applied::version, Versions.SEMANTIC).reversed()).toList();
         for (Applied row : newer) {
             reverts.add(revertOf(row, dir.flatMap(d -> d.find(row.version())), warnings));
         }
-        return new DownPlan(migrator.describe(), currentOf(rows).orElse(null), to, List.copyOf(reverts), List.copyOf(warnings));
+        String from = currentOf(rows).orElse(null);
+        return new DownPlan(migrator.describe(), from, to, List.copyOf(reverts), List.copyOf(warnings));
     }
 
     /** Runs a plan from {@link #planDown}, newest first, telling {@code listener} after each version. */
@@ -204,11 +213,11 @@ public final class MigrationService {
             try {
                 migrator.revert(revert.version(), revert.downSql());
             } catch (SchemaMigrator.StatementFailed failure) {
-                String source = revert.escrowed() ? "the escrowed down.sql of " + revert.version() : dirPath.resolve(revert.version()).resolve(MigrationDir.DOWN).toString();
-                throw failed("migrate down", source, revert.version(), failure, revert.version() + " is still applied",
-                        "revert " + revert.version() + " by hand (its down.sql is in schema_migrations.down_sql), then run: "
-                                + clearDirtySql(revert.version()) + " — or keep it: UPDATE schema_migrations SET dirty = false WHERE version = '"
-                                + revert.version() + "';");
+                String version = revert.version();
+                throw failed("migrate down", revert.source(), version, failure, version + " is still applied",
+                        "finish reverting " + version + " by hand (" + revert.source() + "), then run: " + clearDirtySql(version)
+                                + " — or keep " + version + ": UPDATE schema_migrations SET dirty = false WHERE version = '"
+                                + version.replace("'", "''") + "';");
             }
             Step step = new Step(revert.version(), Instant.now(), Duration.ofNanos(System.nanoTime() - started));
             reverted.add(step);
@@ -227,10 +236,10 @@ public final class MigrationService {
         if (escrowed == null || escrowed.isBlank()) {
             MigrationDir.Migration shipped = file.orElseThrow(() -> new RagbackException(RagbackException.Kind.EXTERNAL,
                     "migrate down: " + row.version() + " has no escrowed down.sql in schema_migrations and " + dirPath
-                            + " does not ship it", "revert " + row.version() + " by hand, then: DELETE FROM schema_migrations WHERE version = '"
-                            + row.version().replace("'", "''") + "';"));
+                            + " does not ship it", "revert " + row.version() + " by hand, then: DELETE FROM schema_migrations "
+                            + "WHERE version = '" + row.version().replace("'", "''") + "';"));
             warnings.add(row.version() + ": nothing escrowed in schema_migrations.down_sql; using " + shipped.downFile());
-            return new Revert(row.version(), shipped.downSql(), false);
+            return new Revert(row.version(), shipped.downSql(), false, shipped.downFile().toString());
         }
         String escrowedSha = Sha256.ofText(escrowed);
         if (row.downSha256() != null && !row.downSha256().equals(escrowedSha)) {
@@ -247,7 +256,7 @@ public final class MigrationService {
                         + statement.line() + ": " + problem);
             }
         }
-        return new Revert(row.version(), escrowed, true);
+        return new Revert(row.version(), escrowed, true, "the escrowed down.sql of " + row.version());
     }
 
     /** Applied versions whose up.sql changed since: a warning for up, a failure for verify. */
@@ -255,7 +264,8 @@ public final class MigrationService {
         List<String> changed = new ArrayList<>();
         for (Applied row : rows) {
             dir.find(row.version()).filter(m -> !m.upSha256().equals(row.upSha256())).ifPresent(m ->
-                    changed.add(m.upFile() + " changed since " + row.version() + " was applied (sha256 differs); see: ragback migrate verify"));
+                    changed.add(m.upFile() + " changed since " + row.version()
+                            + " was applied (sha256 differs); see: ragback migrate verify"));
         }
         return changed;
     }
@@ -284,8 +294,8 @@ public final class MigrationService {
                                            String stateAfter, String hint) {
         String statement = new SqlScript.Statement(0, failure.line(), failure.statement()).oneLine(160);
         String dirty = failure.markedDirty() ? version + " is marked dirty" : "marking " + version + " dirty failed too";
-        return new RagbackException(RagbackException.Kind.EXTERNAL, command + ": " + version + ": " + file + " line " + failure.line()
-                + " failed: " + failure.detail() + "; statement: " + statement + "; rolled back, so "
+        return new RagbackException(RagbackException.Kind.EXTERNAL, command + ": " + version + ": " + file + " line "
+                + failure.line() + " failed: " + failure.detail() + "; statement: " + statement + "; rolled back, so "
                 + stateAfter + "; " + dirty, hint, failure);
     }
 

@@ -56,7 +56,8 @@ public final class MigrationVerifier {
     public record Report(List<String> versions, List<Mismatch> mismatches, String scratch, List<RoundTrip> roundTrips,
                          List<String> warnings) {
         public boolean passed() {
-            return mismatches.isEmpty() && roundTrips.size() == versions.size() && roundTrips.stream().allMatch(RoundTrip::passed);
+            return mismatches.isEmpty() && roundTrips.size() == versions.size()
+                    && roundTrips.stream().allMatch(RoundTrip::passed);
         }
 
         /** The first failing round trip, or null. */

@@ -143,7 +143,8 @@ public final class SchemaDiff {
         int[][] common = new int[n + 1][m + 1];
         for (int x = n - 1; x >= 0; x--) {
             for (int y = m - 1; y >= 0; y--) {
-                common[x][y] = a.get(x).equals(b.get(y)) ? common[x + 1][y + 1] + 1 : Math.max(common[x + 1][y], common[x][y + 1]);
+                common[x][y] = a.get(x).equals(b.get(y)) ? common[x + 1][y + 1] + 1
+                        : Math.max(common[x + 1][y], common[x][y + 1]);
             }
         }
         int x = 0;

@@ -34,10 +34,11 @@ final class MigrateDownCommand implements Callable<Integer> {
         MigrationService migrations = session.services().migrations();
         MigrationService.DownPlan plan = migrations.planDown(to);
         if (!session.json()) {
-            session.out().println("down: " + (plan.from() == null ? "none" : plan.from()) + " -> " + plan.to() + " on " + plan.database());
+            String from = plan.from() == null ? "none" : plan.from();
+            session.out().println("down: " + from + " -> " + plan.to() + " on " + plan.database());
             for (MigrationService.Revert revert : plan.reverts()) {
-                session.out().println("  revert " + revert.version() + " with " + (revert.escrowed() ? "its escrowed" : "the shipped")
-                        + " down.sql (" + revert.statements() + " statements)");
+                String sql = revert.escrowed() ? "its escrowed down.sql" : revert.source();
+                session.out().println("  revert " + revert.version() + " with " + sql + " (" + revert.statements() + " statements)");
             }
             session.out().flush();
         }
@@ -50,7 +51,8 @@ final class MigrateDownCommand implements Callable<Integer> {
             finish(plan, List.of(), false, "dry run: nothing changed");
             return ExitCodes.OK;
         }
-        session.confirm(yes, "Revert " + plan.reverts().size() + " migration(s) on " + plan.database() + " down to " + plan.to() + "?");
+        session.confirm(yes, "Revert " + plan.reverts().size() + " migration(s) on " + plan.database() + " down to "
+                + plan.to() + "?");
         List<MigrationService.Step> reverted = migrations.down(plan, step -> {
             if (!session.json()) {
                 session.out().println("reverted " + step.version() + " (" + step.took().toMillis() + " ms)");

@@ -34,7 +34,8 @@ final class MigrateStatusCommand implements Callable<Integer> {
         }
         for (VersionStatus version : status.versions()) {
             if (version.checksum() == MigrationService.Checksum.MISMATCH) {
-                session.warn(version.version() + ": up.sql changed since it was applied (sha256 differs); see: ragback migrate verify");
+                session.warn(version.version() + ": up.sql changed since it was applied (sha256 differs); "
+                        + "see: ragback migrate verify");
             }
         }
         return ExitCodes.OK;
@@ -48,7 +49,8 @@ final class MigrateStatusCommand implements Callable<Integer> {
         } else {
             out.printf("  %-16s %-5s %-21s %-6s %s%n", "VERSION", "FILE", "APPLIED", "DIRTY", "CHECKSUM");
             for (VersionStatus v : status.versions()) {
-                String applied = !v.applied() ? "pending" : v.appliedAt() == null ? "yes" : v.appliedAt().truncatedTo(ChronoUnit.SECONDS).toString();
+                String applied = !v.applied() ? "pending"
+                        : v.appliedAt() == null ? "yes" : v.appliedAt().truncatedTo(ChronoUnit.SECONDS).toString();
                 out.printf("  %-16s %-5s %-21s %-6s %s%n", v.version(), v.filePresent() ? "yes" : "no", applied,
                         v.dirty() ? "DIRTY" : "-", checksum(v.checksum()));
             }

@@ -27,7 +27,8 @@ final class MigrateUpCommand implements Callable<Integer> {
     public Integer call() {
         MigrationService.UpResult result = session.services().migrations().up(to, step -> {
             if (!session.json()) {
-                session.out().println("applied " + step.version() + " at " + step.at().truncatedTo(ChronoUnit.SECONDS) + " (" + step.took().toMillis() + " ms)");
+                session.out().println("applied " + step.version() + " at " + step.at().truncatedTo(ChronoUnit.SECONDS)
+                        + " (" + step.took().toMillis() + " ms)");
                 session.out().flush();
             }
         });
@@ -40,7 +41,7 @@ final class MigrateUpCommand implements Callable<Integer> {
             session.printJson(out);
         } else {
             String current = result.current().orElse("none");
-            session.out().println(result.applied().isEmpty() ? "nothing to apply; schema is at " + current : "schema is at " + current);
+            session.out().println((result.applied().isEmpty() ? "nothing to apply; " : "") + "schema is at " + current);
         }
         return ExitCodes.OK;
     }
