@@ -91,6 +91,7 @@ public final class JdbcSchemaMigrator implements SchemaMigrator {
                 commit(db);
                 return at;
             } catch (ScriptFailure failure) {
+                failure.throwWhenConnectionLost(connection, "applying " + version);
                 rollbackQuietly(db);
                 boolean marked = markDirty(db, () -> insertRow(db, table, migration, true));
                 throw failure.toStatementFailed(marked, connection.password());
@@ -123,6 +124,7 @@ public final class JdbcSchemaMigrator implements SchemaMigrator {
                 }
                 commit(db);
             } catch (ScriptFailure failure) {
+                failure.throwWhenConnectionLost(connection, "reverting " + version);
                 rollbackQuietly(db);
                 boolean marked = markDirty(db, () -> {
                     String sql = "UPDATE " + table + " SET dirty = true WHERE version = ?";
@@ -321,6 +323,16 @@ public final class JdbcSchemaMigrator implements SchemaMigrator {
         ScriptFailure(SqlScript.Statement statement, SQLException cause) {
             super(cause);
             this.statement = statement;
+        }
+
+        /** A session that ended (server restart, terminated backend) is not the script's fault: EXTERNAL, not a statement failure. */
+        void throwWhenConnectionLost(PostgresConnection connection, String doing) {
+            SQLException cause = (SQLException) getCause();
+            String state = cause.getSQLState() == null ? "" : cause.getSQLState();
+            if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+                throw PostgresFailures.external(connection, "the session ended while " + doing
+                        + " (nothing is committed unless it ended during COMMIT; see: ragback migrate status)", cause);
+            }
         }
 
         StatementFailed toStatementFailed(boolean markedDirty, String password) {
