@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "up", description = "Apply the pending versions in order, each in one transaction with its schema_migrations "
-        + "row (up.sql escrowing down.sql). A failing statement rolls its version back and marks it dirty.")
+        + "row (which escrows its down.sql). A failing statement rolls its version back and marks it dirty (exit 1).")
 final class MigrateUpCommand implements Callable<Integer> {
     private final Session session;
 
