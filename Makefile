@@ -7,7 +7,7 @@ SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 RAGBACK_FLAGS ?=
 
 .PHONY: build test drill compat doctor smoke eval.quick verify snapshot.create snapshot.restore rollback.auto clean \
-	traffic\:0 traffic\:100 revert\:last-green
+	migrate.up migrate.verify traffic\:0 traffic\:100 revert\:last-green
 
 build: $(JAR)
 
@@ -32,6 +32,13 @@ smoke: $(JAR)
 # Runbook step "make eval.quick": the quick answer-quality gate (eval.command, exit 3 below threshold).
 eval.quick: $(JAR)
 	$(RAGBACK) eval-quick
+
+# Schema migrations of migrations.dir: apply the pending ones; round-trip them on a scratch database.
+migrate.up: $(JAR)
+	$(RAGBACK) $(RAGBACK_FLAGS) migrate up
+
+migrate.verify: $(JAR)
+	$(RAGBACK) $(RAGBACK_FLAGS) migrate verify
 
 # Runbook targets: `make traffic:0` stops user traffic at once, `make traffic:100` restores it,
 # `make revert:last-green` activates the newest green release older than the current one.

@@ -1,6 +1,7 @@
 package dev.ragback.cli;
 
 import dev.ragback.cli.compat.CompatCommand;
+import dev.ragback.cli.migrate.MigrateCommand;
 import dev.ragback.cli.qdrant.QdrantCommand;
 import dev.ragback.cli.snapshot.SnapshotCommand;
 import dev.ragback.cli.release.ReleaseCommand;
@@ -21,12 +22,13 @@ import java.util.concurrent.Callable;
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = "Rollback orchestrator for a RAG pipeline: verified snapshots of Qdrant and PostgreSQL, "
-                + "restore, traffic, releases, compatibility matrix, checks.",
+                + "restore, traffic, releases, compatibility matrix, schema migrations, checks.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_RUNTIME, ExitCodes.HELP_USAGE, ExitCodes.HELP_GATE,
             ExitCodes.HELP_LOCKED, ExitCodes.HELP_INTEGRITY, ExitCodes.HELP_INTERRUPTED},
-        subcommands = {dev.ragback.cli.rollback.RollbackCommand.class, SnapshotCommand.class, QdrantCommand.class, TrafficCommand.class, ReleaseCommand.class,
-            RevertCommand.class, SmokeCommand.class, VerifyCommand.class, EvalQuickCommand.class, CompatCommand.class, DoctorCommand.class})
+        subcommands = {dev.ragback.cli.rollback.RollbackCommand.class, SnapshotCommand.class, QdrantCommand.class, TrafficCommand.class,
+            ReleaseCommand.class, RevertCommand.class, SmokeCommand.class, VerifyCommand.class, EvalQuickCommand.class,
+            MigrateCommand.class, CompatCommand.class, DoctorCommand.class})
 public final class RagbackCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions globals;

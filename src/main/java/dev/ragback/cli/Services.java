@@ -6,6 +6,7 @@ import dev.ragback.adapters.os.LocalOperator;
 import dev.ragback.adapters.postgres.JdbcAppliedMigrations;
 import dev.ragback.adapters.postgres.JdbcAuditLog;
 import dev.ragback.adapters.postgres.JdbcDatabaseProbe;
+import dev.ragback.adapters.postgres.JdbcSchemaMigrator;
 import dev.ragback.adapters.postgres.PgDumpTool;
 import dev.ragback.adapters.postgres.PostgresConnection;
 import dev.ragback.adapters.qdrant.QdrantRestVectorStore;
@@ -23,11 +24,13 @@ import dev.ragback.app.doctor.BackupsDirCheck;
 import dev.ragback.app.doctor.DoctorService;
 import dev.ragback.app.eval.EvalPolicy;
 import dev.ragback.app.eval.EvalService;
+import dev.ragback.app.migrate.MigrationService;
 import dev.ragback.app.port.AppliedMigrations;
 import dev.ragback.app.port.AuditLog;
 import dev.ragback.app.port.DatabaseProbe;
 import dev.ragback.app.port.DumpTool;
 import dev.ragback.app.port.EvalRunner;
+import dev.ragback.app.port.SchemaMigrator;
 import dev.ragback.app.port.VectorStore;
 import dev.ragback.app.Redaction;
 import dev.ragback.app.snapshot.BackupsDir;
@@ -42,11 +45,16 @@ import dev.ragback.app.traffic.TrafficService;
 import dev.ragback.config.Config;
 import dev.ragback.config.ConfigKeys;
 
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 
 /** Wires adapters and use cases from the configuration. Nothing is built before it is asked for. */
 public final class Services {
+    // a migration statement (a CREATE INDEX on a big table) may take long, but not forever
+    private static final Duration MIGRATION_STATEMENT_TIMEOUT = Duration.ofMinutes(30);
     private final Config config;
 
     Services(Config config) {
@@ -230,5 +238,17 @@ public final class Services {
     public dev.ragback.app.checks.VerifyService verify() {
         return new dev.ragback.app.checks.VerifyService(snapshotCatalog(), backups(), postgres(), vectorStore(), probeComparison(),
                 config.get(ConfigKeys.QDRANT_COLLECTION), config.get(ConfigKeys.POSTGRES_CHUNKS_TABLE));
+    public SchemaMigrator schemaMigrator() {
+        return new JdbcSchemaMigrator(postgresConnection(), null, MIGRATION_STATEMENT_TIMEOUT);
+    }
+
+    /** migrate status/up/down/verify on migrations.dir and the postgres.* database. */
+    public MigrationService migrations() {
+        SecureRandom random = new SecureRandom();
+        return new MigrationService(config.get(ConfigKeys.MIGRATIONS_DIR), schemaMigrator(), () -> {
+            byte[] suffix = new byte[4];
+            random.nextBytes(suffix);
+            return HexFormat.of().formatHex(suffix);
+        });
     }
 }

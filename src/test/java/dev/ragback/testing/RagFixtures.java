@@ -3,8 +3,9 @@ package dev.ragback.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ragback.adapters.postgres.JdbcSchemaMigrator;
 import dev.ragback.app.Versions;
-import dev.ragback.app.files.Sha256;
+import dev.ragback.app.migrate.MigrationService;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.qdrant.QdrantDouble;
 
@@ -12,17 +13,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The reference RAG data for tests: the shipped migrations applied (until {@code migrate} exists,
- * in the same way it will: up.sql and its schema_migrations row in one transaction), chunks in
- * PostgreSQL and matching points in the Qdrant double.
+ * The reference RAG data for tests: the shipped migrations applied (through the migrate use case),
+ * chunks in PostgreSQL and matching points in the Qdrant double.
  */
 public final class RagFixtures {
     public static final Path MIGRATIONS = Path.of(System.getProperty("ragback.project.dir", ".")).resolve("ops/migrations");
@@ -31,44 +28,10 @@ public final class RagFixtures {
     private RagFixtures() {
     }
 
-    /** Applies every shipped migration up to and including {@code upTo}. */
+    /** Applies every shipped migration up to and including {@code upTo}, as {@code ragback migrate up --to} does. */
     public static void migrate(PgDatabase db, String upTo) {
-        try (Connection connection = db.connection().open(); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL"
-                    + " DEFAULT now(), up_sha256 text NOT NULL, down_sha256 text NOT NULL, down_sql text NOT NULL,"
-                    + " dirty boolean NOT NULL DEFAULT false)");
-            java.util.Set<String> applied = new java.util.HashSet<>();
-            try (java.sql.ResultSet rows = statement.executeQuery("SELECT version FROM schema_migrations")) {
-                while (rows.next()) {
-                    applied.add(rows.getString(1));
-                }
-            }
-            connection.setAutoCommit(false);
-            for (String version : versions()) {
-                if (Versions.SEMANTIC.compare(version, upTo) > 0) {
-                    break;
-                }
-                if (applied.contains(version)) {
-                    continue;
-                }
-                String up = Files.readString(MIGRATIONS.resolve(version).resolve("up.sql"));
-                String down = Files.readString(MIGRATIONS.resolve(version).resolve("down.sql"));
-                statement.execute(up);
-                try (PreparedStatement row = connection.prepareStatement(
-                        "INSERT INTO schema_migrations (version, up_sha256, down_sha256, down_sql) VALUES (?, ?, ?, ?)")) {
-                    row.setString(1, version);
-                    row.setString(2, Sha256.ofText(up));
-                    row.setString(3, Sha256.ofText(down));
-                    row.setString(4, down);
-                    row.executeUpdate();
-                }
-                connection.commit();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("migrating " + db.name() + " failed: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        new MigrationService(MIGRATIONS, new JdbcSchemaMigrator(db.connection(), null, Duration.ofMinutes(5)), () -> "unused")
+                .up(upTo, step -> { });
     }
 
     public static List<String> versions() {

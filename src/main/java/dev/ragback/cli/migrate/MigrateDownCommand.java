@@ -1,0 +1,82 @@
+package dev.ragback.cli.migrate;
+
+import dev.ragback.app.migrate.MigrationService;
+import dev.ragback.cli.ExitCodes;
+import dev.ragback.cli.Session;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "down", description = "Revert the applied versions newer than V, newest first, each with the down.sql "
+        + "escrowed in schema_migrations when it was applied (not the file), in one transaction with deleting its row.")
+final class MigrateDownCommand implements Callable<Integer> {
+    private final Session session;
+
+    @Option(names = "--to", paramLabel = "V", required = true, description = "The version to go back to (it stays applied).")
+    String to;
+
+    @Option(names = "--dry-run", description = "Print the plan and change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--yes", description = "Do not ask for confirmation (needed without a terminal).")
+    boolean yes;
+
+    MigrateDownCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        MigrationService migrations = session.services().migrations();
+        MigrationService.DownPlan plan = migrations.planDown(to);
+        if (!session.json()) {
+            String from = plan.from() == null ? "none" : plan.from();
+            session.out().println("down: " + from + " -> " + plan.to() + " on " + plan.database());
+            for (MigrationService.Revert revert : plan.reverts()) {
+                String sql = revert.escrowed() ? "its escrowed down.sql" : revert.source();
+                session.out().println("  revert " + revert.version() + " with " + sql + " (" + revert.statements() + " statements)");
+            }
+            session.out().flush();
+        }
+        plan.warnings().forEach(session::warn);
+        if (plan.reverts().isEmpty()) {
+            finish(plan, List.of(), false, "nothing to revert: no applied version is newer than " + plan.to());
+            return ExitCodes.OK;
+        }
+        if (dryRun) {
+            finish(plan, List.of(), false, "dry run: nothing changed");
+            return ExitCodes.OK;
+        }
+        session.confirm(yes, "Revert " + plan.reverts().size() + " migration(s) on " + plan.database() + " down to "
+                + plan.to() + "?");
+        List<MigrationService.Step> reverted = migrations.down(plan, step -> {
+            if (!session.json()) {
+                session.out().println("reverted " + step.version() + " (" + step.took().toMillis() + " ms)");
+                session.out().flush();
+            }
+        });
+        finish(plan, reverted, true, "schema is at " + plan.to());
+        return ExitCodes.OK;
+    }
+
+    private void finish(MigrationService.DownPlan plan, List<MigrationService.Step> reverted, boolean changed, String line) {
+        if (session.json()) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("database", plan.database());
+            out.put("from", plan.from());
+            out.put("to", plan.to());
+            out.put("plan", plan.reverts().stream().map(r -> Map.of("version", r.version(), "escrowed", r.escrowed())).toList());
+            out.put("dry_run", dryRun);
+            out.put("changed", changed);
+            out.put("reverted", reverted.stream().map(MigrateUpCommand::json).toList());
+            out.put("warnings", plan.warnings());
+            session.printJson(out);
+        } else {
+            session.out().println(line);
+        }
+    }
+}

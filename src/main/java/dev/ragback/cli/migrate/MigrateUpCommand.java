@@ -1,0 +1,56 @@
+package dev.ragback.cli.migrate;
+
+import dev.ragback.app.migrate.MigrationService;
+import dev.ragback.cli.ExitCodes;
+import dev.ragback.cli.Session;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "up", description = "Apply the pending versions in order, each in one transaction with its schema_migrations "
+        + "row (which escrows its down.sql). A failing statement rolls its version back and marks it dirty (exit 1).")
+final class MigrateUpCommand implements Callable<Integer> {
+    private final Session session;
+
+    @Option(names = "--to", paramLabel = "V", description = "Stop after this version (default: all pending).")
+    String to;
+
+    MigrateUpCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        MigrationService.UpResult result = session.services().migrations().up(to, step -> {
+            if (!session.json()) {
+                session.out().println("applied " + step.version() + " at " + step.at().truncatedTo(ChronoUnit.SECONDS)
+                        + " (" + step.took().toMillis() + " ms)");
+                session.out().flush();
+            }
+        });
+        result.warnings().forEach(session::warn);
+        if (session.json()) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("applied", result.applied().stream().map(MigrateUpCommand::json).toList());
+            out.put("current", result.current().orElse(null));
+            out.put("warnings", result.warnings());
+            session.printJson(out);
+        } else {
+            String current = result.current().orElse("none");
+            session.out().println((result.applied().isEmpty() ? "nothing to apply; " : "") + "schema is at " + current);
+        }
+        return ExitCodes.OK;
+    }
+
+    static Map<String, Object> json(MigrationService.Step step) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("version", step.version());
+        out.put("at", step.at().toString());
+        out.put("duration_ms", step.took().toMillis());
+        return out;
+    }
+}
