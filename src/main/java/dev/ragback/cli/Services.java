@@ -238,6 +238,8 @@ public final class Services {
     public dev.ragback.app.checks.VerifyService verify() {
         return new dev.ragback.app.checks.VerifyService(snapshotCatalog(), backups(), postgres(), vectorStore(), probeComparison(),
                 config.get(ConfigKeys.QDRANT_COLLECTION), config.get(ConfigKeys.POSTGRES_CHUNKS_TABLE));
+    }
+
     public SchemaMigrator schemaMigrator() {
         return new JdbcSchemaMigrator(postgresConnection(), null, MIGRATION_STATEMENT_TIMEOUT);
     }
