@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_RUNTIME, ExitCodes.HELP_USAGE, ExitCodes.HELP_GATE,
             ExitCodes.HELP_LOCKED, ExitCodes.HELP_INTEGRITY, ExitCodes.HELP_INTERRUPTED},
         subcommands = {SnapshotCommand.class, QdrantCommand.class, TrafficCommand.class, ReleaseCommand.class,
-            RevertCommand.class, EvalQuickCommand.class, CompatCommand.class, DoctorCommand.class})
+            RevertCommand.class, EvalQuickCommand.class, CompatCommand.class, HistoryCommand.class, PostmortemCommand.class,
+            DoctorCommand.class})
 public final class RagbackCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions globals;
