@@ -2,6 +2,7 @@ package dev.ragback.app.history;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ragback.app.Durations;
 import dev.ragback.app.port.AuditLog.Event;
 
@@ -9,16 +10,17 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** A run's events as a Markdown table, one row per event in the given order. */
 final class Timeline {
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final int MAX_DETAIL = 300;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final List<String> START_KEYS = List.of("reason", "snapshot", "release", "host", "dry_run");
 
     private Timeline() {
     }
@@ -58,16 +60,24 @@ final class Timeline {
         return amount == null || amount < 0 ? "-" : Durations.human(Duration.ofMillis(Math.round(amount * millisPerUnit)));
     }
 
-    /** The {@code detail} value first, then every metadata entry not shown in another column as key=value. */
+    /**
+     * The {@code detail} value first, then every metadata entry not shown in another column as key=value: the start
+     * event's keys in SPEC order, the others by name (jsonb does not keep the order they were written in).
+     */
     private static String detail(Map<String, Object> metadata, Set<String> shown) {
         List<String> parts = new ArrayList<>();
         Object detail = metadata.get("detail");
-        if (detail != null && !shown.contains("detail")) {
+        if (detail != null) {
             parts.add(value(detail));
         }
-        Map<String, Object> rest = new LinkedHashMap<>(metadata);
+        Map<String, Object> rest = new TreeMap<>(metadata);
         rest.keySet().removeAll(shown);
         rest.remove("detail");
+        for (String key : START_KEYS) {
+            if (rest.containsKey(key)) {
+                parts.add(key + "=" + value(rest.remove(key)));
+            }
+        }
         rest.forEach((key, value) -> parts.add(key + "=" + value(value)));
         return parts.isEmpty() ? "-" : String.join("; ", parts);
     }
