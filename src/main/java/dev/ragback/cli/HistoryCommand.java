@@ -32,7 +32,6 @@ final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunHistory.requireLimit(limit);
         List<RunSummary> runs = session.services().runHistory().list(limit);
         if (session.json()) {
             session.printJson(runs.stream().map(HistoryCommand::json).toList());
