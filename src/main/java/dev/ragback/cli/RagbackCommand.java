@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
             ExitCodes.HELP_LOCKED, ExitCodes.HELP_INTEGRITY, ExitCodes.HELP_INTERRUPTED},
         subcommands = {dev.ragback.cli.rollback.RollbackCommand.class, SnapshotCommand.class, QdrantCommand.class, TrafficCommand.class,
             ReleaseCommand.class, RevertCommand.class, SmokeCommand.class, VerifyCommand.class, EvalQuickCommand.class,
-            MigrateCommand.class, CompatCommand.class, DoctorCommand.class})
+            MigrateCommand.class, HistoryCommand.class, PostmortemCommand.class, CompatCommand.class, DoctorCommand.class})
 public final class RagbackCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions globals;

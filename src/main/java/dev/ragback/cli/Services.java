@@ -25,6 +25,8 @@ import dev.ragback.app.doctor.DoctorService;
 import dev.ragback.app.eval.EvalPolicy;
 import dev.ragback.app.eval.EvalService;
 import dev.ragback.app.migrate.MigrationService;
+import dev.ragback.app.history.Postmortem;
+import dev.ragback.app.history.RunHistory;
 import dev.ragback.app.port.AppliedMigrations;
 import dev.ragback.app.port.AuditLog;
 import dev.ragback.app.port.DatabaseProbe;
@@ -252,5 +254,15 @@ public final class Services {
             random.nextBytes(suffix);
             return HexFormat.of().formatHex(suffix);
         });
+    }
+
+    public RunHistory runHistory() {
+        return new RunHistory(auditLog(), Clock.systemUTC());
+    }
+
+    /** Postmortem drafts from TaskDB; {@code rollback auto}'s report step calls it with the run id. */
+    public Postmortem postmortem() {
+        return new Postmortem(auditLog(), config.get(ConfigKeys.POSTMORTEM_TEMPLATE), config.get(ConfigKeys.POSTMORTEM_DIR),
+                Clock.systemUTC());
     }
 }

@@ -68,6 +68,9 @@ public final class ConfigKeys {
     public static final Key<Path> NOTIFY_TEMPLATE = key("notify.template", null, "ops/templates/slack-rollback.json", Parsers.path());
     public static final Key<URI> NOTIFY_SLACK_WEBHOOK = secret("notify.slack_webhook", "SLACK_WEBHOOK", Parsers.httpUrl());
 
+    public static final Key<Path> POSTMORTEM_TEMPLATE = key("postmortem.template", null, "ops/templates/postmortem.md", Parsers.path());
+    public static final Key<Path> POSTMORTEM_DIR = key("postmortem.dir", null, "ops/postmortems", Parsers.path());
+
     public static final Key<URI> METRICS_PUSHGATEWAY = key("metrics.pushgateway", "PUSHGATEWAY_URL", null, Parsers.httpUrl());
     public static final Key<Path> METRICS_TEXTFILE = key("metrics.textfile", null, null, Parsers.path());
 
