@@ -1,0 +1,84 @@
+package dev.ragback.app.rollback;
+
+import dev.ragback.app.Durations;
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.history.Postmortem;
+import dev.ragback.app.port.AuditLog;
+import dev.ragback.app.port.MetricsSink;
+import dev.ragback.app.port.Notifier;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The {@code report} step's deliveries: the postmortem draft, the metrics, the notification; each failure is a warning. */
+public final class DeliveringReporter implements RunReporter {
+    private static final int ALL_RUNS = 100_000;
+
+    private final AuditLog audit;
+    private final Path journalDir;
+    private final Postmortem postmortem;
+    private final MetricsSink metrics;
+    private final Notifier notifier;
+    private final Clock clock;
+
+    public DeliveringReporter(AuditLog audit, Path journalDir, Postmortem postmortem, MetricsSink metrics, Notifier notifier,
+                              Clock clock) {
+        this.audit = audit;
+        this.journalDir = journalDir;
+        this.postmortem = postmortem;
+        this.metrics = metrics;
+        this.notifier = notifier;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<String> report(RunSummary summary) {
+        List<String> warnings = new ArrayList<>();
+        List<AuditLog.Event> events = new ArrayList<>(new Journal(audit, journalDir, summary.runId(), clock).events());
+        // the run's own end is journaled after this step: the draft shows it already
+        events.add(new AuditLog.Event(Long.MAX_VALUE, summary.runId(), "rollback_finished", RollbackService.map(
+                "outcome", summary.outcome(), "failed_step", summary.failedStep(), "duration_s", summary.durationSeconds()),
+                clock.instant()));
+        try {
+            postmortem.write(summary.runId(), events, false);
+        } catch (RagbackException e) {
+            warnings.add("postmortem draft not written: " + e.getMessage());
+        }
+        warnings.addAll(metrics.publish(new MetricsSink.RunMetrics(summary.runId(), summary.reason(), summary.outcome(),
+                summary.durationSeconds(), summary.stepSeconds(), rollbacksByReason(summary, warnings), summary.snapshotBytes())));
+        String notified = notifier.notify(new Notifier.RollbackNotice(summary.runId(), summary.reason(), summary.outcome(),
+                summary.failedStep(), Durations.format(Duration.ofMillis((long) (summary.durationSeconds() * 1000))),
+                summary.snapshot(), summary.release(), dev.ragback.app.Host.name(), clock.instant().toString()));
+        if (notified != null) {
+            warnings.add(notified);
+        }
+        return warnings;
+    }
+
+    /** rag_rollback_total{reason}: counted from TaskDB, so it only ever grows; dry runs do not count. */
+    private Map<String, Long> rollbacksByReason(RunSummary summary, List<String> warnings) {
+        Map<String, Long> counts = new TreeMap<>();
+        try {
+            boolean seen = false;
+            for (AuditLog.Event event : audit.latest("rollback_auto", ALL_RUNS)) {
+                if (Boolean.TRUE.equals(event.metadata().get("dry_run"))) {
+                    continue;
+                }
+                seen |= event.taskId().equals(summary.runId());
+                counts.merge(String.valueOf(event.metadata().get("reason")), 1L, Long::sum);
+            }
+            if (!seen) {
+                counts.merge(summary.reason(), 1L, Long::sum); // this run's start is still in the local journal
+            }
+        } catch (RagbackException e) {
+            warnings.add("rag_rollback_total left out: TaskDB is unreachable (" + e.getMessage() + ")");
+            counts.clear();
+        }
+        return counts;
+    }
+}
