@@ -112,10 +112,11 @@ public final class SlackWebhookNotifier implements Notifier {
                 if (status / 100 == 2) {
                     return null;
                 }
-                failures.add(WEBHOOK + " answered " + status + quote(response.body()));
+                String answered = WEBHOOK + " answered " + status + quote(response.body());
                 if (status != 429 && status < 500) {
-                    return failures.get(0) + " (check SLACK_WEBHOOK)";
+                    return (failures.isEmpty() ? "" : failures.get(0) + "; retry: ") + answered + " (check SLACK_WEBHOOK)";
                 }
+                failures.add(answered);
                 wait = retryAfter(response).orElse(defaultBackoff);
             } catch (HttpConnectTimeoutException e) {
                 failures.add("cannot connect to " + WEBHOOK + " within " + Durations.format(timeout));

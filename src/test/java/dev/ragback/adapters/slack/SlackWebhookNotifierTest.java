@@ -38,6 +38,7 @@ class SlackWebhookNotifierTest {
     private static final String TOKEN = "xoxSECRETtoken42";
     private static final String HOOK_PATH = "/services/T0RAGBACK/B0ROLLBACK/" + TOKEN;
     private static final Path SHIPPED_TEMPLATE = Path.of("ops/templates/slack-rollback.json");
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SHORT = Duration.ofMillis(300);
     private static final Duration NO_WAIT = Duration.ofMillis(1);
     private static final RollbackNotice FAILED_RUN = new RollbackNotice("rollback_1764300000", "faithfulness_drop", "failed",
@@ -116,7 +117,7 @@ class SlackWebhookNotifierTest {
     }
 
     private SlackWebhookNotifier notifier(Path template) {
-        return new SlackWebhookNotifier(webhook(), template, SHORT, NO_WAIT, Duration.ofSeconds(10));
+        return new SlackWebhookNotifier(webhook(), template, TIMEOUT, NO_WAIT, Duration.ofSeconds(10));
     }
 
     private String textOf(Received request) throws IOException {
@@ -182,7 +183,7 @@ class SlackWebhookNotifierTest {
     @Test
     void aHangIsAWarningAfterTheTimeout() {
         answer(new Answer(200, null, "ok", true), new Answer(200, null, "ok", true));
-        String warning = notifier(SHIPPED_TEMPLATE).notify(FAILED_RUN);
+        String warning = new SlackWebhookNotifier(webhook(), SHIPPED_TEMPLATE, SHORT, NO_WAIT, Duration.ofSeconds(10)).notify(FAILED_RUN);
 
         assertEquals("Slack notification failed: no answer from the Slack webhook within 300ms (2 tries)", warning);
         assertNoSecret(warning);
@@ -201,7 +202,7 @@ class SlackWebhookNotifierTest {
     @Test
     void aHugeRetryAfterIsCapped() {
         answer(new Answer(429, "3600", "rate_limited", false));
-        SlackWebhookNotifier notifier = new SlackWebhookNotifier(webhook(), SHIPPED_TEMPLATE, SHORT, NO_WAIT, Duration.ofMillis(200));
+        SlackWebhookNotifier notifier = new SlackWebhookNotifier(webhook(), SHIPPED_TEMPLATE, TIMEOUT, NO_WAIT, Duration.ofMillis(200));
 
         assertNull(assertTimeoutPreemptively(Duration.ofSeconds(60), () -> notifier.notify(FAILED_RUN)));
         assertEquals(2, received.size());
@@ -218,13 +219,23 @@ class SlackWebhookNotifierTest {
     }
 
     @Test
+    void aClientErrorOnTheRetryIsReportedAfterTheFirstFailure() {
+        answer(Answer.status(503), new Answer(400, null, "invalid_payload", false));
+        String warning = notifier(SHIPPED_TEMPLATE).notify(FAILED_RUN);
+
+        assertEquals("Slack notification failed: the Slack webhook answered 503; retry: the Slack webhook answered 400: "
+                + "'invalid_payload' (check SLACK_WEBHOOK)", warning);
+        assertEquals(2, received.size());
+    }
+
+    @Test
     void aClosedPortIsAWarningThatNamesNoSecret() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
         SlackWebhookNotifier notifier = new SlackWebhookNotifier(URI.create("http://127.0.0.1:" + closedPort + HOOK_PATH),
-                SHIPPED_TEMPLATE, SHORT, NO_WAIT, Duration.ofSeconds(10));
+                SHIPPED_TEMPLATE, TIMEOUT, NO_WAIT, Duration.ofSeconds(10));
         String warning = notifier.notify(FAILED_RUN);
 
         // JDKs differ in whether the HttpClient's ConnectException carries "Connection refused"
