@@ -2,6 +2,7 @@ package dev.ragback.cli;
 
 import dev.ragback.adapters.eval.CommandEvalRunner;
 import dev.ragback.adapters.http.JdkHttpProbe;
+import dev.ragback.adapters.metrics.PrometheusMetricsSink;
 import dev.ragback.adapters.os.LocalOperator;
 import dev.ragback.adapters.postgres.JdbcAppliedMigrations;
 import dev.ragback.adapters.postgres.JdbcAuditLog;
@@ -12,6 +13,7 @@ import dev.ragback.adapters.postgres.PostgresConnection;
 import dev.ragback.adapters.qdrant.QdrantRestVectorStore;
 import dev.ragback.app.RagbackException;
 import dev.ragback.adapters.release.CommandReleaseSwitch;
+import dev.ragback.adapters.slack.SlackWebhookNotifier;
 import dev.ragback.adapters.release.SymlinkReleaseSwitch;
 import dev.ragback.adapters.traffic.CommandTrafficSwitch;
 import dev.ragback.adapters.traffic.FileTrafficSwitch;
@@ -33,6 +35,8 @@ import dev.ragback.app.port.DatabaseProbe;
 import dev.ragback.app.port.DumpTool;
 import dev.ragback.app.port.EvalRunner;
 import dev.ragback.app.port.SchemaMigrator;
+import dev.ragback.app.port.MetricsSink;
+import dev.ragback.app.port.Notifier;
 import dev.ragback.app.port.VectorStore;
 import dev.ragback.app.Redaction;
 import dev.ragback.app.snapshot.BackupsDir;
@@ -226,7 +230,8 @@ public final class Services {
     }
 
     public dev.ragback.app.rollback.RunReporter runReporter() {
-        return dev.ragback.app.rollback.RunReporter.NONE;
+        return new dev.ragback.app.rollback.DeliveringReporter(auditLog(), journalDir(), postmortem(), metricsSink(), notifier(),
+                Clock.systemUTC());
     }
 
     public dev.ragback.app.rollback.RollbackService rollback() {
@@ -264,5 +269,15 @@ public final class Services {
     public Postmortem postmortem() {
         return new Postmortem(auditLog(), config.get(ConfigKeys.POSTMORTEM_TEMPLATE), config.get(ConfigKeys.POSTMORTEM_DIR),
                 Clock.systemUTC());
+    }
+
+    /** Pushgateway (metrics.pushgateway / PUSHGATEWAY_URL) and/or textfile (metrics.textfile); publishes nothing when neither is set. */
+    public MetricsSink metricsSink() {
+        return new PrometheusMetricsSink(config.get(ConfigKeys.METRICS_PUSHGATEWAY), config.get(ConfigKeys.METRICS_TEXTFILE));
+    }
+
+    /** Slack through SLACK_WEBHOOK with notify.template; sends nothing when SLACK_WEBHOOK is unset. */
+    public Notifier notifier() {
+        return new SlackWebhookNotifier(config.get(ConfigKeys.NOTIFY_SLACK_WEBHOOK), config.get(ConfigKeys.NOTIFY_TEMPLATE));
     }
 }

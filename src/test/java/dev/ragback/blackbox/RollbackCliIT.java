@@ -2,7 +2,9 @@ package dev.ragback.blackbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.testing.Promtool;
 import dev.ragback.testing.RagFixtures;
+import dev.ragback.testing.http.Receiver;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
@@ -44,6 +46,7 @@ class RollbackCliIT {
     private QdrantDouble qdrant;
     private RagbackCli cli;
     private Path releases;
+    private Receiver receiver;
 
     @BeforeEach
     void setUp(PgDatabase db) throws Exception {
@@ -67,7 +70,10 @@ class RollbackCliIT {
         Files.createDirectories(work.resolve("ops"));
         Files.writeString(work.resolve("ops/ragback.yaml"), "eval:\n  command: [\"sh\", \"" + work.resolve("eval.sh") + "\"]\n"
                 + "  timeout: 60s\n");
-        cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
+        receiver = new Receiver();
+        cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString())
+                .env("SLACK_WEBHOOK", receiver.url("/slack/T0-SECRET-HOOK").toString())
+                .env("PUSHGATEWAY_URL", receiver.url("").toString());
         cli.run("release", "mark-green", "v1.1.0").assertExit(0);
         cli.run("snapshot", "create", "--golden").assertExit(0);
     }
@@ -75,6 +81,7 @@ class RollbackCliIT {
     @AfterEach
     void tearDown() {
         qdrant.close();
+        receiver.close();
     }
 
     private void damage() throws Exception {
@@ -126,6 +133,36 @@ class RollbackCliIT {
         assertTrue(first.get("timestamp").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), first.toString());
         assertEquals("v1.1.0", first.get("release").asText());
         assertFalse(first.get("dry_run").asBoolean());
+
+        List<Receiver.Received> slack = receiver.received("/slack/");
+        assertEquals(1, slack.size(), "one Slack message");
+        assertTrue(slack.get(0).body().contains("ROLLBACK AUTOM"), slack.get(0).body());
+        assertTrue(slack.get(0).body().contains(events.get(0).get(0)), "the message names the run");
+        List<Receiver.Received> pushes = receiver.received("/metrics/job/ragback");
+        assertEquals(1, pushes.size(), "one metrics push");
+        assertTrue(pushes.get(0).body().contains("rag_rollback_total{reason=\"faithfulness_drop\"} 1"), pushes.get(0).body());
+        Promtool.assertPasses(pushes.get(0).body());
+        assertFalse((run.stdout() + run.stderr()).contains("T0-SECRET-HOOK"), "the webhook never shows");
+        try (var drafts = Files.list(work.resolve("ops/postmortems"))) {
+            Path draft = drafts.findFirst().orElseThrow();
+            String text = Files.readString(draft);
+            assertTrue(draft.getFileName().toString().endsWith(events.get(0).get(0) + ".md"), draft.toString());
+            assertTrue(text.contains("restore") && text.contains("succeeded") && text.contains("faithfulness_drop"), text);
+        }
+    }
+
+    @Test
+    void slackAnswering500OrHangingStillEndsTheRunWithAWarning() throws Exception {
+        damage();
+        receiver.answer(500);
+        RagbackCli.Result failing = cli.run("rollback", "auto", "--reason", "manual", "--yes").assertExit(0);
+        assertTrue(failing.stderr().contains("warning: ") && failing.stderr().contains("Slack"), failing.stderr());
+        receiver.answer(200);
+        receiver.delay(java.time.Duration.ofSeconds(8));
+        damage();
+        RagbackCli.Result hanging = cli.run("rollback", "auto", "--reason", "manual", "--yes").assertExit(0);
+        assertTrue(hanging.stderr().contains("Slack"), hanging.stderr());
+        assertFalse((failing.stderr() + hanging.stderr()).contains("T0-SECRET-HOOK"));
     }
 
     @Test

@@ -1,0 +1,75 @@
+package dev.ragback.testing.http;
+
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+/** A local HTTP endpoint that records what it receives: a stand-in for Slack and the Pushgateway. */
+public final class Receiver implements AutoCloseable {
+
+    /** One request as received. */
+    public record Received(String method, String path, String body) {
+    }
+
+    private final HttpServer server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private volatile int status = 200;
+    private volatile Duration delay = Duration.ZERO;
+
+    public Receiver() {
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "receiver");
+            thread.setDaemon(true);
+            return thread;
+        }));
+        server.createContext("/", exchange -> {
+            try (exchange; InputStream in = exchange.getRequestBody()) {
+                received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                        new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+                if (!delay.isZero()) {
+                    Thread.sleep(delay.toMillis());
+                }
+                exchange.sendResponseHeaders(status, -1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        server.start();
+    }
+
+    public URI url(String path) {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    }
+
+    public void answer(int status) {
+        this.status = status;
+    }
+
+    public void delay(Duration delay) {
+        this.delay = delay;
+    }
+
+    public List<Received> received(String pathPrefix) {
+        return received.stream().filter(r -> r.path().startsWith(pathPrefix)).toList();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
