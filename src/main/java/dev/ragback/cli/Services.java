@@ -268,7 +268,7 @@ public final class Services {
     /** Postmortem drafts from TaskDB; {@code rollback auto}'s report step calls it with the run id. */
     public Postmortem postmortem() {
         return new Postmortem(auditLog(), config.get(ConfigKeys.POSTMORTEM_TEMPLATE), config.get(ConfigKeys.POSTMORTEM_DIR),
-                Clock.systemUTC());
+                Clock.systemUTC(), config.setting(ConfigKeys.POSTMORTEM_TEMPLATE).source() == dev.ragback.config.Source.DEFAULT);
     }
 
     /** Pushgateway (metrics.pushgateway / PUSHGATEWAY_URL) and/or textfile (metrics.textfile); publishes nothing when neither is set. */
@@ -278,6 +278,10 @@ public final class Services {
 
     /** Slack through SLACK_WEBHOOK with notify.template; sends nothing when SLACK_WEBHOOK is unset. */
     public Notifier notifier() {
-        return new SlackWebhookNotifier(config.get(ConfigKeys.NOTIFY_SLACK_WEBHOOK), config.get(ConfigKeys.NOTIFY_TEMPLATE));
+        java.nio.file.Path template = config.get(ConfigKeys.NOTIFY_TEMPLATE);
+        boolean defaultMissing = config.setting(ConfigKeys.NOTIFY_TEMPLATE).source() == dev.ragback.config.Source.DEFAULT
+                && !java.nio.file.Files.exists(template);
+        // outside the repository the default template is not there: the built-in copy of it is used
+        return new SlackWebhookNotifier(config.get(ConfigKeys.NOTIFY_SLACK_WEBHOOK), defaultMissing ? null : template);
     }
 }

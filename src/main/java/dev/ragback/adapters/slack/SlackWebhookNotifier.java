@@ -75,7 +75,8 @@ public final class SlackWebhookNotifier implements Notifier {
         String templateProblem = null;
         String body;
         try {
-            body = SlackMessage.render(Files.readString(template, StandardCharsets.UTF_8), notice);
+            body = SlackMessage.render(template == null ? SlackMessage.BUILT_IN_TEMPLATE
+                    : Files.readString(template, StandardCharsets.UTF_8), notice);
         } catch (IOException | IllegalArgumentException e) {
             templateProblem = "notify.template " + template + " " + templateProblem(e);
             body = SlackMessage.render(SlackMessage.BUILT_IN_TEMPLATE, notice);

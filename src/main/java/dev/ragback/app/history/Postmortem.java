@@ -30,10 +30,17 @@ public final class Postmortem {
 
     private final AuditLog audit;
     private final Path template;
+    private final boolean bundledWhenMissing;
     private final Path dir;
     private final Clock clock;
 
     public Postmortem(AuditLog audit, Path template, Path dir, Clock clock) {
+        this(audit, template, dir, clock, false);
+    }
+
+    /** @param bundledWhenMissing use the template shipped in the jar when {@code template} (the default) is not there */
+    public Postmortem(AuditLog audit, Path template, Path dir, Clock clock, boolean bundledWhenMissing) {
+        this.bundledWhenMissing = bundledWhenMissing;
         this.audit = audit;
         this.template = template;
         this.dir = dir;
@@ -115,6 +122,15 @@ public final class Postmortem {
         try {
             return Files.readString(template, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
+            if (bundledWhenMissing) {
+                try (var in = Postmortem.class.getResourceAsStream("/templates/postmortem.md")) {
+                    if (in != null) {
+                        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    }
+                } catch (IOException ignored) {
+                    // fall through to the clear error below
+                }
+            }
             throw new RagbackException(RagbackException.Kind.MALFORMED_INPUT, "postmortem template " + template + " not found",
                     "restore ops/templates/postmortem.md from the repository, or set postmortem.template");
         } catch (IOException e) {
