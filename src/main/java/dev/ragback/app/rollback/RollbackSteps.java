@@ -138,7 +138,7 @@ public final class RollbackSteps {
                     + ": " + result.failureSummary(), null);
         }
         return StepResult.done(result.metrics().stream().filter(m -> m.threshold() != null)
-                .map(m -> m.metric() + " " + m.value() + " >= " + m.threshold()).reduce((a, b) -> a + ", " + b).orElse("passed"));
+                .map(m -> String.format(java.util.Locale.ROOT, "%s %.3f >= %.2f", m.metric(), m.value(), m.threshold())).reduce((a, b) -> a + ", " + b).orElse("passed"));
     }
 
     StepResult trafficOn(RunState state) {
