@@ -210,6 +210,29 @@ class RollbackCliIT {
     }
 
     @Test
+    void ctrlCJournalsTheRunAsAbortedAndExits130() throws Exception {
+        damage();
+        Files.writeString(work.resolve("hang"), "");
+        Path io = TempDirs.create("rollback-ctrl-c-");
+        Process run = cli.start(io, "rollback", "auto", "--reason", "manual", "--yes");
+        try {
+            for (int i = 0; i < 400 && !Files.readString(io.resolve("stdout")).contains("==> eval"); i++) {
+                Thread.sleep(50);
+            }
+            new ProcessBuilder("kill", "-INT", String.valueOf(run.pid())).start().waitFor();
+            assertEquals(130, run.waitFor());
+        } finally {
+            Files.deleteIfExists(work.resolve("hang"));
+            TempDirs.delete(io);
+        }
+        assertEquals(List.of(List.of("aborted", "eval")), rows("SELECT metadata->>'outcome', metadata->>'failed_step' "
+                + "FROM task_events WHERE event_type = 'rollback_finished'"));
+        assertEquals(List.of(List.of("failed", "interrupted (Ctrl-C)")), rows("SELECT metadata->>'status', metadata->>'detail' "
+                + "FROM task_events WHERE event_type = 'rollback_step' AND metadata->>'step' = 'eval' AND metadata->>'status' <> 'started'"));
+        assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip());
+    }
+
+    @Test
     void incompatibleTargetExits3BeforeTrafficOff() throws Exception {
         damage();
         Files.writeString(work.resolve("compat/matrix.md"), "| Binary Version | Schema Version | Qdrant Collection | Status |\n"

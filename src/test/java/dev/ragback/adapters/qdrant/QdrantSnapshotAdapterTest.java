@@ -137,4 +137,19 @@ class QdrantSnapshotAdapterTest {
                 () -> store.downloadSnapshot("rag_main_v2", "../../etc/passwd", dir.resolve("s"), "s", n -> { }));
         assertEquals(RagbackException.Kind.USAGE, e.kind());
     }
+
+    @Test
+    void uploadWithAWrongChecksumIsRefusedAndChangesNothing() throws Exception {
+        SnapshotInfo info = store.createSnapshot("rag_main_v2");
+        Path file = dir.resolve("s.snapshot");
+        store.downloadSnapshot("rag_main_v2", info.name(), file, "s", n -> { });
+        RagbackException e = assertThrows(RagbackException.class,
+                () -> store.uploadSnapshot("restored", file, "0".repeat(64)));
+        assertEquals(RagbackException.Kind.EXTERNAL, e.kind());
+        assertTrue(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("checksum"), e.getMessage());
+        assertTrue(store.collection("restored").isEmpty(), "no half collection");
+        store.uploadSnapshot("restored", file, info.checksum());
+        assertEquals(4, store.countPoints("restored"));
+        assertEquals("snapshot", qdrant.recoveries().get(1).priority());
+    }
 }

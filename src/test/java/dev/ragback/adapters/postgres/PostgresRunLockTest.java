@@ -1,0 +1,63 @@
+package dev.ragback.adapters.postgres;
+
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.port.RunLock;
+import dev.ragback.testing.pg.PgDatabase;
+import dev.ragback.testing.pg.PostgresExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The run lock on the throwaway PostgreSQL: one holder at a time, named; stale leases broken only when asked. */
+@ExtendWith(PostgresExtension.class)
+class PostgresRunLockTest {
+    private static final Instant SINCE = Instant.parse("2026-11-28T03:00:00Z");
+
+    @BeforeEach
+    void clean(PgDatabase db) {
+        db.execute("DROP TABLE IF EXISTS ragback_leases");
+    }
+
+    private static RunLock.Holder holder(String run, long pid) {
+        return new RunLock.Holder(run, "host-a", pid, SINCE);
+    }
+
+    @Test
+    void secondHolderIsRefusedNamingTheFirst(PgDatabase db) {
+        PostgresRunLock lock = new PostgresRunLock(db.connection());
+        try (RunLock.Lease first = lock.acquire(holder("rollback_1", 111), false)) {
+            assertNull(first.broken());
+            RagbackException e = assertThrows(RagbackException.class, () -> lock.acquire(holder("rollback_2", 222), false));
+            assertEquals(RagbackException.Kind.LOCKED, e.kind());
+            assertTrue(e.getMessage().contains("run rollback_1 (pid 111 on host-a"), e.getMessage());
+        }
+        try (RunLock.Lease again = lock.acquire(holder("rollback_2", 222), false)) {
+            assertNull(again.broken(), "a released lock leaves no lease behind");
+        }
+    }
+
+    @Test
+    void leaseOfADeadProcessNeedsBreakLockUnlessItIsTheSameRun(PgDatabase db) {
+        db.execute("CREATE TABLE ragback_leases (name text PRIMARY KEY, run_id text NOT NULL, host text NOT NULL, "
+                + "pid bigint NOT NULL, since timestamptz NOT NULL); INSERT INTO ragback_leases VALUES "
+                + "('rollback', 'rollback_9', 'host-b', 999999, now())");
+        PostgresRunLock lock = new PostgresRunLock(db.connection());
+        RagbackException e = assertThrows(RagbackException.class, () -> lock.acquire(holder("rollback_10", 1), false));
+        assertEquals(RagbackException.Kind.LOCKED, e.kind());
+        assertTrue(e.getMessage().contains("rollback_9") && e.hint().contains("--break-lock"), e.getMessage() + " " + e.hint());
+        try (RunLock.Lease resumed = lock.acquire(holder("rollback_9", 2), false)) {
+            assertNull(resumed.broken(), "a resume takes over its own lease");
+        }
+        db.execute("INSERT INTO ragback_leases VALUES ('rollback', 'rollback_9', 'host-b', 999999, now())");
+        try (RunLock.Lease broke = lock.acquire(holder("rollback_10", 1), true)) {
+            assertEquals("rollback_9", broke.broken().runId());
+        }
+    }
+}
