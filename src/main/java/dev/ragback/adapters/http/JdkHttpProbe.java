@@ -50,9 +50,9 @@ public final class JdkHttpProbe implements HttpProbe {
                 failure = null;
             } catch (HttpTimeoutException e) {
                 failure = RagbackException.external("GET " + shown + ": no answer within " + Durations.format(timeout)
-                        + tries(attempt), "is the endpoint up?", e);
+                        + Retries.tries(attempt), "is the endpoint up?", e);
             } catch (IOException e) {
-                failure = RagbackException.external("GET " + shown + " failed" + tries(attempt) + ": "
+                failure = RagbackException.external("GET " + shown + " failed" + Retries.tries(attempt) + ": "
                         + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), "is the endpoint up?", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -61,28 +61,17 @@ public final class JdkHttpProbe implements HttpProbe {
             if (failure != null && attempt >= TRIES) {
                 throw failure;
             }
-            pause(backoff);
+            Retries.pause(backoff);
             backoff = backoff.multipliedBy(2);
         }
     }
 
     private synchronized HttpClient client() {
         if (client == null) {
-            client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+            client = Retries.client(timeout);
         }
         return client;
     }
 
-    private static String tries(int attempt) {
-        return attempt > 1 ? " (after " + attempt + " tries)" : "";
-    }
 
-    private static void pause(Duration backoff) {
-        try {
-            Thread.sleep(backoff.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted while waiting to retry", null, e);
-        }
-    }
 }

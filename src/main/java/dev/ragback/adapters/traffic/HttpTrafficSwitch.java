@@ -1,5 +1,6 @@
 package dev.ragback.adapters.traffic;
 
+import dev.ragback.adapters.http.Retries;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.app.Durations;
@@ -89,15 +90,15 @@ public final class HttpTrafficSwitch implements TrafficSwitch {
                     return response.body();
                 }
                 failure = RagbackException.external(describe() + " answered " + response.statusCode() + " to " + method
-                        + tries(attempt) + ": " + quote(response.body()), "look at the traffic endpoint's log", null);
+                        + Retries.tries(attempt) + ": " + quote(response.body()), "look at the traffic endpoint's log", null);
                 if (response.statusCode() < 500) {
                     throw failure;
                 }
             } catch (HttpTimeoutException e) {
                 failure = RagbackException.external(describe() + ": no answer to " + method + " within "
-                        + Durations.format(timeout) + tries(attempt), "is the traffic endpoint up?", e);
+                        + Durations.format(timeout) + Retries.tries(attempt), "is the traffic endpoint up?", e);
             } catch (IOException e) {
-                failure = RagbackException.external(describe() + ": " + method + " failed" + tries(attempt) + ": "
+                failure = RagbackException.external(describe() + ": " + method + " failed" + Retries.tries(attempt) + ": "
                         + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), "is the traffic endpoint up?", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -106,35 +107,24 @@ public final class HttpTrafficSwitch implements TrafficSwitch {
             if (attempt >= ATTEMPTS) {
                 throw failure;
             }
-            pause(backoff);
+            Retries.pause(backoff);
             backoff = backoff.multipliedBy(2);
         }
     }
 
     private synchronized HttpClient client() {
         if (client == null) {
-            client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+            client = Retries.client(timeout);
         }
         return client;
     }
 
-    private static String tries(int attempt) {
-        return attempt > 1 ? " (after " + attempt + " tries)" : "";
-    }
 
     private static String quote(String body) {
         String flat = body == null ? "" : body.replaceAll("\\s*\\R\\s*", " ").strip();
         return "'" + Names.printable(flat.length() > MAX_QUOTED ? flat.substring(0, MAX_QUOTED) + "…" : flat) + "'";
     }
 
-    private static void pause(Duration backoff) {
-        try {
-            Thread.sleep(backoff.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted while waiting to retry", null, e);
-        }
-    }
 
     @Override
     public String toString() {
