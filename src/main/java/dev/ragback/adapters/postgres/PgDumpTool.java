@@ -178,19 +178,20 @@ public final class PgDumpTool implements DumpTool {
 
     private String versionOf(String name) {
         Path program = program(name);
-        ToolRun.Outcome outcome;
+        dev.ragback.adapters.os.CommandRun.Result outcome;
         try {
-            outcome = ToolRun.run(List.of(program.toString(), "--version"), VERSION_TIMEOUT);
-        } catch (IOException e) {
+            outcome = dev.ragback.adapters.os.CommandRun.run(name, List.of(program.toString(), "--version"), VERSION_TIMEOUT);
+        } catch (RagbackException e) {
+            if (e.kind() == RagbackException.Kind.INTERRUPTED) {
+                throw e;
+            }
             throw failure(program + " --version failed: " + PostgresFailures.oneLine(e.getMessage(), null), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RagbackException(RagbackException.Kind.INTERRUPTED, program + " --version was interrupted");
         }
-        String version = parseVersion(outcome.output());
+        String output = outcome.stdout() + outcome.stderr();
+        String version = parseVersion(output);
         if (outcome.exitCode() != 0 || version == null) {
             throw failure(program + " --version exited " + outcome.exitCode() + " printing '"
-                    + PostgresFailures.oneLine(outcome.output(), null) + "'", null);
+                    + PostgresFailures.oneLine(output, null) + "'", null);
         }
         return version;
     }
