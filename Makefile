@@ -7,7 +7,7 @@ SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 RAGBACK_FLAGS ?=
 
 .PHONY: build test drill compat doctor smoke eval.quick verify snapshot.create snapshot.restore rollback.auto clean \
-	migrate.up migrate.verify traffic\:0 traffic\:100 revert\:last-green
+	migrate.up migrate.verify reliability traffic\:0 traffic\:100 revert\:last-green
 
 build: $(JAR)
 
@@ -72,3 +72,9 @@ rollback.auto: $(JAR)
 
 verify: $(JAR)
 	$(RAGBACK) $(RAGBACK_FLAGS) verify
+
+# The reliability scenarios (faults, crashes, bad input) as one table; they also run in `make test`.
+reliability: $(JAR)
+	rm -f target/reliability/scenarios.jsonl
+	mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dgroups=reliability || true
+	ops/reliability/report.py target/reliability/scenarios.jsonl

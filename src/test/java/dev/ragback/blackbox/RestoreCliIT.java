@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.cli.RagbackCli;
+import dev.ragback.testing.reliability.Scenario;
+import dev.ragback.testing.reliability.ScenarioOutcome;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.qdrant.QdrantDouble;
@@ -96,7 +98,8 @@ class RestoreCliIT {
     }
 
     @Test
-    void dryRunChangesNothingInEitherStore(PgDatabase db) throws Exception {
+    @Scenario(broken = "restore --dry-run after damage", expected = "plan printed, both stores unchanged")
+    void dryRunChangesNothingInEitherStore(PgDatabase db, ScenarioOutcome outcome) throws Exception {
         cli.run("snapshot", "create", "--golden").assertExit(0);
         damage(db);
         List<List<String>> rowsBefore = rows(db, "SELECT id, uri, model_id, content FROM rag_chunks ORDER BY id");
@@ -114,10 +117,12 @@ class RestoreCliIT {
         assertEquals(Map.of("rag_main", "rag_main_v2"), qdrant.store().aliases());
         assertEquals(List.of("rag_main_v2"), qdrant.store().names());
         cli.run("snapshot", "restore").assertExit(2);
+        outcome.observed("exit 0, state equal").dataIntact(true);
     }
 
     @Test
-    void uploadIsRetriedAfterA5xx(PgDatabase db) throws Exception {
+    @Scenario(broken = "Qdrant answers 500 to the snapshot upload", expected = "upload retried; restore exit 0")
+    void uploadIsRetriedAfterA5xx(PgDatabase db, ScenarioOutcome outcome) throws Exception {
         cli.run("snapshot", "create", "--golden").assertExit(0);
         damage(db);
         qdrant.failNextUploadsAfterBody(1);
@@ -126,16 +131,19 @@ class RestoreCliIT {
         assertTrue(rows(db, SECTION_7).toString().contains("bad"), "--only qdrant leaves PostgreSQL alone");
         RagbackCli.Result differs = cli.run("verify").assertExit(3);
         assertTrue(differs.stderr().contains("differs: model bad: "), differs.stderr());
+        outcome.observed("2 uploads, exit 0").dataIntact(true);
     }
 
     @Test
-    void noGoldenSetExits5AndDamagedSetIsNotRestored(PgDatabase db) throws Exception {
+    @Scenario(broken = "no golden set; then a damaged set", expected = "exit 5; nothing restored; no collection created")
+    void noGoldenSetExits5AndDamagedSetIsNotRestored(PgDatabase db, ScenarioOutcome outcome) throws Exception {
         assertTrue(cli.run("snapshot", "restore", "--yes").assertExit(5).stderr().contains("no golden snapshot set"));
         String id = JSON.readTree(cli.run("--json", "snapshot", "create").assertExit(0).stdout()).get("id").asText();
         java.nio.file.Files.writeString(work.resolve("backups").resolve(id).resolve("qdrant/rag_main_v2.snapshot"), "garbage");
         RagbackCli.Result result = cli.run("snapshot", "restore", id, "--yes").assertExit(5);
         assertTrue(result.stderr().contains("does not verify"), result.stderr());
         assertEquals(List.of("rag_main_v2"), qdrant.store().names());
+        outcome.observed("exit 5 twice").dataIntact(qdrant.store().names().equals(List.of("rag_main_v2")));
     }
 
     private List<String> points(String collection) {

@@ -6,6 +6,8 @@ import dev.ragback.testing.Promtool;
 import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.http.Receiver;
 import dev.ragback.testing.cli.RagbackCli;
+import dev.ragback.testing.reliability.Scenario;
+import dev.ragback.testing.reliability.ScenarioOutcome;
 import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
@@ -152,7 +154,8 @@ class RollbackCliIT {
     }
 
     @Test
-    void slackAnswering500OrHangingStillEndsTheRunWithAWarning() throws Exception {
+    @Scenario(broken = "Slack answers 500, then hangs", expected = "run exits 0 with a warning; webhook never printed")
+    void slackAnswering500OrHangingStillEndsTheRunWithAWarning(ScenarioOutcome outcome) throws Exception {
         damage();
         receiver.answer(500);
         RagbackCli.Result failing = cli.run("rollback", "auto", "--reason", "manual", "--yes").assertExit(0);
@@ -163,10 +166,12 @@ class RollbackCliIT {
         RagbackCli.Result hanging = cli.run("rollback", "auto", "--reason", "manual", "--yes").assertExit(0);
         assertTrue(hanging.stderr().contains("Slack"), hanging.stderr());
         assertFalse((failing.stderr() + hanging.stderr()).contains("T0-SECRET-HOOK"));
+        outcome.observed("exit 0 twice, warnings").dataIntact(true);
     }
 
     @Test
-    void failingEvalKeepsTrafficAtZeroAndResumeFinishesWithoutRestoringAgain() throws Exception {
+    @Scenario(broken = "evaluator below threshold", expected = "exit 3, traffic 0, failed at eval; resume finishes without a second restore")
+    void failingEvalKeepsTrafficAtZeroAndResumeFinishesWithoutRestoringAgain(ScenarioOutcome outcome) throws Exception {
         damage();
         Files.writeString(work.resolve("score"), "0.42");
         RagbackCli.Result failed = cli.run("rollback", "auto", "--reason", "faithfulness_drop", "--yes").assertExit(3);
@@ -186,10 +191,12 @@ class RollbackCliIT {
         assertEquals(uploadsBefore, qdrant.recoveries().size(), "the restore is not done again");
         assertEquals("succeeded", rows("SELECT metadata->>'outcome' FROM task_events WHERE event_type = 'rollback_finished' "
                 + "ORDER BY id DESC LIMIT 1").get(0).get(0));
+        outcome.observed("exit 3 then resume exit 0").dataIntact(true);
     }
 
     @Test
-    void secondConcurrentRunExits4NamingTheFirst() throws Exception {
+    @Scenario(broken = "a second rollback auto while one runs", expected = "exit 4 naming the holder; the first finishes")
+    void secondConcurrentRunExits4NamingTheFirst(ScenarioOutcome outcome) throws Exception {
         damage();
         Files.writeString(work.resolve("hang"), "");
         Path io = TempDirs.create("rollback-first-");
@@ -207,10 +214,12 @@ class RollbackCliIT {
             assertEquals(0, first.waitFor(), Files.readString(io.resolve("stderr")));
             TempDirs.delete(io);
         }
+        outcome.observed("exit 4, first exit 0").dataIntact(true);
     }
 
     @Test
-    void ctrlCJournalsTheRunAsAbortedAndExits130() throws Exception {
+    @Scenario(broken = "SIGINT (Ctrl-C) during eval", expected = "exit 130; journal says aborted at eval; traffic stays 0")
+    void ctrlCJournalsTheRunAsAbortedAndExits130(ScenarioOutcome outcome) throws Exception {
         damage();
         Files.writeString(work.resolve("hang"), "");
         Path io = TempDirs.create("rollback-ctrl-c-");
@@ -230,10 +239,12 @@ class RollbackCliIT {
         assertEquals(List.of(List.of("failed", "interrupted (Ctrl-C)")), rows("SELECT metadata->>'status', metadata->>'detail' "
                 + "FROM task_events WHERE event_type = 'rollback_step' AND metadata->>'step' = 'eval' AND metadata->>'status' <> 'started'"));
         assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip());
+        outcome.observed("exit 130, aborted/eval journaled").dataIntact(true);
     }
 
     @Test
-    void incompatibleTargetExits3BeforeTrafficOff() throws Exception {
+    @Scenario(broken = "matrix says the target is INCOMPATIBLE", expected = "exit 3 before traffic_off; traffic and release unchanged")
+    void incompatibleTargetExits3BeforeTrafficOff(ScenarioOutcome outcome) throws Exception {
         damage();
         Files.writeString(work.resolve("compat/matrix.md"), "| Binary Version | Schema Version | Qdrant Collection | Status |\n"
                 + "|---|---|---|---|\n| v1.1.0 | v1.1.0 | rag_main_v2 | ❌ INCOMPATIBLE |\n");
@@ -242,6 +253,7 @@ class RollbackCliIT {
         assertFalse(result.stdout().contains("==> traffic_off"), result.stdout());
         assertEquals("100", Files.readString(work.resolve("ops/state/traffic")).strip());
         assertEquals(Path.of("v2.0.0"), Files.readSymbolicLink(releases.resolve("current")));
+        outcome.observed("exit 3, traffic 100").dataIntact(true);
     }
 
     @Test

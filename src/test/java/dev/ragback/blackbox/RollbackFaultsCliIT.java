@@ -2,6 +2,8 @@ package dev.ragback.blackbox;
 
 import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.cli.RagbackCli;
+import dev.ragback.testing.reliability.Scenario;
+import dev.ragback.testing.reliability.ScenarioOutcome;
 import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
@@ -62,7 +64,8 @@ class RollbackFaultsCliIT {
     }
 
     @Test
-    void taskDbDownTheRunCompletesAndItsEventsReachTaskDbAfterTheNextRun() throws Exception {
+    @Scenario(broken = "TaskDB unreachable for a whole rollback auto", expected = "run completes on the lock file and local journal; next run replays it")
+    void taskDbDownTheRunCompletesAndItsEventsReachTaskDbAfterTheNextRun(ScenarioOutcome outcome) throws Exception {
         RagbackCli down = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString())
                 .env("TASKDB_URL", "jdbc:postgresql://127.0.0.1:1/ragdb");
         RagbackCli.Result run = down.run("rollback", "auto", "--reason", "manual", "--yes").assertExit(0);
@@ -75,10 +78,12 @@ class RollbackFaultsCliIT {
         assertTrue(count("SELECT count(*) FROM task_events WHERE event_type = 'rollback_finished' "
                 + "AND metadata->>'outcome' = 'succeeded' AND metadata ? 'journaled_at'") == 1, "replayed events");
         assertEquals(golden, points(), "the run restored the collection although TaskDB was down");
+        outcome.observed("exit 0, journal replayed").dataIntact(golden.equals(points()));
     }
 
     @Test
-    void killedDuringRestoreThenResumeEndsGreen() throws Exception {
+    @Scenario(broken = "kill -9 of rollback auto in the middle of restore", expected = "--resume ends green; verify exit 0; traffic stays 0 until then")
+    void killedDuringRestoreThenResumeEndsGreen(ScenarioOutcome outcome) throws Exception {
         Path io = TempDirs.create("rollback-kill-");
         Process run = cli.start(io, "rollback", "auto", "--reason", "manual", "--yes");
         for (int i = 0; i < 600 && !Files.readString(io.resolve("stdout")).contains("==> restore"); i++) {
@@ -101,6 +106,7 @@ class RollbackFaultsCliIT {
         assertEquals("succeeded", text("SELECT metadata->>'outcome' FROM task_events WHERE task_id = '" + runId
                 + "' AND event_type = 'rollback_finished' ORDER BY id DESC LIMIT 1"));
         TempDirs.delete(io);
+        outcome.observed("resume exit 0, verify exit 0").dataIntact(true);
     }
 
     private List<String> points() {

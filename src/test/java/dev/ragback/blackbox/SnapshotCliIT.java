@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.cli.RagbackCli;
+import dev.ragback.testing.reliability.Scenario;
+import dev.ragback.testing.reliability.ScenarioOutcome;
 import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
@@ -140,7 +142,8 @@ class SnapshotCliIT {
     }
 
     @Test
-    void flippedByteInEitherFileExits5NamingTheFile(PgDatabase db) throws Exception {
+    @Scenario(broken = "one byte flipped in the dump, then in the Qdrant snapshot", expected = "verify exits 5 naming the file")
+    void flippedByteInEitherFileExits5NamingTheFile(PgDatabase db, ScenarioOutcome outcome) throws Exception {
         JsonNode manifest = createJson();
         String id = manifest.get("id").asText();
         cli.run("snapshot", "verify", id).assertExit(0);
@@ -157,10 +160,12 @@ class SnapshotCliIT {
             Files.write(path, original);
         }
         cli.run("snapshot", "verify", "--all").assertExit(0);
+        outcome.observed("exit 5 twice").dataIntact(true);
     }
 
     @Test
-    void truncatedDumpIsCaughtBySha256AndByDeepEvenWithAnEditedManifest() throws Exception {
+    @Scenario(broken = "dump truncated, manifest edited to match", expected = "sha256 check exits 5; --deep exits 5 with the edited manifest")
+    void truncatedDumpIsCaughtBySha256AndByDeepEvenWithAnEditedManifest(ScenarioOutcome outcome) throws Exception {
         JsonNode manifest = createJson();
         String id = manifest.get("id").asText();
         Path dump = backups().resolve(id).resolve(manifest.at("/postgres/file").asText());
@@ -178,10 +183,12 @@ class SnapshotCliIT {
         cli.run("snapshot", "verify", id).assertExit(0);
         RagbackCli.Result deep = cli.run("snapshot", "verify", id, "--deep").assertExit(5);
         assertTrue(deep.stderr().contains("pg_restore cannot read"), deep.stderr());
+        outcome.observed("exit 5, --deep exit 5").dataIntact(true);
     }
 
     @Test
-    void killedCreateLeavesNothingCompleteAndPruneRemovesTheLeftover() throws Exception {
+    @Scenario(broken = "kill -9 of snapshot create during the download", expected = "nothing listed complete; sha256sum -c passes; prune --yes removes the leftover")
+    void killedCreateLeavesNothingCompleteAndPruneRemovesTheLeftover(ScenarioOutcome outcome) throws Exception {
         createJson();
         qdrant.stallNextDownloads(1, Duration.ofSeconds(30));
         Path io = TempDirs.create("snapshot-kill-");
@@ -207,6 +214,7 @@ class SnapshotCliIT {
         assertFalse(leftover().isPresent());
         assertEquals(1, JSON.readTree(cli.run("--json", "snapshot", "list").stdout()).size());
         TempDirs.delete(io);
+        outcome.observed("incomplete leftover, pruned").dataIntact(true);
     }
 
     @Test
