@@ -189,8 +189,7 @@ public final class JdbcSchemaMigrator implements SchemaMigrator {
         try {
             dropScratch(name);
         } catch (RuntimeException e) {
-            System.err.println("ragback: could not drop the scratch database " + name + ": " + e.getMessage()
-                    + " — drop it by hand: DROP DATABASE " + name + ";");
+            LOG.error("could not drop the scratch database {}: {} — drop it by hand: DROP DATABASE {};", name, e.getMessage(), name);
         }
     }
 
