@@ -90,6 +90,11 @@ public final class RollbackService {
             state.runStep(Step.REPORT, () -> steps.report(state, "succeeded", null));
             return state.finish("succeeded", null);
         } catch (RagbackException e) {
+            if (state.failedStep == Step.LOCK && e.kind() == RagbackException.Kind.LOCKED && request.resumeRunId() == null) {
+                // refused before it began: its id may equal the holder's, whose audit trail it must not touch
+                state.finished = true;
+                throw failure(state, e);
+            }
             boolean blocked = state.failedStep == Step.LOCK || state.failedStep == Step.PLAN;
             String outcome = e.kind() == RagbackException.Kind.INTERRUPTED ? "aborted" : blocked ? "blocked" : "failed";
             if (state.failedStep != null && state.failedStep != Step.REPORT && !blocked) {
@@ -134,9 +139,13 @@ public final class RollbackService {
             return state;
         }
         checkReason(request.reason());
-        String runId = "rollback_" + clock.instant().getEpochSecond();
-        RunState state = new RunState(new Journal(audit, journalDir, runId, clock), self.host(), listener, clock, request, null);
-        return state;
+        long second = clock.instant().getEpochSecond();
+        // two runs in the same second must not share a run id (and so an audit trail)
+        while (!new Journal(audit, journalDir, "rollback_" + second, clock).events().isEmpty()) {
+            second++;
+        }
+        String runId = "rollback_" + second;
+        return new RunState(new Journal(audit, journalDir, runId, clock), self.host(), listener, clock, request, null);
     }
 
     private static Set<Step> succeededSteps(List<AuditLog.Event> events) {
