@@ -40,6 +40,7 @@ import dev.ragback.app.port.Notifier;
 import dev.ragback.app.port.VectorStore;
 import dev.ragback.app.Redaction;
 import dev.ragback.app.snapshot.BackupsDir;
+import dev.ragback.app.snapshot.ManifestSignature;
 import dev.ragback.app.snapshot.SnapshotCatalog;
 import dev.ragback.app.snapshot.SnapshotCreator;
 import dev.ragback.app.snapshot.SnapshotSettings;
@@ -139,7 +140,8 @@ public final class Services {
 
     public DoctorService doctor() {
         return new DoctorService(new DoctorService.Subjects(vectorStore(), config.get(ConfigKeys.QDRANT_COLLECTION),
-                postgres(), taskDb(), dumpTool(), compat(), new BackupsDirCheck(config.get(ConfigKeys.BACKUPS_DIR))));
+                postgres(), taskDb(), dumpTool(), compat(), new BackupsDirCheck(config.get(ConfigKeys.BACKUPS_DIR)),
+                manifestSignature()));
     }
 
     public BackupsDir backups() {
@@ -158,11 +160,16 @@ public final class Services {
 
     public SnapshotCreator snapshotCreator() {
         return new SnapshotCreator(backups(), vectorStore(), postgres(), dumpTool(), appliedMigrations(), releaseSwitch(),
-                snapshotSettings(), VersionProvider.version(), Clock.systemUTC());
+                snapshotSettings(), VersionProvider.version(), Clock.systemUTC(), manifestSignature());
+    }
+
+    /** Signs and checks manifests with RAGBACK_SIGNING_KEY; does neither when it is unset. */
+    public ManifestSignature manifestSignature() {
+        return ManifestSignature.of(config.get(ConfigKeys.SNAPSHOT_SIGNING_KEY));
     }
 
     public SnapshotVerifier snapshotVerifier() {
-        return new SnapshotVerifier(backups(), dumpTool());
+        return new SnapshotVerifier(backups(), dumpTool(), manifestSignature());
     }
 
     public SnapshotCatalog snapshotCatalog() {

@@ -34,6 +34,7 @@ public final class ConfigKeys {
 
     public static final Key<Path> BACKUPS_DIR = key("backups.dir", "RAGBACK_BACKUPS", "backups", Parsers.path());
     public static final Key<Integer> BACKUPS_KEEP = key("backups.keep", null, "10", Parsers.integer(1, 10_000));
+    public static final Key<String> SNAPSHOT_SIGNING_KEY = secret("snapshot.signing_key", "RAGBACK_SIGNING_KEY", Parsers.text());
 
     public static final Key<Path> COMPAT_MATRIX = key("compat.matrix", null, "compat/matrix.md", Parsers.path());
     public static final Key<Path> MIGRATIONS_DIR = key("migrations.dir", null, "ops/migrations", Parsers.path());

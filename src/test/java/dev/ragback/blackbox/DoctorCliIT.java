@@ -64,7 +64,7 @@ class DoctorCliIT {
 
         JsonNode json = new ObjectMapper().readTree(cli.run("--json", "doctor").stdout());
         assertTrue(json.get("healthy").asBoolean());
-        assertEquals(7, json.get("checks").size());
+        assertEquals(8, json.get("checks").size());
     }
 
     @Test
@@ -77,7 +77,7 @@ class DoctorCliIT {
             String[] errLines = result.stderr().strip().split("\\R");
             assertTrue(errLines[0].startsWith("fail: postgres: "), result.stderr());
             assertTrue(errLines[0].contains("— start PostgreSQL"), errLines[0]);
-            assertEquals("ragback: doctor: 2 of 7 checks failed — fix the lines above, then run: ragback doctor",
+            assertEquals("ragback: doctor: 2 of 8 checks failed — fix the lines above, then run: ragback doctor",
                     errLines[errLines.length - 1], result.stderr());
             assertFalse(result.stderr().contains("\tat ") || result.stderr().contains("Exception"), result.stderr());
         } finally {

@@ -7,6 +7,7 @@ import dev.ragback.app.compat.CompatService;
 import dev.ragback.app.port.DatabaseProbe;
 import dev.ragback.app.port.DumpTool;
 import dev.ragback.app.port.VectorStore;
+import dev.ragback.app.snapshot.ManifestSignature;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,9 +28,10 @@ public final class DoctorService {
      * @param dumpTool   pg_dump / pg_restore
      * @param compat     the compatibility matrix
      * @param backups    the backups directory check
+     * @param signing    the manifest signing key, or none
      */
     public record Subjects(VectorStore vectors, String collection, DatabaseProbe postgres, DatabaseProbe taskDb,
-                           DumpTool dumpTool, CompatService compat, BackupsDirCheck backups) {
+                           DumpTool dumpTool, CompatService compat, BackupsDirCheck backups, ManifestSignature signing) {
     }
 
     private final Subjects subjects;
@@ -54,7 +56,7 @@ public final class DoctorService {
             CompletableFuture<CheckResult> backups = async(pool, subjects.backups()::check);
             CompletableFuture<CheckResult> matrix = async(pool, this::matrixCheck);
             return new DoctorReport(List.of(postgres.join(), tools.join(), taskDb.join(), qdrant.join(),
-                    collection.join(), backups.join(), matrix.join()));
+                    collection.join(), backups.join(), matrix.join(), signingCheck()));
         } finally {
             pool.shutdownNow();
         }
@@ -161,5 +163,20 @@ public final class DoctorService {
         } catch (RagbackException e) {
             return CheckResult.fail("matrix", e.getMessage(), "fix the line, then run: ragback compat lint");
         }
+    }
+
+    private CheckResult signingCheck() {
+        ManifestSignature signing = subjects.signing();
+        if (!signing.enabled()) {
+            return CheckResult.warn("signing", "RAGBACK_SIGNING_KEY not set: manifests are not signed; a changed manifest "
+                    + "goes unnoticed (verify only checks the files against it)", "set RAGBACK_SIGNING_KEY (e.g. openssl rand -hex 32) in the environment "
+                    + "of every ragback run, then take a new set: ragback snapshot create");
+        }
+        if (signing.keyBytes() < ManifestSignature.RECOMMENDED_KEY_BYTES) {
+            return CheckResult.warn("signing", "manifests are signed (" + ManifestSignature.ALGORITHM
+                    + "), but RAGBACK_SIGNING_KEY is shorter than " + ManifestSignature.RECOMMENDED_KEY_BYTES + " bytes",
+                    "use a longer random key (openssl rand -hex 32) and take new sets with it");
+        }
+        return CheckResult.ok("signing", "manifests are signed and checked (" + ManifestSignature.ALGORITHM + ")");
     }
 }

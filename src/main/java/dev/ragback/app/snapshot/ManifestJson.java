@@ -31,7 +31,10 @@ public final class ManifestJson {
     }
 
     public static Manifest read(Path file) {
-        JsonNode tree = readTree(file);
+        return fromTree(file, readTree(file));
+    }
+
+    static Manifest fromTree(Path file, JsonNode tree) {
         try {
             Manifest manifest = MAPPER.treeToValue(tree, Manifest.class);
             if (manifest.id() == null || manifest.status() == null) {
@@ -63,15 +66,24 @@ public final class ManifestJson {
         }
     }
 
-    public static void write(Path file, Manifest manifest) throws IOException {
-        AtomicFiles.write(file, MAPPER.writeValueAsString(manifest) + "\n", false);
+    /** Writes the manifest, signed when {@code signature} has a key. */
+    public static void write(Path file, Manifest manifest, ManifestSignature signature) throws IOException {
+        // signed as the tree a reader gets back from the file, so numbers compare exactly as read
+        ObjectNode tree = (ObjectNode) MAPPER.readTree(MAPPER.writeValueAsString(manifest));
+        signature.sign(tree);
+        AtomicFiles.write(file, MAPPER.writeValueAsString(tree) + "\n", false);
     }
 
-    /** Changes top-level fields, keeping every other field as found (also ones this version does not know). */
-    static void update(Path file, Map<String, Object> fields) throws IOException {
+    /**
+     * Changes top-level fields, keeping every other field as found (also ones this version does not
+     * know); re-signs when {@code signature} has a key.
+     */
+    static void update(Path file, Map<String, Object> fields, ManifestSignature signature) throws IOException {
         ObjectNode tree = (ObjectNode) readTree(file);
         fields.forEach((name, value) -> tree.set(name, MAPPER.valueToTree(value)));
-        AtomicFiles.write(file, MAPPER.writeValueAsString(tree) + "\n", false);
+        ObjectNode reread = (ObjectNode) MAPPER.readTree(MAPPER.writeValueAsString(tree));
+        signature.sign(reread);
+        AtomicFiles.write(file, MAPPER.writeValueAsString(reread) + "\n", false);
     }
 
     /** The manifest as plain maps and lists, for JSON output. */

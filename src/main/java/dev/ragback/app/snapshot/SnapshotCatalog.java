@@ -3,6 +3,7 @@ package dev.ragback.app.snapshot;
 import dev.ragback.app.RagbackException;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -53,11 +54,18 @@ public final class SnapshotCatalog {
         if (check.manifest().golden()) {
             return check;
         }
+        Path manifestFile = backups.existing(id).resolve(BackupsDir.MANIFEST);
+        ManifestSignature signature = verifier.signature();
+        if (!signature.enabled() && ManifestJson.readTree(manifestFile).has(ManifestSignature.FIELD)) {
+            throw new RagbackException(RagbackException.Kind.USAGE, "manifest of " + id + " is signed; promoting it without "
+                    + "RAGBACK_SIGNING_KEY would leave a signature that no longer matches",
+                    "set RAGBACK_SIGNING_KEY to the key the set was made with and run the promote again");
+        }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("golden", true);
         fields.put("golden_at", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
         try {
-            ManifestJson.update(backups.existing(id).resolve(BackupsDir.MANIFEST), fields);
+            ManifestJson.update(manifestFile, fields, signature);
         } catch (IOException e) {
             throw RagbackException.external("cannot rewrite the manifest of " + id + ": " + e.getMessage(), null, e);
         }
@@ -84,18 +92,18 @@ public final class SnapshotCatalog {
     /** Carries out a plan; each set is first renamed to a leftover so a crash half-way never leaves a set that looks complete. */
     public void prune(PrunePlan plan) {
         try {
-            List<java.nio.file.Path> doomed = new ArrayList<>();
+            List<Path> doomed = new ArrayList<>();
             for (BackupsDir.Entry entry : plan.remove()) {
-                java.nio.file.Path dir = entry.dir();
+                Path dir = entry.dir();
                 if (dir.getFileName().toString().equals(entry.id())) {
-                    java.nio.file.Path retired = backups.root().resolve(BackupsDir.TEMP_PREFIX + entry.id() + "-pruned");
+                    Path retired = backups.root().resolve(BackupsDir.TEMP_PREFIX + entry.id() + "-pruned");
                     dev.ragback.app.files.AtomicFiles.move(dir, retired);
                     dir = retired;
                 }
                 doomed.add(dir);
             }
             backups.writeSums();
-            for (java.nio.file.Path dir : doomed) {
+            for (Path dir : doomed) {
                 backups.delete(dir);
             }
         } catch (IOException e) {

@@ -50,10 +50,19 @@ public final class SnapshotCreator {
     private final SnapshotSettings settings;
     private final String ragbackVersion;
     private final Clock clock;
+    private final ManifestSignature signature;
 
     public SnapshotCreator(BackupsDir backups, VectorStore vectors, DatabaseProbe database, DumpTool dumpTool,
                            AppliedMigrations migrations, ReleaseSwitch releasesOrNull, SnapshotSettings settings,
                            String ragbackVersion, Clock clock) {
+        this(backups, vectors, database, dumpTool, migrations, releasesOrNull, settings, ragbackVersion, clock,
+                ManifestSignature.none());
+    }
+
+    /** As above, signing the manifest when {@code signature} has a key. */
+    public SnapshotCreator(BackupsDir backups, VectorStore vectors, DatabaseProbe database, DumpTool dumpTool,
+                           AppliedMigrations migrations, ReleaseSwitch releasesOrNull, SnapshotSettings settings,
+                           String ragbackVersion, Clock clock, ManifestSignature signature) {
         this.backups = backups;
         this.vectors = vectors;
         this.database = database;
@@ -63,6 +72,7 @@ public final class SnapshotCreator {
         this.settings = settings;
         this.ragbackVersion = ragbackVersion;
         this.clock = clock;
+        this.signature = signature;
     }
 
     public Created create(String label, boolean golden, Progress progress) {
@@ -93,7 +103,7 @@ public final class SnapshotCreator {
                     golden ? now.toString() : null, ragbackVersion, Host.userAtHost(), binary,
                     p.value().schemaVersion(), q.value().part(), p.value().part(), q.value().probes(),
                     p.value().migrations());
-            ManifestJson.write(temp.resolve(BackupsDir.MANIFEST), manifest);
+            ManifestJson.write(temp.resolve(BackupsDir.MANIFEST), manifest, signature);
             Path dir = backups.publish(id);
             published = true;
             backups.writeSums();

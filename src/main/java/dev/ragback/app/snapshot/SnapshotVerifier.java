@@ -1,5 +1,6 @@
 package dev.ragback.app.snapshot;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.files.FileDigest;
 import dev.ragback.app.files.Sha256;
@@ -31,14 +32,22 @@ public final class SnapshotVerifier {
         }
     }
 
-    /** One set's verdict; {@code deep} tells whether the dump was also read to the end. */
-    public record SetCheck(String id, Manifest manifest, List<FileCheck> files, boolean deep, String deepProblem) {
+    /**
+     * One set's verdict; {@code deep} tells whether the dump was also read to the end,
+     * {@code signatureChecked} whether a signing key was configured (then {@code signatureProblem}
+     * is {@code null} for a matching signature; a set failing it has its files left unread).
+     */
+    public record SetCheck(String id, Manifest manifest, List<FileCheck> files, boolean deep, String deepProblem,
+                           boolean signatureChecked, String signatureProblem) {
         public boolean ok() {
-            return deepProblem == null && files.stream().allMatch(FileCheck::ok);
+            return signatureProblem == null && deepProblem == null && files.stream().allMatch(FileCheck::ok);
         }
 
         public List<String> problems() {
             List<String> problems = new ArrayList<>();
+            if (signatureProblem != null) {
+                problems.add(signatureProblem);
+            }
             files.stream().filter(f -> !f.ok()).forEach(f -> problems.add(id + "/" + f.path() + ": " + f.problem()));
             if (deepProblem != null) {
                 problems.add(id + ": " + deepProblem);
@@ -49,10 +58,21 @@ public final class SnapshotVerifier {
 
     private final BackupsDir backups;
     private final DumpTool dumpTool;
+    private final ManifestSignature signature;
 
     public SnapshotVerifier(BackupsDir backups, DumpTool dumpTool) {
+        this(backups, dumpTool, ManifestSignature.none());
+    }
+
+    /** As above, also requiring a matching manifest signature when {@code signature} has a key. */
+    public SnapshotVerifier(BackupsDir backups, DumpTool dumpTool, ManifestSignature signature) {
         this.backups = backups;
         this.dumpTool = dumpTool;
+        this.signature = signature;
+    }
+
+    ManifestSignature signature() {
+        return signature;
     }
 
     /** The set to verify when none is named: the newest complete one. */
@@ -70,7 +90,9 @@ public final class SnapshotVerifier {
 
     public SetCheck verify(String id, boolean deep) {
         Path dir = backups.existing(id);
-        Manifest manifest = ManifestJson.read(dir.resolve(BackupsDir.MANIFEST));
+        Path manifestFile = dir.resolve(BackupsDir.MANIFEST);
+        JsonNode tree = ManifestJson.readTree(manifestFile);
+        Manifest manifest = ManifestJson.fromTree(manifestFile, tree);
         if (!manifest.complete() || !id.equals(manifest.id())) {
             throw new RagbackException(RagbackException.Kind.INTEGRITY, "snapshot set " + id + " is not complete (manifest says "
                     + manifest.status() + ", id " + manifest.id() + ")", "pick another set: ragback snapshot list");
@@ -79,6 +101,11 @@ public final class SnapshotVerifier {
         if (expected.isEmpty()) {
             throw new RagbackException(RagbackException.Kind.INTEGRITY, "snapshot set " + id + " lists no files",
                     "pick another set: ragback snapshot list");
+        }
+        String signatureProblem = signature.problem(id, tree);
+        if (signatureProblem != null) {
+            // the sizes and digests to compare against are the ones that cannot be trusted
+            return new SetCheck(id, manifest, List.of(), deep, null, true, signatureProblem);
         }
         List<FileCheck> checks = checkAll(dir, expected);
         String deepProblem = null;
@@ -92,7 +119,7 @@ public final class SnapshotVerifier {
                 deepProblem = e.getMessage();
             }
         }
-        return new SetCheck(id, manifest, checks, deep, deepProblem);
+        return new SetCheck(id, manifest, checks, deep, deepProblem, signature.enabled(), null);
     }
 
     private static List<FileCheck> checkAll(Path dir, List<FileDigest> expected) {

@@ -17,7 +17,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "verify", description = "Check size and sha256 of every file of a set against its manifest "
-        + "(default: the newest set). Exit 5 names each damaged file.")
+        + "(default: the newest set), and the manifest's signature when RAGBACK_SIGNING_KEY is set. "
+        + "Exit 5 names each damaged file.")
 final class SnapshotVerifyCommand implements Callable<Integer> {
     private final Session session;
 
@@ -53,6 +54,10 @@ final class SnapshotVerifyCommand implements Callable<Integer> {
             session.printJson(Map.of("sets", checks.stream().map(SnapshotVerifyCommand::json).toList(), "ok", problems.isEmpty()));
         } else {
             for (SnapshotVerifier.SetCheck check : checks) {
+                if (check.signatureChecked()) {
+                    session.out().printf("%-4s %s  manifest signature%s%n", check.signatureProblem() == null ? "ok" : "BAD",
+                            check.id(), check.signatureProblem() == null ? "" : ": " + check.signatureProblem());
+                }
                 for (SnapshotVerifier.FileCheck file : check.files()) {
                     session.out().printf("%-4s %s/%s  %s%s%n", file.ok() ? "ok" : "BAD", check.id(), file.path(),
                             Sizes.human(file.size()), file.ok() ? "" : "  " + file.problem());
@@ -88,6 +93,8 @@ final class SnapshotVerifyCommand implements Callable<Integer> {
         }).toList());
         out.put("deep", check.deep());
         out.put("deep_problem", check.deepProblem());
+        out.put("signature", !check.signatureChecked() ? "unchecked" : check.signatureProblem() == null ? "ok" : "bad");
+        out.put("signature_problem", check.signatureProblem());
         return out;
     }
 }

@@ -4,6 +4,7 @@ import dev.ragback.app.compat.CompatService;
 import dev.ragback.app.fakes.FakeDatabaseProbe;
 import dev.ragback.app.fakes.FakeDumpTool;
 import dev.ragback.app.fakes.FakeVectorStore;
+import dev.ragback.app.snapshot.ManifestSignature;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ class DoctorServiceTest {
     private final FakeDatabaseProbe taskDb = new FakeDatabaseProbe();
     private final FakeDumpTool tools = new FakeDumpTool();
     private Path matrix;
+    private ManifestSignature signing = ManifestSignature.of("a-signing-key-of-32-characters!!");
 
     @BeforeEach
     void setUp() throws IOException {
@@ -37,7 +39,7 @@ class DoctorServiceTest {
 
     private DoctorReport run() {
         return new DoctorService(new DoctorService.Subjects(qdrant, "rag_main", postgres, taskDb, tools,
-                new CompatService(matrix), new BackupsDirCheck(dir.resolve("backups")))).run();
+                new CompatService(matrix), new BackupsDirCheck(dir.resolve("backups")), signing)).run();
     }
 
     private CheckResult check(DoctorReport report, String name) {
@@ -48,7 +50,7 @@ class DoctorServiceTest {
     void healthyStackPassesEveryCheckInOrder() {
         DoctorReport report = run();
         assertTrue(report.healthy(), report.toString());
-        assertEquals(List.of("postgres", "pg_tools", "taskdb", "qdrant", "collection", "backups", "matrix"),
+        assertEquals(List.of("postgres", "pg_tools", "taskdb", "qdrant", "collection", "backups", "matrix", "signing"),
                 report.checks().stream().map(CheckResult::name).toList());
         assertEquals("rag_main -> rag_main_v2 (alias), green, 1000 points", check(report, "collection").detail());
         assertTrue(check(report, "postgres").detail().contains("15.18"));
@@ -112,5 +114,24 @@ class DoctorServiceTest {
         Files.writeString(file, "x");
         CheckResult result = new BackupsDirCheck(file).check();
         assertEquals(CheckResult.Status.FAIL, result.status());
+    }
+
+    @Test
+    void missingSigningKeyWarnsAndAShortOneToo() {
+        assertEquals("manifests are signed and checked (HMAC-SHA256)", check(run(), "signing").detail());
+
+        signing = ManifestSignature.none();
+        DoctorReport report = run();
+        CheckResult unsigned = check(report, "signing");
+        assertEquals(CheckResult.Status.WARN, unsigned.status());
+        assertTrue(unsigned.detail().startsWith("RAGBACK_SIGNING_KEY not set: manifests are not signed"), unsigned.detail());
+        assertTrue(unsigned.fix().contains("set RAGBACK_SIGNING_KEY"), unsigned.fix());
+        assertTrue(report.healthy(), "a warning does not fail doctor");
+
+        signing = ManifestSignature.of("short-key-x9");
+        CheckResult shortKey = check(run(), "signing");
+        assertEquals(CheckResult.Status.WARN, shortKey.status());
+        assertTrue(shortKey.detail().contains("shorter than 16 bytes"), shortKey.detail());
+        assertFalse((shortKey.detail() + shortKey.fix()).contains("short-key-x9"), "key shown");
     }
 }
