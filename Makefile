@@ -7,7 +7,7 @@ SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 RAGBACK_FLAGS ?=
 
 .PHONY: build test drill compat doctor smoke eval.quick verify snapshot.create snapshot.restore rollback.auto clean \
-	migrate.up migrate.verify reliability traffic\:0 traffic\:100 revert\:last-green
+	migrate.up migrate.verify reliability fuzz traffic\:0 traffic\:100 revert\:last-green
 
 build: $(JAR)
 
@@ -17,6 +17,26 @@ $(JAR): $(SOURCES)
 # Unit and adapter tests (surefire), then the black-box tests of the built jar (failsafe).
 test:
 	mvn -B verify
+
+# Fuzzing mode (Jazzer, JAZZER_FUZZ=1): each fuzz test of src/test/java/dev/ragback/fuzz for
+# FUZZ_SECONDS, one JVM each (Jazzer fuzzes one test per run). `make test` only replays the stored
+# inputs. A crash is written to src/test/resources/dev/ragback/fuzz/<Test>Inputs/<method>/ and
+# replayed from then on; the generated corpus grows in .cifuzz-corpus/. Logs: target/fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_TESTS := MatrixParserFuzzTest ManifestJsonFuzzTest ConfigLoaderFuzzTest EvalOutputFuzzTest
+fuzz:
+	$(MVN) test-compile
+	@mkdir -p target/fuzz; failed=0; \
+	for test in $(FUZZ_TESTS); do \
+	  log=target/fuzz/$$test.log; start=$$(date +%s); \
+	  JAZZER_FUZZ=1 $(MVN) surefire:test -Dtest=$$test -Djazzer.hooks=true \
+	    -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time=$(FUZZ_SECONDS) >$$log 2>&1 || failed=1; \
+	  execs=$$(sed -n 's/^#\([0-9][0-9]*\)[[:space:]].*/\1/p' $$log | tail -1); \
+	  secs=$$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' $$log | tail -1); \
+	  echo "$$test: $${execs:-0} execs in $${secs:-?} s (wall $$(( $$(date +%s) - start )) s)"; \
+	  { grep -m1 -o 'FuzzTestFindingException: .*' $$log; grep -m1 -o 'Test unit written to .*' $$log; } | sed 's/^/  /'; \
+	done; \
+	if [ $$failed -ne 0 ]; then echo "fuzz: a target failed; see target/fuzz/*.log"; exit 1; fi
 
 compat: $(JAR)
 	$(RAGBACK) compat lint

@@ -1,11 +1,15 @@
 package dev.ragback.app;
 
+import java.text.Normalizer;
+
 /**
  * Checks names that come from outside (snapshot ids, snapshot names, collections, versions,
  * reasons) before they touch a path or a URL.
  */
 public final class Names {
     private static final int MAX_LENGTH = 255;
+    // slashes with no compatibility mapping to '/' or '\\': shown to an operator they read as a path
+    private static final String SEPARATOR_LOOKALIKES = "\u2044\u2215\u2216\u29F8\u29F9";
 
     private Names() {
     }
@@ -21,15 +25,24 @@ public final class Names {
         if (value.equals(".") || value.contains("..")) {
             return "it contains '..'";
         }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
+        if (!Normalizer.isNormalized(value, Normalizer.Form.NFKC)) {
+            return "it contains a look-alike character (a fullwidth or compatibility form)";
+        }
+        for (int i = 0; i < value.length(); i += Character.charCount(value.codePointAt(i))) {
+            int c = value.codePointAt(i);
             if (c == '/' || c == '\\') {
                 return "it contains a path separator";
+            }
+            if (SEPARATOR_LOOKALIKES.indexOf(c) >= 0) {
+                return "it contains a look-alike of a path separator";
+            }
+            if (Character.isSurrogate((char) c)) {
+                return "it is not valid text (a lone surrogate)";
             }
             if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
                 return "it contains a control character";
             }
-            if (Character.isWhitespace(c)) {
+            if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
                 return "it contains white space";
             }
         }
@@ -45,7 +58,7 @@ public final class Names {
         return value;
     }
 
-    /** The value with control characters escaped and cut to a readable length, for messages. */
+    /** The value with control, format (bidi, zero-width) and odd space characters escaped and cut to a readable length, for messages. */
     public static String printable(String value) {
         if (value == null) {
             return "";
@@ -53,7 +66,9 @@ public final class Names {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < value.length() && sb.length() < 80; i++) {
             char c = value.charAt(i);
-            sb.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            boolean hidden = Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                    || Character.isSurrogate(c) || (Character.isSpaceChar(c) && c != ' ');
+            sb.append(hidden ? String.format("\\u%04x", (int) c) : String.valueOf(c));
         }
         return value.length() > 80 ? sb + "…" : sb.toString();
     }

@@ -105,13 +105,17 @@ final class Parsers {
             if (!m.matches()) {
                 throw new IllegalArgumentException("expected a duration such as 30s, 5m, 1h or 500ms");
             }
-            long amount = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            };
+            try {
+                long amount = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    default -> Duration.ofHours(amount);
+                };
+            } catch (ArithmeticException | NumberFormatException e) {
+                throw new IllegalArgumentException("expected a duration such as 30s, 5m, 1h or 500ms, not one this long");
+            }
         };
     }
 

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.files.AtomicFiles;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -42,7 +43,7 @@ public final class ManifestJson {
             }
             return manifest;
         } catch (JsonProcessingException e) {
-            throw RagbackException.malformed(file + ": " + e.getOriginalMessage());
+            throw RagbackException.malformed(file + ": " + oneLine(e.getOriginalMessage()));
         }
     }
 
@@ -60,10 +61,17 @@ public final class ManifestJson {
             throw new RagbackException(RagbackException.Kind.INTEGRITY, file + " is missing",
                     "the set is incomplete; pick another one: ragback snapshot list");
         } catch (JsonProcessingException e) {
-            throw RagbackException.malformed(file + ": line " + e.getLocation().getLineNr() + ": " + e.getOriginalMessage());
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw RagbackException.malformed(file + ": line " + line + ": " + oneLine(e.getOriginalMessage()));
+        } catch (CharConversionException e) {
+            throw RagbackException.malformed(file + ": not UTF-8 text: " + oneLine(e.getMessage()));
         } catch (IOException e) {
             throw RagbackException.external("cannot read " + file + ": " + e.getMessage(), null, e);
         }
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "unreadable" : message.lines().findFirst().orElse("").strip();
     }
 
     /** Writes the manifest, signed when {@code signature} has a key. */
