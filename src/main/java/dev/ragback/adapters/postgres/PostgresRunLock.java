@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 
 /**
  * {@link RunLock} in TaskDB: {@code pg_try_advisory_lock} on a connection held for the whole run
@@ -22,6 +23,8 @@ public final class PostgresRunLock implements RunLock {
     private static final String READ = "SELECT run_id, host, pid, since FROM ragback_leases WHERE name = 'rollback'";
     private static final String WRITE = "INSERT INTO ragback_leases (name, run_id, host, pid, since) VALUES ('rollback', ?, ?, ?, ?) "
             + "ON CONFLICT (name) DO UPDATE SET run_id = excluded.run_id, host = excluded.host, pid = excluded.pid, since = excluded.since";
+
+    private static final Duration HOLDER_ROW_WAIT = Duration.ofSeconds(3);
 
     private final PostgresConnection connection;
 
@@ -48,8 +51,9 @@ public final class PostgresRunLock implements RunLock {
                 locked = rows.getBoolean(1);
             }
             if (!locked) {
+                Holder holder = awaitHolderRow(db);
                 throw new RagbackException(RagbackException.Kind.LOCKED, "another ragback run holds the lock: "
-                        + (previous == null ? "a session of " + connection.describe() : previous.toString()),
+                        + (holder == null ? "a session of " + connection.describe() : holder.toString()),
                         "wait for it to finish (ragback history), or stop it first");
             }
             Holder broken = null;
@@ -76,6 +80,22 @@ public final class PostgresRunLock implements RunLock {
             close(db);
             throw e;
         }
+    }
+
+    /** The holder writes its lease row just after taking the lock; give it a moment so the message can name it. */
+    private static Holder awaitHolderRow(Connection db) throws SQLException {
+        long deadline = System.nanoTime() + HOLDER_ROW_WAIT.toNanos();
+        Holder holder = read(db);
+        while (holder == null && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            holder = read(db);
+        }
+        return holder;
     }
 
     private static Holder read(Connection db) throws SQLException {

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,6 +60,28 @@ class PostgresRunLockTest {
         db.execute("INSERT INTO ragback_leases VALUES ('rollback', 'rollback_9', 'host-b', 999999, now())");
         try (RunLock.Lease broke = lock.acquire(holder("rollback_10", 1), true)) {
             assertEquals("rollback_9", broke.broken().runId());
+        }
+    }
+
+    @Test
+    void refusalWaitsForTheHolderToWriteItsLeaseRow(PgDatabase db) throws Exception {
+        db.execute("CREATE TABLE ragback_leases (name text PRIMARY KEY, run_id text NOT NULL, host text NOT NULL, "
+                + "pid bigint NOT NULL, since timestamptz NOT NULL)");
+        try (Connection holder = db.connection().open(); Statement statement = holder.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + PostgresRunLock.LOCK_KEY + ")");
+            Thread writer = new Thread(() -> {
+                try {
+                    Thread.sleep(400);
+                    db.execute("INSERT INTO ragback_leases VALUES ('rollback', 'rollback_7', 'host-c', 777, now())");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            writer.start();
+            RagbackException e = assertThrows(RagbackException.class, () -> new PostgresRunLock(db.connection())
+                    .acquire(holder("rollback_8", 888), false));
+            writer.join();
+            assertTrue(e.getMessage().contains("run rollback_7 (pid 777 on host-c"), e.getMessage());
         }
     }
 }
