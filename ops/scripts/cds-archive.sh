@@ -4,7 +4,7 @@
 # A few offline commands run with -XX:DumpLoadedClassList (no store is reached: every endpoint is a
 # closed local port); their class lists, merged, become a static CDS archive of the JDK and ragback
 # classes they load. With it, a command starts with those classes already parsed and verified.
-# bin/ragback uses ARCHIVE when it is newer than JAR. Never fails the build: without an archive
+# bin/ragback uses ARCHIVE when it is newer than JAR and ARCHIVE.jar names JAR's path. Never fails the build: without an archive
 # ragback only starts slower.
 set -uo pipefail
 
@@ -14,7 +14,7 @@ if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then java="$JAVA_HOM
 jar=$(cd "$(dirname "$jar")" && pwd -P)/$(basename "$jar")
 root=$(cd "$(dirname "$0")/../.." && pwd -P)
 work=$(dirname "$archive")/cds-training
-rm -rf "$work" "$archive"
+rm -rf "$work" "$archive" "$archive.jar"
 mkdir -p "$work/backups" "$work/home"
 
 train() {
@@ -69,5 +69,8 @@ if ! "$java" -Xshare:dump -XX:SharedClassListFile="$work/merged.classlist" -XX:S
     -cp "$jar" >"$work/dump.log" 2>&1; then
   echo "cds-archive: the CDS dump failed (see $work/dump.log); ragback runs without a CDS archive" >&2
   rm -f "$archive"
+else
+  # bin/ragback checks this: an archive made for another path of the jar is not used
+  echo "$jar" > "$archive.jar"
 fi
 exit 0
