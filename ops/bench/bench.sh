@@ -33,13 +33,18 @@ runs_file="$BENCH_TMP/runs.txt"
 unset RAGBACK_BACKUPS TASKDB_URL PUSHGATEWAY_URL SLACK_WEBHOOK QDRANT_COLLECTION PGSERVICE
 user_qdrant=${QDRANT_URL:-}
 
-# run LABEL CMD...: one timed run, appended to the runs file; a failed run stops the bench.
+# run LABEL CMD...: one timed run, appended to the runs file as "label wall rss_kB cpu store_cpu"
+# (cpu: the command and its children; store_cpu: what the local stores used meanwhile); a failed run
+# stops the bench.
 run() {
-  local label=$1 figures
+  local label=$1 figures before after wall rss cpu
   shift
-  figures=$(bench_measure "$@") || fail "$label failed: $*"
-  echo "$label $figures" >> "$runs_file"
-  bench_log "$(printf '%-18s %6.2f s %6d MB' "$label" "${figures% *}" $(( ${figures#* } / 1024 )))"
+  before=$(bench_store_cpu)
+  figures=$(bench_measure_cpu "$@") || fail "$label failed: $*"
+  after=$(bench_store_cpu)
+  read -r wall rss cpu <<< "$figures"
+  echo "$label $wall $rss $cpu $(awk -v a="$after" -v b="$before" 'BEGIN { printf "%.2f", a - b }')" >> "$runs_file"
+  bench_log "$(printf '%-18s %6.2f s %6d MB  cpu %6.2f s' "$label" "$wall" $(( rss / 1024 )) "$cpu")"
 }
 
 bench_require_build

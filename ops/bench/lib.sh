@@ -89,9 +89,31 @@ bench_cleanup() {
   rm -rf "$BENCH_TMP"
 }
 
+# Runs a command under /usr/bin/time -v; prints "<seconds> <peak RSS in kB> <CPU seconds, user + system,
+# with its children>" on stdout.
+bench_measure_cpu() {
+  local figures log="$BENCH_TMP/time.$$.$RANDOM"
+  figures=$(BENCH_TIME_LOG="$log" bench_measure "$@") || return 1
+  echo "$figures $(sed -n 's/^\s*User time (seconds): //p; s/^\s*System time (seconds): //p' "$log.err" \
+    | awk '{ s += $1 } END { printf "%.2f", s }')"
+}
+
+# CPU seconds the local stores have used so far: the Qdrant double started last (BENCH_QDRANT_PID) and
+# the throwaway PostgreSQL cluster (postmaster, its live children, and the backends it has reaped).
+bench_store_cpu() {
+  local pids="" postmaster
+  [ -n "${BENCH_QDRANT_PID:-}" ] && pids=$BENCH_QDRANT_PID
+  postmaster=$(head -1 "$BENCH_TMP/pg/data/postmaster.pid" 2>/dev/null || true)
+  [ -n "$postmaster" ] && pids="$pids $postmaster $(pgrep -P "$postmaster" | tr '\n' ' ')"
+  for pid in $pids; do
+    # fields after the command name: utime stime cutime cstime are the 12th to 15th
+    sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 + $14 + $15 }'
+  done | awk -v hz="$(getconf CLK_TCK)" '{ t += $1 } END { printf "%.2f", t / hz }'
+}
+
 # Runs a command under /usr/bin/time -v; prints "<seconds> <peak RSS in kB>" on stdout.
 bench_measure() {
-  local log="$BENCH_TMP/time.$$.$RANDOM"
+  local log=${BENCH_TIME_LOG:-"$BENCH_TMP/time.$$.$RANDOM"}
   /usr/bin/time -v "$@" >"$log.out" 2>"$log.err" || { tail -5 "$log.err" >&2; return 1; }
   local rss wall
   rss=$(sed -n 's/^\s*Maximum resident set size (kbytes): //p' "$log.err")

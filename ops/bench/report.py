@@ -3,7 +3,8 @@
 
   report.py RUNS META OUT.json
 
-RUNS: one line per timed run, "<label> <wall seconds> <peak RSS kB>", in the order they ran.
+RUNS: one line per timed run, "<label> <wall s> <peak RSS kB> <CPU s of the command> <CPU s of the local
+stores meanwhile>", in the order they ran.
 META: a JSON object (machine, dataset, sizes) copied into the result.
 Prints the table on stdout; exits 0 even when targets are missed (the table says so).
 """
@@ -31,13 +32,15 @@ NAMES = {
 
 
 def load(path):
-    runs = {}
+    """label -> [(wall, rss_kb)]; label -> [cpu of the command + the stores]"""
+    runs, cpu = {}, {}
     with open(path) as f:
         for line in f:
             parts = line.split()
-            if len(parts) == 3:
+            if len(parts) == 5:
                 runs.setdefault(parts[0], []).append((float(parts[1]), int(parts[2])))
-    return runs
+                cpu.setdefault(parts[0], []).append(float(parts[3]) + float(parts[4]))
+    return runs, cpu
 
 
 def median(runs, label):
@@ -94,12 +97,13 @@ def rows(runs, meta):
     return table
 
 
-def commands(runs):
+def commands(runs, cpu):
     out = {}
     for label, values in runs.items():
         times = [t for t, _ in values]
         out[label] = {"what": NAMES.get(label, label), "runs_s": times, "median_s": statistics.median(times),
-                      "peak_rss_mb": round(max(r for _, r in values) / 1024, 1)}
+                      "peak_rss_mb": round(max(r for _, r in values) / 1024, 1),
+                      "median_cpu_s": round(statistics.median(cpu[label]), 2)}
     return out
 
 
@@ -127,20 +131,23 @@ def print_table(table, cmds, meta):
             print(f"{row['pair']:<58} {fmt(row['a_median_s']):>10} {fmt(row['b_median_s']):>10} {ratio:>7} "
                   f"{target:>8}  {row['status']}")
     print()
-    print(f"{'command':<58} {'median':>10} {'peak RSS':>10}  runs")
+    print("CPU: seconds used by the command, its children and the local stores (Qdrant double, PostgreSQL)")
+    print(f"during a run; on {meta.get('machine', {}).get('cores')} cores, no run can take less than CPU / cores.")
+    print()
+    print(f"{'command':<45} {'median':>10} {'CPU':>8} {'peak RSS':>10}  runs")
     for label, c in cmds.items():
         runs = " ".join(f"{t:.2f}" for t in c["runs_s"])
-        print(f"{label:<58} {fmt(c['median_s']):>10} {c['peak_rss_mb']:>7.0f} MB  {runs}")
+        print(f"{label:<45} {fmt(c['median_s']):>10} {c['median_cpu_s']:>6.1f} s {c['peak_rss_mb']:>7.0f} MB  {runs}")
 
 
 def main(argv):
     if len(argv) != 3:
         sys.exit(__doc__)
-    runs = load(argv[0])
+    runs, cpu = load(argv[0])
     with open(argv[1]) as f:
         meta = json.load(f)
     table = rows(runs, meta)
-    cmds = commands(runs)
+    cmds = commands(runs, cpu)
     print_table(table, cmds, meta)
     result = dict(meta)
     result.update(rows=table, commands=cmds)
