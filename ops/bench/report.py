@@ -18,6 +18,8 @@ NAMES = {
     "baseline.create": "runbook: curl create + download + pg_dump -Fc + sha256sum",
     "ragback.verify": "ragback snapshot verify",
     "baseline.verify": "sha256sum -c SHA256SUMS",
+    "ragback.verify4": "ragback snapshot verify, 4x set of the RSS rows",
+    "baseline.verify4": "sha256sum -c SHA256SUMS, 4x set of the RSS rows",
     "ragback.restore": "ragback snapshot restore",
     "baseline.restore": "runbook: pg_restore --clean --if-exists, then curl upload",
     "floor.pg_restore": "pg_restore --clean --if-exists alone",
@@ -32,14 +34,14 @@ NAMES = {
 
 
 def load(path):
-    """label -> [(wall, rss_kb)]; label -> [cpu of the command + the stores]"""
+    """label -> [(wall, rss_kb)]; label -> [(cpu of the command, cpu of the stores)]"""
     runs, cpu = {}, {}
     with open(path) as f:
         for line in f:
             parts = line.split()
             if len(parts) == 5:
                 runs.setdefault(parts[0], []).append((float(parts[1]), int(parts[2])))
-                cpu.setdefault(parts[0], []).append(float(parts[3]) + float(parts[4]))
+                cpu.setdefault(parts[0], []).append((float(parts[3]), float(parts[4])))
     return runs, cpu
 
 
@@ -72,6 +74,8 @@ def rows(runs, meta):
                   0.35, "ragback.create", "baseline.create"),
         ratio_row("snapshot verify vs sha256sum -c on the same set", get("ragback.verify"), get("baseline.verify"),
                   0.40, "ragback.verify", "baseline.verify"),
+        ratio_row("snapshot verify vs sha256sum -c, 4x set of the RSS rows", get("ragback.verify4"),
+                  get("baseline.verify4"), 0.40, "ragback.verify4", "baseline.verify4"),
         ratio_row("snapshot restore vs the runbook's sequential restore", get("ragback.restore"), get("baseline.restore"),
                   0.75, "ragback.restore", "baseline.restore"),
         ratio_row("snapshot restore vs its floor max(pg_restore, upload)", get("ragback.restore"), floor,
@@ -85,7 +89,7 @@ def rows(runs, meta):
     ]
     for command in ("create", "verify", "restore"):
         one, four = runs.get(f"rss1.{command}"), runs.get(f"rss4.{command}")
-        row = {"pair": f"peak RSS of snapshot {command}, 1x vs 4x the set size", "a": f"rss4.{command}",
+        row = {"pair": f"peak RSS of snapshot {command}, 4x vs 1x the set size", "a": f"rss4.{command}",
                "b": f"rss1.{command}", "target": "ratio <= 1.1 and <= 300 MB"}
         if one and four:
             rss1, rss4 = max(r for _, r in one) / 1024, max(r for _, r in four) / 1024
@@ -103,7 +107,9 @@ def commands(runs, cpu):
         times = [t for t, _ in values]
         out[label] = {"what": NAMES.get(label, label), "runs_s": times, "median_s": statistics.median(times),
                       "peak_rss_mb": round(max(r for _, r in values) / 1024, 1),
-                      "median_cpu_s": round(statistics.median(cpu[label]), 2)}
+                      "median_cpu_s": round(statistics.median(c + st for c, st in cpu[label]), 2),
+                      "median_cpu_command_s": round(statistics.median(c for c, _ in cpu[label]), 2),
+                      "median_cpu_stores_s": round(statistics.median(st for _, st in cpu[label]), 2)}
     return out
 
 
@@ -116,12 +122,13 @@ def print_table(table, cmds, meta):
     print(f"ragback bench: {meta.get('chunks')} chunks (BENCH_SCALE={meta.get('scale')}), "
           f"{meta.get('runs')} runs per command, alternated; {meta.get('machine', {}).get('description', '')}")
     print()
+    print("ratio = A / B. A: ragback; B: the runbook's commands, the floor, or (RSS rows) the same command at 1x.")
     header = f"{'pair':<58} {'A median':>10} {'B median':>10} {'ratio':>7} {'target':>8}  result"
     print(header)
     print("-" * len(header))
     for row in table:
         if "rss1_mb" in row:
-            print(f"{row['pair']:<58} {row['rss1_mb']:>7.0f} MB {row['rss4_mb']:>7.0f} MB {row['ratio']:>7.2f} "
+            print(f"{row['pair']:<58} {row['rss4_mb']:>7.0f} MB {row['rss1_mb']:>7.0f} MB {row['ratio']:>7.2f} "
                   f"{'1.1/300':>8}  {row['status']}")
         elif "rss1_mb" not in row and isinstance(row["target"], str):
             print(f"{row['pair']:<58} {'-':>10} {'-':>10} {'-':>7} {'1.1/300':>8}  {row['status']}")
@@ -134,10 +141,11 @@ def print_table(table, cmds, meta):
     print("CPU: seconds used by the command, its children and the local stores (Qdrant double, PostgreSQL)")
     print(f"during a run; on {meta.get('machine', {}).get('cores')} cores, no run can take less than CPU / cores.")
     print()
-    print(f"{'command':<45} {'median':>10} {'CPU':>8} {'peak RSS':>10}  runs")
+    print(f"{'command':<32} {'median':>9} {'CPU':>7} {'of which stores':>16} {'peak RSS':>9}  runs")
     for label, c in cmds.items():
         runs = " ".join(f"{t:.2f}" for t in c["runs_s"])
-        print(f"{label:<45} {fmt(c['median_s']):>10} {c['median_cpu_s']:>6.1f} s {c['peak_rss_mb']:>7.0f} MB  {runs}")
+        print(f"{label:<32} {fmt(c['median_s']):>9} {c['median_cpu_s']:>5.1f} s {c['median_cpu_stores_s']:>14.1f} s "
+              f"{c['peak_rss_mb']:>6.0f} MB  {runs}")
 
 
 def main(argv):
