@@ -39,6 +39,7 @@ user_qdrant=${QDRANT_URL:-}
 run() {
   local label=$1 figures before after wall rss cpu
   shift
+  bench_settle
   before=$(bench_store_cpu)
   figures=$(bench_measure_cpu "$@") || fail "$label failed: $*"
   after=$(bench_store_cpu)
@@ -53,6 +54,9 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 bench_log "PostgreSQL: a throwaway cluster"
 bench_start_pg_server
+# autovacuum would analyse each freshly restored table during whichever run comes next; the bench's
+# runs restore over and over, so it is off here, and the dataset is analysed once after loading
+psql -q -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
 if [ -n "$user_qdrant" ]; then
   bench_log "Qdrant: $user_qdrant (QDRANT_URL)"
   qdrant_kind="qdrant at QDRANT_URL"

@@ -24,6 +24,13 @@ bench_start_pg_server() {
   eval "$("$BENCH_ROOT/ops/scripts/pg-throwaway.sh" start "$BENCH_TMP/pg" | tail -1)"
 }
 
+# Lets the machine settle before a timed run: dirty pages written (PostgreSQL checkpoint, then the
+# kernel's), so that the previous run's write-back does not land in the next one's time.
+bench_settle() {
+  psql -q -c CHECKPOINT >/dev/null 2>&1 || true
+  sync
+}
+
 # Starts PostgreSQL and exports PG*; loads the reference schema and N chunks.
 bench_start_postgres() {
   local chunks=${1:-1000}
