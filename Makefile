@@ -6,7 +6,7 @@ SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 # Extra global options for the runbook targets, e.g. RAGBACK_FLAGS="--config /etc/ragback.yaml".
 RAGBACK_FLAGS ?=
 
-.PHONY: build test drill compat doctor smoke eval.quick verify snapshot.create snapshot.restore rollback.auto clean \
+.PHONY: build test drill bench compat doctor smoke eval.quick verify snapshot.create snapshot.restore rollback.auto clean \
 	migrate.up migrate.verify reliability fuzz traffic\:0 traffic\:100 revert\:last-green
 
 build: $(JAR)
@@ -78,6 +78,11 @@ clean:
 # The main job on a fresh machine: the runbook's whole story end to end (README, SPEC section 10).
 drill: $(JAR)
 	ops/drill/drill.sh
+
+# ragback against the runbook's shell commands on a generated RAG dataset (README "Performance");
+# BENCH_SCALE=4 makes the dataset 4 times larger. Not a test: nothing timed is asserted.
+bench: $(JAR)
+	ops/bench/bench.sh
 
 # Runbook targets (typing the target is the confirmation, so the destructive ones pass --yes).
 snapshot.create: $(JAR)
