@@ -5,10 +5,13 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /** Builds the picocli command tree for one invocation and runs it. */
 public final class Cli {
+    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--config", "--set");
+
     private Cli() {
     }
 
@@ -21,7 +24,7 @@ public final class Cli {
                               Supplier<String> answers, String... args) {
         Session session = new Session(out, err, env, terminal, answers);
         ErrorHandlers handlers = new ErrorHandlers(session);
-        CommandLine commandLine = new CommandLine(RagbackCommand.class, new Factory(session))
+        CommandLine commandLine = commandTree(new Factory(session), args)
                 .setOut(out)
                 .setErr(err)
                 .setParameterExceptionHandler(handlers)
@@ -34,6 +37,42 @@ public final class Cli {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * The root command with only the top-level command that {@code args} name: building picocli's model of
+     * every command costs most of the start-up. Help, a bare {@code ragback} or an unknown name get them all.
+     */
+    static CommandLine commandTree(CommandLine.IFactory factory, String... args) {
+        CommandLine root = new CommandLine(RagbackCommand.class, factory);
+        String named = firstPositional(args);
+        boolean versionOnly = named == null && Arrays.stream(args).anyMatch(a -> a.equals("--version") || a.equals("-V"));
+        for (Class<?> subcommand : RagbackCommand.SUBCOMMANDS) {
+            String name = subcommand.getAnnotation(CommandLine.Command.class).name();
+            if (!versionOnly && (named == null || !isSubcommand(named) || named.equals(name))) {
+                root.addSubcommand(name, new CommandLine(subcommand, factory));
+            }
+        }
+        return root;
+    }
+
+    private static boolean isSubcommand(String name) {
+        return RagbackCommand.SUBCOMMANDS.stream().anyMatch(c -> c.getAnnotation(CommandLine.Command.class).name().equals(name));
+    }
+
+    private static String firstPositional(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--")) {
+                return i + 1 < args.length ? args[i + 1] : null;
+            }
+            if (OPTIONS_WITH_VALUE.contains(arg)) {
+                i++;
+            } else if (!arg.startsWith("-")) {
+                return arg;
+            }
+        }
+        return null;
     }
 
     private static String readConsoleLine() {

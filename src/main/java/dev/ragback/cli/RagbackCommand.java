@@ -6,6 +6,7 @@ import dev.ragback.cli.qdrant.QdrantCommand;
 import dev.ragback.cli.snapshot.SnapshotCommand;
 import dev.ragback.cli.release.ReleaseCommand;
 import dev.ragback.cli.release.RevertCommand;
+import dev.ragback.cli.rollback.RollbackCommand;
 import dev.ragback.cli.traffic.TrafficCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,6 +14,7 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "ragback",
@@ -25,11 +27,14 @@ import java.util.concurrent.Callable;
                 + "restore, traffic, releases, compatibility matrix, schema migrations, checks.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_RUNTIME, ExitCodes.HELP_USAGE, ExitCodes.HELP_GATE,
-            ExitCodes.HELP_LOCKED, ExitCodes.HELP_INTEGRITY, ExitCodes.HELP_INTERRUPTED},
-        subcommands = {dev.ragback.cli.rollback.RollbackCommand.class, SnapshotCommand.class, QdrantCommand.class, TrafficCommand.class,
-            ReleaseCommand.class, RevertCommand.class, SmokeCommand.class, VerifyCommand.class, EvalQuickCommand.class,
-            MigrateCommand.class, HistoryCommand.class, PostmortemCommand.class, CompatCommand.class, DoctorCommand.class})
+            ExitCodes.HELP_LOCKED, ExitCodes.HELP_INTEGRITY, ExitCodes.HELP_INTERRUPTED})
 public final class RagbackCommand implements Callable<Integer> {
+    /** The top-level commands in help order; {@link Cli} builds only the one an invocation names. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(RollbackCommand.class, SnapshotCommand.class, QdrantCommand.class,
+            TrafficCommand.class, ReleaseCommand.class, RevertCommand.class, SmokeCommand.class, VerifyCommand.class,
+            EvalQuickCommand.class, MigrateCommand.class, HistoryCommand.class, PostmortemCommand.class, CompatCommand.class,
+            DoctorCommand.class);
+
     @Mixin
     GlobalOptions globals;
 
