@@ -3,8 +3,9 @@ package dev.ragback.cli;
 import picocli.CommandLine;
 
 /**
- * Sets the log level from -q/-v/-vv once options are parsed and before the command runs. Logback
- * reads the level when it first starts, so commands that never log never pay for it.
+ * Sets the log level from -q/-v/-vv once options are parsed and before the command runs. The logger
+ * (slf4j-simple, to stderr, see simplelogger.properties) reads it when it first starts. It replaced
+ * logback, whose start-up alone cost several times a bare JVM's.
  */
 final class LoggingSetup {
     private final Session session;
@@ -15,12 +16,12 @@ final class LoggingSetup {
 
     int execute(CommandLine.ParseResult parseResult) {
         String level = switch (session.verbosity()) {
-            case -1 -> "ERROR";
-            case 0 -> "WARN";
-            case 1 -> "INFO";
-            default -> "DEBUG";
+            case -1 -> "error";
+            case 0 -> "warn";
+            case 1 -> "info";
+            default -> "debug";
         };
-        System.setProperty("ragback.log.level", level);
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
         return new CommandLine.RunLast().execute(parseResult);
     }
 }
