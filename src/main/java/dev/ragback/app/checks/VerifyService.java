@@ -1,5 +1,6 @@
 package dev.ragback.app.checks;
 
+import dev.ragback.app.Background;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.port.CollectionInfo;
 import dev.ragback.app.port.DatabaseProbe;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code verify}: the live stores against a set's manifest (SPEC section 5): chunks and docs per
@@ -66,34 +68,39 @@ public final class VerifyService {
                 RagbackException.Kind.INTEGRITY, "no golden snapshot set to verify against in " + backups.root(),
                 "name one: ragback verify --snapshot ID"));
         Manifest manifest = ManifestJson.read(backups.existing(setId).resolve(BackupsDir.MANIFEST));
+        // the database half runs beside the Qdrant half: a freshly restored table's first scan is slow
+        CompletableFuture<List<CountRow>> counts = Background.start("verify-database", () -> database.tableExists(chunksTable)
+                ? compareCounts(manifest.postgres().counts(), database.chunkCounts(chunksTable)) : null);
         List<String> problems = new ArrayList<>();
-        List<CountRow> counts = new ArrayList<>();
-        if (!database.tableExists(chunksTable)) {
-            problems.add("table " + chunksTable + " is missing");
-        } else {
-            counts = compareCounts(manifest.postgres().counts(), database.chunkCounts(chunksTable));
-            counts.stream().filter(r -> !r.equal()).forEach(r -> problems.add("model " + r.modelId() + ": "
-                    + describe(r.live()) + " live, " + describeBaseline(r.baseline()) + " in the set"));
-        }
         String real = vectors.resolve(collection).orElse(null);
         Long livePoints = null;
         String status = "missing";
         List<ProbeComparison.Outcome> probes = List.of();
+        List<String> vectorProblems = new ArrayList<>();
         if (real == null) {
-            problems.add("Qdrant has no collection or alias " + collection);
+            vectorProblems.add("Qdrant has no collection or alias " + collection);
         } else {
             status = vectors.collection(real).map(CollectionInfo::status).orElse("missing");
             if (!"green".equals(status)) {
-                problems.add("collection " + real + " is " + status);
+                vectorProblems.add("collection " + real + " is " + status);
             }
             livePoints = vectors.countPoints(real);
             if (livePoints != manifest.qdrant().pointsCount()) {
-                problems.add("points: " + livePoints + " live, " + manifest.qdrant().pointsCount() + " in the set");
+                vectorProblems.add("points: " + livePoints + " live, " + manifest.qdrant().pointsCount() + " in the set");
             }
             probes = rule.replay(vectors, real, manifest.qdrant().vectorName(), manifest.probes());
-            probes.stream().filter(p -> !p.passed()).forEach(p -> problems.add("probe " + p.pointId() + ": " + p.problem()));
+            probes.stream().filter(p -> !p.passed()).forEach(p -> vectorProblems.add("probe " + p.pointId() + ": " + p.problem()));
         }
-        return new Report(setId, real, counts, manifest.qdrant().pointsCount(), livePoints, status, probes, problems);
+        List<CountRow> countRows = Background.join(counts);
+        if (countRows == null) {
+            problems.add("table " + chunksTable + " is missing");
+            countRows = List.of();
+        } else {
+            countRows.stream().filter(r -> !r.equal()).forEach(r -> problems.add("model " + r.modelId() + ": "
+                    + describe(r.live()) + " live, " + describeBaseline(r.baseline()) + " in the set"));
+        }
+        problems.addAll(vectorProblems);
+        return new Report(setId, real, countRows, manifest.qdrant().pointsCount(), livePoints, status, probes, problems);
     }
 
     private static List<CountRow> compareCounts(List<Manifest.ModelCountEntry> baseline, List<DatabaseProbe.ModelCount> live) {

@@ -1,5 +1,6 @@
 package dev.ragback.app.snapshot;
 
+import dev.ragback.app.Background;
 import dev.ragback.app.Progress;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.Versions;
@@ -11,6 +12,7 @@ import dev.ragback.app.port.DumpTool;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** The database half of a set: version check, counts, escrowed down chain, the dump. */
 final class PostgresCapture {
@@ -40,10 +42,8 @@ final class PostgresCapture {
                     + serverVersion + ") and cannot dump it safely",
                     "install postgresql-client-" + Versions.major(serverVersion) + " or newer", null);
         }
-        List<Manifest.ModelCountEntry> counts = database.tableExists(settings.chunksTable())
-                ? database.chunkCounts(settings.chunksTable()).stream()
-                        .map(c -> new Manifest.ModelCountEntry(c.modelId(), c.chunks(), c.docs())).toList()
-                : List.of();
+        // counts and migrations are read while pg_dump runs; neither waits for the other
+        CompletableFuture<List<Manifest.ModelCountEntry>> counts = Background.start("snapshot-counts", this::counts);
         List<AppliedMigrations.Applied> applied = migrations.applied();
         List<Manifest.EscrowedMigration> escrow = applied.stream().filter(m -> !m.dirty())
                 .map(m -> new Manifest.EscrowedMigration(m.version(), m.upSha256(), m.downSha256(), m.downSql())).toList();
@@ -57,8 +57,16 @@ final class PostgresCapture {
         long size = files.stream().mapToLong(FileDigest::size).sum();
         String sha256 = options.directoryFormat() ? null : files.get(0).sha256();
         Manifest.PostgresPart part = new Manifest.PostgresPart(settings.database(), serverVersion, dumpVersion,
-                options.directoryFormat() ? "directory" : "custom", file, size, sha256, options.excludedTables(), counts,
+                options.directoryFormat() ? "directory" : "custom", file, size, sha256, options.excludedTables(), Background.join(counts),
                 files);
         return new Captured(part, schemaVersion, escrow);
     }
+
+    private List<Manifest.ModelCountEntry> counts() {
+        return database.tableExists(settings.chunksTable())
+                ? database.chunkCounts(settings.chunksTable()).stream()
+                        .map(c -> new Manifest.ModelCountEntry(c.modelId(), c.chunks(), c.docs())).toList()
+                : List.of();
+    }
+
 }
