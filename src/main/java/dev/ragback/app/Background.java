@@ -1,7 +1,12 @@
 package dev.ragback.app;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** A piece of work on its own daemon thread, joined later with its own exception. */
@@ -26,6 +31,33 @@ public final class Background {
                 throw cause;
             }
             throw e;
+        }
+    }
+
+    /**
+     * {@code work} applied to every item on up to {@code threads} daemon threads, results in the items' order.
+     * The first failure is thrown once all have stopped.
+     */
+    public static <T, R> List<R> map(String threadName, List<T> items, int threads, Function<T, R> work) {
+        if (items.size() <= 1 || threads <= 1) {
+            return items.stream().map(work).toList();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, items.size()), task -> {
+            Thread thread = new Thread(task, threadName);
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<CompletableFuture<R>> futures = items.stream()
+                    .map(item -> CompletableFuture.supplyAsync(() -> work.apply(item), pool)).toList();
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+            List<R> results = new ArrayList<>();
+            for (CompletableFuture<R> future : futures) {
+                results.add(join(future));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
         }
     }
 }

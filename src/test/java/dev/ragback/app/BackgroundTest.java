@@ -2,6 +2,7 @@ package dev.ragback.app;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,5 +29,34 @@ class BackgroundTest {
             throw failure;
         });
         assertSame(failure, assertThrows(RagbackException.class, () -> Background.join(failed)));
+    }
+
+    @Test
+    void mapKeepsTheOrderAndUsesSeveralThreads() {
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
+        List<Integer> squares = Background.map("square", List.of(1, 2, 3, 4, 5), 2, n -> {
+            threads.add(Thread.currentThread().getName() + "@" + System.identityHashCode(Thread.currentThread()));
+            both.countDown();
+            try {
+                both.await(); // the first two items only finish when both run at once
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return n * n;
+        });
+        assertEquals(List.of(1, 4, 9, 16, 25), squares);
+        assertEquals(2, threads.size());
+    }
+
+    @Test
+    void mapThrowsTheFirstFailureOfItsItems() {
+        RagbackException failure = new RagbackException(RagbackException.Kind.EXTERNAL, "query refused");
+        assertSame(failure, assertThrows(RagbackException.class, () -> Background.map("q", List.of(1, 2, 3), 3, n -> {
+            if (n == 2) {
+                throw failure;
+            }
+            return n;
+        })));
     }
 }

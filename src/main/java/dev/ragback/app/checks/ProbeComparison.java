@@ -1,8 +1,10 @@
 package dev.ragback.app.checks;
 
+import dev.ragback.app.Background;
 import dev.ragback.app.port.ScoredPoint;
 import dev.ragback.app.port.VectorStore;
 import dev.ragback.app.snapshot.Manifest;
+import dev.ragback.app.snapshot.Probes;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -65,17 +67,10 @@ public final class ProbeComparison {
 
     /** Re-runs every probe against {@code collection}; fails EXTERNAL when the store cannot be asked. */
     public List<Outcome> replay(VectorStore store, String collection, String vectorName, List<Manifest.Probe> probes) {
-        List<Outcome> outcomes = new ArrayList<>();
-        for (Manifest.Probe probe : probes) {
-            Object id = pointId(probe.pointId());
-            Optional<float[]> vector = store.vector(collection, id, vectorName);
-            if (vector.isEmpty()) {
-                outcomes.add(missing(probe));
-            } else {
-                outcomes.add(compare(probe, store.exactSearch(collection, vector.get(), vectorName, probe.k())));
-            }
-        }
-        return outcomes;
+        return Background.map("probe", probes, Probes.PARALLEL_QUERIES, probe -> {
+            Optional<float[]> vector = store.vector(collection, pointId(probe.pointId()), vectorName);
+            return vector.isEmpty() ? missing(probe) : compare(probe, store.exactSearch(collection, vector.get(), vectorName, probe.k()));
+        });
     }
 
     /** Applies the rule to a probe's recorded results and its live hits. */

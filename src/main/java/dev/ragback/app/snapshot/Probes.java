@@ -1,9 +1,9 @@
 package dev.ragback.app.snapshot;
 
+import dev.ragback.app.Background;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.port.CollectionInfo;
 import dev.ragback.app.port.ScoredPoint;
-import dev.ragback.app.port.VectorPoint;
 import dev.ragback.app.port.VectorStore;
 
 import java.util.ArrayList;
@@ -11,6 +11,9 @@ import java.util.List;
 
 /** Golden top-k queries: each probe point's own vector, exact search, k hits (SPEC section 4). */
 public final class Probes {
+    /** Probe queries in flight at once: they are independent reads, and a real Qdrant answers them concurrently. */
+    public static final int PARALLEL_QUERIES = 4;
+
     private Probes() {
     }
 
@@ -32,11 +35,8 @@ public final class Probes {
 
     /** Records the probes against the live collection. */
     public static List<Manifest.Probe> record(VectorStore store, String collection, String vectorName, int count, int k) {
-        List<Manifest.Probe> probes = new ArrayList<>();
-        for (VectorPoint point : store.firstPoints(collection, count, vectorName)) {
-            probes.add(run(store, collection, vectorName, point.id(), point.vector(), k));
-        }
-        return probes;
+        return Background.map("probe", store.firstPoints(collection, count, vectorName), PARALLEL_QUERIES,
+                point -> run(store, collection, vectorName, point.id(), point.vector(), k));
     }
 
     static Manifest.Probe run(VectorStore store, String collection, String vectorName, Object id, float[] vector, int k) {
