@@ -33,10 +33,13 @@ public final class Cli {
         // help is printed while parsing, before --no-color reaches the session
         boolean color = Session.colorAllowed(terminal, env, Arrays.asList(args).contains("--no-color"));
         commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(color ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
-        int code = commandLine.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        try {
+            return commandLine.execute(args);
+        } finally {
+            session.close();
+            out.flush();
+            err.flush();
+        }
     }
 
     /**

@@ -59,10 +59,12 @@ import java.util.HexFormat;
 import java.util.List;
 
 /** Wires adapters and use cases from the configuration. Nothing is built before it is asked for. */
-public final class Services {
+public final class Services implements AutoCloseable {
     // a migration statement (a CREATE INDEX on a big table) may take long, but not forever
     private static final Duration MIGRATION_STATEMENT_TIMEOUT = Duration.ofMinutes(30);
     private final Config config;
+    private JdbcAuditLog auditLog;
+    private VectorStore vectorStore;
 
     Services(Config config) {
         this.config = config;
@@ -74,7 +76,15 @@ public final class Services {
                 vectorStore(), config.get(ConfigKeys.QDRANT_COLLECTION)));
     }
 
-    public VectorStore vectorStore() {
+    /** One per invocation, so every call shares its HTTP connections. */
+    public synchronized VectorStore vectorStore() {
+        if (vectorStore == null) {
+            vectorStore = newVectorStore();
+        }
+        return vectorStore;
+    }
+
+    private VectorStore newVectorStore() {
         return new QdrantRestVectorStore(config.get(ConfigKeys.QDRANT_URL), config.get(ConfigKeys.QDRANT_API_KEY),
                 config.get(ConfigKeys.QDRANT_TIMEOUT), config.get(ConfigKeys.QDRANT_TRANSFER_IDLE_TIMEOUT));
     }
@@ -102,8 +112,12 @@ public final class Services {
         return new JdbcDatabaseProbe(taskDbConnection());
     }
 
-    public AuditLog auditLog() {
-        return new JdbcAuditLog(taskDbConnection());
+    /** One per invocation: it keeps one TaskDB session for all events, closed by {@link #close()}. */
+    public synchronized AuditLog auditLog() {
+        if (auditLog == null) {
+            auditLog = new JdbcAuditLog(taskDbConnection());
+        }
+        return auditLog;
     }
 
     public TrafficSwitch trafficSwitch() {
@@ -290,5 +304,12 @@ public final class Services {
                 && !java.nio.file.Files.exists(template);
         // outside the repository the default template is not there: the built-in copy of it is used
         return new SlackWebhookNotifier(config.get(ConfigKeys.NOTIFY_SLACK_WEBHOOK), defaultMissing ? null : template);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (auditLog != null) {
+            auditLog.close();
+        }
     }
 }

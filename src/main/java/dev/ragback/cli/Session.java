@@ -98,6 +98,13 @@ public final class Session {
         return services;
     }
 
+    /** Ends the invocation: closes what {@link #services()} opened. */
+    void close() {
+        if (services != null) {
+            services.close();
+        }
+    }
+
     /** Writes one JSON document to stdout. */
     public void printJson(Object document) {
         jsonPrinted = true;

@@ -20,7 +20,7 @@ import java.util.Map;
  * {@link AuditLog} in TaskDB's {@code task_events} table, created when missing exactly as SPEC
  * section 8 gives it, so the runbook's own {@code INSERT} keeps working next to ragback's.
  */
-public final class JdbcAuditLog implements AuditLog {
+public final class JdbcAuditLog implements AuditLog, AutoCloseable {
     static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS task_events (\n"
             + "  id bigserial PRIMARY KEY, task_id text NOT NULL, event_type text NOT NULL,\n"
             + "  metadata jsonb NOT NULL DEFAULT '{}', created_at timestamptz NOT NULL DEFAULT now())";
@@ -36,6 +36,9 @@ public final class JdbcAuditLog implements AuditLog {
     private final PostgresConnection connection;
     private final ObjectMapper json = new ObjectMapper();
     private volatile boolean tableReady;
+    // one session for all of a run's events: a rollback records dozens, and each new session costs a SCRAM handshake
+    private Connection held;
+    private static final int CHECK_SECONDS = 2;
 
     public JdbcAuditLog(PostgresConnection connection) {
         this.connection = connection;
@@ -44,19 +47,61 @@ public final class JdbcAuditLog implements AuditLog {
     @Override
     public long record(String taskId, String eventType, Map<String, Object> metadata) {
         String document = toJson(metadata);
-        try (Connection db = connection.open()) {
-            ensureTable(db);
-            try (PreparedStatement insert = db.prepareStatement(INSERT)) {
-                insert.setString(1, taskId);
-                insert.setString(2, eventType);
-                insert.setString(3, document);
-                try (ResultSet id = insert.executeQuery()) {
-                    id.next();
-                    return id.getLong(1);
+        try {
+            return onHeldConnection(db -> {
+                ensureTable(db);
+                try (PreparedStatement insert = db.prepareStatement(INSERT)) {
+                    insert.setString(1, taskId);
+                    insert.setString(2, eventType);
+                    insert.setString(3, document);
+                    try (ResultSet id = insert.executeQuery()) {
+                        id.next();
+                        return id.getLong(1);
+                    }
                 }
-            }
+            });
         } catch (SQLException e) {
             throw PostgresFailures.external(connection, "cannot record the " + eventType + " event in task_events", e);
+        }
+    }
+
+    private interface SqlWork<T> {
+        T apply(Connection db) throws SQLException;
+    }
+
+    /** A held session that broke since its last use (TaskDB restarted) is replaced once. */
+    private synchronized <T> T onHeldConnection(SqlWork<T> work) throws SQLException {
+        if (held != null) {
+            try {
+                return work.apply(held);
+            } catch (SQLException e) {
+                if (isAlive(held)) {
+                    throw e;
+                }
+                close();
+            }
+        }
+        held = connection.open();
+        return work.apply(held);
+    }
+
+    private static boolean isAlive(Connection db) {
+        try {
+            return !db.isClosed() && db.isValid(CHECK_SECONDS);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (held != null) {
+            try {
+                held.close();
+            } catch (SQLException ignored) {
+                // the session is gone either way
+            }
+            held = null;
         }
     }
 

@@ -5,6 +5,7 @@ import dev.ragback.app.port.AuditLog;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.pg.ThrowawayPostgres;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -38,6 +39,11 @@ class JdbcAuditLogTest {
     @BeforeEach
     void noTable() {
         db.execute("DROP TABLE IF EXISTS task_events");
+    }
+
+    @AfterEach
+    void closeSession() {
+        audit.close();
     }
 
     private List<String> query(String sql) throws Exception {
@@ -148,5 +154,32 @@ class JdbcAuditLogTest {
         } finally {
             postgres.start();
         }
+    }
+
+    private List<String> ragbackSessions() throws Exception {
+        return query("SELECT pid FROM pg_stat_activity WHERE application_name = 'ragback' AND pid <> pg_backend_pid()");
+    }
+
+    @Test
+    void aRunsEventsShareOneSessionThatCloseEnds() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            audit.record("run_1", "rollback_step", Map.of("n", i));
+        }
+        assertEquals(1, ragbackSessions().size(), "five events, one session");
+        audit.close();
+        for (int i = 0; i < 50 && !ragbackSessions().isEmpty(); i++) {
+            Thread.sleep(20);
+        }
+        assertEquals(List.of(), ragbackSessions());
+        assertEquals(List.of("5"), query("SELECT count(*) FROM task_events WHERE task_id = 'run_1'"));
+    }
+
+    @Test
+    void aHeldSessionKilledBetweenEventsIsReplacedAndNothingIsLost() throws Exception {
+        audit.record("run_2", "rollback_step", Map.of("n", 1));
+        assertEquals(List.of("t"), query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                + "WHERE application_name = 'ragback' AND pid <> pg_backend_pid()"));
+        audit.record("run_2", "rollback_step", Map.of("n", 2));
+        assertEquals(List.of("1", "2"), query("SELECT metadata->>'n' FROM task_events WHERE task_id = 'run_2' ORDER BY id"));
     }
 }
