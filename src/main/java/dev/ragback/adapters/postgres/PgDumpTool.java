@@ -67,7 +67,7 @@ public final class PgDumpTool implements DumpTool {
                         : List.of(streamArchive(process, target, relativePath, progress));
                 int exit = process.waitFor();
                 if (exit != 0) {
-                    throw failure("pg_dump of " + connection.describe() + " failed (exit " + exit + "): "
+                    throw dumpFailed("pg_dump of " + connection.describe() + " failed (exit " + exit + "): "
                             + PostgresFailures.oneLine(stderr.text(), connection.password()), null);
                 }
                 return digests;
@@ -76,7 +76,7 @@ public final class PgDumpTool implements DumpTool {
                 process.destroyForcibly();
             }
         } catch (IOException e) {
-            throw failure("pg_dump of " + connection.describe() + " failed: "
+            throw dumpFailed("pg_dump of " + connection.describe() + " failed: "
                     + PostgresFailures.oneLine(e.getMessage(), connection.password()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -198,6 +198,12 @@ public final class PgDumpTool implements DumpTool {
 
     private Path program(String name) {
         return programs.find(name).orElseThrow(() -> failure(name + " not found in " + programs.searchedPlaces(), null));
+    }
+
+    /** pg_dump ran and failed: the programs are there, so the cause is the server, the network or the disk. */
+    private RagbackException dumpFailed(String message, Throwable cause) {
+        return new RagbackException(RagbackException.Kind.EXTERNAL, message, "check that PostgreSQL at " + connection.describe()
+                + " is up (ragback doctor) and the backups dir has room, then run the snapshot again", cause);
     }
 
     private static RagbackException failure(String message, Throwable cause) {

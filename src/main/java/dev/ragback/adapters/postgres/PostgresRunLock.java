@@ -60,8 +60,7 @@ public final class PostgresRunLock implements RunLock {
             if (previous != null && !previous.runId().equals(me.runId())) {
                 if (!breakStale) {
                     unlock(db);
-                    throw new RagbackException(RagbackException.Kind.LOCKED, "a lease of " + previous
-                            + " is left behind, and that process is gone", "if nothing else runs, break it: add --break-lock");
+                    throw stale(previous, me);
                 }
                 broken = previous;
             }
@@ -80,6 +79,24 @@ public final class PostgresRunLock implements RunLock {
             close(db);
             throw e;
         }
+    }
+
+    /**
+     * The lease's session is gone (the advisory lock was free), e.g. killed, or PostgreSQL restarted under it.
+     * On this host we can tell whether its process still runs; a failed rollback is better resumed than broken.
+     */
+    static RagbackException stale(Holder previous, Holder me) {
+        boolean stillRuns = previous.host().equals(me.host()) && previous.pid() != me.pid()
+                && ProcessHandle.of(previous.pid()).map(ProcessHandle::isAlive).orElse(false);
+        if (stillRuns) {
+            return new RagbackException(RagbackException.Kind.LOCKED, "the lease of " + previous
+                    + " lost its TaskDB session, but that process still runs",
+                    "wait for it to end or stop it; if pid " + previous.pid() + " is not ragback, add --break-lock");
+        }
+        String resume = previous.runId().startsWith("rollback_")
+                ? "resume that run: ragback rollback auto --resume " + previous.runId() + " — or, " : "";
+        return new RagbackException(RagbackException.Kind.LOCKED, "a lease of " + previous
+                + " is left behind, and its TaskDB session is gone", resume + "if nothing else runs, break it: add --break-lock");
     }
 
     /** The holder writes its lease row just after taking the lock; give it a moment so the message can name it. */

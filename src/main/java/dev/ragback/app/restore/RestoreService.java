@@ -177,7 +177,7 @@ public final class RestoreService {
                 failure = failure == null ? unwrap(e) : failure;
             }
             if (failure != null) {
-                throw failure;
+                throw halfDone(plan, failure, p != null && plan.postgres(), q != null && plan.qdrant());
             }
             return new Restored(plan, p[0], p[1], q[0], q[1]);
         } catch (InterruptedException e) {
@@ -186,6 +186,16 @@ public final class RestoreService {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** One store restored, the other not: say which, so nobody believes both are as before (or both restored). */
+    static RuntimeException halfDone(RestorePlan plan, RuntimeException failure, boolean postgresDone, boolean qdrantDone) {
+        if (!(failure instanceof RagbackException known) || postgresDone == qdrantDone) {
+            return failure;
+        }
+        String done = postgresDone ? "PostgreSQL was restored from " + plan.id()
+                : "Qdrant was restored from " + plan.id() + " into " + plan.qdrantTarget();
+        return new RagbackException(known.kind(), known.getMessage() + " (" + done + ")", known.hint(), known);
     }
 
     private static RuntimeException unwrap(ExecutionException e) {

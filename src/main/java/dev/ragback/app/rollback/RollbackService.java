@@ -185,7 +185,7 @@ public final class RollbackService {
         }
         return new RagbackException(e.kind(), "rollback auto " + state.runId() + " failed at step " + label(state.failedStep)
                 + ": " + e.getMessage() + "; traffic stays at 0",
-                "fix it, then resume: ragback rollback auto --resume " + state.runId() + " — or follow " + MANUAL, e);
+                "fix it, then resume: ragback rollback auto --resume " + state.runId() + " — or by hand: " + MANUAL, e);
     }
 
     private static String label(Step step) {

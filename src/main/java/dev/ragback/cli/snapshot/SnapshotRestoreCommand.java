@@ -42,6 +42,9 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "Do not ask for confirmation (required without a terminal).")
     boolean yes;
 
+    @Option(names = "--break-lock", description = "Take over a run lease left by a ragback process that is gone.")
+    boolean breakLock;
+
     SnapshotRestoreCommand(Session session) {
         this.session = session;
     }
@@ -64,7 +67,10 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
         dev.ragback.app.port.RunLock.Holder me = new dev.ragback.app.port.RunLock.Holder("restore_" + java.time.Instant.now()
                 .getEpochSecond(), dev.ragback.app.Host.name(), ProcessHandle.current().pid(), java.time.Instant.now());
         try (dev.ragback.app.port.RunLock.Lease lease = dev.ragback.app.rollback.Locks.acquire(session.services().runLock(),
-                session.services().fallbackRunLock(), me, false, session::warn)) {
+                session.services().fallbackRunLock(), me, breakLock, session::warn)) {
+            if (lease.broken() != null) {
+                session.warn("broke the stale lease of " + lease.broken());
+            }
             restored = restore.execute(plan, progress);
         } finally {
             progress.done();

@@ -101,6 +101,8 @@ class PgDumpToolDumpTest {
         assertEquals(RagbackException.Kind.EXTERNAL, e.kind());
         assertTrue(e.getMessage().contains("pg_dump of " + missing.describe() + " failed (exit 1)"), e.getMessage());
         assertTrue(e.getMessage().contains("no_such_db"), e.getMessage());
+        assertTrue(e.hint().contains("PostgreSQL at " + missing.describe()) && !e.hint().contains("install"),
+                "pg_dump ran, so the hint points at the server, not the client programs: " + e.hint());
         assertFalse(e.getMessage().contains("\n"));
         assertFalse(e.getMessage().contains(postgres.password()), e.getMessage());
     }

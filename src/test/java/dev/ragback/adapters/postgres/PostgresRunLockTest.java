@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,6 +62,22 @@ class PostgresRunLockTest {
         try (RunLock.Lease broke = lock.acquire(holder("rollback_10", 1), true)) {
             assertEquals("rollback_9", broke.broken().runId());
         }
+    }
+
+    @Test
+    void staleLeaseOfAFailedRollbackPointsAtResumeAndOneOfALiveProcessSaysItRuns() {
+        RunLock.Holder me = holder("rollback_11", 1);
+        RagbackException dead = PostgresRunLock.stale(holder("rollback_9", 999_999_999L), me);
+        assertEquals(RagbackException.Kind.LOCKED, dead.kind());
+        assertTrue(dead.getMessage().contains("session is gone"), dead.getMessage());
+        assertTrue(dead.hint().contains("ragback rollback auto --resume rollback_9") && dead.hint().contains("--break-lock"), dead.hint());
+        RagbackException restore = PostgresRunLock.stale(holder("restore_1764300000", 999_999_999L), me);
+        assertFalse(restore.hint().contains("--resume"), "a restore cannot be resumed: " + restore.hint());
+        long alive = ProcessHandle.current().pid();
+        RagbackException running = PostgresRunLock.stale(holder("rollback_9", alive), me);
+        assertTrue(running.getMessage().contains("still runs") && running.hint().contains("pid " + alive), running.getMessage());
+        RagbackException elsewhere = PostgresRunLock.stale(new RunLock.Holder("rollback_9", "host-z", alive, SINCE), me);
+        assertTrue(elsewhere.getMessage().contains("left behind"), "another host's pid says nothing here: " + elsewhere.getMessage());
     }
 
     @Test

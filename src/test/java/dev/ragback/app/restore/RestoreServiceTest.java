@@ -105,6 +105,30 @@ class RestoreServiceTest {
     }
 
     @Test
+    void postgresFailingWhileQdrantSucceedsSaysQdrantWasRestored() throws Exception {
+        dumpTool.restoreFailure = new RagbackException(RagbackException.Kind.EXTERNAL,
+                "restore of db failed: connection to server was lost", "the database was left as it was; run the restore again");
+        RestoreService service = service();
+        RagbackException e = assertThrows(RagbackException.class,
+                () -> service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE));
+        assertEquals(RagbackException.Kind.EXTERNAL, e.kind());
+        assertTrue(e.getMessage().startsWith("restore of db failed: connection to server was lost"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("(Qdrant was restored from " + id + " into rag_main_v2_r" + id + ")"), e.getMessage());
+        assertEquals("the database was left as it was; run the restore again", e.hint());
+    }
+
+    @Test
+    void bothFailingOrOnlyOneStoreAskedKeepsTheFailureAsItIs() throws Exception {
+        dumpTool.restoreFailure = new RagbackException(RagbackException.Kind.EXTERNAL, "restore of db failed");
+        RestoreService service = service();
+        assertEquals("restore of db failed", assertThrows(RagbackException.class,
+                () -> service.execute(service.plan(id, RestoreService.Only.POSTGRES), Progress.NONE)).getMessage());
+        vectors.uploadFailure = new RagbackException(RagbackException.Kind.EXTERNAL, "Qdrant answered 500");
+        assertEquals("restore of db failed", assertThrows(RagbackException.class,
+                () -> service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE)).getMessage());
+    }
+
+    @Test
     void damagedSetIsNotRestored() throws Exception {
         Path dump = backups.existing(id).resolve("postgres/ragdb.dump");
         Files.writeString(dump, "tampered");

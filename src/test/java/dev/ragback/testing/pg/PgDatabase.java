@@ -2,10 +2,14 @@ package dev.ragback.testing.pg;
 
 import dev.ragback.adapters.postgres.PostgresConnection;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 
 /**
- * A database of the throwaway cluster, created fresh for one test class by {@link PostgresExtension}.
+ * A database of a throwaway cluster, created fresh for one test class by {@link PostgresExtension}
+ * (or by {@link ThrowawayPostgres#freshDatabase} on a private cluster).
  *
  * @param name       database name, e.g. {@code ragdb_jdbcdatabaseprobetest}
  * @param connection how to reach it as the superuser, with the password
@@ -23,6 +27,10 @@ public record PgDatabase(String name, PostgresConnection connection, Map<String,
 
     /** Runs SQL statements (separated by ';') in this database as the superuser. */
     public void execute(String sql) {
-        ThrowawayPostgres.shared().execute(name, sql);
+        try (Connection open = connection.open(); Statement statement = open.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("SQL failed in " + name + ": " + e.getMessage() + "\n" + sql, e);
+        }
     }
 }

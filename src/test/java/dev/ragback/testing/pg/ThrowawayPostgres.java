@@ -27,9 +27,11 @@ import java.util.stream.Stream;
  * cluster and deletes its files.
  *
  * <p>Use {@link #shared()} (or {@link PostgresExtension}); {@link #stop()} and {@link #start()}
- * let a test check failure paths, and must leave the cluster running when the test ends.
+ * let a test check failure paths, and must leave the cluster running when the test ends. A test
+ * that crashes the server ({@link #stopImmediately()}) takes a cluster of its own from
+ * {@link #createPrivate()} and closes it, so other test classes of the JVM are not disturbed.
  */
-public final class ThrowawayPostgres {
+public final class ThrowawayPostgres implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
     private static final String SUPERUSER = "rag";
     private static final String MAINTENANCE_DATABASE = "postgres";
@@ -67,6 +69,19 @@ public final class ThrowawayPostgres {
         }
         shared.start();
         return shared;
+    }
+
+    /** A started cluster for one test class alone; {@link #close()} stops it and deletes its files. */
+    public static ThrowawayPostgres createPrivate() {
+        ThrowawayPostgres cluster = create();
+        Runtime.getRuntime().addShutdownHook(new Thread(cluster::destroy, "throwaway-postgres-stop"));
+        try {
+            cluster.start();
+        } catch (RuntimeException e) {
+            cluster.destroy();
+            throw e;
+        }
+        return cluster;
     }
 
     private static ThrowawayPostgres create() {
@@ -139,6 +154,42 @@ public final class ThrowawayPostgres {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while stopping PostgreSQL", e);
+        }
+    }
+
+    /**
+     * Crashes the server as {@code pg_ctl stop -m immediate} does: every session is cut without a
+     * clean shutdown, and {@link #start()} runs crash recovery. Only for a {@link #createPrivate()} cluster.
+     */
+    public synchronized void stopImmediately() {
+        if (this == shared) {
+            throw new IllegalStateException("the shared cluster serves other test classes; crash a createPrivate() one");
+        }
+        if (!running) {
+            return;
+        }
+        try {
+            pgCtl("stop", "-m", "immediate");
+            running = false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping PostgreSQL", e);
+        }
+    }
+
+    /** A database of this cluster, created afresh, with what tests need to reach it. */
+    public PgDatabase freshDatabase(String name) {
+        createDatabase(name);
+        return new PgDatabase(name, connection(name), env(name));
+    }
+
+    /** Stops a {@link #createPrivate()} cluster and deletes its files; the shared one lives until the JVM ends. */
+    @Override
+    public void close() {
+        if (this != shared) {
+            destroy();
         }
     }
 

@@ -42,6 +42,13 @@ class ThrowawayPostgresTest {
     }
 
     @Test
+    void theSharedClusterCannotBeCrashedOrClosedByOneTestClass(ThrowawayPostgres postgres) {
+        assertThrows(IllegalStateException.class, postgres::stopImmediately);
+        postgres.close();
+        assertTrue(postgres.isRunning(), "other test classes still use it");
+    }
+
+    @Test
     void theSharedClusterIsOnePerJvm(ThrowawayPostgres postgres) {
         assertSameClusterAsOtherClasses(postgres);
         assertEquals("127.0.0.1", postgres.host());
