@@ -1,5 +1,6 @@
 package dev.ragback.app.snapshot;
 
+import dev.ragback.app.Background;
 import dev.ragback.app.Progress;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.files.FileDigest;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** The vector store half of a set: probes, server snapshot, streamed download, server copy deleted. */
 final class QdrantCapture {
@@ -43,11 +45,18 @@ final class QdrantCapture {
                 .toList();
         String vectorName = Probes.vectorName(info, settings.vectorName());
         long points = store.countPoints(collection);
-        progress.stage(PART, "probes");
-        List<Manifest.Probe> probes = Probes.record(store, collection, vectorName, settings.probes(), settings.k());
-
+        // the probes are reads: they run while the server builds its snapshot
+        CompletableFuture<List<Manifest.Probe>> recording = Background.start("probes",
+                () -> Probes.record(store, collection, vectorName, settings.probes(), settings.k()));
         progress.stage(PART, "server snapshot of " + collection);
         SnapshotInfo snapshot = store.createSnapshot(collection);
+        List<Manifest.Probe> probes;
+        try {
+            probes = Background.join(recording);
+        } catch (RuntimeException e) {
+            deleteQuietly(collection, snapshot.name());
+            throw e;
+        }
         String file = PART + "/" + collection + ".snapshot";
         dev.ragback.app.files.Permissions.ownerOnlyDirectory(setDir.resolve(PART));
         boolean downloaded = false;
