@@ -78,7 +78,7 @@ class DiskFullReliabilityIT {
         Files.writeString(work.resolve("ops/ragback.yaml"), "eval:\n  command: [\"sh\", \"" + work.resolve("eval.sh") + "\"]\n");
         Files.writeString(work.resolve("ops/state/traffic"), "100\n");
         cli = configure(RagbackCli.create());
-        limited = configure(new RagbackCli(DiskLimit.prlimit()));
+        limited = configure(new RagbackCli(DiskLimit.prlimit())).pipes(true);
         cli.run("snapshot", "create", "--golden", "--label", "before the disk filled up").assertExit(0);
         sumsBefore = Files.readAllBytes(backups.resolve("SHA256SUMS"));
     }
@@ -162,7 +162,7 @@ class DiskFullReliabilityIT {
         List<String> before = points();
         disk.leaveFree(0);
         RagbackCli down = configure(RagbackCli.create()).env("TASKDB_URL", "jdbc:postgresql://127.0.0.1:1/ragdb");
-        RagbackCli downLimited = configure(new RagbackCli(DiskLimit.prlimit())).env("TASKDB_URL", "jdbc:postgresql://127.0.0.1:1/ragdb");
+        RagbackCli downLimited = configure(new RagbackCli(DiskLimit.prlimit())).pipes(true).env("TASKDB_URL", "jdbc:postgresql://127.0.0.1:1/ragdb");
         RagbackCli.Result result = disk.run(down, downLimited, "rollback", "auto", "--reason", "disk_full", "--yes").assertExit(1);
         String last = lastLine(result);
         assertCleanDiskFullFailure(result, last);
@@ -179,7 +179,8 @@ class DiskFullReliabilityIT {
     private static void assertCleanDiskFullFailure(RagbackCli.Result result, String last) {
         assertTrue(last.startsWith("ragback: "), result.stderr());
         assertTrue(last.toLowerCase().matches(DISK_FULL), "names the full disk: " + result.stderr());
-        assertTrue(last.contains(" — ") && last.substring(last.indexOf(" — ")).contains("free space"), "says what to do: " + result.stderr());
+        String hint = last.contains(" — ") ? last.substring(last.indexOf(" — ")) : "";
+        assertTrue(hint.contains("free space") || hint.contains("ulimit -f"), "says what to do: " + result.stderr());
         assertFalse(last.contains("start Qdrant") || last.contains("install the PostgreSQL"), "blames the wrong system: " + last);
         assertFalse(result.stderr().contains("\tat ") || result.stderr().contains("Exception"), "stack trace: " + result.stderr());
     }

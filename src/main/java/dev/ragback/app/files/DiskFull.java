@@ -9,6 +9,11 @@ public final class DiskFull {
     private DiskFull() {
     }
 
+    /** True for the reason {@link #reason} gives for EFBIG, where freeing space does not help. */
+    public static boolean fileSizeLimit(String reason) {
+        return reason != null && reason.contains("ulimit -f");
+    }
+
     /**
      * The reason in words when {@code failure} or one of its causes is ENOSPC, EDQUOT or EFBIG
      * (the JDK only gives the strerror text), else {@code null}.

@@ -188,9 +188,11 @@ public final class SnapshotCreator {
     }
 
     private RagbackException diskFull(String reason, String detail, Throwable cause) {
-        return RagbackException.external("snapshot create: " + reason + " in " + backups.root() + ": " + detail,
-                "free space there (ragback snapshot prune --keep N removes older sets) or point backups.dir at a bigger disk, "
-                        + "then run ragback snapshot create again", cause);
+        String hint = DiskFull.fileSizeLimit(reason)
+                ? "raise the file size limit of the ragback process (ulimit -f), then run ragback snapshot create again"
+                : "free space there (ragback snapshot prune --keep N removes older sets) or point backups.dir at a bigger disk, "
+                        + "then run ragback snapshot create again";
+        return RagbackException.external("snapshot create: " + reason + " in " + backups.root() + ": " + detail, hint, cause);
     }
 
     private static String oneLine(String text) {
