@@ -74,6 +74,7 @@ public final class LockFileRunLock implements RunLock {
             String full = DiskFull.reason(e);
             throw RagbackException.external("cannot take the lock file " + file + ": " + (full == null ? e.getMessage() : full),
                     full == null ? "check the permissions of " + file.toAbsolutePath().getParent()
+                            : DiskFull.fileSizeLimit(full) ? "raise the file size limit (ulimit -f) or bring TaskDB back"
                             : "free space in " + file.toAbsolutePath().getParent() + " (the backups dir) or bring TaskDB back", e);
         }
     }
