@@ -152,7 +152,7 @@ class DiskFullReliabilityIT {
     }
 
     @Test
-    @Scenario(broken = "TaskDB unreachable and the backups dir full: rollback auto cannot write its local journal",
+    @Scenario(broken = "TaskDB unreachable and the backups dir full: rollback auto cannot write its lock file or local journal",
             expected = "exit 1 before anything changes; last line names the full disk; database, collection and traffic "
                     + "as they were; no lock file left behind")
     void rollbackThatCannotJournalChangesNothing(ScenarioOutcome outcome) throws Exception {
