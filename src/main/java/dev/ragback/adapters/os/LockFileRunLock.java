@@ -2,6 +2,7 @@ package dev.ragback.adapters.os;
 
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.files.AtomicFiles;
+import dev.ragback.app.files.DiskFull;
 import dev.ragback.app.port.RunLock;
 
 import java.io.IOException;
@@ -28,7 +29,14 @@ public final class LockFileRunLock implements RunLock {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Holder broken = null;
             try {
-                Files.writeString(Files.createFile(file), content, StandardCharsets.UTF_8);
+                Path created = Files.createFile(file);
+                try {
+                    Files.writeString(created, content, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    // an empty lock file would block the next run as if held by a dead process
+                    Files.deleteIfExists(created);
+                    throw e;
+                }
             } catch (FileAlreadyExistsException e) {
                 Holder holder = read();
                 boolean alive = holder.host().equals(localHost) ? ProcessHandle.of(holder.pid()).map(ProcessHandle::isAlive).orElse(false)
@@ -63,7 +71,11 @@ public final class LockFileRunLock implements RunLock {
                 }
             };
         } catch (IOException e) {
-            throw RagbackException.external("cannot take the lock file " + file + ": " + e.getMessage(), null, e);
+            String full = DiskFull.reason(e);
+            throw RagbackException.external("cannot take the lock file " + file + ": " + (full == null ? e.getMessage() : full),
+                    full == null ? "check the permissions of " + file.toAbsolutePath().getParent()
+                            : DiskFull.fileSizeLimit(full) ? "raise the file size limit (ulimit -f) or bring TaskDB back"
+                            : "free space in " + file.toAbsolutePath().getParent() + " (the backups dir) or bring TaskDB back", e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.ragback.adapters.postgres;
 
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.files.FileDigest;
+import dev.ragback.app.files.FileWriteException;
 import dev.ragback.app.files.HashingFileWriter;
 import dev.ragback.app.files.Permissions;
 import dev.ragback.app.files.Sha256;
@@ -75,6 +76,9 @@ public final class PgDumpTool implements DumpTool {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
             }
+        } catch (FileWriteException e) {
+            throw new RagbackException(RagbackException.Kind.EXTERNAL, "cannot write the pg_dump output to " + e.file() + ": "
+                    + e.getMessage(), "free space in the backups dir or point backups.dir elsewhere", e);
         } catch (IOException e) {
             throw dumpFailed("pg_dump of " + connection.describe() + " failed: "
                     + PostgresFailures.oneLine(e.getMessage(), connection.password()), e);

@@ -1,6 +1,8 @@
 package dev.ragback.adapters.qdrant;
 
 import dev.ragback.app.Durations;
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.files.FileWriteException;
 import dev.ragback.app.files.FileDigest;
 
 import java.io.IOException;
@@ -30,7 +32,7 @@ final class QdrantTransfers {
     /**
      * Downloads a GET's body into {@code target}, hashing it while writing. There is no total
      * timeout, only {@code idleLimit} without a byte; the whole exchange is retried from the
-     * start on 5xx and connection failures.
+     * start on 5xx and connection failures, not when the local file cannot be written.
      */
     FileDigest download(String path, Path target, String relativePath,
                                               LongConsumer progress, Duration idleLimit) {
@@ -67,6 +69,11 @@ final class QdrantTransfers {
                     }
                 } catch (java.util.concurrent.ExecutionException e) {
                     Throwable cause = e.getCause();
+                    for (Throwable c = cause; c != null; c = c.getCause()) {
+                        if (c instanceof FileWriteException local) {
+                            throw localWriteFailure(local);
+                        }
+                    }
                     if (cause instanceof IOException io) {
                         throw io;
                     }
@@ -77,6 +84,12 @@ final class QdrantTransfers {
                 }
             }
         });
+    }
+
+    // our disk, not Qdrant: retrying would only download the same bytes into the same full disk
+    private static RagbackException localWriteFailure(FileWriteException local) {
+        return RagbackException.external("cannot write the Qdrant snapshot to " + local.file() + ": " + local.getMessage(),
+                "free space in the backups dir or point backups.dir elsewhere", local);
     }
 
     /**

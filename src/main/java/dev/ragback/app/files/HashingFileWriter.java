@@ -12,7 +12,8 @@ import java.util.function.LongConsumer;
 
 /**
  * Writes a new file (mode 0600) from a stream of bytes, hashing them on the way: one pass, a
- * fixed buffer, flat memory. {@link #finish()} fsyncs and returns size and sha256.
+ * fixed buffer, flat memory. {@link #finish()} fsyncs and returns size and sha256. Failures of the
+ * file itself (disk full...) are {@link FileWriteException}s.
  */
 public final class HashingFileWriter extends OutputStream {
     static final int BUFFER_BYTES = 1 << 20;
@@ -28,8 +29,12 @@ public final class HashingFileWriter extends OutputStream {
     public HashingFileWriter(Path file, LongConsumer progress) throws IOException {
         this.file = file;
         this.progress = progress == null ? n -> { } : progress;
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE);
+        try {
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw local(e);
+        }
         Permissions.ownerOnly(file);
     }
 
@@ -84,8 +89,12 @@ public final class HashingFileWriter extends OutputStream {
     private void drain() throws IOException {
         buffer.flip();
         int written = 0;
-        while (buffer.hasRemaining()) {
-            written += channel.write(buffer);
+        try {
+            while (buffer.hasRemaining()) {
+                written += channel.write(buffer);
+            }
+        } catch (IOException e) {
+            throw local(e);
         }
         buffer.clear();
         size += written;
@@ -95,9 +104,22 @@ public final class HashingFileWriter extends OutputStream {
     /** Flushes, fsyncs and closes; the digest is of every byte written. */
     public FileDigest finish(String relativePath) throws IOException {
         drain();
-        channel.force(true);
+        try {
+            channel.force(true);
+        } catch (IOException e) {
+            throw local(e);
+        }
         close();
         return new FileDigest(relativePath, size, Sha256.hex(sha256.digest()));
+    }
+
+    // an interrupt is a cancellation, not a write failure
+    private IOException local(IOException e) {
+        if (e instanceof FileWriteException || e instanceof java.nio.channels.ClosedByInterruptException
+                || e instanceof java.io.InterruptedIOException) {
+            return e;
+        }
+        return new FileWriteException(file, e);
     }
 
     public Path file() {

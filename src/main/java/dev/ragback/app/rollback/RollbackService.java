@@ -100,7 +100,13 @@ public final class RollbackService {
             if (state.failedStep != null && state.failedStep != Step.REPORT && !blocked) {
                 steps.reportQuietly(state, outcome, state.failedStep);
             }
-            state.finish(outcome, state.failedStep);
+            try {
+                state.finish(outcome, state.failedStep);
+            } catch (RagbackException journal) {
+                // the first failure is the one to report; that its end was not recorded is a warning
+                state.listener.warn("the end of run " + state.runId() + " could not be recorded: " + journal.getMessage());
+                e.addSuppressed(journal);
+            }
             throw failure(state, e);
         } finally {
             current = null;

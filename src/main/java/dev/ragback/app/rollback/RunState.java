@@ -101,14 +101,27 @@ final class RunState {
         try {
             result = body.call();
         } catch (RagbackException e) {
-            end(step, "failed", begin, e.getMessage());
+            failed(step, begin, e.getMessage(), e);
             throw e;
         } catch (Exception e) {
-            end(step, "failed", begin, String.valueOf(e.getMessage()));
-            throw RagbackException.external("step " + step.label() + " failed: " + e, null, e);
+            RagbackException failure = RagbackException.external("step " + step.label() + " failed: " + e, null, e);
+            failed(step, begin, String.valueOf(e.getMessage()), failure);
+            throw failure;
         }
         end(step, result.status(), begin, result.detail());
         succeeded.add(step);
+    }
+
+    // a journal that cannot be written (TaskDB down, disk full) must not hide why the step failed
+    private void failed(Step step, Instant begin, String detail, RagbackException failure) {
+        try {
+            end(step, "failed", begin, detail);
+        } catch (RagbackException journal) {
+            failedStep = step;
+            running = null;
+            failure.addSuppressed(journal);
+            listener.warn("the failure of step " + step.label() + " could not be recorded: " + journal.getMessage());
+        }
     }
 
     private synchronized void end(Step step, String status, Instant begin, String detail) {

@@ -99,6 +99,12 @@ public final class BackupsDir {
         return target;
     }
 
+    /** Undoes {@link #publish}: the set becomes {@code .tmp-<id>} again, incomplete. */
+    public void unpublish(String id) throws IOException {
+        AtomicFiles.move(root.resolve(id), temp(id));
+        AtomicFiles.syncDirectory(root);
+    }
+
     /** Every set and leftover, newest first. */
     public List<Entry> entries() {
         List<Entry> entries = new ArrayList<>();

@@ -93,11 +93,17 @@ final class QdrantCapture {
     }
 
     // the set is good without it; a leftover only costs the server disk, so it is a warning
+    // also when this half was cancelled: the interrupt would stop the delete call, and leave the copy on the server
     private void deleteQuietly(String collection, String snapshot) {
+        boolean interrupted = Thread.interrupted();
         try {
             store.deleteSnapshot(collection, snapshot);
         } catch (RuntimeException e) {
             LOG.warn("could not delete the server-side snapshot {} of {}: {}", snapshot, collection, e.getMessage());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

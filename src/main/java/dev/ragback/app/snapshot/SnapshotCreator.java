@@ -3,6 +3,7 @@ package dev.ragback.app.snapshot;
 import dev.ragback.app.Host;
 import dev.ragback.app.Progress;
 import dev.ragback.app.RagbackException;
+import dev.ragback.app.files.DiskFull;
 import dev.ragback.app.port.AppliedMigrations;
 import dev.ragback.app.port.DatabaseProbe;
 import dev.ragback.app.port.DumpTool;
@@ -14,14 +15,18 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code snapshot create}: both stores captured in parallel into {@code .tmp-<id>}, the manifest
@@ -29,6 +34,7 @@ import java.util.concurrent.Future;
  */
 public final class SnapshotCreator {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotCreator.class);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(60);
 
     /**
      * A finished set and how long each store took.
@@ -81,23 +87,20 @@ public final class SnapshotCreator {
         try {
             id = backups.allocate(now);
         } catch (IOException e) {
-            throw RagbackException.external("cannot create a set in " + backups.root() + ": " + e.getMessage(),
-                    "check backups.dir (RAGBACK_BACKUPS) and free space", e);
+            String full = DiskFull.reason(e);
+            throw full != null ? diskFull(full, "cannot create a set: " + e.getMessage(), e) : RagbackException.external(
+                    "cannot create a set in " + backups.root() + ": " + e.getMessage(), "check backups.dir (RAGBACK_BACKUPS) and free space", e);
         }
         Path temp = backups.temp(id);
-        boolean published = false;
         ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
             Thread thread = new Thread(r, "snapshot-" + id);
             thread.setDaemon(true);
             return thread;
         });
         try {
-            Future<Timed<QdrantCapture.Captured>> qdrant = pool.submit(timed(
-                    () -> new QdrantCapture(vectors, settings).capture(temp, progress)));
-            Future<Timed<PostgresCapture.Captured>> postgres = pool.submit(timed(
-                    () -> new PostgresCapture(database, dumpTool, migrations, settings).capture(temp, progress)));
-            Timed<QdrantCapture.Captured> q = await(qdrant, postgres);
-            Timed<PostgresCapture.Captured> p = await(postgres, qdrant);
+            Halves halves = captureBoth(pool, temp, progress);
+            Timed<QdrantCapture.Captured> q = halves.qdrant();
+            Timed<PostgresCapture.Captured> p = halves.postgres();
             String binary = releases == null ? null : currentRelease();
             Manifest manifest = new Manifest(id, now.toString(), label, Manifest.COMPLETE, golden,
                     golden ? now.toString() : null, ragbackVersion, Host.userAtHost(), binary,
@@ -105,18 +108,95 @@ public final class SnapshotCreator {
                     p.value().migrations());
             ManifestJson.write(temp.resolve(BackupsDir.MANIFEST), manifest, signature);
             Path dir = backups.publish(id);
-            published = true;
-            backups.writeSums();
+            try {
+                backups.writeSums();
+            } catch (IOException e) {
+                // a set missing from SHA256SUMS would look complete and yet not check: take it back
+                unpublish(id, e);
+                throw e;
+            }
             return new Created(manifest, dir, q.millis(), p.millis());
-        } catch (IOException e) {
-            throw RagbackException.external("cannot write the set " + id + " in " + backups.root() + ": " + e.getMessage(),
-                    "check free space and permissions of backups.dir", e);
+        } catch (IOException | RuntimeException e) {
+            stop(pool);
+            String left = removeQuietly(temp) ? "the unfinished set was removed" : "the unfinished set is left as "
+                    + temp.getFileName() + " (snapshot list shows it incomplete; snapshot prune removes it)";
+            String full = DiskFull.reason(e);
+            if (e instanceof RagbackException r && (r.kind() != RagbackException.Kind.EXTERNAL || full == null)) {
+                throw r;
+            }
+            if (full != null) {
+                throw diskFull(full, oneLine(e.getMessage()) + "; " + left, e);
+            }
+            if (e instanceof IOException) {
+                throw RagbackException.external("cannot write the set " + id + " in " + backups.root() + ": "
+                        + oneLine(e.getMessage()) + "; " + left, "check free space and permissions of backups.dir", e);
+            }
+            throw (RuntimeException) e;
         } finally {
             pool.shutdownNow();
-            if (!published) {
-                removeQuietly(temp);
-            }
         }
+    }
+
+    private record Halves(Timed<QdrantCapture.Captured> qdrant, Timed<PostgresCapture.Captured> postgres) {
+    }
+
+    /** Both stores in parallel; the first failure wins (the caller stops the other half). */
+    @SuppressWarnings("unchecked")
+    private Halves captureBoth(ExecutorService pool, Path temp, Progress progress) throws IOException {
+        CompletionService<Object> halves = new ExecutorCompletionService<>(pool);
+        Future<Object> qdrant = halves.submit(timed(() -> new QdrantCapture(vectors, settings).capture(temp, progress))::call);
+        Future<Object> postgres = halves.submit(timed(
+                () -> new PostgresCapture(database, dumpTool, migrations, settings).capture(temp, progress))::call);
+        try {
+            for (int i = 0; i < 2; i++) {
+                halves.take().get();
+            }
+            return new Halves((Timed<QdrantCapture.Captured>) qdrant.get(), (Timed<PostgresCapture.Captured>) postgres.get());
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw RagbackException.external("snapshot failed: " + cause.getMessage(), null, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RagbackException(RagbackException.Kind.INTERRUPTED, "snapshot create was interrupted");
+        }
+    }
+
+    /** Interrupts the half still running and waits for it, so it cleans up (server-side snapshot) before the temp dir goes. */
+    private static void stop(ExecutorService pool) {
+        pool.shutdownNow();
+        try {
+            if (!pool.awaitTermination(STOP_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                LOG.warn("the other half of the snapshot did not stop within {}s", STOP_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void unpublish(String id, IOException why) {
+        try {
+            backups.unpublish(id);
+        } catch (IOException e) {
+            why.addSuppressed(e);
+        }
+    }
+
+    private RagbackException diskFull(String reason, String detail, Throwable cause) {
+        String hint = DiskFull.fileSizeLimit(reason)
+                ? "raise the file size limit of the ragback process (ulimit -f), then run ragback snapshot create again"
+                : "free space there (ragback snapshot prune --keep N removes older sets) or point backups.dir at a bigger disk, "
+                        + "then run ragback snapshot create again";
+        return RagbackException.external("snapshot create: " + reason + " in " + backups.root() + ": " + detail, hint, cause);
+    }
+
+    private static String oneLine(String text) {
+        return text == null ? "" : text.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     private String currentRelease() {
@@ -140,32 +220,15 @@ public final class SnapshotCreator {
         };
     }
 
-    /** The first failure wins; the other half is cancelled. */
-    private static <T> T await(Future<T> future, Future<?> other) {
-        try {
-            return future.get();
-        } catch (ExecutionException e) {
-            other.cancel(true);
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw RagbackException.external("snapshot failed: " + cause.getMessage(), null, cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            other.cancel(true);
-            future.cancel(true);
-            throw new RagbackException(RagbackException.Kind.INTERRUPTED, "snapshot create was interrupted");
-        }
-    }
-
-    private void removeQuietly(Path temp) {
+    private boolean removeQuietly(Path temp) {
         try {
             if (java.nio.file.Files.exists(temp)) {
                 backups.delete(temp);
             }
+            return true;
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not remove the unfinished set {}: {}; ragback snapshot prune removes it", temp, e.getMessage());
+            return false;
         }
     }
 }

@@ -67,6 +67,16 @@ class PgDumpToolDumpTest {
     }
 
     @Test
+    void anArchiveThatCannotBeWrittenIsALocalFailureNotAMissingClient(ThrowawayPostgres postgres, PgDatabase db) {
+        Path unwritable = dir.resolve("no-such-dir/ragdb.dump");
+        RagbackException e = assertThrows(RagbackException.class,
+                () -> tool(postgres, db).dump(CUSTOM, unwritable, "postgres/ragdb.dump", n -> { }));
+        assertEquals(RagbackException.Kind.EXTERNAL, e.kind());
+        assertTrue(e.getMessage().startsWith("cannot write the pg_dump output to " + unwritable), e.getMessage());
+        assertTrue(e.hint().contains("free space"), e.hint());
+    }
+
+    @Test
     void truncatedArchiveIsCaughtByReadingItToTheEnd(ThrowawayPostgres postgres, PgDatabase db) throws Exception {
         Path archive = dir.resolve("ragdb.dump");
         tool(postgres, db).dump(CUSTOM, archive, "postgres/ragdb.dump", n -> { });

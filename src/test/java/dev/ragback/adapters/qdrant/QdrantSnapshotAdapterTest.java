@@ -66,6 +66,19 @@ class QdrantSnapshotAdapterTest {
     }
 
     @Test
+    void aDownloadThatCannotBeWrittenLocallyIsNotRetriedNorBlamedOnQdrant() {
+        SnapshotInfo info = store.createSnapshot("rag_main_v2");
+        qdrant.clearRequests();
+        Path unwritable = dir.resolve("no-such-dir/rag_main_v2.snapshot");
+        RagbackException e = assertThrows(RagbackException.class,
+                () -> store.downloadSnapshot("rag_main_v2", info.name(), unwritable, "s", n -> { }));
+        assertEquals(RagbackException.Kind.EXTERNAL, e.kind());
+        assertTrue(e.getMessage().startsWith("cannot write the Qdrant snapshot to " + unwritable), e.getMessage());
+        assertTrue(e.hint().contains("free space"), e.hint());
+        assertEquals(1, qdrant.requests().stream().filter(r -> r.method().equals("GET")).count(), "downloaded again");
+    }
+
+    @Test
     void truncatedAndDroppedDownloadsAreRetriedFromTheStart() throws Exception {
         SnapshotInfo info = store.createSnapshot("rag_main_v2");
         qdrant.truncateNextDownloads(1);

@@ -37,11 +37,14 @@ public final class FakeDumpTool implements DumpTool {
     public String content = "PGDMP fake archive";
     public boolean unreadable;
     public RagbackException dumpFailure;
+    /** Runs first in {@link #dump}, e.g. to wait until the other half of a snapshot is under way. */
+    public Runnable beforeDump = () -> { };
     public int dumps;
 
     @Override
     public List<FileDigest> dump(DumpOptions options, Path target, String relativePath, LongConsumer progress) {
         dumps++;
+        beforeDump.run();
         if (dumpFailure != null) {
             throw dumpFailure;
         }

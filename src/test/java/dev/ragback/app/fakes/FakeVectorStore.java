@@ -28,10 +28,14 @@ import java.util.Optional;
 /** In-memory vector store for use-case tests. */
 public final class FakeVectorStore implements VectorStore {
     public final Map<String, List<VectorPoint>> points = new LinkedHashMap<>();
-    public final Map<String, SnapshotInfo> serverSnapshots = new LinkedHashMap<>();
+    public final Map<String, SnapshotInfo> serverSnapshots = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     public final List<String> calls = new ArrayList<>();
     public boolean lieAboutChecksum;
     public RuntimeException downloadFailure;
+    /** Counted down when a download begins. */
+    public final java.util.concurrent.CountDownLatch downloadStarted = new java.util.concurrent.CountDownLatch(1);
+    /** When set, a download waits for it (or an interrupt), like a slow transfer. */
+    public java.util.concurrent.CountDownLatch downloadGate;
     public RuntimeException uploadFailure;
     /** Snapshot content by checksum, so an upload can bring the points back. */
     public final Map<String, List<VectorPoint>> snapshotContents = new LinkedHashMap<>();
@@ -130,6 +134,15 @@ public final class FakeVectorStore implements VectorStore {
     public FileDigest downloadSnapshot(String collection, String snapshot, Path target, String relativePath, LongConsumer progress) {
         reachable();
         calls.add("download " + snapshot);
+        downloadStarted.countDown();
+        if (downloadGate != null) {
+            try {
+                downloadGate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted while waiting for Qdrant");
+            }
+        }
         if (downloadFailure != null) {
             throw downloadFailure;
         }
@@ -145,6 +158,9 @@ public final class FakeVectorStore implements VectorStore {
     public void deleteSnapshot(String collection, String snapshot) {
         reachable();
         calls.add("deleteSnapshot " + snapshot);
+        if (Thread.currentThread().isInterrupted()) {
+            throw new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted while waiting for Qdrant"); // as the HTTP client
+        }
         serverSnapshots.remove(snapshot);
     }
 

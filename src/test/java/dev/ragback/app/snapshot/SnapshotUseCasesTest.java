@@ -2,6 +2,7 @@ package dev.ragback.app.snapshot;
 
 import dev.ragback.app.Progress;
 import dev.ragback.app.RagbackException;
+import dev.ragback.app.files.FileWriteException;
 import dev.ragback.app.fakes.FakeDatabaseProbe;
 import dev.ragback.app.fakes.FakeDumpTool;
 import dev.ragback.app.fakes.FakeVectorStore;
@@ -10,8 +11,10 @@ import dev.ragback.app.port.DatabaseProbe;
 import dev.ragback.app.port.DumpTool;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -106,6 +110,44 @@ class SnapshotUseCasesTest {
         RagbackException e = assertThrows(RagbackException.class, () -> creator().create(null, false, Progress.NONE));
         assertTrue(e.getMessage().contains("pg_dump failed"), e.getMessage());
         assertTrue(backups.entries().stream().noneMatch(BackupsDir.Entry::complete));
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard: the old code waited for Qdrant forever
+    void aFullDiskDuringTheDumpWinsOverASlowQdrantHalfWhoseServerCopyIsStillDeleted() {
+        vectors.downloadGate = new CountDownLatch(1);
+        dumpTool.beforeDump = () -> {
+            try {
+                vectors.downloadStarted.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        Path dump = backups.root().resolve("x/postgres/ragdb.dump");
+        dumpTool.dumpFailure = RagbackException.external("cannot write the pg_dump output to " + dump + ": No space left on device",
+                "free space", new FileWriteException(dump, new IOException("No space left on device")));
+        RagbackException e = assertThrows(RagbackException.class, () -> creator().create(null, false, Progress.NONE));
+        assertEquals(RagbackException.Kind.EXTERNAL, e.kind());
+        assertTrue(e.getMessage().startsWith("snapshot create: the disk is full (No space left on device) in " + backups.root()),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("pg_dump output") && e.getMessage().endsWith("the unfinished set was removed"), e.getMessage());
+        assertTrue(e.hint().startsWith("free space there"), e.hint());
+        assertTrue(backups.entries().isEmpty(), "no set, no leftover: " + backups.entries());
+        assertTrue(vectors.serverSnapshots.isEmpty(), "server-side copy left behind by the cancelled half: " + vectors.serverSnapshots);
+    }
+
+    @Test
+    void aSetWhoseSha256SumsCannotBeWrittenIsTakenBack() throws Exception {
+        creator().create(null, false, Progress.NONE);
+        byte[] sums = Files.readAllBytes(backups.root().resolve("SHA256SUMS"));
+        Files.delete(backups.root().resolve("SHA256SUMS"));
+        Files.createDirectories(backups.root().resolve("SHA256SUMS/blocked"));
+        RagbackException e = assertThrows(RagbackException.class, () -> creator().create(null, false, Progress.NONE));
+        assertTrue(e.getMessage().startsWith("cannot write the set 20261128-031502-2"), e.getMessage());
+        assertEquals(List.of("20261128-031502"), backups.entries().stream().map(BackupsDir.Entry::id).toList(),
+                "the new set must not stay complete without its sums");
+        assertTrue(backups.entries().get(0).complete());
+        assertTrue(sums.length > 0);
     }
 
     @Test

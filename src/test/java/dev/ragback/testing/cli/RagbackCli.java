@@ -34,6 +34,7 @@ public final class RagbackCli {
     private Path workDir;
     private String stdin;
     private Duration timeout = DEFAULT_TIMEOUT;
+    private boolean pipes;
 
     /** Runs {@code executable} (any program) instead of {@code bin/ragback}; for testing this helper. */
     public RagbackCli(Path executable) {
@@ -87,6 +88,15 @@ public final class RagbackCli {
         return this;
     }
 
+    /**
+     * Collects stdout and stderr through pipes instead of files, for runs under a file size limit
+     * ({@code prlimit --fsize}), which would apply to output files too and swallow the last line.
+     */
+    public RagbackCli pipes(boolean pipes) {
+        this.pipes = pipes;
+        return this;
+    }
+
     /** The working directory runs use (created on first use when the test did not choose one). */
     public Path workDir() {
         if (workDir == null) {
@@ -125,11 +135,20 @@ public final class RagbackCli {
             builder.environment().clear();
             builder.environment().put("HOME", home().toString());
             builder.environment().putAll(env);
+            if (pipes) {
+                builder.redirectOutput(ProcessBuilder.Redirect.PIPE).redirectError(ProcessBuilder.Redirect.PIPE);
+            }
             Process process = builder.start();
+            Thread outPump = pipes ? pump(process.getInputStream(), out) : null;
+            Thread errPump = pipes ? pump(process.getErrorStream(), err) : null;
             boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!finished) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+            if (pipes) {
+                outPump.join(TimeUnit.SECONDS.toMillis(10));
+                errPump.join(TimeUnit.SECONDS.toMillis(10));
             }
             Result result = new Result(finished ? process.exitValue() : -1, read(out), read(err));
             if (!finished) {
@@ -164,6 +183,19 @@ public final class RagbackCli {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + describe(args) + ": " + e.getMessage(), e);
         }
+    }
+
+    private static Thread pump(java.io.InputStream from, Path to) {
+        Thread thread = new Thread(() -> {
+            try (java.io.InputStream in = from) {
+                Files.copy(in, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                // the process is gone; what arrived is in the file
+            }
+        }, "ragback-cli-pump");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 
     private String describe(String... args) {
