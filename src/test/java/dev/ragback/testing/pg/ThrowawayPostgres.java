@@ -270,7 +270,9 @@ public final class ThrowawayPostgres implements AutoCloseable {
 
     private String serverOptions() {
         // pg_ctl hands -o to a shell, so the temp paths must stay free of spaces (they are)
-        return "-F -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+        // a private cluster is there to be crashed: a commit it acknowledged must survive pg_ctl stop -m immediate
+        // (fsync may stay off: the operating system's page cache survives a killed server)
+        return "-F -c fsync=off -c full_page_writes=off -c synchronous_commit=" + (this == shared ? "off" : "on")
                 + " -c listen_addresses=" + HOST + " -p " + port + " -k " + socketDir;
     }
 
