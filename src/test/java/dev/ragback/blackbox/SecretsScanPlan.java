@@ -1,6 +1,8 @@
 package dev.ragback.blackbox;
 
 import dev.ragback.blackbox.SecretsScanReliabilityIT.Invocation;
+import dev.ragback.testing.RagFixtures;
+import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.cli.TempDirs;
 
 import java.io.IOException;
@@ -35,7 +37,7 @@ final class SecretsScanPlan {
         both("doctor", 0);
         failing("doctor", Map.of("PGPASSWORD", test.alsoSecret("wrong PGPASSWORD", test.wrong(test.pgPassword()))));
         failing("doctor", Map.of("TASKDB_URL", taskdb(test.alsoSecret("wrong TASKDB_URL password", test.wrong(test.taskdbPassword())))));
-        failing("doctor", Map.of("TASKDB_URL", test.taskdbUrlOnPort(1, test.taskdbPassword())));
+        failing("doctor", Map.of("TASKDB_URL", test.taskdbUrl(1, test.taskdbPassword())));
         failing("doctor", Map.of("QDRANT_API_KEY", test.alsoSecret("wrong QDRANT_API_KEY", test.wrong(test.qdrantKey()))));
         secretOnCommandLine("doctor", "--set", "qdrant.api_key=" + test.qdrantKey());
         secretOnCommandLine("doctor", "--set", "postgres.password=" + test.pgPassword());
@@ -111,12 +113,47 @@ final class SecretsScanPlan {
                 () -> List.of("-vv", "rollback", "auto", "--reason", "gate_fail_rate", "--yes"), 0, false);
 
         both("history", 0);
-        failing("history", Map.of("TASKDB_URL", test.taskdbUrlOnPort(1, test.taskdbPassword())));
+        failing("history", Map.of("TASKDB_URL", test.taskdbUrl(1, test.taskdbPassword())));
         failing("history", Map.of("TASKDB_URL", taskdb(test.wrong(test.taskdbPassword()))));
         // the report step wrote the draft before the run's last event, so a fresh one differs: --force replaces it
         add("postmortem", Map.of(), () -> List.of("-vv", "postmortem", test.rollbackRun(), "--force"), 0, false);
         add("postmortem", Map.of(), () -> List.of("--json", "-vv", "postmortem", test.rollbackRun()), 0, false);
         return plan;
+    }
+
+    /** The work dir every run uses: releases, the matrix, migrations, an evaluator, and command-mode switches. */
+    static void prepare(Path work) throws IOException {
+        Path releases = Files.createDirectories(work.resolve("ops/releases"));
+        for (String version : List.of("v1.0.0", "v1.1.0", "v2.0.0")) {
+            Files.createDirectories(releases.resolve(version));
+        }
+        Files.createSymbolicLink(releases.resolve("current"), Path.of("v1.1.0"));
+        Files.createDirectories(work.resolve("compat"));
+        Files.copy(RagbackCli.projectDir().resolve("compat/matrix.md"), work.resolve("compat/matrix.md"));
+        for (String version : RagFixtures.versions()) {
+            Path to = Files.createDirectories(work.resolve("ops/migrations").resolve(version));
+            for (String file : List.of("up.sql", "down.sql")) {
+                Files.copy(RagFixtures.MIGRATIONS.resolve(version).resolve(file), to.resolve(file));
+            }
+        }
+        Files.createDirectories(work.resolve("ops/metrics"));
+        // proves the key reached the evaluator's environment without the key itself landing in a file
+        Files.writeString(work.resolve("eval.sh"), "dir=$(dirname \"$0\")\n"
+                + "printf %s \"$EVAL_JUDGE_API_KEY\" | sha256sum | cut -c1-64 > \"$dir/judge-key.sha256\"\n"
+                + "sleep 0.2\necho '{\"faithfulness\": 0.91}' > \"$2\"\n");
+        Files.writeString(work.resolve("ops/ragback.yaml"), "eval:\n  command: [\"sh\", \"" + work.resolve("eval.sh") + "\", \"{queries}\", "
+                + "\"{output}\"]\n  timeout: 60s\nmetrics:\n  textfile: ops/metrics/ragback.prom\n");
+
+        // command modes: traffic and releases switched by programs, so their argv is sampled too
+        Path state = Files.createDirectories(work.resolve("cmd"));
+        Files.writeString(state.resolve("traffic.sh"), "sleep 0.2\necho \"$1\" > \"$(dirname \"$0\")/traffic\"\n");
+        Files.writeString(state.resolve("activate.sh"), "sleep 0.2\necho \"$1\" > \"$(dirname \"$0\")/releases/current\"\n");
+        Files.createDirectories(state.resolve("releases"));
+        Files.writeString(state.resolve("releases/current"), "v1.1.0\n");
+        Files.writeString(state.resolve("releases/green"), "v1.0.0\nv1.1.0\n");
+        Files.writeString(work.resolve("commands.yaml"), "traffic:\n  mode: command\n  command: [\"sh\", \"" + state.resolve("traffic.sh")
+                + "\", \"{percent}\"]\nrelease:\n  mode: command\n  dir: " + state.resolve("releases") + "\n  current_command: [\"cat\", \""
+                + state.resolve("releases/current") + "\"]\n  activate_command: [\"sh\", \"" + state.resolve("activate.sh") + "\", \"{version}\"]\n");
     }
 
     private void root() {
@@ -162,7 +199,7 @@ final class SecretsScanPlan {
     }
 
     private String taskdb(String password) {
-        return test.taskdbUrlOnPort(dev.ragback.testing.pg.ThrowawayPostgres.shared().port(), password);
+        return test.taskdbUrl(dev.ragback.testing.pg.ThrowawayPostgres.shared().port(), password);
     }
 
     /** A config file (outside the scanned work dir) that wrongly holds a secret: the error must not repeat it. */

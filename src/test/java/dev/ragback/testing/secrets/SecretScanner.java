@@ -57,7 +57,14 @@ public final class SecretScanner {
         if (tail.length() >= MIN_TAIL && !tail.equals(value)) {
             forms.put("random tail", tail);
         }
-        needles.put(name, forms);
+        // one hit per place, not one per form that happens to equal the plain value
+        Map<String, String> distinct = new LinkedHashMap<>();
+        forms.forEach((form, needle) -> {
+            if (!distinct.containsValue(needle)) {
+                distinct.put(form, needle);
+            }
+        });
+        needles.put(name, distinct);
         return this;
     }
 
