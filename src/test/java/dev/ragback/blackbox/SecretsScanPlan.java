@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * and once with --json -vv, plus failing paths with wrong or unreachable secrets.
  */
 final class SecretsScanPlan {
-    private static final int ANY_FAILURE = -2;
+    static final int ANY_FAILURE = -2;
 
     private final SecretsScanReliabilityIT test;
     private final Map<String, List<Invocation>> plan = new LinkedHashMap<>();

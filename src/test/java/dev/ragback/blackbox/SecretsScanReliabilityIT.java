@@ -147,7 +147,7 @@ class SecretsScanReliabilityIT {
         Set<String> commands = registeredCommands();
         Set<String> unplanned = new LinkedHashSet<>(commands);
         unplanned.removeAll(plan.keySet());
-        assertEquals(Set.of(), unplanned, "registered commands without a secrets-scan plan: add them to CommandPlan");
+        assertEquals(Set.of(), unplanned, "registered commands without a secrets-scan plan: add them to SecretsScanPlan");
         Set<String> stale = new LinkedHashSet<>(plan.keySet());
         stale.removeAll(commands);
         assertEquals(Set.of(), stale, "planned commands that are not registered");
@@ -200,7 +200,7 @@ class SecretsScanReliabilityIT {
         });
     }
 
-    /** One run of ragback: the command path it covers, extra environment, args, and the exit it must end with (-2: any failure). */
+    /** One run of ragback: the command path it covers, extra environment, args, and the exit it must end with ({@link SecretsScanPlan#ANY_FAILURE}: any but 0). */
     record Invocation(String command, Map<String, String> env, Supplier<List<String>> args, int exit, boolean argvHasSecret) {
     }
 
@@ -235,8 +235,9 @@ class SecretsScanReliabilityIT {
                 }
             }
             int exit = finished ? process.exitValue() : -1;
-            boolean expected = invocation.exit() == -2 ? exit != 0 && exit != -1 : exit == invocation.exit();
-            assertTrue(expected, "ragback " + label + ": expected exit " + (invocation.exit() == -2 ? "non-zero" : invocation.exit())
+            boolean anyFailure = invocation.exit() == SecretsScanPlan.ANY_FAILURE;
+            boolean expected = anyFailure ? exit != 0 && exit != -1 : exit == invocation.exit();
+            assertTrue(expected, "ragback " + label + ": expected exit " + (anyFailure ? "non-zero" : invocation.exit())
                     + " but got " + exit + "\n--- stdout ---\n" + stdout + "\n--- stderr ---\n" + stderr);
         } finally {
             restoreEnv(invocation.env());
