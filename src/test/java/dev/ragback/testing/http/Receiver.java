@@ -11,14 +11,22 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
 /** A local HTTP endpoint that records what it receives: a stand-in for Slack and the Pushgateway. */
 public final class Receiver implements AutoCloseable {
 
-    /** One request as received. */
-    public record Received(String method, String path, String body) {
+    /**
+     * One request as received.
+     *
+     * @param query   raw query, or {@code null}
+     * @param headers request headers as sent, names in lower case
+     */
+    public record Received(String method, String path, String body, String query, Map<String, List<String>> headers) {
     }
 
     private final HttpServer server;
@@ -39,8 +47,10 @@ public final class Receiver implements AutoCloseable {
         }));
         server.createContext("/", exchange -> {
             try (exchange; InputStream in = exchange.getRequestBody()) {
+                Map<String, List<String>> headers = new TreeMap<>();
+                exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
                 received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                        new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+                        new String(in.readAllBytes(), StandardCharsets.UTF_8), exchange.getRequestURI().getRawQuery(), headers));
                 if (!delay.isZero()) {
                     Thread.sleep(delay.toMillis());
                 }
@@ -62,6 +72,11 @@ public final class Receiver implements AutoCloseable {
 
     public void delay(Duration delay) {
         this.delay = delay;
+    }
+
+    /** Every request so far, in arrival order. */
+    public List<Received> received() {
+        return List.copyOf(received);
     }
 
     public List<Received> received(String pathPrefix) {

@@ -1,0 +1,428 @@
+package dev.ragback.blackbox;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.cli.RagbackCommand;
+import dev.ragback.cli.Session;
+import dev.ragback.testing.RagFixtures;
+import dev.ragback.testing.cli.RagbackCli;
+import dev.ragback.testing.cli.TempDirs;
+import dev.ragback.testing.http.Receiver;
+import dev.ragback.testing.pg.PgDatabase;
+import dev.ragback.testing.pg.PostgresExtension;
+import dev.ragback.testing.pg.ThrowawayPostgres;
+import dev.ragback.testing.qdrant.QdrantDouble;
+import dev.ragback.testing.qdrant.RecordedRequest;
+import dev.ragback.testing.reliability.Scenario;
+import dev.ragback.testing.reliability.ScenarioOutcome;
+import dev.ragback.testing.secrets.ArgvSampler;
+import dev.ragback.testing.secrets.SecretScanner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 8 item 6: every registered command (enumerated from the picocli tree, so a new one cannot be
+ * missed), normal, -vv, --json and failing paths, run with distinctive secrets in its environment;
+ * then stdout, stderr, every file the runs left, every TaskDB row, every metrics and Slack request
+ * and the argv of ragback and all its child processes are scanned. Zero hits allowed.
+ */
+@ExtendWith(PostgresExtension.class)
+class SecretsScanReliabilityIT {
+    private static final String ROLE = "ragscan";
+    private static final String TASKDB_ROLE = "ragscan_taskdb";
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration SAMPLE_EVERY = Duration.ofMillis(20);
+    private static final int CHUNKS = 300;
+
+    @TempDir
+    Path work;
+
+    private final String pgPassword = "pg-SECRET-" + random();
+    private final String taskdbPassword = "taskdb-SECRET-" + random();
+    private final String qdrantKey = "qdrant-SECRET-" + random();
+    private final String slackToken = "slack-SECRET-" + random();
+    private final String judgeKey = "judge-SECRET-" + random();
+    private final String signingKey = "signing-SECRET-" + random() + random();
+    private final String pushPassword = "pushgw-SECRET-" + random();
+
+    private PgDatabase db;
+    private QdrantDouble qdrant;
+    private Receiver slack;
+    private Receiver pushgateway;
+    private RagbackCli cli;
+    private SecretScanner scan;
+    private final List<ArgvSampler.Argv> childArgv = new ArrayList<>();
+    private final List<String> runs = new ArrayList<>();
+    private final Map<String, String> baseEnv = new LinkedHashMap<>();
+
+    @BeforeEach
+    void setUp(PgDatabase db) throws Exception {
+        this.db = db;
+        db.execute("DROP TABLE IF EXISTS rag_chunks, rag_ingest_runs, schema_migrations, task_events, ragback_leases, dump_gate CASCADE");
+        RagFixtures.migrate(db, "v1.1.0");
+        RagFixtures.loadChunks(db, CHUNKS);
+        RagFixtures.createTaskEvents(db);
+        sql("DO $$ BEGIN CREATE ROLE " + ROLE + " LOGIN SUPERUSER; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+                "ALTER ROLE " + ROLE + " PASSWORD '" + pgPassword + "'",
+                "DO $$ BEGIN CREATE ROLE " + TASKDB_ROLE + " LOGIN SUPERUSER; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+                "ALTER ROLE " + TASKDB_ROLE + " PASSWORD '" + taskdbPassword + "'");
+        qdrant = new QdrantDouble(qdrantKey);
+        RagFixtures.loadPoints(qdrant, CHUNKS);
+        slack = new Receiver();
+        pushgateway = new Receiver();
+        SecretsScanPlan.prepare(work);
+
+        baseEnv.putAll(db.env());
+        baseEnv.put("PGUSER", ROLE);
+        baseEnv.put("PGPASSWORD", pgPassword);
+        baseEnv.put("TASKDB_URL", taskdbUrl(ThrowawayPostgres.shared().port(), taskdbPassword));
+        baseEnv.put("QDRANT_URL", qdrant.url().toString());
+        baseEnv.put("QDRANT_API_KEY", qdrantKey);
+        baseEnv.put("SLACK_WEBHOOK", slackWebhook());
+        baseEnv.put("PUSHGATEWAY_URL", "http://ragback:" + pushPassword + "@127.0.0.1:" + pushgateway.url("").getPort() + "/");
+        baseEnv.put("EVAL_JUDGE_API_KEY", judgeKey);
+        baseEnv.put("RAGBACK_SIGNING_KEY", signingKey);
+        cli = RagbackCli.create().workDir(work).env(baseEnv);
+        scan = new SecretScanner().secret("PGPASSWORD", pgPassword).secret("TASKDB_URL password", taskdbPassword)
+                .secret("QDRANT_API_KEY", qdrantKey).secret("SLACK_WEBHOOK", slackWebhook()).secret("SLACK_WEBHOOK token", slackToken)
+                .secret("EVAL_JUDGE_API_KEY", judgeKey).secret("RAGBACK_SIGNING_KEY", signingKey)
+                .secret("PUSHGATEWAY_URL password", pushPassword)
+                .secret("harness PostgreSQL password", ThrowawayPostgres.shared().password());
+    }
+
+    @AfterEach
+    void tearDown() {
+        qdrant.close();
+        slack.close();
+        pushgateway.close();
+    }
+
+    private String slackWebhook() {
+        return slack.url("/services/T0SCAN/B0SCAN/" + slackToken).toString();
+    }
+
+    String taskdbUrl(int port, String password) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + db.name() + "?user=" + TASKDB_ROLE + "&password=" + password;
+    }
+
+    @Test
+    @Scenario(broken = "every command (normal, -vv, --json, wrong passwords/keys, unreachable TaskDB, secret on the command line) "
+            + "with distinctive secrets in the environment",
+            expected = "zero secret hits in output, files, TaskDB, metrics, Slack, Qdrant requests and child argv")
+    void noCommandLeaksASecretAnywhere(ScenarioOutcome outcome) throws Exception {
+        Map<String, List<Invocation>> plan = new SecretsScanPlan(this).invocations();
+        Set<String> commands = registeredCommands();
+        Set<String> unplanned = new LinkedHashSet<>(commands);
+        unplanned.removeAll(plan.keySet());
+        assertEquals(Set.of(), unplanned, "registered commands without a secrets-scan plan: add them to SecretsScanPlan");
+        Set<String> stale = new LinkedHashSet<>(plan.keySet());
+        stale.removeAll(commands);
+        assertEquals(Set.of(), stale, "planned commands that are not registered");
+
+        for (List<Invocation> invocations : plan.values()) {
+            for (Invocation invocation : invocations) {
+                execute(invocation);
+            }
+        }
+        collectEverythingElse();
+
+        List<SecretScanner.Hit> hits = scan.hits();
+        Map<String, Integer> counts = scan.countsByKind();
+        int artifacts = counts.values().stream().mapToInt(Integer::intValue).sum();
+        String summary = artifacts + " artifacts " + counts + " from " + runs.size() + " runs of " + commands.size() + " commands";
+        System.out.println("secrets scan: " + summary + ", " + hits.size() + " hits");
+        assertEquals(List.of(), hits.stream().map(SecretScanner.Hit::toString).toList(), summary);
+
+        assertTheScanSawWhatItMustSee();
+        proveTheScanCanFail();
+        outcome.observed(hits.size() + " hits in " + summary);
+    }
+
+    /** Every command path of the picocli tree ("" is ragback itself), built as the product builds it. */
+    private static Set<String> registeredCommands() {
+        Session session = new Session(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), Map.of(), false, () -> null);
+        CommandLine root = new CommandLine(RagbackCommand.class, new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                try {
+                    var constructor = type.getDeclaredConstructor(Session.class);
+                    constructor.setAccessible(true);
+                    return constructor.newInstance(session);
+                } catch (NoSuchMethodException e) {
+                    return CommandLine.defaultFactory().create(type);
+                }
+            }
+        });
+        Set<String> paths = new LinkedHashSet<>();
+        walk(root, "", paths);
+        return paths;
+    }
+
+    private static void walk(CommandLine command, String path, Set<String> paths) {
+        paths.add(path);
+        command.getSubcommands().forEach((name, sub) -> {
+            if (name.equals(sub.getCommandName())) {
+                walk(sub, (path.isEmpty() ? "" : path + " ") + name, paths);
+            }
+        });
+    }
+
+    /** One run of ragback: the command path it covers, extra environment, args, and the exit it must end with ({@link SecretsScanPlan#ANY_FAILURE}: any but 0). */
+    record Invocation(String command, Map<String, String> env, Supplier<List<String>> args, int exit, boolean argvHasSecret) {
+    }
+
+    private void execute(Invocation invocation) throws Exception {
+        List<String> args = invocation.args().get();
+        String label = String.join(" ", args) + (invocation.env().isEmpty() ? "" : " " + invocation.env().keySet());
+        Path io = TempDirs.create("secrets-scan-");
+        try {
+            long started = System.nanoTime();
+            Process process = cli.env(invocation.env()).start(io, args.toArray(String[]::new));
+            ArgvSampler sampler = ArgvSampler.start(process.toHandle(), SAMPLE_EVERY);
+            boolean finished = process.waitFor(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (!finished) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor();
+            }
+            sampler.close();
+            String stdout = Files.readString(io.resolve("stdout"));
+            String stderr = Files.readString(io.resolve("stderr"));
+            runs.add(label);
+            System.out.printf("secrets scan: %5d ms  exit %d  ragback %s%n", (System.nanoTime() - started) / 1_000_000,
+                    finished ? process.exitValue() : -1, label);
+            scan.add("stdout", label, stdout);
+            scan.add("stderr", label, stderr);
+            for (ArgvSampler.Argv argv : sampler.seen()) {
+                // a run that puts a secret on ragback's own command line on purpose checks only what ragback prints
+                if (!(argv.root() && invocation.argvHasSecret())) {
+                    scan.add(argv.root() ? "ragback argv" : "child argv", label + " pid " + argv.pid() + ": " + argv.cmdline(), argv.cmdline());
+                }
+                if (!argv.root()) {
+                    childArgv.add(argv);
+                }
+            }
+            int exit = finished ? process.exitValue() : -1;
+            boolean anyFailure = invocation.exit() == SecretsScanPlan.ANY_FAILURE;
+            boolean expected = anyFailure ? exit != 0 && exit != -1 : exit == invocation.exit();
+            assertTrue(expected, "ragback " + label + ": expected exit " + (anyFailure ? "non-zero" : invocation.exit())
+                    + " but got " + exit + "\n--- stdout ---\n" + stdout + "\n--- stderr ---\n" + stderr);
+        } finally {
+            restoreEnv(invocation.env());
+            TempDirs.delete(io);
+        }
+    }
+
+    private void restoreEnv(Map<String, String> overridden) {
+        overridden.keySet().forEach(name -> cli.env(name, baseEnv.get(name)));
+    }
+
+    /** Files left under the work dir and HOME, every table's rows, every request Slack, the Pushgateway and Qdrant got. */
+    private void collectEverythingElse() throws Exception {
+        scan.addFiles("file", work);
+        scan.addFiles("home file", cli.home());
+        for (String table : tables()) {
+            for (List<String> row : rows("SELECT t::text FROM " + table + " t")) {
+                scan.add("TaskDB row", table, row.get(0));
+            }
+        }
+        for (Receiver.Received request : slack.received()) {
+            // the webhook URL is where Slack messages go: its path is the one place the token belongs
+            scan.add("Slack request", request.method() + " (body, query, headers)", request.body() + "\n" + request.query() + "\n"
+                    + request.headers());
+        }
+        for (Receiver.Received request : pushgateway.received()) {
+            Map<String, List<String>> headers = new LinkedHashMap<>(request.headers());
+            // basic auth is how the Pushgateway password is meant to travel
+            headers.remove("authorization");
+            scan.add("metrics push", request.method() + " " + request.path(), request.path() + "\n" + request.query() + "\n"
+                    + headers + "\n" + request.body());
+        }
+        for (RecordedRequest request : qdrant.requests()) {
+            Map<String, List<String>> headers = new LinkedHashMap<>(request.headers());
+            headers.remove("api-key");
+            scan.add("Qdrant request", request.toString(), request + "\n" + headers);
+        }
+    }
+
+    private void assertTheScanSawWhatItMustSee() throws Exception {
+        Map<String, Integer> counts = scan.countsByKind();
+        assertTrue(counts.getOrDefault("TaskDB row", 0) > 0 && counts.getOrDefault("ragback argv", 0) > 0, counts.toString());
+        assertFalse(slack.received("/services/").isEmpty(), "no Slack message was sent");
+        assertTrue(slack.received("/services/").stream().anyMatch(r -> r.body().contains("rollback_")), "Slack bodies name the run");
+        assertFalse(pushgateway.received("/metrics/job/ragback").isEmpty(), "no metrics push");
+        assertTrue(pushgateway.received("/metrics/job/ragback").stream().allMatch(r -> r.headers().containsKey("authorization")),
+                "the Pushgateway password travels as basic auth");
+        assertTrue(Files.readString(work.resolve("ops/metrics/ragback.prom")).contains("rag_rollback_total"), "textfile metrics written");
+        assertTrue(qdrant.requests().stream().allMatch(r -> qdrantKey.equals(r.header("api-key")) || wrong(qdrantKey).equals(r.header("api-key"))),
+                "every Qdrant request carries the key (or the wrong one) as api-key");
+        for (String program : List.of("pg_dump", "pg_restore", "eval.sh", "traffic.sh", "activate.sh")) {
+            assertTrue(childArgv.stream().anyMatch(a -> a.cmdline().contains(program)), "never saw the argv of " + program);
+        }
+        String judgeKeySeen = Files.readString(work.resolve("judge-key.sha256")).strip();
+        assertEquals(sha256(judgeKey), judgeKeySeen, "the eval command gets EVAL_JUDGE_API_KEY through its environment");
+    }
+
+    /** The same collectors and scanner find a secret planted in each kind of place, so zero hits means something. */
+    private void proveTheScanCanFail() throws Exception {
+        SecretScanner.Artifact stdout = scan.artifacts().get(0);
+        for (String secret : List.of(pgPassword, slackToken, qdrantKey, judgeKey)) {
+            List<SecretScanner.Artifact> planted = List.of(new SecretScanner.Artifact("stdout", "planted", stdout.text() + "\n" + secret));
+            assertFalse(scan.hits(planted).isEmpty(), "the scanner misses " + secret);
+        }
+        String masked = "key=***" + signingKey.substring(signingKey.lastIndexOf('-') + 1);
+        assertFalse(scan.hits(List.of(new SecretScanner.Artifact("x", "tail", masked))).isEmpty(), "the scanner misses a secret's tail");
+
+        Files.writeString(work.resolve("ops/planted.log"), "webhook " + slackWebhook() + "\n");
+        db.execute("INSERT INTO task_events (task_id, event_type, metadata) VALUES ('planted', 'planted', "
+                + "'{\"key\": \"" + judgeKey + "\"}')");
+        SecretScanner replay = new SecretScanner().secret("SLACK_WEBHOOK token", slackToken).secret("EVAL_JUDGE_API_KEY", judgeKey)
+                .secret("PGPASSWORD", pgPassword);
+        replay.addFiles("file", work);
+        for (List<String> row : rows("SELECT t::text FROM task_events t")) {
+            replay.add("TaskDB row", "task_events", row.get(0));
+        }
+        Process planted = new ProcessBuilder("sh", "-c", "sleep 1 & wait", "planted", pgPassword).start();
+        try (ArgvSampler sampler = ArgvSampler.start(planted.toHandle(), SAMPLE_EVERY)) {
+            planted.waitFor();
+            sampler.seen().forEach(a -> replay.add("child argv", "planted", a.cmdline()));
+        }
+        Set<String> found = new LinkedHashSet<>();
+        replay.hits().forEach(hit -> found.add(hit.artifact().kind() + ": " + hit.secret()));
+        assertEquals(Set.of("file: SLACK_WEBHOOK token", "TaskDB row: EVAL_JUDGE_API_KEY", "child argv: PGPASSWORD"), found);
+        Files.delete(work.resolve("ops/planted.log"));
+        db.execute("DELETE FROM task_events WHERE task_id = 'planted'");
+    }
+
+    String serverSnapshot() {
+        try {
+            HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(qdrant.url() + "/collections/rag_main_v2/snapshots?wait=true")).header("api-key", qdrantKey)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, created.statusCode(), created.body());
+            return new ObjectMapper().readTree(created.body()).at("/result/name").asText();
+        } catch (Exception e) {
+            throw new AssertionError("cannot create a server-side snapshot", e);
+        }
+    }
+
+    String newestSet() {
+        try (Stream<Path> sets = Files.list(work.resolve("backups"))) {
+            return sets.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d{8}-\\d{6}")).max(String::compareTo).orElseThrow();
+        } catch (Exception e) {
+            throw new AssertionError("no snapshot set", e);
+        }
+    }
+
+    String rollbackRun() {
+        try {
+            return rows("SELECT task_id FROM task_events WHERE event_type = 'rollback_finished' ORDER BY id DESC LIMIT 1").get(0).get(0);
+        } catch (Exception e) {
+            throw new AssertionError("no finished rollback run", e);
+        }
+    }
+
+    Path work() {
+        return work;
+    }
+
+    String wrong(String secret) {
+        return "wrong" + secret;
+    }
+
+    /** Registers a value the test itself hands to a run as one more secret to look for. */
+    String alsoSecret(String name, String value) {
+        scan.secret(name, value);
+        return value;
+    }
+
+    String pgPassword() {
+        return pgPassword;
+    }
+
+    String qdrantKey() {
+        return qdrantKey;
+    }
+
+    String slackToken() {
+        return slackToken;
+    }
+
+    String taskdbPassword() {
+        return taskdbPassword;
+    }
+
+    private List<String> tables() throws Exception {
+        List<String> tables = new ArrayList<>();
+        for (List<String> row : rows("SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) FROM information_schema.tables "
+                + "WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1")) {
+            tables.add(row.get(0));
+        }
+        return tables;
+    }
+
+    private void sql(String... statements) throws Exception {
+        try (Connection c = db.connection().open(); Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    private List<List<String>> rows(String query) throws Exception {
+        List<List<String>> rows = new ArrayList<>();
+        try (Connection c = db.connection().open(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
+            int columns = r.getMetaData().getColumnCount();
+            while (r.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    row.add(r.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    private static String random() {
+        byte[] bytes = new byte[8];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static String sha256(String text) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+}

@@ -1,0 +1,87 @@
+package dev.ragback.testing.secrets;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Reads {@code /proc/<pid>/cmdline} of a process and of all its descendants every few
+ * milliseconds while it runs, keeping each distinct argv. A child that lives shorter than the
+ * interval can be missed; anything that runs for a while is seen.
+ */
+public final class ArgvSampler implements AutoCloseable {
+
+    /** One argv as seen; {@code root} is the sampled process itself, otherwise a descendant. */
+    public record Argv(long pid, boolean root, String cmdline) {
+    }
+
+    private final ProcessHandle process;
+    private final Duration interval;
+    private final Set<Argv> seen = new LinkedHashSet<>();
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    private ArgvSampler(ProcessHandle process, Duration interval) {
+        this.process = process;
+        this.interval = interval;
+        this.thread = new Thread(this::loop, "argv-sampler-" + process.pid());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public static ArgvSampler start(ProcessHandle process, Duration interval) {
+        return new ArgvSampler(process, interval);
+    }
+
+    private void loop() {
+        while (!stopped && process.isAlive()) {
+            sample();
+            try {
+                Thread.sleep(interval.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void sample() {
+        List<ProcessHandle> handles = Stream.concat(Stream.of(process), process.descendants()).toList();
+        for (ProcessHandle handle : handles) {
+            String cmdline = cmdline(handle.pid());
+            if (!cmdline.isEmpty()) {
+                synchronized (seen) {
+                    seen.add(new Argv(handle.pid(), handle.pid() == process.pid(), cmdline));
+                }
+            }
+        }
+    }
+
+    /** The argv of {@code pid}, arguments joined by spaces; empty when the process is gone. */
+    public static String cmdline(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8).replace('\0', ' ').strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    public List<Argv> seen() {
+        synchronized (seen) {
+            return List.copyOf(seen);
+        }
+    }
+
+    /** Stops sampling (after the loop's current round) and waits for the sampler thread. */
+    @Override
+    public void close() throws InterruptedException {
+        stopped = true;
+        thread.interrupt();
+        thread.join(5_000);
+    }
+}
