@@ -42,6 +42,11 @@ public final class Cli {
         }
     }
 
+    /** Every command, as {@code ragback --help} builds them: for tests and tools that walk the tree. */
+    public static CommandLine fullTree(Session session) {
+        return commandTree(new Factory(session));
+    }
+
     /**
      * The root command with only the top-level command that {@code args} name: building picocli's model of
      * every command costs most of the start-up. Help, a bare {@code ragback} or an unknown name get them all.

@@ -1,7 +1,7 @@
 package dev.ragback.blackbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ragback.cli.RagbackCommand;
+import dev.ragback.cli.Cli;
 import dev.ragback.cli.Session;
 import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.cli.RagbackCli;
@@ -174,18 +174,7 @@ class SecretsScanReliabilityIT {
     /** Every command path of the picocli tree ("" is ragback itself), built as the product builds it. */
     private static Set<String> registeredCommands() {
         Session session = new Session(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), Map.of(), false, () -> null);
-        CommandLine root = new CommandLine(RagbackCommand.class, new CommandLine.IFactory() {
-            @Override
-            public <K> K create(Class<K> type) throws Exception {
-                try {
-                    var constructor = type.getDeclaredConstructor(Session.class);
-                    constructor.setAccessible(true);
-                    return constructor.newInstance(session);
-                } catch (NoSuchMethodException e) {
-                    return CommandLine.defaultFactory().create(type);
-                }
-            }
-        });
+        CommandLine root = Cli.fullTree(session);
         Set<String> paths = new LinkedHashSet<>();
         walk(root, "", paths);
         return paths;
