@@ -144,7 +144,7 @@ class PostgresDownReliabilityIT {
         holdLock("SELECT 1 FROM rag_chunks LIMIT 1");
         Path io = TempDirs.create("pgdown-restore-");
         Process restore = cli.start(io, "snapshot", "restore", "--yes");
-        waitFor(() -> hasDescendant(restore, "psql", "--file=-") && lockWaiters() > 0, "the restore waiting on rag_chunks");
+        waitFor(() -> hasDescendant(restore, "pg_restore", "--clean") && lockWaiters() > 0, "the restore waiting on rag_chunks");
         postgres.stopImmediately();
         String last = lastLineAfterExit(restore, io, 1);
         boolean qdrantRestored = last.contains("(Qdrant was restored from ");
@@ -185,7 +185,7 @@ class PostgresDownReliabilityIT {
         holdLock("SELECT 1 FROM rag_chunks LIMIT 1");
         Path io = TempDirs.create("pgdown-rollback-");
         Process run = cli.start(io, "rollback", "auto", "--reason", "manual", "--yes");
-        waitFor(() -> stdout(io).contains("==> restore ") && hasDescendant(run, "psql", "--file=-") && lockWaiters() > 0,
+        waitFor(() -> stdout(io).contains("==> restore ") && hasDescendant(run, "pg_restore", "--clean") && lockWaiters() > 0,
                 "the rollback's restore waiting on rag_chunks");
         assertEquals(1, rows("SELECT 1 FROM ragback_leases WHERE name = 'rollback'").size(), "the run holds the lease");
         postgres.stopImmediately();

@@ -3,6 +3,7 @@ package dev.ragback.app.history;
 import dev.ragback.app.Durations;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.files.AtomicFiles;
+import dev.ragback.app.files.Sha256;
 import dev.ragback.app.port.AuditLog;
 import dev.ragback.app.port.AuditLog.Event;
 
@@ -25,6 +26,8 @@ import java.util.regex.Pattern;
  * {@code <dir>/<start date, UTC>-<run id>.md}. Other {@code {{...}}} are left for the author.
  */
 public final class Postmortem {
+    private static final String SEAL_PREFIX = "<!-- ragback draft; sha256 of the text above: ";
+    private static final String SEAL_SUFFIX = " -->\n";
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z_]+)}}");
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
@@ -97,14 +100,15 @@ public final class Postmortem {
             throw new RagbackException(RagbackException.Kind.EXTERNAL, "no events for run " + runId + " in " + source,
                     "ragback history lists the runs TaskDB knows; check taskdb.url points at the right database");
         }
-        String text = render(runId, own);
+        String text = sealed(render(runId, own));
         Path target = target(new RollbackRun(runId, own).summary(clock.instant()));
         try {
             if (Files.exists(target)) {
-                if (Files.readString(target, StandardCharsets.UTF_8).equals(text)) {
+                String existing = Files.readString(target, StandardCharsets.UTF_8);
+                if (existing.equals(text)) {
                     return target;
                 }
-                if (!replace) {
+                if (!replace && !unedited(existing)) {
                     throw new RagbackException(RagbackException.Kind.USAGE,
                             "postmortem draft " + target + " exists and differs from a fresh one (it may hold edits); not replaced",
                             "edit it as it is, or replace it: ragback postmortem " + runId + " --force");
@@ -116,6 +120,18 @@ public final class Postmortem {
             throw RagbackException.external("cannot write the postmortem draft " + target + ": " + e.getMessage(),
                     "check that " + dir + " is a writable directory (postmortem.dir)", e);
         }
+    }
+
+    // the draft ends with the hash of its own text, so ragback can tell its untouched draft (refreshed with the
+    // events recorded after it, such as rollback_finished) from one a person has edited
+    private static String sealed(String text) {
+        String body = text.endsWith("\n") ? text : text + "\n";
+        return body + SEAL_PREFIX + Sha256.ofText(body) + SEAL_SUFFIX;
+    }
+
+    private static boolean unedited(String existing) {
+        int seal = existing.lastIndexOf(SEAL_PREFIX);
+        return seal >= 0 && existing.equals(sealed(existing.substring(0, seal)));
     }
 
     private String readTemplate() {

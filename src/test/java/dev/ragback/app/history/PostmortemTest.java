@@ -151,6 +151,20 @@ class PostmortemTest {
     }
 
     @Test
+    void theRunsOwnDraftIsRefreshedWithTheEventsRecordedAfterIt() throws IOException {
+        List<Event> own = audit.events.stream().filter(e -> e.taskId().equals(FAILED)).toList();
+        Path draft = postmortem().write(FAILED, own.subList(0, own.size() - 1), false);
+        assertFalse(Files.readString(draft).contains("rollback_finished"));
+
+        assertEquals(draft, postmortem().write(FAILED, false), "an untouched draft needs no --force");
+        assertTrue(Files.readString(draft).contains("rollback_finished"));
+
+        Files.writeString(draft, Files.readString(draft).replace("faithfulness_drop", "faithfulness drop after v1.1.0"));
+        assertEquals(RagbackException.Kind.USAGE, assertThrows(RagbackException.class, () -> postmortem().write(FAILED, false)).kind(),
+                "an edit anywhere, even above the seal, keeps the draft");
+    }
+
+    @Test
     void eventsCanComeFromTheJournalWhenTaskDbIsDown() throws IOException {
         List<Event> journal = new ArrayList<>(audit.events);
         audit.down = true;
