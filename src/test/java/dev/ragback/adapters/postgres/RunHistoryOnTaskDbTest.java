@@ -113,6 +113,8 @@ class RunHistoryOnTaskDbTest {
                 "| 2025-11-28 03:20:00 | rollback_step | lock | started | - | - |",
                 "| 2025-11-28 03:20:00 | rollback_step | lock | succeeded | 35 ms | advisory lock 7216 |",
                 "| 2025-11-28 03:21:01 | rollback_step | eval | failed | 1m 01s | faithfulness 0.71 < 0.80 |",
-                "| 2025-11-28 03:21:01 | rollback_finished | eval | failed | 1m 01s | - |"), Files.readAllLines(written));
+                "| 2025-11-28 03:21:01 | rollback_finished | eval | failed | 1m 01s | - |"),
+                Files.readAllLines(written).stream().filter(line -> !line.startsWith("<!-- ragback draft; sha256 ")).toList());
+        assertTrue(Files.readString(written).endsWith(" -->\n"), "the draft ends with its seal");
     }
 }
