@@ -17,13 +17,14 @@ import java.util.stream.Stream;
  */
 public final class ArgvSampler implements AutoCloseable {
 
-    /** One argv as seen; {@code root} is the sampled process itself, otherwise a descendant. */
+    /** One argv as seen; {@code root} is the sampled process itself (or a fork with its argv), otherwise a descendant. */
     public record Argv(long pid, boolean root, String cmdline) {
     }
 
     private final ProcessHandle process;
     private final Duration interval;
     private final Set<Argv> seen = new LinkedHashSet<>();
+    private final Set<String> rootCmdlines = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean stopped;
 
@@ -51,12 +52,18 @@ public final class ArgvSampler implements AutoCloseable {
     }
 
     private void sample() {
+        String rootCmdline = cmdline(process.pid());
+        if (!rootCmdline.isEmpty()) {
+            rootCmdlines.add(rootCmdline);
+        }
         List<ProcessHandle> handles = Stream.concat(Stream.of(process), process.descendants()).toList();
         for (ProcessHandle handle : handles) {
             String cmdline = cmdline(handle.pid());
             if (!cmdline.isEmpty()) {
+                // a fork of the launcher script (a $(...) subshell) carries the script's own argv
+                boolean root = handle.pid() == process.pid() || rootCmdlines.contains(cmdline);
                 synchronized (seen) {
-                    seen.add(new Argv(handle.pid(), handle.pid() == process.pid(), cmdline));
+                    seen.add(new Argv(handle.pid(), root, cmdline));
                 }
             }
         }

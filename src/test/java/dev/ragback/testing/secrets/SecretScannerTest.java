@@ -58,4 +58,19 @@ class SecretScannerTest {
         assertTrue(seen.stream().anyMatch(a -> a.root() && a.cmdline().contains("argv-SECRET-1")), seen.toString());
         assertTrue(seen.stream().anyMatch(a -> !a.root() && a.cmdline().equals("sleep 0.5")), seen.toString());
     }
+
+    @Test
+    void aForkOfTheLauncherCountsAsTheLauncher() throws Exception {
+        // bin/ragback's $(...) subshells are forks with the script's own argv, not children it started
+        Process process = new ProcessBuilder("sh", "-c", "x=$(sleep 0.4; echo); sleep 0.2", "launcher", "argv-SECRET-2").start();
+        List<ArgvSampler.Argv> seen;
+        try (ArgvSampler sampler = ArgvSampler.start(process.toHandle(), Duration.ofMillis(20))) {
+            process.waitFor();
+            seen = sampler.seen();
+        }
+        assertTrue(seen.stream().anyMatch(a -> a.root() && a.pid() != process.pid() && a.cmdline().contains("argv-SECRET-2")),
+                "the subshell was seen: " + seen);
+        assertTrue(seen.stream().filter(a -> a.cmdline().contains("argv-SECRET-2")).allMatch(ArgvSampler.Argv::root), seen.toString());
+        assertTrue(seen.stream().anyMatch(a -> !a.root() && a.cmdline().equals("sleep 0.4")), seen.toString());
+    }
 }
