@@ -107,12 +107,14 @@ final class Parsers {
             }
             try {
                 long amount = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
+                Duration duration = switch (m.group(2)) {
                     case "ms" -> Duration.ofMillis(amount);
                     case "s" -> Duration.ofSeconds(amount);
                     case "m" -> Duration.ofMinutes(amount);
                     default -> Duration.ofHours(amount);
                 };
+                duration.toMillis(); // timeouts are used in milliseconds: one that does not fit is refused here
+                return duration;
             } catch (ArithmeticException | NumberFormatException e) {
                 throw new IllegalArgumentException("expected a duration such as 30s, 5m, 1h or 500ms, not one this long");
             }

@@ -88,6 +88,10 @@ class ConfigLoaderTest {
         Path duration = file("qdrant:\n  timeout: 30 seconds\n");
         assertTrue(assertThrows(RagbackException.class, () -> loader.load(duration, Map.of(), Map.of()))
                 .getMessage().contains("qdrant.timeout: expected a duration"));
+        // found by Jazzer: fits a Duration, overflows as milliseconds
+        Path huge = file("qdrant:\n  timeout: 999999999999999h\n");
+        assertTrue(assertThrows(RagbackException.class, () -> loader.load(huge, Map.of(), Map.of()))
+                .getMessage().contains("not one this long"));
         Path format = file("postgres:\n  dump_format: tar\n");
         assertTrue(assertThrows(RagbackException.class, () -> loader.load(format, Map.of(), Map.of()))
                 .getMessage().contains(":2: bad value 'tar' for postgres.dump_format: expected one of custom, directory"));
