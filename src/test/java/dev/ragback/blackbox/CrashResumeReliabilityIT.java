@@ -19,9 +19,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -193,18 +190,7 @@ class CrashResumeReliabilityIT {
         return out;
     }
 
-    private List<List<String>> rows(String sql) throws Exception {
-        List<List<String>> rows = new ArrayList<>();
-        try (Connection c = db.connection().open(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            int columns = r.getMetaData().getColumnCount();
-            while (r.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= columns; i++) {
-                    row.add(r.getString(i));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
+    private List<List<String>> rows(String sql) {
+        return db.rows(sql);
     }
 }

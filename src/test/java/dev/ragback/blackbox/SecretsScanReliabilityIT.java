@@ -35,7 +35,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -390,19 +389,8 @@ class SecretsScanReliabilityIT {
         }
     }
 
-    private List<List<String>> rows(String query) throws Exception {
-        List<List<String>> rows = new ArrayList<>();
-        try (Connection c = db.connection().open(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
-            int columns = r.getMetaData().getColumnCount();
-            while (r.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= columns; i++) {
-                    row.add(r.getString(i));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
+    private List<List<String>> rows(String query) {
+        return db.rows(query);
     }
 
     private static String random() {

@@ -3,8 +3,11 @@ package dev.ragback.testing.pg;
 import dev.ragback.adapters.postgres.PostgresConnection;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,5 +35,24 @@ public record PgDatabase(String name, PostgresConnection connection, Map<String,
         } catch (SQLException e) {
             throw new IllegalStateException("SQL failed in " + name + ": " + e.getMessage() + "\n" + sql, e);
         }
+    }
+
+    /** Every row of a query, each as its columns' text values (null stays null). */
+    public List<List<String>> rows(String sql) {
+        List<List<String>> rows = new ArrayList<>();
+        try (Connection open = connection.open(); Statement statement = open.createStatement();
+             ResultSet result = statement.executeQuery(sql)) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    row.add(result.getString(i));
+                }
+                rows.add(row);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("SQL failed in " + name + ": " + e.getMessage() + "\n" + sql, e);
+        }
+        return rows;
     }
 }
