@@ -133,11 +133,7 @@ public final class Session {
         if (yes) {
             return;
         }
-        if (!terminal) {
-            throw new RagbackException(RagbackException.Kind.USAGE,
-                    "refusing to change anything without --yes: there is no terminal to confirm on",
-                    "add --yes to run it unattended (or --dry-run, where there is one, to see the plan)");
-        }
+        requireYesOrTerminal(false);
         err.print(question + " [y/N] ");
         err.flush();
         String answer = answers.get();
@@ -148,6 +144,15 @@ public final class Session {
         if (!word.equals("y") && !word.equals("yes")) {
             throw new RagbackException(RagbackException.Kind.EXTERNAL, "not confirmed; nothing changed",
                     "run it again and answer y, or add --yes");
+        }
+    }
+
+    /** Refuses (exit 2) up front when a later confirmation could not be asked: no --yes and no terminal. */
+    public void requireYesOrTerminal(boolean yes) {
+        if (!yes && !terminal) {
+            throw new RagbackException(RagbackException.Kind.USAGE,
+                    "refusing to change anything without --yes: there is no terminal to confirm on",
+                    "add --yes to run it unattended (or --dry-run, where there is one, to see the plan)");
         }
     }
 

@@ -250,7 +250,12 @@ class RollbackCliIT {
         assertFalse(result.stdout().contains("==> traffic_off"), result.stdout());
         assertEquals("100", Files.readString(work.resolve("ops/state/traffic")).strip());
         assertEquals(Path.of("v2.0.0"), Files.readSymbolicLink(releases.resolve("current")));
-        outcome.observed("exit 3, traffic 100").dataIntact(true);
+        List<Receiver.Received> slack = receiver.received("/slack/");
+        assertEquals(1, slack.size(), "a blocked run is still reported");
+        assertTrue(slack.get(0).body().contains("blocked"), slack.get(0).body());
+        assertEquals(List.of(List.of("blocked", "plan")), rows("SELECT metadata->>'outcome', metadata->>'failed_step' FROM task_events"
+                + " WHERE event_type = 'rollback_finished'"));
+        outcome.observed("exit 3, traffic 100, reported as blocked").dataIntact(true);
     }
 
     @Test
@@ -265,7 +270,11 @@ class RollbackCliIT {
         assertEquals("100", Files.readString(work.resolve("ops/state/traffic")).strip());
         assertEquals(Path.of("v2.0.0"), Files.readSymbolicLink(releases.resolve("current")));
         cli.run("rollback", "auto", "--reason", "Bad Reason!", "--yes").assertExit(2);
-        cli.run("rollback", "auto", "--reason", "manual").assertExit(2);
+        int events = rows("SELECT id FROM task_events").size();
+        RagbackCli.Result unconfirmed = cli.run("rollback", "auto", "--reason", "manual").assertExit(2);
+        assertTrue(unconfirmed.stderr().contains("without --yes"), unconfirmed.stderr());
+        assertEquals(events, rows("SELECT id FROM task_events").size(), "refused before the lock and the journal");
+        assertFalse(Files.exists(work.resolve("backups/.journal/lock")));
     }
 
     private List<String> points() {

@@ -26,6 +26,8 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
             + "  metadata jsonb NOT NULL DEFAULT '{}', created_at timestamptz NOT NULL DEFAULT now())";
     private static final String INSERT =
             "INSERT INTO task_events (task_id, event_type, metadata) VALUES (?, ?, CAST(? AS jsonb)) RETURNING id";
+    private static final String INSERT_MANY =
+            "INSERT INTO task_events (task_id, event_type, metadata) VALUES (?, ?, CAST(? AS jsonb))";
     private static final String COLUMNS = "SELECT id, task_id, event_type, metadata::text, created_at FROM task_events ";
     private static final String BY_TASK = COLUMNS + "WHERE task_id = ? ORDER BY id";
     private static final String LATEST_OF_TYPE = COLUMNS + "WHERE event_type = ? ORDER BY id DESC LIMIT ?";
@@ -62,6 +64,46 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
             });
         } catch (SQLException e) {
             throw PostgresFailures.external(connection, "cannot record the " + eventType + " event in task_events", e);
+        }
+    }
+
+    @Override
+    public void recordAll(List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        List<String> documents = entries.stream().map(entry -> toJson(entry.metadata())).toList();
+        try {
+            onHeldConnection(db -> {
+                ensureTable(db);
+                db.setAutoCommit(false);
+                try (PreparedStatement insert = db.prepareStatement(INSERT_MANY)) {
+                    for (int i = 0; i < entries.size(); i++) {
+                        insert.setString(1, entries.get(i).taskId());
+                        insert.setString(2, entries.get(i).eventType());
+                        insert.setString(3, documents.get(i));
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                    db.commit();
+                    return null;
+                } catch (SQLException e) {
+                    rollbackQuietly(db);
+                    throw e;
+                } finally {
+                    db.setAutoCommit(true);
+                }
+            });
+        } catch (SQLException e) {
+            throw PostgresFailures.external(connection, "cannot record " + entries.size() + " events in task_events", e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection db) {
+        try {
+            db.rollback();
+        } catch (SQLException ignored) {
+            // a broken session rolls back on its own when it closes
         }
     }
 

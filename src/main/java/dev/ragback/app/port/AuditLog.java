@@ -22,8 +22,21 @@ public interface AuditLog {
     record Event(long id, String taskId, String eventType, Map<String, Object> metadata, Instant createdAt) {
     }
 
+    /**
+     * An event to append.
+     *
+     * @param taskId    e.g. {@code rollback_1764300000}
+     * @param eventType e.g. {@code rollback_step}
+     * @param metadata  the event's JSON object
+     */
+    record Entry(String taskId, String eventType, Map<String, Object> metadata) {
+    }
+
     /** Appends one event (creating the table when it is missing) and returns its id. */
     long record(String taskId, String eventType, Map<String, Object> metadata);
+
+    /** Appends these events in one transaction: all of them, in order, or none. */
+    void recordAll(List<Entry> entries);
 
     /** The events of one task, oldest first. */
     List<Event> events(String taskId);

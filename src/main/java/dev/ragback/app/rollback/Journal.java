@@ -29,6 +29,7 @@ public final class Journal {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PENDING = ".jsonl";
     private static final String REPLAYED = ".replayed";
+    private static final String JOURNALED_AT = "journaled_at";
 
     private final AuditLog audit;
     private final Path dir;
@@ -103,7 +104,11 @@ public final class Journal {
         return events;
     }
 
-    /** Replays every pending local journal into TaskDB; returns the run ids replayed. Fails EXTERNAL when TaskDB is down. */
+    /**
+     * Replays every pending local journal into TaskDB, each file in one transaction, and returns
+     * the run ids replayed. Call it only while holding the run lock: no run may still append to
+     * these files. Fails EXTERNAL when TaskDB is down.
+     */
     public static List<String> replayPending(AuditLog audit, Path dir) {
         List<String> replayed = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
@@ -111,19 +116,39 @@ public final class Journal {
         }
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(PENDING)).sorted().toList()) {
-                for (AuditLog.Event event : readFile(file)) {
-                    Map<String, Object> metadata = new LinkedHashMap<>(event.metadata());
-                    metadata.putIfAbsent("journaled_at", event.createdAt().toString());
-                    audit.record(event.taskId(), event.eventType(), metadata);
+                List<AuditLog.Event> events = readFile(file);
+                if (!events.isEmpty() && !alreadyReplayed(audit, events.get(0))) {
+                    audit.recordAll(events.stream().map(event -> {
+                        Map<String, Object> metadata = new LinkedHashMap<>(event.metadata());
+                        metadata.putIfAbsent(JOURNALED_AT, event.createdAt().toString());
+                        return new AuditLog.Entry(event.taskId(), event.eventType(), metadata);
+                    }).toList());
                 }
                 String name = file.getFileName().toString();
-                Files.move(file, file.resolveSibling(name.substring(0, name.length() - PENDING.length()) + REPLAYED));
-                replayed.add(name.substring(0, name.length() - PENDING.length()));
+                String runId = name.substring(0, name.length() - PENDING.length());
+                archive(file, file.resolveSibling(runId + REPLAYED));
+                replayed.add(runId);
             }
         } catch (IOException e) {
             throw RagbackException.external("cannot replay the local journals in " + dir + ": " + e.getMessage(), null, e);
         }
         return replayed;
+    }
+
+    // a crash between the commit and the rename leaves the file pending although TaskDB has it all
+    private static boolean alreadyReplayed(AuditLog audit, AuditLog.Event first) {
+        String at = first.createdAt().toString();
+        return audit.events(first.taskId()).stream().anyMatch(event -> event.eventType().equals(first.eventType())
+                && at.equals(event.metadata().get(JOURNALED_AT)));
+    }
+
+    private static void archive(Path pending, Path replayed) throws IOException {
+        if (Files.exists(replayed)) {
+            Files.write(replayed, Files.readAllBytes(pending), StandardOpenOption.APPEND);
+            Files.delete(pending);
+        } else {
+            Files.move(pending, replayed);
+        }
     }
 
     static List<AuditLog.Event> readFile(Path file) {

@@ -80,7 +80,12 @@ public final class RollbackService {
             if (request.dryRun()) {
                 return state.finish("succeeded", null);
             }
-            listener.confirm(state.plan);
+            try {
+                listener.confirm(state.plan);
+            } catch (RagbackException declined) {
+                state.failedStep = Step.PLAN;
+                throw new Declined(declined);
+            }
             state.runStep(Step.TRAFFIC_OFF, () -> steps.trafficOff(state));
             state.runStep(Step.RESTORE, () -> steps.restore(state, progress));
             state.runStep(Step.REVERT, () -> steps.revert(state));
@@ -97,7 +102,10 @@ public final class RollbackService {
             }
             boolean blocked = state.failedStep == Step.LOCK || state.failedStep == Step.PLAN;
             String outcome = e.kind() == RagbackException.Kind.INTERRUPTED ? "aborted" : blocked ? "blocked" : "failed";
-            if (state.failedStep != null && state.failedStep != Step.REPORT && !blocked) {
+            // a blocked run is reported too (the alert that started it waits for an answer), but not one a person declined
+            if (state.failedStep != null && state.failedStep != Step.REPORT && !(e instanceof Declined)
+                    && e.kind() != RagbackException.Kind.LOCKED) {
+                state.openQuietly();
                 steps.reportQuietly(state, outcome, state.failedStep);
             }
             try {
@@ -123,15 +131,6 @@ public final class RollbackService {
     }
 
     private RunState start(RollbackRequest request, StepListener listener) {
-        Journal replayer = null;
-        try {
-            List<String> replayed = Journal.replayPending(audit, journalDir);
-            if (!replayed.isEmpty()) {
-                listener.warn("replayed the local journal of " + String.join(", ", replayed) + " into TaskDB");
-            }
-        } catch (RagbackException e) {
-            LOG.debug("no replay: {}", e.getMessage());
-        }
         if (request.resumeRunId() != null) {
             checkRunId(request.resumeRunId());
             Journal journal = new Journal(audit, journalDir, request.resumeRunId(), clock);
@@ -172,6 +171,7 @@ public final class RollbackService {
         RunLock.Holder me = new RunLock.Holder(state.runId(), self.host(), self.pid(), clock.instant());
         RunLock.Lease lease = Locks.acquire(lock, fallbackLock, me, request.breakLock(), state.listener::warn);
         state.lease = lease;
+        replayLocalJournals(state.listener);
         if (lease.broken() != null) {
             state.record("rollback_lock_broken", Map.of("broken", lease.broken().toString()));
             return StepResult.done("held; broke the stale lease of " + lease.broken());
@@ -179,7 +179,29 @@ public final class RollbackService {
         return StepResult.done("held by " + me);
     }
 
+    // under the lock, so that no run still appends to a journal being replayed
+    private void replayLocalJournals(StepListener listener) {
+        try {
+            List<String> replayed = Journal.replayPending(audit, journalDir);
+            if (!replayed.isEmpty()) {
+                listener.warn("replayed the local journal of " + String.join(", ", replayed) + " into TaskDB");
+            }
+        } catch (RagbackException e) {
+            LOG.debug("no replay: {}", e.getMessage());
+        }
+    }
+
+    /** A person answered no at the prompt: the run ends after its plan, nothing changed. */
+    private static final class Declined extends RagbackException {
+        Declined(RagbackException answer) {
+            super(answer.kind(), answer.getMessage(), answer.hint(), answer);
+        }
+    }
+
     private RagbackException failure(RunState state, RagbackException e) {
+        if (e instanceof Declined) {
+            return new RagbackException(e.kind(), "rollback auto " + state.runId() + ": " + e.getMessage(), e.hint(), e);
+        }
         if (e.kind() == RagbackException.Kind.INTERRUPTED) {
             return new RagbackException(e.kind(), "rollback auto " + state.runId() + " was interrupted at step "
                     + label(state.failedStep) + "; traffic stays at 0", "resume with: ragback rollback auto --resume "

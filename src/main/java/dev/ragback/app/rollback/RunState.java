@@ -86,6 +86,17 @@ final class RunState {
         heldBack.clear();
     }
 
+    /** Writes {@code rollback_auto} if it is not written yet; a journal that cannot be written is left to {@link #finish}. */
+    synchronized void openQuietly() {
+        if (!opened) {
+            try {
+                open(plan == null ? null : plan.restore().id(), plan == null ? null : plan.releaseTarget());
+            } catch (RagbackException e) {
+                listener.warn("the start of run " + runId() + " could not be recorded: " + e.getMessage());
+            }
+        }
+    }
+
     void runStep(Step step, Callable<StepResult> body) {
         if (succeeded.contains(step) && step != Step.LOCK && step != Step.PLAN) {
             record("rollback_step", RollbackService.map("step", step.label(), "status", "skipped", "duration_ms", 0,

@@ -53,6 +53,9 @@ final class RollbackAutoCommand implements Callable<Integer> {
         } else {
             RollbackService.checkReason(reason);
         }
+        if (!dryRun) {
+            session.requireYesOrTerminal(yes); // before the lock and the journal: a refused run leaves no trace
+        }
         RollbackService service = session.services().rollback();
         RollbackOutput output = new RollbackOutput(session, yes);
         Thread onCtrlC = new Thread(service::abort, "rollback-abort");

@@ -123,6 +123,22 @@ class JdbcAuditLogTest {
     }
 
     @Test
+    void recordAllWritesEveryEventInOrderOrNoneAtAll() throws Exception {
+        audit.recordAll(List.of(new AuditLog.Entry("rollback_1", "rollback_auto", Map.of("reason", "manual")),
+                new AuditLog.Entry("rollback_1", "rollback_finished", Map.of("outcome", "succeeded"))));
+        assertEquals(List.of("rollback_auto", "rollback_finished"),
+                audit.events("rollback_1").stream().map(AuditLog.Event::eventType).toList());
+
+        // the second entry breaks task_id NOT NULL: the first must not stay behind
+        RagbackException failure = assertThrows(RagbackException.class, () -> audit.recordAll(List.of(
+                new AuditLog.Entry("rollback_2", "rollback_auto", Map.of()), new AuditLog.Entry(null, "rollback_step", Map.of()))));
+        assertEquals(RagbackException.Kind.EXTERNAL, failure.kind());
+        assertEquals(List.of("0"), query("SELECT count(*) FROM task_events WHERE task_id = 'rollback_2'"));
+        audit.record("rollback_2", "rollback_auto", Map.of());
+        assertEquals(1, audit.events("rollback_2").size(), "the held session works on after the rolled-back batch");
+    }
+
+    @Test
     void latestIsNewestFirstAndLimitedToTheType() {
         long a = audit.record("release", "release_green", Map.of("version", "v1.0.0"));
         audit.record("traffic", "traffic_set", Map.of("new", 0));

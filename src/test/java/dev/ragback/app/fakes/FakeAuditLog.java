@@ -30,6 +30,14 @@ public final class FakeAuditLog implements AuditLog {
     }
 
     @Override
+    public void recordAll(List<Entry> entries) {
+        reachable();
+        for (Entry entry : entries) {
+            record(entry.taskId(), entry.eventType(), entry.metadata());
+        }
+    }
+
+    @Override
     public List<Event> events(String taskId) {
         reachable();
         return events.stream().filter(e -> e.taskId().equals(taskId)).toList();

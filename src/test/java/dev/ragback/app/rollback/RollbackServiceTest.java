@@ -219,6 +219,79 @@ class RollbackServiceTest {
     }
 
     @Test
+    void aRunBlockedAtItsPlanIsJournaledAndReportedAsBlocked() throws Exception {
+        Files.writeString(matrix, "| Binary Version | Schema Version | Qdrant Collection | Status |\n"
+                + "|---|---|---|---|\n| v1.0.0 | v1.0.0 | rag_main_v1 | INCOMPATIBLE |\n");
+        RagbackException e = assertThrows(RagbackException.class, () -> service().run(request(), QUIET, Progress.NONE));
+        assertEquals(RagbackException.Kind.GATE, e.kind());
+        String runId = audit.only("rollback_auto").taskId();
+        List<String> events = journal(runId);
+        assertEquals("rollback_auto", events.get(0));
+        assertTrue(events.contains("rollback_step plan failed"), events.toString());
+        assertEquals(Map.of("outcome", "blocked", "failed_step", "plan"), Map.of(
+                "outcome", audit.only("rollback_finished").metadata().get("outcome"),
+                "failed_step", audit.only("rollback_finished").metadata().get("failed_step")));
+        assertEquals(1, reports.size(), "the alert that started it must hear that it was blocked");
+        assertEquals("blocked", reports.get(0).outcome());
+        assertEquals("plan", reports.get(0).failedStep());
+        assertEquals(List.of(), traffic.sets);
+    }
+
+    @Test
+    void aRunDeclinedAtThePromptEndsAfterItsPlanUnreportedAndChangesNothing() {
+        StepListener declining = new StepListener() {
+            @Override
+            public void started(Step step) {
+            }
+
+            @Override
+            public void finished(Step step, String status, Duration duration, String detail) {
+            }
+
+            @Override
+            public void plan(RollbackPlan plan) {
+            }
+
+            @Override
+            public void confirm(RollbackPlan plan) {
+                throw new RagbackException(RagbackException.Kind.EXTERNAL, "not confirmed; nothing changed", "answer y");
+            }
+
+            @Override
+            public void warn(String message) {
+            }
+        };
+        RagbackException e = assertThrows(RagbackException.class, () -> service().run(request(), declining, Progress.NONE));
+        String runId = audit.only("rollback_auto").taskId();
+        assertEquals("rollback auto " + runId + ": not confirmed; nothing changed", e.getMessage());
+        assertEquals("blocked", audit.only("rollback_finished").metadata().get("outcome"));
+        assertEquals("plan", audit.only("rollback_finished").metadata().get("failed_step"));
+        assertEquals(List.of(), reports);
+        assertEquals(List.of(), traffic.sets);
+        assertEquals(List.of(), releases.activations);
+    }
+
+    @Test
+    void pendingJournalsAreReplayedOnlyByARunThatHoldsTheLock() throws Exception {
+        Path pending = Files.createDirectories(root.resolve("journal")).resolve("rollback_7.jsonl");
+        Files.writeString(pending, "{\"task_id\":\"rollback_7\",\"event_type\":\"rollback_auto\",\"metadata\":{\"reason\":\"manual\"},"
+                + "\"created_at\":\"2026-11-28T03:00:00Z\"}\n");
+        RunLock refusing = (me, breakStale) -> {
+            throw new RagbackException(RagbackException.Kind.LOCKED, "another ragback run holds the lock: run rollback_7");
+        };
+        RollbackService locked = new RollbackService(new RollbackSteps(services()), refusing, refusing, audit, root.resolve("journal"),
+                Clock.systemUTC(), "host", 42);
+        assertEquals(RagbackException.Kind.LOCKED, assertThrows(RagbackException.class,
+                () -> locked.run(request(), QUIET, Progress.NONE)).kind());
+        assertTrue(Files.exists(pending), "the holder may still be appending to it");
+        assertEquals(List.of(), audit.events);
+
+        service().run(request(), QUIET, Progress.NONE);
+        assertEquals(List.of("rollback_auto"), journal("rollback_7"));
+        assertEquals("2026-11-28T03:00:00Z", audit.events("rollback_7").get(0).metadata().get("journaled_at"));
+    }
+
+    @Test
     void badReasonsAndRunIdsAreUsageErrors() {
         for (String reason : List.of("Bad", "a b", "../x", "")) {
             assertEquals(RagbackException.Kind.USAGE, assertThrows(RagbackException.class,
