@@ -3,8 +3,9 @@ package dev.ragback.cli;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.eval.EvalPolicy;
 import dev.ragback.app.eval.EvalResult;
-import dev.ragback.app.eval.EvalService;
+import dev.ragback.app.eval.EvalQuickService;
 import dev.ragback.app.eval.MetricScore;
+import dev.ragback.app.snapshot.Manifest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,7 +17,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "eval-quick", description = "Run the quick answer-quality evaluation (eval.command) and check eval.thresholds. "
         + "Exit 3 when a metric is below its threshold, missing or inconclusive; exit 1 when the evaluator fails, "
-        + "times out or prints no scores.")
+        + "times out or prints no scores. The BASELINE column shows the scores recorded in the newest golden snapshot set "
+        + "(manifest field eval_baseline); '-' when none was recorded.")
 final class EvalQuickCommand implements Callable<Integer> {
     private final Session session;
 
@@ -25,6 +27,12 @@ final class EvalQuickCommand implements Callable<Integer> {
 
     @Option(names = "--min-faithfulness", paramLabel = "X", description = "Faithfulness threshold from 0 to 1 (default: eval.thresholds).")
     Double minFaithfulness;
+
+    @Option(names = "--record-baseline", description = "When the evaluation passes, record its mean scores as the baseline "
+            + "of the newest golden snapshot set (manifest field eval_baseline, rewritten atomically and re-signed with "
+            + "RAGBACK_SIGNING_KEY when set). Exit 5, without running the evaluation, when there is no golden set; "
+            + "nothing is recorded when the evaluation fails or is inconclusive.")
+    boolean recordBaseline;
 
     EvalQuickCommand(Session session) {
         this.session = session;
@@ -38,28 +46,31 @@ final class EvalQuickCommand implements Callable<Integer> {
         if (minFaithfulness != null && !(minFaithfulness >= 0 && minFaithfulness <= 1)) {
             throw RagbackException.usage("--min-faithfulness must be from 0 to 1, got " + minFaithfulness);
         }
-        EvalService eval = session.services().eval();
+        EvalQuickService eval = session.services().evalQuick();
         EvalPolicy policy = eval.policy().withQueries(queries).withThreshold(EvalPolicy.FAITHFULNESS, minFaithfulness);
-        EvalResult result = eval.evaluate(policy, Map.of());
+        EvalQuickService.Run run = eval.run(policy, recordBaseline);
+        EvalResult result = run.result();
         if (session.json()) {
-            session.printJson(json(result));
+            session.printJson(json(run));
         } else {
-            render(result);
+            render(run);
         }
         result.warnings().forEach(session::warn);
+        String notRecorded = recordBaseline ? "; baseline not recorded" : "";
         if (result.outcome() == EvalResult.Outcome.INCONCLUSIVE) {
-            throw new RagbackException(RagbackException.Kind.GATE, "eval-quick is inconclusive: " + result.failureSummary(),
+            throw new RagbackException(RagbackException.Kind.GATE, "eval-quick is inconclusive: " + result.failureSummary() + notRecorded,
                     "the evaluator gave NaN, null or out-of-range scores (is the judge or the RAG service failing?); "
                             + "run with -v for its log, then run eval-quick again");
         }
         if (result.outcome() == EvalResult.Outcome.FAILED) {
-            throw new RagbackException(RagbackException.Kind.GATE, "eval-quick failed: " + result.failureSummary(),
+            throw new RagbackException(RagbackException.Kind.GATE, "eval-quick failed: " + result.failureSummary() + notRecorded,
                     "see the table above; if a change caused it, roll back: ragback rollback auto --reason faithfulness_drop");
         }
         return ExitCodes.OK;
     }
 
-    private void render(EvalResult result) {
+    private void render(EvalQuickService.Run run) {
+        EvalResult result = run.result();
         PrintWriter out = session.out();
         int width = Math.max("METRIC".length(), result.metrics().stream().mapToInt(m -> m.metric().length()).max().orElse(0)) + 2;
         String format = "%-" + width + "s %-8s %-10s %-9s %s%n";
@@ -73,6 +84,13 @@ final class EvalQuickCommand implements Callable<Integer> {
                 : result.rows() + " rows for " + result.queries() + " queries: " + result.validRows() + " valid, "
                         + result.invalidRows() + " invalid";
         out.println("outcome: " + result.outcome() + " (" + counts + ")");
+        if (run.baselineRecordedAt() != null) {
+            out.println("baseline: golden set " + run.goldenSet() + ", recorded " + run.baselineRecordedAt());
+        }
+        if (run.recorded() != null) {
+            out.println("baseline recorded in golden set " + run.goldenSet() + ": " + String.join(", ", run.recorded().metrics()
+                    .entrySet().stream().map(e -> e.getKey() + " " + EvalResult.score(e.getValue())).toList()));
+        }
         out.flush();
     }
 
@@ -86,7 +104,8 @@ final class EvalQuickCommand implements Callable<Integer> {
         };
     }
 
-    private static Map<String, Object> json(EvalResult result) {
+    private static Map<String, Object> json(EvalQuickService.Run run) {
+        EvalResult result = run.result();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("outcome", result.outcome().name());
         out.put("passed", result.passed());
@@ -99,6 +118,16 @@ final class EvalQuickCommand implements Callable<Integer> {
         out.put("metrics", result.metrics().stream().map(EvalQuickCommand::json).toList());
         out.put("warnings", result.warnings());
         out.put("failure", result.passed() ? null : result.failureSummary());
+        out.put("golden_set", run.goldenSet());
+        out.put("baseline_recorded_at", run.baselineRecordedAt());
+        out.put("recorded_baseline", run.recorded() == null ? null : recorded(run.recorded()));
+        return out;
+    }
+
+    private static Map<String, Object> recorded(Manifest.EvalBaseline baseline) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("recorded_at", baseline.recordedAt());
+        out.put("metrics", baseline.metrics());
         return out;
     }
 

@@ -227,6 +227,11 @@ public final class Services implements AutoCloseable {
                 config.get(ConfigKeys.EVAL_THRESHOLDS), config.get(ConfigKeys.EVAL_MAX_INVALID)));
     }
 
+    /** eval-quick: the evaluation beside the newest golden set's recorded baseline. */
+    public dev.ragback.app.eval.EvalQuickService evalQuick() {
+        return new dev.ragback.app.eval.EvalQuickService(eval(), snapshotCatalog());
+    }
+
     public dev.ragback.app.restore.RestoreService restore() {
         return new dev.ragback.app.restore.RestoreService(backups(), snapshotVerifier(), snapshotCatalog(), appliedMigrations(),
                 dumpTool(), vectorStore(), releaseSwitch(), compat(), config.get(ConfigKeys.QDRANT_COLLECTION),

@@ -4,14 +4,20 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.testing.Processes;
+import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.cli.RagbackCli;
+import dev.ragback.testing.pg.PgDatabase;
+import dev.ragback.testing.pg.PostgresExtension;
+import dev.ragback.testing.qdrant.QdrantDouble;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,12 +25,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** eval-quick through bin/ragback with small /bin/sh evaluators set through --set eval.command. */
+/**
+ * eval-quick through bin/ragback with small /bin/sh evaluators set through --set eval.command; the
+ * baseline tests take a real golden set from the throwaway PostgreSQL and the Qdrant double.
+ */
+@ExtendWith(PostgresExtension.class)
 class EvalQuickCliIT {
     /** The evaluator prints its scores on stdout. */
     private static final String EVALUATOR = "eval.command=[sh, evaluator.sh, \"{queries}\"]";
     /** The evaluator writes its scores to the {output} file. */
     private static final String FILE_EVALUATOR = "eval.command=[sh, evaluator.sh, \"{queries}\", \"{output}\"]";
+    private static final String API_KEY = "eval-api-key-1618";
+    private static final String SIGNING_KEY = "eval-baseline-signing-key-3c9f27";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path work;
@@ -145,5 +158,72 @@ class EvalQuickCliIT {
 
         RagbackCli.Result judge = cli.run("eval-quick", "--set", "eval.mode=judge", "--set", EVALUATOR).assertExit(2);
         assertEquals("ragback: eval.mode judge is not supported yet; use command", lastLine(judge), judge.toString());
+    }
+
+    @Test
+    void recordBaselineWritesIntoTheSignedGoldenSetOnlyWhenItPassesAndThePlainRunShowsIt(PgDatabase db) throws Exception {
+        RagFixtures.migrate(db, "v1.1.0");
+        RagFixtures.loadChunks(db, 40);
+        cli.env(db.env()).env("RAGBACK_SIGNING_KEY", SIGNING_KEY);
+        String id;
+        try (QdrantDouble qdrant = new QdrantDouble(API_KEY)) {
+            RagFixtures.loadPoints(qdrant, 40);
+            RagbackCli.Result created = cli.env("QDRANT_URL", qdrant.url().toString()).env("QDRANT_API_KEY", API_KEY)
+                    .run("--json", "snapshot", "create", "--golden").assertExit(0);
+            id = JSON.readTree(created.stdout()).get("id").asText();
+        }
+        Path manifest = work.resolve("backups").resolve(id).resolve("manifest.json");
+        assertFalse(JSON.readTree(manifest.toFile()).has("eval_baseline"), "a new set has no baseline");
+        String untouched = Files.readString(manifest);
+        evaluator("echo '{\"faithfulness\": '\"$SCORE\"', \"answer_relevancy\": 0.9}'");
+
+        RagbackCli.Result failed = cli.env("SCORE", "0.79").run("eval-quick", "--record-baseline", "--set", EVALUATOR).assertExit(3);
+        assertTrue(lastLine(failed).startsWith("ragback: eval-quick failed: faithfulness 0.79 < 0.80; baseline not recorded — "),
+                failed.toString());
+        assertFalse(failed.stdout().contains("baseline recorded"), failed.toString());
+        assertEquals(untouched, Files.readString(manifest), "a failing evaluation records nothing");
+
+        RagbackCli.Result recorded = cli.env("SCORE", "0.84").run("eval-quick", "--record-baseline", "--set", EVALUATOR).assertExit(0);
+        assertEquals(List.of("faithfulness", "0.84", "0.80", "-", "ok"), List.of(recorded.stdoutLines().get(1).split("\\s+")),
+                "the table shows the baseline as it was before this run");
+        assertTrue(recorded.stdout().contains("baseline recorded in golden set " + id + ": faithfulness 0.84, answer_relevancy 0.90"),
+                recorded.toString());
+        String recordedManifest = Files.readString(manifest);
+        JsonNode written = JSON.readTree(recordedManifest);
+        assertEquals(0.84, written.at("/eval_baseline/metrics/faithfulness").asDouble());
+        assertEquals(0.9, written.at("/eval_baseline/metrics/answer_relevancy").asDouble());
+        assertTrue(written.at("/eval_baseline/recorded_at").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), written.toString());
+        assertTrue(written.get("golden").asBoolean());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(manifest)));
+        RagbackCli.Result verified = cli.run("snapshot", "verify", id).assertExit(0);
+        assertTrue(verified.stdout().contains("manifest signature"), verified.toString());
+        Process sums = new ProcessBuilder("sha256sum", "-c", "SHA256SUMS").directory(work.resolve("backups").toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertEquals(0, sums.waitFor());
+
+        RagbackCli.Result plain = cli.env("SCORE", "0.81").run("eval-quick", "--set", EVALUATOR).assertExit(0);
+        assertEquals(List.of("faithfulness", "0.81", "0.80", "0.84", "ok"), List.of(plain.stdoutLines().get(1).split("\\s+")),
+                plain.toString());
+        assertEquals(List.of("answer_relevancy", "0.90", "-", "0.90", "-"), List.of(plain.stdoutLines().get(2).split("\\s+")),
+                plain.toString());
+        assertTrue(plain.stdout().contains("baseline: golden set " + id + ", recorded " + written.at("/eval_baseline/recorded_at").asText()),
+                plain.toString());
+        assertEquals(recordedManifest, Files.readString(manifest), "a plain run records nothing");
+
+        JsonNode document = JSON.readTree(cli.env("SCORE", "0.81").run("--json", "eval-quick", "--set", EVALUATOR).assertExit(0).stdout());
+        assertEquals(0.84, document.at("/metrics/0/baseline").asDouble());
+        assertEquals(id, document.get("golden_set").asText());
+        assertTrue(document.get("recorded_baseline").isNull());
+    }
+
+    @Test
+    void recordBaselineWithoutAGoldenSetExits5AndDoesNotRunTheEvaluator() throws IOException {
+        evaluator("touch evaluator-ran\necho '{\"faithfulness\": 0.84}'");
+        RagbackCli.Result result = cli.run("eval-quick", "--record-baseline", "--set", EVALUATOR).assertExit(5);
+
+        assertTrue(lastLine(result).startsWith("ragback: no golden snapshot set to record the baseline in; the evaluation was not run — "
+                + "take one: ragback snapshot create --golden"), result.toString());
+        assertFalse(Files.exists(work.resolve("evaluator-ran")), "the evaluator ran");
+        assertEquals("", result.stdout());
     }
 }

@@ -132,13 +132,15 @@ public final class RollbackSteps {
     }
 
     StepResult eval(RunState state) {
-        EvalResult result = services.eval().get().evaluate();
+        EvalService eval = services.eval().get();
+        EvalResult result = eval.evaluate(eval.policy(), state.plan.restore().manifest().baselineScores());
         if (!result.passed()) {
             throw new RagbackException(RagbackException.Kind.GATE, "eval " + result.outcome().name().toLowerCase(java.util.Locale.ROOT)
                     + ": " + result.failureSummary(), null);
         }
         return StepResult.done(result.metrics().stream().filter(m -> m.threshold() != null)
-                .map(m -> String.format(java.util.Locale.ROOT, "%s %.3f >= %.2f", m.metric(), m.value(), m.threshold())).reduce((a, b) -> a + ", " + b).orElse("passed"));
+                .map(m -> String.format(java.util.Locale.ROOT, "%s %.3f >= %.2f", m.metric(), m.value(), m.threshold())
+                        + (m.baseline() == null ? "" : " (baseline " + EvalResult.score(m.baseline()) + ")")).reduce((a, b) -> a + ", " + b).orElse("passed"));
     }
 
     StepResult trafficOn(RunState state) {

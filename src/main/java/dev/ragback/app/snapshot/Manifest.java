@@ -1,9 +1,12 @@
 package dev.ragback.app.snapshot;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.ragback.app.files.FileDigest;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A snapshot set's {@code manifest.json} (SPEC section 4). Field names are stable; readers
@@ -11,7 +14,8 @@ import java.util.List;
  */
 public record Manifest(String id, String createdAt, String label, String status, boolean golden, String goldenAt,
                        String ragbackVersion, String createdBy, String binaryVersion, String schemaVersion,
-                       QdrantPart qdrant, PostgresPart postgres, List<Probe> probes, List<EscrowedMigration> migrations) {
+                       QdrantPart qdrant, PostgresPart postgres, List<Probe> probes, List<EscrowedMigration> migrations,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) EvalBaseline evalBaseline) {
 
     public static final String COMPLETE = "complete";
 
@@ -47,6 +51,29 @@ public record Manifest(String id, String createdAt, String label, String status,
     }
 
     public record EscrowedMigration(String version, String upSha256, String downSha256, String downSql) {
+    }
+
+    /**
+     * The quick evaluation's mean scores when {@code eval-quick --record-baseline} last passed on this
+     * set; absent from manifests of sets it never ran on.
+     *
+     * @param recordedAt ISO-8601 UTC
+     * @param metrics    metric name to mean score
+     */
+    public record EvalBaseline(String recordedAt, Map<String, Double> metrics) {
+    }
+
+    /** The recorded baseline's finite scores by metric; empty when none was recorded. */
+    public Map<String, Double> baselineScores() {
+        Map<String, Double> scores = new LinkedHashMap<>();
+        if (evalBaseline != null && evalBaseline.metrics() != null) {
+            evalBaseline.metrics().forEach((metric, score) -> {
+                if (score != null && Double.isFinite(score)) {
+                    scores.put(metric, score);
+                }
+            });
+        }
+        return scores;
     }
 
     public boolean complete() {

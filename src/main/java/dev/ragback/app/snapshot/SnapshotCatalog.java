@@ -1,5 +1,6 @@
 package dev.ragback.app.snapshot;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ragback.app.RagbackException;
 
 import java.io.IOException;
@@ -54,22 +55,64 @@ public final class SnapshotCatalog {
         if (check.manifest().golden()) {
             return check;
         }
-        Path manifestFile = backups.existing(id).resolve(BackupsDir.MANIFEST);
-        ManifestSignature signature = verifier.signature();
-        if (!signature.enabled() && ManifestJson.readTree(manifestFile).has(ManifestSignature.FIELD)) {
-            throw new RagbackException(RagbackException.Kind.USAGE, "manifest of " + id + " is signed; promoting it without "
-                    + "RAGBACK_SIGNING_KEY would leave a signature that no longer matches",
-                    "set RAGBACK_SIGNING_KEY to the key the set was made with and run the promote again");
-        }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("golden", true);
-        fields.put("golden_at", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+        fields.put("golden_at", now());
+        rewrite(id, "promoting", fields);
+        return verifier.verify(id, false);
+    }
+
+    /**
+     * Records the quick evaluation's mean scores as the set's {@code eval_baseline}
+     * ({@code {"recorded_at": ..., "metrics": {...}}}), keeping every other field; fails, changing
+     * nothing, as {@link #checkRewritable} does.
+     *
+     * @return the manifest as rewritten
+     */
+    public Manifest recordEvalBaseline(String id, Map<String, Double> scores) {
+        Map<String, Object> baseline = new LinkedHashMap<>();
+        baseline.put("recorded_at", now());
+        baseline.put("metrics", new LinkedHashMap<>(scores));
+        return rewrite(id, "recording a baseline in", Map.of("eval_baseline", baseline));
+    }
+
+    /**
+     * Fails, changing nothing, when the manifest of set {@code id} cannot be rewritten and stay
+     * trusted: USAGE when it is signed and no key is set, INTEGRITY when its signature does not
+     * match the key (re-signing it would bless whatever changed it). Data files are not hashed.
+     */
+    public void checkRewritable(String id) {
+        checkRewritable(id, "rewriting");
+    }
+
+    private void checkRewritable(String id, String doing) {
+        Path manifestFile = backups.existing(id).resolve(BackupsDir.MANIFEST);
+        JsonNode tree = ManifestJson.readTree(manifestFile);
+        ManifestSignature signature = verifier.signature();
+        if (!signature.enabled() && tree.has(ManifestSignature.FIELD)) {
+            throw new RagbackException(RagbackException.Kind.USAGE, "manifest of " + id + " is signed; " + doing + " it without "
+                    + "RAGBACK_SIGNING_KEY would leave a signature that no longer matches",
+                    "set RAGBACK_SIGNING_KEY to the key the set was made with and run the command again");
+        }
+        String problem = signature.problem(id, tree);
+        if (problem != null) {
+            throw new RagbackException(RagbackException.Kind.INTEGRITY, problem, "check it: ragback snapshot verify " + id);
+        }
+    }
+
+    private Manifest rewrite(String id, String doing, Map<String, Object> fields) {
+        checkRewritable(id, doing);
+        Path manifestFile = backups.existing(id).resolve(BackupsDir.MANIFEST);
         try {
-            ManifestJson.update(manifestFile, fields, signature);
+            ManifestJson.update(manifestFile, fields, verifier.signature());
         } catch (IOException e) {
             throw RagbackException.external("cannot rewrite the manifest of " + id + ": " + e.getMessage(), null, e);
         }
-        return verifier.verify(id, false);
+        return ManifestJson.read(manifestFile);
+    }
+
+    private String now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     /** Keeps the {@code keep} newest complete sets and always the newest golden one; removes the rest and every leftover. */

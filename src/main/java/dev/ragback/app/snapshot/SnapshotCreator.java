@@ -105,7 +105,7 @@ public final class SnapshotCreator {
             Manifest manifest = new Manifest(id, now.toString(), label, Manifest.COMPLETE, golden,
                     golden ? now.toString() : null, ragbackVersion, Host.userAtHost(), binary,
                     p.value().schemaVersion(), q.value().part(), p.value().part(), q.value().probes(),
-                    p.value().migrations());
+                    p.value().migrations(), null);
             ManifestJson.write(temp.resolve(BackupsDir.MANIFEST), manifest, signature);
             Path dir = backups.publish(id);
             try {

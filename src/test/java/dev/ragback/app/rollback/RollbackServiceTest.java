@@ -188,6 +188,23 @@ class RollbackServiceTest {
     }
 
     @Test
+    void theEvalStepShowsTheBaselineOfTheSetItsPlanRestoresNotOfTheNewestGolden() throws Exception {
+        SnapshotCatalog catalog = new SnapshotCatalog(backups, new SnapshotVerifier(backups, dumpTool), Clock.systemUTC());
+        String restored = catalog.newestGolden().orElseThrow().id();
+        catalog.recordEvalBaseline(restored, Map.of("faithfulness", 0.84));
+        String newer = new SnapshotCreator(backups, vectors, database, dumpTool, migrations, releases, new SnapshotSettings("rag_main",
+                null, 2, 3, "rag_chunks", new DumpTool.DumpOptions(false, 1, 1, List.of()), true, "http://fake", "ragdb"), "0.1.0",
+                Clock.fixed(NOW, ZoneOffset.UTC)).create(null, true, Progress.NONE).manifest().id();
+        catalog.recordEvalBaseline(newer, Map.of("faithfulness", 0.70));
+        RollbackSteps steps = new RollbackSteps(services());
+        RunState state = new RunState(new Journal(audit, root.resolve("journal"), "rollback_1", Clock.systemUTC()), "host", QUIET,
+                Clock.systemUTC(), new RollbackRequest("faithfulness_drop", restored, false, false, false, null, false), null);
+        state.plan = steps.plan(state);
+
+        assertEquals("faithfulness 0.900 >= 0.80 (baseline 0.84)", steps.eval(state).detail());
+    }
+
+    @Test
     void failingEvalKeepsTrafficAtZeroAndResumeSkipsWhatSucceeded() {
         evaluator.output = "{\"faithfulness\": 0.5}";
         RagbackException e = assertThrows(RagbackException.class, () -> service().run(request(), QUIET, Progress.NONE));
