@@ -5,6 +5,7 @@ import dev.ragback.app.RagbackException;
 import dev.ragback.app.files.AtomicFiles;
 import dev.ragback.app.files.FileDigest;
 import dev.ragback.app.files.Permissions;
+import dev.ragback.app.files.Sha256;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -146,12 +147,18 @@ public final class BackupsDir {
         return (dash < 0 ? id : id.substring(0, dash)) + "-" + "0".repeat(Math.max(0, 6 - suffix.length())) + suffix;
     }
 
-    /** Rewrites SHA256SUMS from the manifests of every complete set, atomically. */
+    /**
+     * Rewrites SHA256SUMS atomically: every data file of every complete set as its manifest gives
+     * it, and the manifest itself as it is on disk, so that {@code sha256sum -c} also catches an
+     * edited manifest. Call it again after a manifest is rewritten.
+     */
     public void writeSums() throws IOException {
         StringBuilder sums = new StringBuilder();
         List<Entry> complete = new ArrayList<>(entries().stream().filter(Entry::complete).toList());
         complete.sort(Comparator.comparing(e -> sortKey(e.id())));
         for (Entry entry : complete) {
+            sums.append(Sha256.of(entry.dir().resolve(MANIFEST), MANIFEST).sha256()).append("  ").append(entry.id()).append('/')
+                    .append(MANIFEST).append('\n');
             for (FileDigest file : entry.manifest().dataFiles()) {
                 sums.append(file.sha256()).append("  ").append(entry.id()).append('/').append(file.path()).append('\n');
             }

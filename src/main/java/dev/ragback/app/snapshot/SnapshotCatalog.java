@@ -105,6 +105,7 @@ public final class SnapshotCatalog {
         Path manifestFile = backups.existing(id).resolve(BackupsDir.MANIFEST);
         try {
             ManifestJson.update(manifestFile, fields, verifier.signature());
+            backups.writeSums();
         } catch (IOException e) {
             throw RagbackException.external("cannot rewrite the manifest of " + id + ": " + e.getMessage(), null, e);
         }

@@ -87,6 +87,8 @@ class SnapshotUseCasesTest {
         String sums = Files.readString(root.resolve("backups/SHA256SUMS"));
         assertTrue(sums.contains(m.qdrant().sha256() + "  20261128-031502/qdrant/rag_main_v2.snapshot\n"), sums);
         assertTrue(sums.contains(m.postgres().sha256() + "  20261128-031502/postgres/ragdb.dump\n"), sums);
+        assertTrue(sums.contains(dev.ragback.app.files.Sha256.of(created.dir().resolve("manifest.json"), "m").sha256()
+                + "  20261128-031502/manifest.json\n"), sums);
     }
 
     @Test
@@ -202,6 +204,9 @@ class SnapshotUseCasesTest {
         assertTrue(catalog.promote(m.id()).manifest().golden());
         assertTrue(Files.readString(manifestFile).contains("\"future_field\" : 7"));
         assertEquals(m.id(), catalog.newestGolden().orElseThrow().id());
+        assertTrue(Files.readString(backups.root().resolve("SHA256SUMS")).contains(
+                dev.ragback.app.files.Sha256.of(manifestFile, "m").sha256() + "  " + m.id() + "/manifest.json\n"),
+                "SHA256SUMS follows the rewritten manifest");
 
         Manifest second = creator().create(null, false, Progress.NONE).manifest();
         Files.writeString(backups.root().resolve(second.id()).resolve(second.qdrant().file()), "tampered");
@@ -225,7 +230,7 @@ class SnapshotUseCasesTest {
         catalog.prune(plan);
         assertEquals(List.of("20261128-031802", golden.id()), backups.entries().stream().map(BackupsDir.Entry::id).toList());
         String sums = Files.readString(backups.root().resolve("SHA256SUMS"));
-        assertEquals(4, sums.lines().count(), sums);
+        assertEquals(6, sums.lines().count(), "two kept sets: manifest, dump and snapshot each\n" + sums);
         assertFalse(sums.contains("20261128-031602"), sums);
     }
 
