@@ -15,7 +15,17 @@ public final class Main {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        System.exit(run(out, err, System.getenv(), args));
+        System.exit(Cli.execute(out, err, System.getenv(), System.console() != null, stderrIsTerminal(), args));
+    }
+
+    // System.console() looks at stdin and stdout only; progress belongs on stderr whenever a person watches it
+    private static boolean stderrIsTerminal() {
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+            return System.console() != null;
+        }
     }
 
     /** Runs one command line and returns its exit code; never calls {@code System.exit}. */

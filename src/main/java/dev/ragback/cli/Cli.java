@@ -19,10 +19,21 @@ public final class Cli {
         return execute(out, err, env, terminal, Cli::readConsoleLine, args);
     }
 
+    /** As {@link #execute(PrintWriter, PrintWriter, Map, boolean, String...)}; {@code progressTerminal}: stderr is a terminal. */
+    public static int execute(PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal, boolean progressTerminal,
+                              String... args) {
+        return execute(new Session(out, err, env, terminal, progressTerminal, Cli::readConsoleLine), args);
+    }
+
     /** As {@link #execute(PrintWriter, PrintWriter, Map, boolean, String...)}, with confirmations read from {@code answers}. */
     public static int execute(PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal,
                               Supplier<String> answers, String... args) {
-        Session session = new Session(out, err, env, terminal, answers);
+        return execute(new Session(out, err, env, terminal, terminal, answers), args);
+    }
+
+    private static int execute(Session session, String... args) {
+        PrintWriter out = session.out();
+        PrintWriter err = session.err();
         ErrorHandlers handlers = new ErrorHandlers(session);
         CommandLine commandLine = commandTree(new Factory(session), args)
                 .setOut(out)
@@ -31,7 +42,7 @@ public final class Cli {
                 .setExecutionExceptionHandler(handlers)
                 .setExecutionStrategy(new LoggingSetup(session)::execute);
         // help is printed while parsing, before --no-color reaches the session
-        boolean color = Session.colorAllowed(terminal, env, Arrays.asList(args).contains("--no-color"));
+        boolean color = session.colorAllowedBeforeParsing(Arrays.asList(args).contains("--no-color"));
         commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(color ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         try {
             return commandLine.execute(args);

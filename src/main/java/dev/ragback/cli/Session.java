@@ -24,6 +24,7 @@ public final class Session {
     private final PrintWriter err;
     private final Map<String, String> env;
     private final boolean terminal;
+    private final boolean progressTerminal;
     private final Supplier<String> answers;
     private final List<String> overrides = new ArrayList<>();
     private Path configFile;
@@ -40,10 +41,17 @@ public final class Session {
      * @param answers  reads one line typed at that terminal, {@code null} at end of input
      */
     public Session(PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal, Supplier<String> answers) {
+        this(out, err, env, terminal, terminal, answers);
+    }
+
+    /** @param progressTerminal true when stderr is a terminal: progress is drawn there */
+    public Session(PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal, boolean progressTerminal,
+                   Supplier<String> answers) {
         this.out = out;
         this.err = err;
         this.env = Map.copyOf(env);
         this.terminal = terminal;
+        this.progressTerminal = progressTerminal;
         this.answers = answers;
     }
 
@@ -66,11 +74,15 @@ public final class Session {
 
     /** Progress on stderr when a person watches it; nothing otherwise. */
     public dev.ragback.app.Progress progress() {
-        return terminal && !quiet ? new TerminalProgress(err) : dev.ragback.app.Progress.NONE;
+        return progressTerminal && !quiet ? new TerminalProgress(err) : dev.ragback.app.Progress.NONE;
     }
 
     public boolean color() {
         return colorAllowed(terminal, env, noColor);
+    }
+
+    boolean colorAllowedBeforeParsing(boolean noColorFlag) {
+        return colorAllowed(terminal, env, noColorFlag);
     }
 
     /** Colors only on a terminal, and never with NO_COLOR or --no-color. */
