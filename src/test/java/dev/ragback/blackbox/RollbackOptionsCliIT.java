@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * rollback auto's options through bin/ragback: --snapshot, --force, --break-lock, --restore-traffic.
+ * rollback auto's options through bin/ragback: --snapshot, --force, --break-lock, --restore-traffic;
+ * and rag_rollback_total{reason} growing from one run to the next.
  */
 @ExtendWith(PostgresExtension.class)
 class RollbackOptionsCliIT {
@@ -176,14 +177,27 @@ class RollbackOptionsCliIT {
     }
 
     @Test
-    void restoreTrafficEndsAt100() throws Exception {
+    void restoreTrafficEndsAt100AndTheRollbackCounterGrowsAcrossRuns() throws Exception {
         damage();
-        RagbackCli.Result run = cli.run("rollback", "auto", "--reason", "manual", "--restore-traffic", "--yes").assertExit(0);
-        assertTrue(run.stdout().matches("(?s).*\\n    traffic_off +succeeded .*\\n    traffic_on +succeeded .*"), run.stdout());
+        RagbackCli.Result first = cli.run("rollback", "auto", "--reason", "manual", "--restore-traffic", "--yes").assertExit(0);
+        assertTrue(first.stdout().matches("(?s).*\\n    traffic_off +succeeded .*\\n    traffic_on +succeeded .*"), first.stdout());
         assertEquals("100", Files.readString(work.resolve("ops/state/traffic")).strip());
         assertEquals(List.of(List.of("traffic_off", "succeeded"), List.of("traffic_on", "succeeded")), db.rows(
                 "SELECT metadata->>'step', metadata->>'status' FROM task_events WHERE event_type = 'rollback_step' "
                         + "AND metadata->>'step' LIKE 'traffic_%' AND metadata->>'status' <> 'started' ORDER BY id"));
+        assertTrue(Files.readString(textfile()).contains("rag_rollback_total{reason=\"manual\"} 1"), Files.readString(textfile()));
+
+        cli.run("rollback", "auto", "--reason", "manual", "--dry-run").assertExit(0);
+        damage();
+        cli.run("rollback", "auto", "--reason", "manual", "--restore-traffic", "--yes").assertExit(0);
+        assertEquals("100", Files.readString(work.resolve("ops/state/traffic")).strip());
+
+        String textfile = Files.readString(textfile());
+        assertTrue(textfile.contains("rag_rollback_total{reason=\"manual\"} 2"), "two rollbacks, the dry run not counted:\n" + textfile);
+        List<Receiver.Received> pushes = receiver.received("/metrics/job/ragback");
+        assertEquals(2, pushes.size(), "one push per run, none for the dry run");
+        assertTrue(pushes.get(0).body().contains("rag_rollback_total{reason=\"manual\"} 1"), pushes.get(0).body());
+        assertTrue(pushes.get(1).body().contains("rag_rollback_total{reason=\"manual\"} 2"), pushes.get(1).body());
     }
 
     private List<String> points() {
