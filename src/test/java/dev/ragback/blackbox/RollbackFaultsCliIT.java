@@ -1,5 +1,7 @@
 package dev.ragback.blackbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.reliability.Scenario;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** rollback auto when things break around it: TaskDB down, the process killed in the middle of the restore. */
@@ -74,9 +77,31 @@ class RollbackFaultsCliIT {
         try (var journals = Files.list(work.resolve("backups/.journal"))) {
             assertTrue(journals.anyMatch(f -> f.getFileName().toString().endsWith(".jsonl")));
         }
+        String runId = run.stdout().replaceAll("(?s).*Rollback (rollback_\\d+).*", "$1");
+        assertTrue(runId.matches("rollback_\\d+"), run.stdout());
         cli.run("rollback", "auto", "--reason", "manual", "--dry-run").assertExit(0);
-        assertTrue(count("SELECT count(*) FROM task_events WHERE event_type = 'rollback_finished' "
-                + "AND metadata->>'outcome' = 'succeeded' AND metadata ? 'journaled_at'") == 1, "replayed events");
+        List<String> trail = new ArrayList<>();
+        for (List<String> e : db.rows("SELECT event_type, metadata->>'step', metadata->>'status', metadata->>'outcome', "
+                + "metadata ? 'journaled_at' FROM task_events WHERE task_id = '" + runId + "' ORDER BY id")) {
+            assertEquals("t", e.get(4), "every replayed event keeps when it was journaled: " + e);
+            trail.add(switch (e.get(0)) {
+                case "rollback_step" -> e.get(1) + " " + e.get(2);
+                case "rollback_finished" -> "rollback_finished " + e.get(3);
+                default -> e.get(0);
+            });
+        }
+        List<String> expected = new ArrayList<>(List.of("rollback_auto"));
+        for (String step : List.of("lock", "plan", "traffic_off", "restore", "revert", "smoke", "eval", "traffic_on", "report")) {
+            expected.add(step + " started");
+            // no release dir here: nothing to revert; no --restore-traffic: traffic stays at 0
+            expected.add(step + " " + (step.equals("revert") || step.equals("traffic_on") ? "skipped" : "succeeded"));
+        }
+        expected.add("rollback_finished succeeded");
+        assertEquals(expected, trail, "the whole run, replayed in order");
+        JsonNode first = new ObjectMapper().readTree(text("SELECT metadata::text FROM task_events WHERE task_id = '" + runId
+                + "' AND event_type = 'rollback_auto'"));
+        assertEquals("manual", first.get("reason").asText());
+        assertFalse(first.get("dry_run").asBoolean());
         assertEquals(golden, points(), "the run restored the collection although TaskDB was down");
         outcome.observed("exit 0, journal replayed").dataIntact(golden.equals(points()));
     }

@@ -39,6 +39,12 @@ public final class SlackWebhookNotifier implements Notifier {
     private final Duration timeout;
     private final Duration defaultBackoff;
     private final Duration maxRetryAfter;
+    private final Sleeper sleeper;
+
+    /** Waits before the retry; false when interrupted. A seam so tests see the wait without taking it. */
+    interface Sleeper {
+        boolean sleep(Duration wait);
+    }
 
     /** {@code webhook} null means not configured: nothing is sent. */
     public SlackWebhookNotifier(URI webhook, Path template) {
@@ -46,11 +52,17 @@ public final class SlackWebhookNotifier implements Notifier {
     }
 
     SlackWebhookNotifier(URI webhook, Path template, Duration timeout, Duration defaultBackoff, Duration maxRetryAfter) {
+        this(webhook, template, timeout, defaultBackoff, maxRetryAfter, SlackWebhookNotifier::pause);
+    }
+
+    SlackWebhookNotifier(URI webhook, Path template, Duration timeout, Duration defaultBackoff, Duration maxRetryAfter,
+                         Sleeper sleeper) {
         this.webhook = webhook;
         this.template = template;
         this.timeout = timeout;
         this.defaultBackoff = defaultBackoff;
         this.maxRetryAfter = maxRetryAfter;
+        this.sleeper = sleeper;
     }
 
     @Override
@@ -131,7 +143,7 @@ public final class SlackWebhookNotifier implements Notifier {
                 Thread.currentThread().interrupt();
                 return "interrupted while sending to " + WEBHOOK;
             }
-            if (attempt == 1 && !pause(wait)) {
+            if (attempt == 1 && !sleeper.sleep(wait)) {
                 return failures.get(0) + "; interrupted before the retry";
             }
         }

@@ -14,6 +14,7 @@ import dev.ragback.app.fakes.FakeDatabaseProbe;
 import dev.ragback.app.fakes.FakeDumpTool;
 import dev.ragback.app.fakes.FakeEvalRunner;
 import dev.ragback.app.fakes.FakeReleaseSwitch;
+import dev.ragback.app.fakes.FakeRunLock;
 import dev.ragback.app.fakes.FakeTrafficSwitch;
 import dev.ragback.app.fakes.FakeVectorStore;
 import dev.ragback.app.port.AppliedMigrations;
@@ -164,27 +165,90 @@ class RollbackServiceTest {
         assertEquals(1, reports.size());
     }
 
+    /** What a rollback leaves behind, in the fakes: equal after a second pass of every step. */
+    private record World(int traffic, String release, List<String> activations, Map<String, List<String>> points,
+                         Map<String, String> collections, List<String> aliases, List<String> sets, RunLock.Holder lease,
+                         boolean lockHeld) {
+    }
+
+    private World world(FakeRunLock lock) {
+        Map<String, List<String>> points = new java.util.TreeMap<>();
+        vectors.points.forEach((collection, list) -> points.put(collection, list.stream()
+                .map(p -> p.id() + " " + java.util.Arrays.toString(p.vector())).toList()));
+        Map<String, String> collections = new java.util.TreeMap<>();
+        vectors.collections.forEach((name, info) -> collections.put(name, info.status() + " " + info.pointsCount()));
+        List<String> aliases = vectors.aliases.stream().map(a -> a.aliasName() + " -> " + a.collectionName()).sorted().toList();
+        List<String> sets;
+        try (var dirs = Files.list(backups.root())) {
+            sets = dirs.map(d -> d.getFileName().toString()).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new World(traffic.percent, releases.current, List.copyOf(releases.activations), points, collections, aliases, sets,
+                lock.lease, lock.held);
+    }
+
+    /** One attempt of every step, lock to report, as a run (or its resume) does them. */
+    private RollbackPlan pass(RollbackSteps steps, RunState state, FakeRunLock lock, List<String> warnings) {
+        RunLock.Lease lease = Locks.acquire(lock, lock, new RunLock.Holder(state.runId(), "host", 42, NOW), false, warnings::add);
+        assertEquals(null, lease.broken(), "the run's own lease is not a stale one to break");
+        state.plan = steps.plan(state);
+        state.open(state.plan.restore().id(), state.plan.releaseTarget());
+        steps.trafficOff(state);
+        steps.restore(state, Progress.NONE);
+        steps.revert(state);
+        steps.smoke(state);
+        steps.eval(state);
+        steps.trafficOn(state);
+        steps.report(state, "succeeded", null);
+        return state.plan;
+    }
+
     @Test
     void everyStepIsSafeToRunTwice() {
-        RollbackService service = service();
-        RunState state = new RunState(new Journal(audit, root.resolve("journal"), "rollback_1", Clock.systemUTC()), "host", QUIET,
-                Clock.systemUTC(), request(), null);
+        vectors.points.get("rag_main_v1").subList(0, 4).clear();
+        traffic.percent = 100;
+        FakeRunLock lock = new FakeRunLock();
+        List<String> warnings = new ArrayList<>();
+        RollbackRequest request = new RollbackRequest("faithfulness_drop", null, true, false, false, null, false);
         RollbackSteps steps = new RollbackSteps(services());
-        state.plan = steps.plan(state);
-        for (int i = 0; i < 2; i++) {
-            steps.trafficOff(state);
-            steps.restore(state, Progress.NONE);
-            steps.revert(state);
-            steps.smoke(state);
-            steps.eval(state);
-            steps.trafficOn(state);
-            steps.report(state, "succeeded", null);
-        }
-        assertEquals(List.of(0, 0), traffic.sets);
-        assertEquals(List.of("v1.0.0"), releases.activations, "the second revert sees the release already live");
+        Journal journal = new Journal(audit, root.resolve("journal"), "rollback_1", Clock.systemUTC());
+
+        RunState first = new RunState(journal, "host", QUIET, Clock.systemUTC(), request, null);
+        RollbackPlan firstPlan = pass(steps, first, lock, warnings);
+        World afterFirst = world(lock);
+        assertEquals(100, afterFirst.traffic());
+        assertEquals("v1.0.0", afterFirst.release());
+        assertEquals(List.of("v1.0.0"), afterFirst.activations());
+        assertEquals(10, vectors.countPoints(vectors.resolveAlias("rag_main").orElseThrow()), "the set's 10 points are back");
+        assertEquals("rollback_1", afterFirst.lease().runId());
+        assertTrue(afterFirst.lockHeld());
+
+        // the process dies before it journals the end; the resume runs every step again
+        lock.processDied();
+        RunState again = new RunState(journal, "host", QUIET, Clock.systemUTC(), new RollbackRequest(null, null, true, false,
+                false, "rollback_1", false), audit.only("rollback_auto").metadata());
+        RollbackPlan secondPlan = pass(steps, again, lock, warnings);
+        World afterSecond = world(lock);
+
+        assertEquals(afterFirst, afterSecond);
+        assertEquals(firstPlan.restore().manifest(), secondPlan.restore().manifest(), "the same set");
+        assertEquals(firstPlan.restore().qdrantTarget(), secondPlan.restore().qdrantTarget(), "uploaded into the same collection");
+        assertEquals(firstPlan.restore().aliasesToSwitch(), secondPlan.restore().aliasesToSwitch());
+        assertEquals(firstPlan.restore().downChain(), secondPlan.restore().downChain());
+        assertEquals(firstPlan.releaseTarget(), secondPlan.releaseTarget());
+        assertEquals(firstPlan.compat(), secondPlan.compat());
+        assertEquals(null, secondPlan.revert(), "the target release is live: nothing to switch again");
+        assertEquals("v1.0.0 is live (switched in an earlier attempt)", steps.revert(first).detail(),
+                "the first attempt's switch, run again, sees its release live");
+        assertEquals(List.of("v1.0.0"), releases.activations);
+        assertEquals(List.of(0, 100, 0, 100), traffic.sets);
         assertEquals(2, dumpTool.restores.size());
-        assertEquals(1, vectors.aliases.size());
-        assertTrue(service != null);
+        assertEquals(dumpTool.restores.get(0), dumpTool.restores.get(1), "the PostgreSQL half restored the same way twice");
+        assertEquals(2, reports.size());
+        assertEquals(List.of(), warnings);
+        assertEquals(1, audit.events.stream().filter(e -> e.eventType().equals("rollback_auto")).count(),
+                "the resume does not open the run a second time");
     }
 
     @Test
