@@ -189,8 +189,8 @@ class RollbackServiceTest {
     }
 
     /** One attempt of every step, lock to report, as a run (or its resume) does them. */
-    private RollbackPlan pass(RollbackSteps steps, RunState state, FakeRunLock lock, List<String> warnings) {
-        RunLock.Lease lease = Locks.acquire(lock, lock, new RunLock.Holder(state.runId(), "host", 42, NOW), false, warnings::add);
+    private RollbackPlan pass(RollbackSteps steps, RunState state, FakeRunLock lock, FakeRunLock lockFile, List<String> warnings) {
+        RunLock.Lease lease = Locks.acquire(lock, lockFile, new RunLock.Holder(state.runId(), "host", 42, NOW), false, warnings::add);
         assertEquals(null, lease.broken(), "the run's own lease is not a stale one to break");
         state.plan = steps.plan(state);
         state.open(state.plan.restore().id(), state.plan.releaseTarget());
@@ -209,13 +209,14 @@ class RollbackServiceTest {
         vectors.points.get("rag_main_v1").subList(0, 4).clear();
         traffic.percent = 100;
         FakeRunLock lock = new FakeRunLock();
+        FakeRunLock lockFile = new FakeRunLock();
         List<String> warnings = new ArrayList<>();
         RollbackRequest request = new RollbackRequest("faithfulness_drop", null, true, false, false, null, false);
         RollbackSteps steps = new RollbackSteps(services());
         Journal journal = new Journal(audit, root.resolve("journal"), "rollback_1", Clock.systemUTC());
 
         RunState first = new RunState(journal, "host", QUIET, Clock.systemUTC(), request, null);
-        RollbackPlan firstPlan = pass(steps, first, lock, warnings);
+        RollbackPlan firstPlan = pass(steps, first, lock, lockFile, warnings);
         World afterFirst = world(lock);
         assertEquals(100, afterFirst.traffic());
         assertEquals("v1.0.0", afterFirst.release());
@@ -226,9 +227,10 @@ class RollbackServiceTest {
 
         // the process dies before it journals the end; the resume runs every step again
         lock.processDied();
+        lockFile.processDied();
         RunState again = new RunState(journal, "host", QUIET, Clock.systemUTC(), new RollbackRequest(null, null, true, false,
                 false, "rollback_1", false), audit.only("rollback_auto").metadata());
-        RollbackPlan secondPlan = pass(steps, again, lock, warnings);
+        RollbackPlan secondPlan = pass(steps, again, lock, lockFile, warnings);
         World afterSecond = world(lock);
 
         assertEquals(afterFirst, afterSecond);
@@ -316,6 +318,17 @@ class RollbackServiceTest {
         assertEquals("blocked", reports.get(0).outcome());
         assertEquals("plan", reports.get(0).failedStep());
         assertEquals(List.of(), traffic.sets);
+    }
+
+    @Test
+    void aForcedRunOverAnIncompatibleTargetFinishesAndItsSmokeDoesNotGateOnTheSameTriple() throws Exception {
+        Files.writeString(matrix, "| Binary Version | Schema Version | Qdrant Collection | Status |\n"
+                + "|---|---|---|---|\n| v1.0.0 | v1.0.0 | rag_main_v1 | INCOMPATIBLE |\n");
+        RollbackService.Outcome outcome = service().run(new RollbackRequest("manual", null, false, true, false, null, false),
+                QUIET, Progress.NONE);
+        assertEquals("succeeded", outcome.outcome());
+        assertTrue(journal(outcome.runId()).contains("rollback_step smoke succeeded"), journal(outcome.runId()).toString());
+        assertEquals("INCOMPATIBLE", audit.only("rollback_forced").metadata().get("status"));
     }
 
     @Test
