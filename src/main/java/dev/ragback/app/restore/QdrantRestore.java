@@ -41,20 +41,20 @@ final class QdrantRestore {
         Manifest.QdrantPart part = plan.manifest().qdrant();
         Path file = backups.existing(plan.id()).resolve(part.file());
         String target = plan.qdrantTarget();
-        boolean aliasMode = !plan.aliasesToSwitch().isEmpty();
+        boolean aliasMode = !plan.qdrantInPlace();
         boolean created = false;
         if (aliasMode && vectors.collection(target).isPresent() && !aliasedTo(target)) {
             LOG.info("removing {} left by an earlier, unfinished restore", target);
             vectors.deleteCollection(target);
         }
         try {
-            created = aliasMode && vectors.collection(target).isEmpty();
+            created = vectors.collection(target).isEmpty();
             progress.stage("qdrant", "upload into " + target);
             vectors.uploadSnapshot(target, file, part.sha256());
             progress.bytes("qdrant", part.size());
             progress.stage("qdrant", "waiting for " + target + " to be green");
             awaitGreen(target, part.pointsCount());
-            if (aliasMode) {
+            if (!plan.aliasesToSwitch().isEmpty()) {
                 switchAliases(plan, target);
             }
         } catch (RagbackException e) {

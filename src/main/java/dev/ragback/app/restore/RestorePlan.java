@@ -15,12 +15,13 @@ import java.util.List;
  * @param downChain        versions whose escrowed down.sql runs first, newest first
  * @param parallelPostgres true: {@code pg_restore --jobs} (not one transaction)
  * @param qdrantTarget     the collection the snapshot is uploaded into
- * @param aliasesToSwitch  aliases pointed at {@code qdrantTarget} once it is green (empty: in place)
+ * @param qdrantInPlace    true: {@code qdrantTarget} is the configured plain collection, recovered in place
+ * @param aliasesToSwitch  aliases pointed at {@code qdrantTarget} once it is green (in place: the manifest's, recreated)
  * @param previousCollection the collection the configured alias points at now, kept, or {@code null}
  * @param compat           the matrix's word on (current release, set's schema, set's collection), or {@code null}
  */
 public record RestorePlan(Manifest manifest, boolean postgres, boolean qdrant, String liveSchema, List<DownStep> downChain,
-                          boolean parallelPostgres, String qdrantTarget, List<String> aliasesToSwitch,
+                          boolean parallelPostgres, String qdrantTarget, boolean qdrantInPlace, List<String> aliasesToSwitch,
                           String previousCollection, CompatVerdict compat) {
 
     /** One escrowed down migration. */

@@ -123,10 +123,12 @@ public final class RestoreService {
                 previous = aliasTarget.orElse(null);
             } else {
                 target = configuredCollection;
+                aliases = manifest.qdrant().aliases().stream().map(Manifest.AliasEntry::aliasName).distinct().toList();
             }
         }
+        boolean inPlace = qdrant && configuredCollection.equals(target);
         return new RestorePlan(manifest, postgres, qdrant, liveSchema, downChain, postgres && manifest.postgres().format()
-                .equals("directory") && jobs > 1, target, aliases, previous, compatOf(manifest));
+                .equals("directory") && jobs > 1, target, inPlace, aliases, previous, compatOf(manifest));
     }
 
     private static String current(List<AppliedMigrations.Applied> applied) {

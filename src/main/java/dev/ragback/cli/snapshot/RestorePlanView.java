@@ -34,8 +34,9 @@ public final class RestorePlanView {
                     + "; task_events untouched");
         }
         if (plan.qdrant()) {
-            if (plan.aliasesToSwitch().isEmpty()) {
-                out.println("  qdrant    recover " + plan.qdrantTarget() + " in place from " + m.qdrant().file());
+            if (plan.qdrantInPlace()) {
+                out.println("  qdrant    recover " + plan.qdrantTarget() + " in place from " + m.qdrant().file()
+                        + (plan.aliasesToSwitch().isEmpty() ? "" : ", then recreate " + String.join(", ", plan.aliasesToSwitch())));
             } else {
                 out.println("  qdrant    upload into new collection " + plan.qdrantTarget() + ", wait for green with "
                         + m.qdrant().pointsCount() + " points, then point " + String.join(", ", plan.aliasesToSwitch())
@@ -61,6 +62,7 @@ public final class RestorePlanView {
         out.put("down_chain", plan.downChain().stream().map(RestorePlan.DownStep::version).toList());
         out.put("postgres_mode", plan.parallelPostgres() ? "parallel" : "single-transaction");
         out.put("qdrant_target", plan.qdrantTarget());
+        out.put("qdrant_in_place", plan.qdrantInPlace());
         out.put("aliases", plan.aliasesToSwitch());
         out.put("previous_collection", plan.previousCollection());
         out.put("compat", plan.compat() == null ? "UNKNOWN" : plan.compat().status().name());
