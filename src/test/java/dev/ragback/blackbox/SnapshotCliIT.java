@@ -19,6 +19,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -261,11 +265,47 @@ class SnapshotCliIT {
     void qdrantTroubleshootingCommandsListCollectionsAndServerSnapshots() throws Exception {
         RagbackCli.Result collections = cli.run("qdrant", "collections").assertExit(0);
         assertTrue(collections.stdout().matches("(?s).*rag_main_v2\\s+green\\s+" + CHUNKS + "\\s+rag_main.*"), collections.stdout());
-        cli.run("qdrant", "snapshots").assertExit(0);
-        qdrant.upsertPoints("rag_main_v2", "[]");
+        RagbackCli.Result none = cli.run("qdrant", "snapshots").assertExit(0);
+        assertTrue(none.stdout().contains("(no server-side snapshots of rag_main)"), none.stdout());
+
+        // made as the runbook does it with curl, so the double answers with what Qdrant would list
+        HttpResponse<String> made = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(qdrant.url() + "/collections/rag_main_v2/snapshots?wait=true")).header("api-key", API_KEY)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, made.statusCode(), made.body());
+        String name = JSON.readTree(made.body()).at("/result/name").asText();
+        Path file = qdrant.snapshotsDir().resolve("rag_main_v2").resolve(name);
+        long size = Files.size(file);
+        String checksum = sha256(file);
+        assertEquals(List.of(name), qdrant.snapshotNames("rag_main_v2"));
+
+        RagbackCli.Result text = cli.run("qdrant", "snapshots").assertExit(0);
+        String line = text.stdoutLines().stream().filter(l -> l.startsWith(name + " ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no line for " + name + ":\n" + text.stdout()));
+        java.util.regex.Matcher columns = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(name) + "\\s+(\\d+(?:\\.\\d)?) (B|KiB|MiB)\\s+\\S+\\s+([0-9a-f]{64})").matcher(line);
+        assertTrue(columns.matches(), line);
+        long unit = switch (columns.group(2)) {
+            case "B" -> 1;
+            case "KiB" -> 1024;
+            default -> 1024 * 1024;
+        };
+        assertEquals(size, Double.parseDouble(columns.group(1)) * unit, 0.05 * unit, "size column of: " + line);
+        assertEquals(checksum, columns.group(3), line);
+        assertFalse(text.stdout().contains("(no server-side snapshots"), text.stdout());
+
         JsonNode snapshots = JSON.readTree(cli.run("--json", "qdrant", "snapshots", "--collection", "rag_main").assertExit(0).stdout());
-        assertEquals(0, snapshots.size());
+        assertEquals(1, snapshots.size(), snapshots.toString());
+        assertEquals(name, snapshots.at("/0/name").asText());
+        assertEquals(size, snapshots.at("/0/size").asLong());
+        assertEquals(checksum, snapshots.at("/0/checksum").asText());
+        assertTrue(snapshots.at("/0/creation_time").isTextual(), snapshots.toString());
+
         cli.run("qdrant", "snapshots", "--collection", "../x").assertExit(2);
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     private String countsBySql(PgDatabase db) throws Exception {
