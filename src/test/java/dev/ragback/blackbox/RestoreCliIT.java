@@ -100,17 +100,43 @@ class RestoreCliIT {
     @Test
     @Scenario(broken = "restore --dry-run after damage", expected = "plan printed, both stores unchanged")
     void dryRunChangesNothingInEitherStore(PgDatabase db, ScenarioOutcome outcome) throws Exception {
-        cli.run("snapshot", "create", "--golden").assertExit(0);
+        String id = JSON.readTree(cli.run("--json", "snapshot", "create", "--golden").assertExit(0).stdout()).get("id").asText();
         damage(db);
         List<List<String>> rowsBefore = rows(db, "SELECT id, uri, model_id, content FROM rag_chunks ORDER BY id");
         String schemaBefore = schema(db);
         List<String> pointsBefore = points("rag_main");
         RagbackCli.Result plan = cli.run("snapshot", "restore", "--dry-run").assertExit(0);
-        assertTrue(plan.stdout().startsWith("Plan (dry run: nothing will change): restore snapshot "), plan.stdout());
+        assertTrue(plan.stdout().startsWith("Plan (dry run: nothing will change): restore snapshot " + id + " "), plan.stdout());
         assertTrue(plan.stdout().contains("schema v1.1.0 -> v1.0.0"), plan.stdout());
+        // restore mode of each store
+        assertTrue(plan.stdoutLines().contains("            down chain + pg_restore --clean --if-exists in one transaction "
+                + "(all or nothing); task_events untouched"), plan.stdout());
+        assertTrue(plan.stdoutLines().contains("  qdrant    upload into new collection rag_main_v2_r" + id
+                + ", wait for green with 2000 points, then point rag_main at it (keeping rag_main_v2)"), plan.stdout());
+        // no current release: the matrix cannot be asked
+        assertTrue(plan.stdoutLines().contains("  compat    unknown (no current release or schema version)"), plan.stdout());
         JsonNode json = JSON.readTree(cli.run("--json", "snapshot", "restore", "--dry-run").assertExit(0).stdout());
         assertEquals("v1.1.0", json.at("/plan/down_chain/0").asText(), json.toString());
+        assertEquals("single-transaction", json.at("/plan/postgres_mode").asText(), json.toString());
+        assertEquals("rag_main_v2_r" + id, json.at("/plan/qdrant_target").asText(), json.toString());
+        assertEquals("rag_main_v2", json.at("/plan/previous_collection").asText(), json.toString());
+        assertEquals("UNKNOWN", json.at("/plan/compat").asText(), json.toString());
         assertTrue(json.at("/dry_run").asBoolean());
+
+        // with a current release the plan carries the matrix's word on (release, set's schema, set's collection)
+        Path release = java.nio.file.Files.createDirectories(work.resolve("ops/releases/v1.1.0"));
+        java.nio.file.Files.createSymbolicLink(release.resolveSibling("current"), Path.of("v1.1.0"));
+        java.nio.file.Files.createDirectories(work.resolve("compat"));
+        java.nio.file.Files.writeString(work.resolve("compat/matrix.md"), """
+                | Binary Version | Schema Version | Qdrant Collection | Status |
+                |---|---|---|---|
+                | v1.1.0 | v1.0.0 | rag_main_v2 | ⚠️ WARN |
+                | v1.1.0 | v1.1.0 | rag_main_v2 | ✅ OK |
+                """);
+        RagbackCli.Result known = cli.run("snapshot", "restore", "--dry-run").assertExit(0);
+        assertTrue(known.stdoutLines().contains("  compat    WARN (v1.1.0, v1.0.0, rag_main_v2)"), known.stdout());
+        assertEquals("WARN", JSON.readTree(cli.run("--json", "snapshot", "restore", "--dry-run").assertExit(0).stdout())
+                .at("/plan/compat").asText());
         assertEquals(rowsBefore, rows(db, "SELECT id, uri, model_id, content FROM rag_chunks ORDER BY id"));
         assertEquals(schemaBefore, schema(db));
         assertEquals(pointsBefore, points("rag_main"));
@@ -118,6 +144,20 @@ class RestoreCliIT {
         assertEquals(List.of("rag_main_v2"), qdrant.store().names());
         cli.run("snapshot", "restore").assertExit(2);
         outcome.observed("exit 0, state equal").dataIntact(true);
+    }
+
+    @Test
+    void aDirectoryDumpWithJobsIsPlannedAsAParallelRestoreThatIsNotOneTransaction() throws Exception {
+        Path config = java.nio.file.Files.writeString(work.resolve("directory.yaml"), "postgres:\n  dump_format: directory\n  jobs: 2\n");
+        String id = JSON.readTree(cli.run("--config", config.toString(), "--json", "snapshot", "create", "--golden").assertExit(0)
+                .stdout()).get("id").asText();
+        RagbackCli.Result plan = cli.run("--config", config.toString(), "snapshot", "restore", "--dry-run").assertExit(0);
+        assertTrue(plan.stdout().startsWith("Plan (dry run: nothing will change): restore snapshot " + id + " "), plan.stdout());
+        assertTrue(plan.stdoutLines().contains("            pg_restore --jobs in parallel: NOT one transaction "
+                + "(a failure can leave a partial restore); task_events untouched"), plan.stdout());
+        JsonNode json = JSON.readTree(cli.run("--config", config.toString(), "--json", "snapshot", "restore", "--dry-run")
+                .assertExit(0).stdout());
+        assertEquals("parallel", json.at("/plan/postgres_mode").asText(), json.toString());
     }
 
     @Test
