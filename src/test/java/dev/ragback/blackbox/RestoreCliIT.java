@@ -3,6 +3,7 @@ package dev.ragback.blackbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.testing.RagFixtures;
+import dev.ragback.testing.cli.HumanText;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.reliability.Scenario;
 import dev.ragback.testing.reliability.ScenarioOutcome;
@@ -24,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -70,7 +73,8 @@ class RestoreCliIT {
 
     @Test
     void goldenSetDamageRestoreBringsBothStoresBack(PgDatabase db) throws Exception {
-        String id = JSON.readTree(cli.run("--json", "snapshot", "create", "--golden").assertExit(0).stdout()).get("id").asText();
+        JsonNode manifest = JSON.readTree(cli.run("--json", "snapshot", "create", "--golden").assertExit(0).stdout());
+        String id = manifest.get("id").asText();
         List<List<String>> section7 = rows(db, SECTION_7);
         String schemaBefore = schema(db);
         List<String> pointsBefore = points("rag_main");
@@ -80,8 +84,11 @@ class RestoreCliIT {
 
         RagbackCli.Result restored = cli.run("snapshot", "restore", "--golden", "--yes").assertExit(0);
         assertTrue(restored.stdout().contains("down migrations first (escrowed): v1.1.0"), restored.stdout());
-        assertTrue(restored.stdout().contains("restored postgres"), restored.stdout());
-        assertTrue(restored.stdout().contains("restored qdrant    rag_main_v2_r" + id), restored.stdout());
+        // one line per store at the end, with bytes and time
+        Matcher postgresLine = storeLine(restored, "restored postgres  " + Pattern.quote(db.name()));
+        HumanText.assertSize(manifest.at("/postgres/size").asLong(), postgresLine.group(1));
+        Matcher qdrantLine = storeLine(restored, "restored qdrant    " + Pattern.quote("rag_main_v2_r" + id));
+        HumanText.assertSize(manifest.at("/qdrant/size").asLong(), qdrantLine.group(1));
         assertTrue(restored.stdout().contains("verified: both stores match snapshot " + id), restored.stdout());
         RagbackCli.Result verify = cli.run("verify").assertExit(0);
         assertTrue(verify.stdout().contains("average top-k score"), verify.stdout());
@@ -95,6 +102,14 @@ class RestoreCliIT {
         assertEquals(Map.of("rag_main", "rag_main_v2_r" + id), qdrant.store().aliases());
         assertTrue(qdrant.store().names().contains("rag_main_v2"), "the damaged collection is kept so the rollback can be undone");
         assertTrue(qdrant.recoveries().stream().allMatch(r -> "snapshot".equals(r.priority())), "priority sent explicitly");
+    }
+
+    /** The one line of {@code prefix}: the store, its size (group 1) and its duration. */
+    private static Matcher storeLine(RagbackCli.Result result, String prefix) {
+        Pattern line = Pattern.compile(prefix + "\\s+(" + HumanText.SIZE + ")  " + HumanText.DURATION);
+        List<Matcher> matches = result.stdoutLines().stream().map(line::matcher).filter(Matcher::matches).toList();
+        assertEquals(1, matches.size(), "one line matching " + line + " in:\n" + result.stdout());
+        return matches.get(0);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.ragback.blackbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.testing.RagFixtures;
+import dev.ragback.testing.cli.HumanText;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.reliability.Scenario;
 import dev.ragback.testing.reliability.ScenarioOutcome;
@@ -32,6 +33,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -101,6 +104,18 @@ class SnapshotCliIT {
         assertEquals("rw-------", perms(backups().resolve(id).resolve("manifest.json")));
 
         JsonNode manifest = JSON.readTree(backups().resolve(id).resolve("manifest.json").toFile());
+        // the text names the set and gives each store's size and time
+        String head = result.stdoutLines().get(0);
+        assertTrue(head.startsWith("snapshot " + id + " (golden) created in ") && head.endsWith("backups/" + id), head);
+        Matcher qdrantLine = Pattern.compile("  qdrant    rag_main_v2 \\(" + CHUNKS + " points\\)\\s+(" + HumanText.SIZE + ")  "
+                + HumanText.DURATION).matcher(result.stdoutLines().get(1));
+        assertTrue(qdrantLine.matches(), result.stdout());
+        HumanText.assertSize(manifest.at("/qdrant/size").asLong(), qdrantLine.group(1));
+        Matcher postgresLine = Pattern.compile("  postgres  " + Pattern.quote(db.name()) + " \\(custom\\)\\s+(" + HumanText.SIZE + ")  "
+                + HumanText.DURATION).matcher(result.stdoutLines().get(2));
+        assertTrue(postgresLine.matches(), result.stdout());
+        HumanText.assertSize(manifest.at("/postgres/size").asLong(), postgresLine.group(1));
+        assertEquals(Files.size(dump), manifest.at("/postgres/size").asLong());
         assertEquals("complete", manifest.get("status").asText());
         assertTrue(manifest.get("golden").asBoolean());
         assertEquals("pre C1", manifest.get("label").asText());
@@ -282,16 +297,10 @@ class SnapshotCliIT {
         RagbackCli.Result text = cli.run("qdrant", "snapshots").assertExit(0);
         String line = text.stdoutLines().stream().filter(l -> l.startsWith(name + " ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no line for " + name + ":\n" + text.stdout()));
-        java.util.regex.Matcher columns = java.util.regex.Pattern.compile(
-                java.util.regex.Pattern.quote(name) + "\\s+(\\d+(?:\\.\\d)?) (B|KiB|MiB)\\s+\\S+\\s+([0-9a-f]{64})").matcher(line);
+        Matcher columns = Pattern.compile(Pattern.quote(name) + "\\s+(" + HumanText.SIZE + ")\\s+\\S+\\s+([0-9a-f]{64})").matcher(line);
         assertTrue(columns.matches(), line);
-        long unit = switch (columns.group(2)) {
-            case "B" -> 1;
-            case "KiB" -> 1024;
-            default -> 1024 * 1024;
-        };
-        assertEquals(size, Double.parseDouble(columns.group(1)) * unit, 0.05 * unit, "size column of: " + line);
-        assertEquals(checksum, columns.group(3), line);
+        HumanText.assertSize(size, columns.group(1));
+        assertEquals(checksum, columns.group(2), line);
         assertFalse(text.stdout().contains("(no server-side snapshots"), text.stdout());
 
         JsonNode snapshots = JSON.readTree(cli.run("--json", "qdrant", "snapshots", "--collection", "rag_main").assertExit(0).stdout());
