@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** qdrant recover through bin/ragback: a server-side snapshot brought back, checksum verified. */
@@ -64,6 +65,39 @@ class QdrantRecoverCliIT {
         assertEquals(before.toString(), qdrant.points("rag_main").toString());
         String checksum = qdrant.recoveries().get(0).checksum();
         assertTrue(checksum != null && checksum.matches("[0-9a-f]{64}"), "uploaded with the verified checksum: " + checksum);
+    }
+
+    @Test
+    void aDownloadThatDoesNotMatchTheServersChecksumIsRefusedAndNothingIsUploaded() throws Exception {
+        qdrant.wrongChecksumOnNextSnapshots(1);
+        String name = serverSnapshot();
+        Path file = qdrant.snapshotsDir().resolve("rag_main_v2").resolve(name);
+        String actual = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(java.nio.file.Files.readAllBytes(file)));
+        String listed = new ObjectMapper().readTree(cli.run("--json", "qdrant", "snapshots").assertExit(0).stdout()).at("/0/checksum").asText();
+        assertTrue(listed.matches("[0-9a-f]{64}") && !listed.equals(actual), "the double lists a wrong checksum: " + listed);
+        qdrant.deletePoints("rag_main_v2", 1L, 2L, 3L);
+        List<StoredCollection.Point> damaged = qdrant.points("rag_main");
+        qdrant.clearRequests();
+
+        RagbackCli.Result result = cli.run("qdrant", "recover", name, "--yes").assertExit(5);
+        assertEquals("", result.stdout().replaceFirst("(?m)^Plan: .*\\R", ""), "nothing but the plan on stdout");
+        assertTrue(result.stderr().contains("snapshot " + name + " has sha256 " + actual + " but Qdrant's checksum says " + listed),
+                result.stderr());
+        assertTrue(result.stderr().contains("ragback snapshot restore"), "says what to do next: " + result.stderr());
+        assertFalse(result.stderr().contains("\tat "), "no stack trace: " + result.stderr());
+        assertEquals(List.of(), qdrant.recoveries(), "nothing uploaded or recovered");
+        assertTrue(qdrant.requests().stream().noneMatch(r -> r.path().endsWith("/snapshots/upload") || r.path().endsWith("/snapshots/recover")),
+                qdrant.requests().toString());
+        assertTrue(qdrant.requests().stream().anyMatch(r -> r.method().equals("GET") && r.path().endsWith("/snapshots/" + name)),
+                "it did download the snapshot: " + qdrant.requests());
+        assertEquals(damaged.toString(), qdrant.points("rag_main").toString(), "the collection is untouched");
+        Path backups = work.resolve("backups");
+        if (java.nio.file.Files.isDirectory(backups)) {
+            try (var left = java.nio.file.Files.list(backups)) {
+                assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList(), "the staged download is removed");
+            }
+        }
     }
 
     @Test

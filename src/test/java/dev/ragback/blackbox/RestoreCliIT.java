@@ -3,6 +3,7 @@ package dev.ragback.blackbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.testing.RagFixtures;
+import dev.ragback.testing.cli.HumanText;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.reliability.Scenario;
 import dev.ragback.testing.reliability.ScenarioOutcome;
@@ -24,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -70,7 +73,8 @@ class RestoreCliIT {
 
     @Test
     void goldenSetDamageRestoreBringsBothStoresBack(PgDatabase db) throws Exception {
-        String id = JSON.readTree(cli.run("--json", "snapshot", "create", "--golden").assertExit(0).stdout()).get("id").asText();
+        JsonNode manifest = JSON.readTree(cli.run("--json", "snapshot", "create", "--golden").assertExit(0).stdout());
+        String id = manifest.get("id").asText();
         List<List<String>> section7 = rows(db, SECTION_7);
         String schemaBefore = schema(db);
         List<String> pointsBefore = points("rag_main");
@@ -80,8 +84,11 @@ class RestoreCliIT {
 
         RagbackCli.Result restored = cli.run("snapshot", "restore", "--golden", "--yes").assertExit(0);
         assertTrue(restored.stdout().contains("down migrations first (escrowed): v1.1.0"), restored.stdout());
-        assertTrue(restored.stdout().contains("restored postgres"), restored.stdout());
-        assertTrue(restored.stdout().contains("restored qdrant    rag_main_v2_r" + id), restored.stdout());
+        // one line per store at the end, with bytes and time
+        Matcher postgresLine = storeLine(restored, "restored postgres  " + Pattern.quote(db.name()));
+        HumanText.assertSize(manifest.at("/postgres/size").asLong(), postgresLine.group(1));
+        Matcher qdrantLine = storeLine(restored, "restored qdrant    " + Pattern.quote("rag_main_v2_r" + id));
+        HumanText.assertSize(manifest.at("/qdrant/size").asLong(), qdrantLine.group(1));
         assertTrue(restored.stdout().contains("verified: both stores match snapshot " + id), restored.stdout());
         RagbackCli.Result verify = cli.run("verify").assertExit(0);
         assertTrue(verify.stdout().contains("average top-k score"), verify.stdout());
@@ -97,20 +104,54 @@ class RestoreCliIT {
         assertTrue(qdrant.recoveries().stream().allMatch(r -> "snapshot".equals(r.priority())), "priority sent explicitly");
     }
 
+    /** The one line of {@code prefix}: the store, its size (group 1) and its duration. */
+    private static Matcher storeLine(RagbackCli.Result result, String prefix) {
+        Pattern line = Pattern.compile(prefix + "\\s+(" + HumanText.SIZE + ")  " + HumanText.DURATION);
+        List<Matcher> matches = result.stdoutLines().stream().map(line::matcher).filter(Matcher::matches).toList();
+        assertEquals(1, matches.size(), "one line matching " + line + " in:\n" + result.stdout());
+        return matches.get(0);
+    }
+
     @Test
     @Scenario(broken = "restore --dry-run after damage", expected = "plan printed, both stores unchanged")
     void dryRunChangesNothingInEitherStore(PgDatabase db, ScenarioOutcome outcome) throws Exception {
-        cli.run("snapshot", "create", "--golden").assertExit(0);
+        String id = JSON.readTree(cli.run("--json", "snapshot", "create", "--golden").assertExit(0).stdout()).get("id").asText();
         damage(db);
         List<List<String>> rowsBefore = rows(db, "SELECT id, uri, model_id, content FROM rag_chunks ORDER BY id");
         String schemaBefore = schema(db);
         List<String> pointsBefore = points("rag_main");
         RagbackCli.Result plan = cli.run("snapshot", "restore", "--dry-run").assertExit(0);
-        assertTrue(plan.stdout().startsWith("Plan (dry run: nothing will change): restore snapshot "), plan.stdout());
+        assertTrue(plan.stdout().startsWith("Plan (dry run: nothing will change): restore snapshot " + id + " "), plan.stdout());
         assertTrue(plan.stdout().contains("schema v1.1.0 -> v1.0.0"), plan.stdout());
+        // restore mode of each store
+        assertTrue(plan.stdoutLines().contains("            down chain + pg_restore --clean --if-exists in one transaction "
+                + "(all or nothing); task_events untouched"), plan.stdout());
+        assertTrue(plan.stdoutLines().contains("  qdrant    upload into new collection rag_main_v2_r" + id
+                + ", wait for green with 2000 points, then point rag_main at it (keeping rag_main_v2)"), plan.stdout());
+        // no current release: the matrix cannot be asked
+        assertTrue(plan.stdoutLines().contains("  compat    unknown (no current release or schema version)"), plan.stdout());
         JsonNode json = JSON.readTree(cli.run("--json", "snapshot", "restore", "--dry-run").assertExit(0).stdout());
         assertEquals("v1.1.0", json.at("/plan/down_chain/0").asText(), json.toString());
+        assertEquals("single-transaction", json.at("/plan/postgres_mode").asText(), json.toString());
+        assertEquals("rag_main_v2_r" + id, json.at("/plan/qdrant_target").asText(), json.toString());
+        assertEquals("rag_main_v2", json.at("/plan/previous_collection").asText(), json.toString());
+        assertEquals("UNKNOWN", json.at("/plan/compat").asText(), json.toString());
         assertTrue(json.at("/dry_run").asBoolean());
+
+        // with a current release the plan carries the matrix's word on (release, set's schema, set's collection)
+        Path release = java.nio.file.Files.createDirectories(work.resolve("ops/releases/v1.1.0"));
+        java.nio.file.Files.createSymbolicLink(release.resolveSibling("current"), Path.of("v1.1.0"));
+        java.nio.file.Files.createDirectories(work.resolve("compat"));
+        java.nio.file.Files.writeString(work.resolve("compat/matrix.md"), """
+                | Binary Version | Schema Version | Qdrant Collection | Status |
+                |---|---|---|---|
+                | v1.1.0 | v1.0.0 | rag_main_v2 | ⚠️ WARN |
+                | v1.1.0 | v1.1.0 | rag_main_v2 | ✅ OK |
+                """);
+        RagbackCli.Result known = cli.run("snapshot", "restore", "--dry-run").assertExit(0);
+        assertTrue(known.stdoutLines().contains("  compat    WARN (v1.1.0, v1.0.0, rag_main_v2)"), known.stdout());
+        assertEquals("WARN", JSON.readTree(cli.run("--json", "snapshot", "restore", "--dry-run").assertExit(0).stdout())
+                .at("/plan/compat").asText());
         assertEquals(rowsBefore, rows(db, "SELECT id, uri, model_id, content FROM rag_chunks ORDER BY id"));
         assertEquals(schemaBefore, schema(db));
         assertEquals(pointsBefore, points("rag_main"));
@@ -118,6 +159,20 @@ class RestoreCliIT {
         assertEquals(List.of("rag_main_v2"), qdrant.store().names());
         cli.run("snapshot", "restore").assertExit(2);
         outcome.observed("exit 0, state equal").dataIntact(true);
+    }
+
+    @Test
+    void aDirectoryDumpWithJobsIsPlannedAsAParallelRestoreThatIsNotOneTransaction() throws Exception {
+        Path config = java.nio.file.Files.writeString(work.resolve("directory.yaml"), "postgres:\n  dump_format: directory\n  jobs: 2\n");
+        String id = JSON.readTree(cli.run("--config", config.toString(), "--json", "snapshot", "create", "--golden").assertExit(0)
+                .stdout()).get("id").asText();
+        RagbackCli.Result plan = cli.run("--config", config.toString(), "snapshot", "restore", "--dry-run").assertExit(0);
+        assertTrue(plan.stdout().startsWith("Plan (dry run: nothing will change): restore snapshot " + id + " "), plan.stdout());
+        assertTrue(plan.stdoutLines().contains("            pg_restore --jobs in parallel: NOT one transaction "
+                + "(a failure can leave a partial restore); task_events untouched"), plan.stdout());
+        JsonNode json = JSON.readTree(cli.run("--config", config.toString(), "--json", "snapshot", "restore", "--dry-run")
+                .assertExit(0).stdout());
+        assertEquals("parallel", json.at("/plan/postgres_mode").asText(), json.toString());
     }
 
     @Test
@@ -154,14 +209,18 @@ class RestoreCliIT {
         return out;
     }
 
+    /**
+     * The RAG schema: TaskDB tables (task_events, ragback_*) are left out, as dumps leave them out; the
+     * run lock of the first destructive command creates ragback_leases, whichever test runs first.
+     */
     private static String schema(PgDatabase db) throws Exception {
         Map<String, String> columns = new TreeMap<>();
         for (List<String> row : rows(db, "SELECT table_name, column_name, data_type FROM information_schema.columns "
-                + "WHERE table_schema = 'public' AND table_name <> 'task_events' ORDER BY 1, 2")) {
+                + "WHERE table_schema = 'public' AND table_name <> 'task_events' AND table_name NOT LIKE 'ragback\\_%' ORDER BY 1, 2")) {
             columns.merge(row.get(0), row.get(1) + ":" + row.get(2), (a, b) -> a + "," + b);
         }
         return columns + " " + rows(db, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' "
-                + "AND tablename <> 'task_events' ORDER BY 1");
+                + "AND tablename <> 'task_events' AND tablename NOT LIKE 'ragback\\_%' ORDER BY 1");
     }
 
     private static List<List<String>> rows(PgDatabase db, String sql) throws Exception {

@@ -103,6 +103,59 @@ class PgDumpToolDumpTest {
     }
 
     @Test
+    void customFormatPassesPostgresCompressAsTheCompressionLevel(ThrowawayPostgres postgres, PgDatabase db) throws Exception {
+        Path bin = recordingPgDump(postgres);
+        Path archive = dir.resolve("ragdb.dump");
+        new PgDumpTool(bin, db.connection()).dump(new DumpTool.DumpOptions(false, 7, 1, List.of("task_events")),
+                archive, "postgres/ragdb.dump", n -> { });
+        List<String> argv = recordedArgv(bin);
+        assertTrue(argv.contains("--format=custom"), argv.toString());
+        assertEquals(List.of("--compress=7"), argv.stream().filter(a -> a.startsWith("--compress") || a.startsWith("-Z")).toList(),
+                argv.toString());
+        assertTrue(argv.stream().noneMatch(a -> a.startsWith("--jobs") || a.startsWith("-j")), "no jobs for -Fc: " + argv);
+        run(List.of(postgres.binDir().resolve("pg_restore").toString(), "--list", archive.toString()));
+    }
+
+    @Test
+    void theCompressionLevelChangesTheArchive(ThrowawayPostgres postgres, PgDatabase db) throws Exception {
+        Path plain = dir.resolve("level0.dump");
+        Path packed = dir.resolve("level9.dump");
+        tool(postgres, db).dump(new DumpTool.DumpOptions(false, 0, 1, List.of("task_events")), plain, "level0.dump", n -> { });
+        tool(postgres, db).dump(new DumpTool.DumpOptions(false, 9, 1, List.of("task_events")), packed, "level9.dump", n -> { });
+        assertTrue(Files.size(plain) > Files.size(packed), Files.size(plain) + " bytes at level 0, " + Files.size(packed) + " at 9");
+    }
+
+    @Test
+    void directoryFormatPassesPostgresJobsAndCompress(ThrowawayPostgres postgres, PgDatabase db) throws Exception {
+        Path bin = recordingPgDump(postgres);
+        Path target = dir.resolve("ragdb.dump");
+        new PgDumpTool(bin, db.connection()).dump(new DumpTool.DumpOptions(true, 3, 2, List.of("task_events")),
+                target, "postgres/ragdb.dump", n -> { });
+        List<String> argv = recordedArgv(bin);
+        assertTrue(argv.contains("--format=directory"), argv.toString());
+        assertEquals(List.of("--jobs=2"), argv.stream().filter(a -> a.startsWith("--jobs") || a.startsWith("-j")).toList(),
+                argv.toString());
+        assertEquals(List.of("--compress=3"), argv.stream().filter(a -> a.startsWith("--compress") || a.startsWith("-Z")).toList(),
+                argv.toString());
+        assertTrue(argv.contains("--file=" + target), argv.toString());
+        tool(postgres, db).checkReadable(target);
+    }
+
+    /** A pg_dump that writes its argv, one argument a line, next to itself and then runs the real one. */
+    private Path recordingPgDump(ThrowawayPostgres postgres) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("recording-bin"));
+        Path script = bin.resolve("pg_dump");
+        Files.writeString(script, "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/argv\"\nexec '"
+                + postgres.binDir().resolve("pg_dump") + "' \"$@\"\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        return bin;
+    }
+
+    private static List<String> recordedArgv(Path bin) throws Exception {
+        return Files.readAllLines(bin.resolve("argv"));
+    }
+
+    @Test
     void failureIsOneLineWithPgDumpsMessageAndNoPassword(ThrowawayPostgres postgres, PgDatabase db) {
         PostgresConnection missing = new PostgresConnection(postgres.host(), postgres.port(), postgres.user(),
                 "no_such_db", postgres.password());

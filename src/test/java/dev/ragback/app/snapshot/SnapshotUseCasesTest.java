@@ -1,20 +1,26 @@
 package dev.ragback.app.snapshot;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.app.Host;
 import dev.ragback.app.Progress;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.files.FileWriteException;
 import dev.ragback.app.fakes.FakeDatabaseProbe;
 import dev.ragback.app.fakes.FakeDumpTool;
+import dev.ragback.app.fakes.FakeReleaseSwitch;
 import dev.ragback.app.fakes.FakeVectorStore;
 import dev.ragback.app.port.AppliedMigrations;
 import dev.ragback.app.port.DatabaseProbe;
 import dev.ragback.app.port.DumpTool;
+import dev.ragback.app.port.ReleaseSwitch;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,7 +32,6 @@ import java.util.concurrent.CountDownLatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,41 +59,112 @@ class SnapshotUseCasesTest {
     }
 
     private SnapshotCreator creator() {
+        return creator(null);
+    }
+
+    private SnapshotCreator creator(ReleaseSwitch releases) {
         SnapshotSettings settings = new SnapshotSettings("rag_main", null, 3, 5, "rag_chunks",
                 new DumpTool.DumpOptions(false, 1, 1, List.of("task_events", "ragback_*")), true, "http://fake:6333", "ragdb");
-        return new SnapshotCreator(backups, vectors, database, dumpTool, migrations, null, settings, "0.1.0", clock);
+        return new SnapshotCreator(backups, vectors, database, dumpTool, migrations, releases, settings, "0.1.0", clock);
     }
 
     @Test
     void createWritesACompleteSetWithEveryManifestField() throws Exception {
-        SnapshotCreator.Created created = creator().create("pre C1", false, Progress.NONE);
-        Manifest m = created.manifest();
-        assertEquals("20261128-031502", m.id());
+        SnapshotCreator.Created created = creator(new FakeReleaseSwitch().with("v1.1.0", true).current("v1.1.0"))
+                .create("pre C1", true, Progress.NONE);
         assertEquals(root.resolve("backups/20261128-031502"), created.dir());
-        assertEquals("complete", m.status());
-        assertEquals("pre C1", m.label());
-        assertEquals("v1.1.0", m.schemaVersion());
-        assertNull(m.binaryVersion());
-        assertEquals("rag_main_v2", m.qdrant().collection());
-        assertEquals(List.of(new Manifest.AliasEntry("rag_main", "rag_main_v2")), m.qdrant().aliases());
-        assertEquals(20, m.qdrant().pointsCount());
-        assertEquals(List.of(new Manifest.ModelCountEntry("e5-small", 120, 12)), m.postgres().counts());
-        assertEquals(List.of("task_events", "ragback_*"), m.postgres().excludedTables());
-        assertEquals(3, m.probes().size());
-        m.probes().forEach(p -> assertEquals(5, p.results().size()));
-        assertEquals(2, m.migrations().size());
-        assertEquals("DROP TABLE rag_ingest_runs;", m.migrations().get(1).downSql());
-        assertTrue(vectors.serverSnapshots.isEmpty(), "server-side copy deleted");
+        JsonNode m = new ObjectMapper().readTree(created.dir().resolve("manifest.json").toFile());
 
-        Manifest reread = ManifestJson.read(created.dir().resolve("manifest.json"));
-        assertEquals(m.qdrant().sha256(), reread.qdrant().sha256());
+        assertEquals("20261128-031502", m.path("id").asText());
+        assertEquals("2026-11-28T03:15:02Z", m.path("created_at").asText());
+        assertEquals("pre C1", m.path("label").asText());
+        assertEquals("complete", m.path("status").asText());
+        assertTrue(m.path("golden").isBoolean() && m.path("golden").asBoolean(), m.toString());
+        assertEquals("2026-11-28T03:15:02Z", m.path("golden_at").asText());
+        assertEquals("0.1.0", m.path("ragback_version").asText());
+        assertEquals(Host.userAtHost(), m.path("created_by").asText());
+        assertTrue(m.path("created_by").asText().matches("[^@\\s]+@[^@\\s]+"), m.path("created_by").asText());
+        assertEquals("v1.1.0", m.path("binary_version").asText());
+        assertEquals("v1.1.0", m.path("schema_version").asText());
+
+        JsonNode q = m.path("qdrant");
+        assertEquals("http://fake:6333", q.path("url").asText());
+        assertEquals("1.19.0", q.path("server_version").asText());
+        assertEquals("rag_main_v2", q.path("collection").asText());
+        assertEquals(json("[{\"alias_name\": \"rag_main\", \"collection_name\": \"rag_main_v2\"}]"), q.path("aliases"));
+        assertEquals("rag_main_v2-1-2026-11-28-03-15-02.snapshot", q.path("snapshot_name").asText());
+        assertEquals("qdrant/rag_main_v2.snapshot", q.path("file").asText());
+        byte[] snapshotBytes = "fake snapshot of rag_main_v2 with 20 points".getBytes(StandardCharsets.UTF_8);
+        assertEquals(snapshotBytes.length, q.path("size").asLong());
+        assertEquals(FakeVectorStore.sha256(snapshotBytes), q.path("sha256").asText());
+        assertEquals(FakeVectorStore.sha256(snapshotBytes), q.path("server_checksum").asText());
+        assertEquals(20, q.path("points_count").asLong());
+        assertEquals(json("{\"size\": 4, \"distance\": \"Cosine\"}"), q.path("vectors"));
+
+        JsonNode p = m.path("postgres");
+        assertEquals("ragdb", p.path("database").asText());
+        assertEquals("15.18", p.path("server_version").asText());
+        assertEquals("15.18", p.path("pg_dump_version").asText());
+        assertEquals("custom", p.path("format").asText());
+        assertEquals("postgres/ragdb.dump", p.path("file").asText());
+        byte[] dumpBytes = dumpTool.content.getBytes(StandardCharsets.UTF_8);
+        assertEquals(dumpBytes.length, p.path("size").asLong());
+        assertEquals(FakeVectorStore.sha256(dumpBytes), p.path("sha256").asText());
+        assertEquals(json("[\"task_events\", \"ragback_*\"]"), p.path("excluded_tables"));
+        assertEquals(json("[{\"model_id\": \"e5-small\", \"chunks\": 120, \"docs\": 12}]"), p.path("counts"));
+
+        // the fake's points 1..20 have vectors (id%3, id%5, id%7, 1) and score by dot product;
+        // the probes are the first three points, each with its own vector as the query
+        JsonNode probes = m.path("probes");
+        assertEquals(3, probes.size(), probes.toString());
+        assertProbe(probes.get(0), 1, new long[] {13, 19, 4, 20, 5}, new double[] {11, 11, 10, 9, 8}, 9.8);
+        assertProbe(probes.get(1), 2, new long[] {13, 19, 4, 20, 5}, new double[] {21, 21, 19, 17, 15}, 18.6);
+        assertProbe(probes.get(2), 3, new long[] {13, 19, 4, 6, 12}, new double[] {28, 28, 25, 22, 22}, 25.0);
+
+        assertEquals(json("""
+                [{"version": "v1.0.0", "up_sha256": "up0", "down_sha256": "down0", "down_sql": "DROP TABLE rag_chunks;"},
+                 {"version": "v1.1.0", "up_sha256": "up1", "down_sha256": "down1", "down_sql": "DROP TABLE rag_ingest_runs;"}]
+                """), m.path("migrations"));
+
+        // toString: ids are Object-typed and read back as Integer where they were written as Long
+        assertEquals(created.manifest().toString(), ManifestJson.read(created.dir().resolve("manifest.json")).toString(),
+                "the file reads back as written");
+        assertTrue(vectors.serverSnapshots.isEmpty(), "server-side copy deleted");
+        assertEquals(snapshotBytes.length, Files.size(created.dir().resolve("qdrant/rag_main_v2.snapshot")));
+        assertEquals(dumpBytes.length, Files.size(created.dir().resolve("postgres/ragdb.dump")));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(created.dir())));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(created.dir().resolve(m.postgres().file()))));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(created.dir().resolve("postgres/ragdb.dump"))));
         String sums = Files.readString(root.resolve("backups/SHA256SUMS"));
-        assertTrue(sums.contains(m.qdrant().sha256() + "  20261128-031502/qdrant/rag_main_v2.snapshot\n"), sums);
-        assertTrue(sums.contains(m.postgres().sha256() + "  20261128-031502/postgres/ragdb.dump\n"), sums);
+        assertTrue(sums.contains(FakeVectorStore.sha256(snapshotBytes) + "  20261128-031502/qdrant/rag_main_v2.snapshot\n"), sums);
+        assertTrue(sums.contains(FakeVectorStore.sha256(dumpBytes) + "  20261128-031502/postgres/ragdb.dump\n"), sums);
         assertTrue(sums.contains(dev.ragback.app.files.Sha256.of(created.dir().resolve("manifest.json"), "m").sha256()
                 + "  20261128-031502/manifest.json\n"), sums);
+    }
+
+    @Test
+    void aSetThatIsNotGoldenHasNoGoldenTimeAndNoBinaryVersionWithoutReleases() throws Exception {
+        SnapshotCreator.Created created = creator().create(null, false, Progress.NONE);
+        JsonNode m = new ObjectMapper().readTree(created.dir().resolve("manifest.json").toFile());
+        assertFalse(m.path("golden").asBoolean(true), m.toString());
+        assertTrue(m.has("golden_at") && m.get("golden_at").isNull(), m.toString());
+        assertTrue(m.has("label") && m.get("label").isNull(), m.toString());
+        assertTrue(m.has("binary_version") && m.get("binary_version").isNull(), m.toString());
+    }
+
+    private static void assertProbe(JsonNode probe, long pointId, long[] ids, double[] scores, double mean) {
+        assertEquals(pointId, probe.path("point_id").asLong(), probe.toString());
+        assertEquals(5, probe.path("k").asInt(), probe.toString());
+        JsonNode results = probe.path("results");
+        assertEquals(ids.length, results.size(), probe.toString());
+        for (int i = 0; i < ids.length; i++) {
+            assertEquals(ids[i], results.get(i).path("id").asLong(), "hit " + i + " of " + probe);
+            assertEquals(scores[i], results.get(i).path("score").asDouble(), 1e-9, "hit " + i + " of " + probe);
+        }
+        assertEquals(mean, probe.path("mean_score").asDouble(), 1e-9, probe.toString());
+    }
+
+    private static JsonNode json(String text) throws IOException {
+        return new ObjectMapper().readTree(text);
     }
 
     @Test
