@@ -99,6 +99,9 @@ public final class RestoreService {
             liveSchema = current(applied);
             for (int i = applied.size() - 1; i >= 0; i--) {
                 AppliedMigrations.Applied row = applied.get(i);
+                if (row.dirty()) {
+                    continue; // its up.sql failed and was rolled back: there is nothing for its down.sql to undo
+                }
                 if (manifest.schemaVersion() == null || Versions.SEMANTIC.compare(row.version(), manifest.schemaVersion()) > 0) {
                     if (manifest.schemaVersion() == null && manifest.migrations().stream().anyMatch(m -> m.version().equals(row.version()))) {
                         continue;

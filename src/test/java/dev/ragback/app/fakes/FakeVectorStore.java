@@ -37,6 +37,8 @@ public final class FakeVectorStore implements VectorStore {
     /** When set, a download waits for it (or an interrupt), like a slow transfer. */
     public java.util.concurrent.CountDownLatch downloadGate;
     public RuntimeException uploadFailure;
+    /** The status a collection has after an upload (e.g. "yellow": stuck, never green). */
+    public String statusAfterUpload = "green";
     /** Snapshot content by checksum, so an upload can bring the points back. */
     public final Map<String, List<VectorPoint>> snapshotContents = new LinkedHashMap<>();
     public final Map<String, CollectionInfo> collections = new LinkedHashMap<>();
@@ -221,7 +223,7 @@ public final class FakeVectorStore implements VectorStore {
         }
         points.put(collection, new ArrayList<>(content));
         CollectionInfo template = collections.values().stream().findFirst().orElse(null);
-        collections.put(collection, new CollectionInfo(collection, "green", (long) content.size(),
+        collections.put(collection, new CollectionInfo(collection, statusAfterUpload, (long) content.size(),
                 template == null ? List.of(new CollectionInfo.VectorParams("", 4, "Cosine")) : template.vectors()));
     }
 

@@ -59,11 +59,50 @@ class RestoreServiceTest {
     }
 
     private RestoreService service() throws Exception {
+        return service("rag_main", Duration.ofSeconds(2));
+    }
+
+    private RestoreService service(String configuredCollection, Duration greenTimeout) throws Exception {
         Path matrix = Files.writeString(root.resolve("matrix.md"), "| Binary Version | Schema Version | Qdrant Collection | Status |\n"
                 + "|---|---|---|---|\n| v1.0.0 | v1.0.0 | rag_main_v2 | OK |\n");
         SnapshotVerifier verifier = new SnapshotVerifier(backups, dumpTool);
         return new RestoreService(backups, verifier, new SnapshotCatalog(backups, verifier, Clock.systemUTC()),
-                () -> List.copyOf(applied), dumpTool, vectors, null, new CompatService(matrix), "rag_main", 1, Duration.ofSeconds(2));
+                () -> List.copyOf(applied), dumpTool, vectors, null, new CompatService(matrix), configuredCollection, 1, greenTimeout);
+    }
+
+    @Test
+    void aDirtyMigrationIsLeftOutOfTheDownChain() throws Exception {
+        applied.add(new AppliedMigrations.Applied("v1.2.0", NOW, "u2", "d2", "DROP TABLE never_created;", true));
+        RestorePlan plan = service().plan(id, RestoreService.Only.POSTGRES);
+        assertEquals(List.of("v1.1.0"), plan.downChain().stream().map(RestorePlan.DownStep::version).toList());
+        assertEquals("v1.1.0", plan.liveSchema());
+    }
+
+    @Test
+    void aPlainCollectionIsRecoveredInPlaceAndTheManifestsAliasesAreRecreated() throws Exception {
+        vectors.aliases.clear();
+        RestoreService service = service("rag_main_v2", Duration.ofSeconds(2));
+        RestorePlan plan = service.plan(id, RestoreService.Only.QDRANT);
+        assertTrue(plan.qdrantInPlace());
+        assertEquals("rag_main_v2", plan.qdrantTarget());
+        assertEquals(List.of("rag_main"), plan.aliasesToSwitch());
+        service.execute(plan, Progress.NONE);
+        assertEquals(12, vectors.points.get("rag_main_v2").size());
+        assertEquals(List.of(new Alias("rag_main", "rag_main_v2")), vectors.aliases);
+    }
+
+    @Test
+    void aPlainCollectionThatTheFailedRestoreCreatedIsDeleted() throws Exception {
+        vectors.aliases.clear();
+        vectors.collections.remove("rag_main_v2");
+        vectors.points.remove("rag_main_v2");
+        vectors.statusAfterUpload = "yellow";
+        RestoreService service = service("rag_main_v2", Duration.ofMillis(300));
+        RagbackException e = assertThrows(RagbackException.class,
+                () -> service.execute(service.plan(id, RestoreService.Only.QDRANT), Progress.NONE));
+        assertTrue(e.getMessage().contains("the half-restored collection rag_main_v2 was deleted"), e.getMessage());
+        assertFalse(vectors.collections.containsKey("rag_main_v2"));
+        assertEquals(List.of(), vectors.aliases);
     }
 
     @Test
