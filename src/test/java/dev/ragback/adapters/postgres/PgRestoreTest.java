@@ -73,13 +73,33 @@ class PgRestoreTest {
     @Test
     void killedPgRestoreLeavesTheDatabaseExactlyAsItWas(PgDatabase db, ThrowawayPostgres postgres) throws Exception {
         db.execute("DELETE FROM rag_chunks WHERE id % 2 = 0");
-        Map<String, String> before = rowHashes(db, "rag_chunks", "schema_migrations");
+        killPgRestoreMidway(db, postgres, "");
+    }
+
+    @Test
+    void killedPgRestoreAfterTheDownChainLeavesTheNewerSchemaAndRowsAsTheyWere(PgDatabase db, ThrowawayPostgres postgres)
+            throws Exception {
+        RagFixtures.migrate(db, "v1.1.0");
+        db.execute("DELETE FROM rag_chunks WHERE id % 2 = 0; INSERT INTO rag_ingest_runs (model_id) VALUES ('e5-small')");
+        long columns = count(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'rag_chunks'");
+        String down = "DROP INDEX rag_chunks_content_sha256; ALTER TABLE rag_chunks DROP COLUMN ingest_run_id; "
+                + "ALTER TABLE rag_chunks DROP COLUMN content_sha256; DROP TABLE rag_ingest_runs; "
+                + "DELETE FROM schema_migrations WHERE version = 'v1.1.0';";
+        Map<String, String> before = rowHashes(db, "rag_ingest_runs");
+        killPgRestoreMidway(db, postgres, down);
+        assertEquals(before, rowHashes(db, "rag_ingest_runs"), "the down chain's DROP TABLE was rolled back with the rest");
+        assertEquals(columns, count(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'rag_chunks'"));
+        assertEquals(1, count(db, "SELECT count(*) FROM pg_indexes WHERE indexname = 'rag_chunks_content_sha256'"));
+    }
+
+    private void killPgRestoreMidway(PgDatabase db, ThrowawayPostgres postgres, String downChain) throws Exception {
+        Map<String, String> before = rowHashes(db, "rag_chunks", "schema_migrations", "task_events");
         // a lock only the restore's DROP needs keeps pg_restore's SQL flowing but the transaction from finishing
         try (Connection holder = db.connection().open(); Statement lock = holder.createStatement()) {
             holder.setAutoCommit(false);
             lock.execute("LOCK TABLE schema_migrations IN ACCESS SHARE MODE");
             CompletableFuture<Void> restore = CompletableFuture.runAsync(() ->
-                    tool(postgres, db).restore(archive, new DumpTool.RestoreOptions(false, 1, ""), n -> { }));
+                    tool(postgres, db).restore(archive, new DumpTool.RestoreOptions(false, 1, downChain), n -> { }));
             ProcessHandle pgRestore = waitForChild("pg_restore");
             Thread.sleep(300);
             pgRestore.destroyForcibly();
@@ -89,7 +109,7 @@ class PgRestoreTest {
             assertTrue(e.getMessage().contains("rolled back") || e.getMessage().contains("pg_restore exited"), e.getMessage());
             assertTrue(e.hint().contains("left as it was"), e.hint());
         }
-        assertEquals(before, rowHashes(db, "rag_chunks", "schema_migrations"));
+        assertEquals(before, rowHashes(db, "rag_chunks", "schema_migrations", "task_events"));
     }
 
     @Test
