@@ -51,7 +51,7 @@ smoke: $(JAR)
 
 # Runbook step "make eval.quick": the quick answer-quality gate (eval.command, exit 3 below threshold).
 eval.quick: $(JAR)
-	$(RAGBACK) eval-quick
+	$(RAGBACK) $(RAGBACK_FLAGS) eval-quick
 
 # Schema migrations of migrations.dir: apply the pending ones; round-trip them on a scratch database.
 migrate.up: $(JAR)

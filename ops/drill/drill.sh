@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make drill`: the whole story of the runbook on this machine, end to end.
-#   1. stores: Docker (ops/compose.yaml) when there is Docker; otherwise PG* when set, or a throwaway
+#   1. stores: Docker (ops/compose.yaml) when there is Docker; otherwise PG* (PGHOST, PGPORT, PGUSER,
+#      or PGDATABASE) when one is set, or a throwaway
 #      PostgreSQL from the local binaries; and QDRANT_URL (a Qdrant is needed: there is no local one).
 #   2. a small RAG dataset (schema v1.0.0, chunks, points behind alias rag_main), release v1.0.0 green;
 #   3. a golden snapshot;
@@ -24,10 +25,14 @@ cleanup() {
 trap cleanup EXIT
 
 [ -f "$root/target/ragback.jar" ] || fail "target/ragback.jar is missing; run: make build"
+use_docker=""
+if command -v docker >/dev/null && docker info >/dev/null 2>&1 && [ -z "${QDRANT_URL:-}" ]; then use_docker=yes; fi
+# the one thing this machine cannot make up: said first, before anything else is checked or started
+[ -n "$use_docker" ] || [ -n "${QDRANT_URL:-}" ] || fail "a Qdrant is needed and Docker is not available: start one (docker run -p 6333:6333 qdrant/qdrant:v1.19.0) and run: QDRANT_URL=http://localhost:6333 make drill"
 command -v python3 >/dev/null || fail "python3 is needed to generate the drill's vectors (apt-get install -y python3)"
 command -v curl >/dev/null || fail "curl is needed to load the drill's points (apt-get install -y curl)"
 
-if command -v docker >/dev/null && docker info >/dev/null 2>&1 && [ -z "${QDRANT_URL:-}" ]; then
+if [ -n "$use_docker" ]; then
   say "starting Qdrant and PostgreSQL from ops/compose.yaml"
   mkdir -p "$root/ops/state"
   [ -f "$root/ops/state/drill-pg-password" ] || (umask 077; head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$root/ops/state/drill-pg-password")
@@ -35,10 +40,11 @@ if command -v docker >/dev/null && docker info >/dev/null 2>&1 && [ -z "${QDRANT
   export QDRANT_URL=http://127.0.0.1:6333 PGHOST=127.0.0.1 PGPORT=55432 PGUSER=rag PGDATABASE=ragdb
   PGPASSWORD=$(cat "$root/ops/state/drill-pg-password"); export PGPASSWORD
 else
-  [ -n "${QDRANT_URL:-}" ] || fail "a Qdrant is needed and Docker is not available: start one (docker run -p 6333:6333 qdrant/qdrant:v1.19.0) and run: QDRANT_URL=http://localhost:6333 make drill"
-  if [ -z "${PGHOST:-}" ]; then
+  # any libpq connection variable means "use my PostgreSQL"; the rest take libpq's defaults
+  if [ -z "${PGHOST:-}${PGPORT:-}${PGUSER:-}${PGDATABASE:-}" ]; then
     say "starting a throwaway PostgreSQL from the local binaries in $drill_dir/pg"
-    eval "$("$root/ops/scripts/pg-throwaway.sh" start "$drill_dir/pg" | tail -1)"
+    pg_env=$("$root/ops/scripts/pg-throwaway.sh" start "$drill_dir/pg") || fail "the throwaway PostgreSQL did not start (see above); or point the drill at yours: PGHOST=... PGUSER=... make drill"
+    eval "$(printf '%s\n' "$pg_env" | tail -1)"
     started_pg=yes
   fi
 fi

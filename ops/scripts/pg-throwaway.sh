@@ -21,7 +21,11 @@ find_bin() {
 
 as_server_user() {
   # initdb and postgres refuse to run as root
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" != 0 ]; then "$@"; return; fi
+  local runuser
+  runuser=$(PATH="$PATH:/usr/sbin:/sbin" command -v runuser) \
+    || { echo "pg-throwaway: running as root needs runuser (util-linux) to start PostgreSQL as postgres" >&2; exit 1; }
+  "$runuser" -u postgres -- "$@"
 }
 
 bin=$(find_bin)

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** make drill's script, run as a user would, against the throwaway PostgreSQL and the Qdrant double. */
@@ -52,12 +53,26 @@ class DrillIT {
     }
 
     @Test
+    void withoutPgVariablesItStartsAThrowawayPostgresqlAndStopsIt() throws Exception {
+        try (QdrantDouble qdrant = new QdrantDouble()) {
+            Path drill = scratch.resolve("drill");
+            String[] result = run(Map.of("QDRANT_URL", qdrant.url().toString(), "DRILL_DIR", drill.toString(),
+                    "DRILL_CHUNKS", "300"), scratch.resolve("out"));
+            assertEquals("0", result[0], result[1]);
+            assertTrue(result[1].contains("starting a throwaway PostgreSQL from the local binaries"), result[1]);
+            assertTrue(result[1].contains("ok: both stores match the set"), result[1]);
+            assertFalse(Files.exists(drill.resolve("pg/data/postmaster.pid")), "the throwaway cluster is stopped at the end");
+        }
+    }
+
+    @Test
     void withoutQdrantItStopsWithOneClearLine() throws Exception {
         // where Docker runs, the drill starts its own Qdrant from ops/compose.yaml instead
         org.junit.jupiter.api.Assumptions.assumeFalse(dockerRuns(), "Docker is available here");
         String[] result = run(Map.of("DRILL_DIR", scratch.resolve("drill").toString()), scratch.resolve("out"));
         assertEquals("1", result[0], result[1]);
         String[] lines = result[1].strip().split("\\R");
+        assertEquals(1, lines.length, "said first, and alone:\n" + result[1]);
         assertTrue(lines[lines.length - 1].startsWith("drill: a Qdrant is needed"), result[1]);
         assertTrue(lines[lines.length - 1].contains("QDRANT_URL="), result[1]);
     }
