@@ -62,8 +62,8 @@ public final class QdrantRestVectorStore implements VectorStore {
     }
 
     @Override
-    public void uploadSnapshot(String collection, Path file, String sha256) {
-        snapshots.upload(collection, file, sha256);
+    public void uploadSnapshot(String collection, Path file, String sha256, java.util.function.LongConsumer bytesSent) {
+        snapshots.upload(collection, file, sha256, bytesSent);
     }
 
     @Override

@@ -29,10 +29,10 @@ final class QdrantSnapshots {
     }
 
     /** Recovers {@code collection} (created when missing) from a local snapshot file, checksum verified by the server. */
-    void upload(String collection, Path file, String sha256) {
+    void upload(String collection, Path file, String sha256, java.util.function.LongConsumer bytesSent) {
         String path = base(collection) + "/upload?wait=true&priority=snapshot&checksum=" + hex(sha256);
         try {
-            QdrantHttp.Reply reply = transfers.upload(path, file, CREATE_TIMEOUT);
+            QdrantHttp.Reply reply = transfers.upload(path, file, CREATE_TIMEOUT, bytesSent);
             http.result("POST", path, reply);
         } catch (java.io.IOException e) {
             throw RagbackException.external("cannot read " + file + " for the upload: " + e.getMessage(), null, e);

@@ -96,14 +96,14 @@ final class QdrantTransfers {
      * Uploads {@code file} as the multipart part {@code snapshot}, streamed from disk; retried
      * from the start on 5xx and connection failures (recovering the same file again is harmless).
      */
-    QdrantHttp.Reply upload(String path, Path file, Duration callTimeout) throws IOException {
+    QdrantHttp.Reply upload(String path, Path file, Duration callTimeout, LongConsumer bytesSent) throws IOException {
         String boundary = "ragback-" + UUID.randomUUID();
         String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"snapshot\"; filename=\""
                 + file.getFileName() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
         String tail = "\r\n--" + boundary + "--\r\n";
         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.concat(
                 HttpRequest.BodyPublishers.ofByteArray(head.getBytes(StandardCharsets.UTF_8)),
-                HttpRequest.BodyPublishers.fromPublisher(new FileChunks(file), Files.size(file)),
+                HttpRequest.BodyPublishers.fromPublisher(new FileChunks(file, bytesSent), Files.size(file)),
                 HttpRequest.BodyPublishers.ofByteArray(tail.getBytes(StandardCharsets.UTF_8)));
         HttpRequest request = http.request("POST", path, body, "multipart/form-data; boundary=" + boundary, callTimeout);
         return http.withRetries("POST", path, true, callTimeout, () -> {
@@ -120,9 +120,11 @@ final class QdrantTransfers {
      */
     private static final class FileChunks implements Flow.Publisher<ByteBuffer> {
         private final Path file;
+        private final LongConsumer bytesSent;
 
-        FileChunks(Path file) {
+        FileChunks(Path file, LongConsumer bytesSent) {
             this.file = file;
+            this.bytesSent = bytesSent;
         }
 
         @Override
@@ -143,7 +145,7 @@ final class QdrantTransfers {
                 subscriber.onError(e);
                 return;
             }
-            subscriber.onSubscribe(new ChunkReader(channel, subscriber));
+            subscriber.onSubscribe(new ChunkReader(channel, subscriber, bytesSent));
         }
     }
 
@@ -157,9 +159,12 @@ final class QdrantTransfers {
         private final AtomicInteger drains = new AtomicInteger();
         private volatile boolean done;
 
-        ChunkReader(FileChannel channel, Flow.Subscriber<? super ByteBuffer> subscriber) {
+        private final LongConsumer bytesSent;
+
+        ChunkReader(FileChannel channel, Flow.Subscriber<? super ByteBuffer> subscriber, LongConsumer bytesSent) {
             this.channel = channel;
             this.subscriber = subscriber;
+            this.bytesSent = bytesSent;
         }
 
         @Override
@@ -191,6 +196,7 @@ final class QdrantTransfers {
                             // fill the chunk unless the file ends
                         }
                         end = channel.position() >= channel.size();
+                        bytesSent.accept(channel.position());
                     } catch (IOException e) {
                         finish(e);
                         return;

@@ -97,7 +97,12 @@ public interface VectorStore {
      * Recovers {@code collection} from a snapshot file (created when it does not exist, its
      * points replaced when it does), streamed; the server checks {@code sha256} first.
      */
-    void uploadSnapshot(String collection, Path file, String sha256);
+    default void uploadSnapshot(String collection, Path file, String sha256) {
+        uploadSnapshot(collection, file, sha256, bytes -> { });
+    }
+
+    /** As {@link #uploadSnapshot(String, Path, String)}, telling {@code bytesSent} how much of the file has gone out. */
+    void uploadSnapshot(String collection, Path file, String sha256, java.util.function.LongConsumer bytesSent);
 
     /** Recovers {@code collection} from a snapshot the server can reach itself, checksum verified. */
     void recoverSnapshot(String collection, String location, String sha256);

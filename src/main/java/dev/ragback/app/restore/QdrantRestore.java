@@ -50,8 +50,7 @@ final class QdrantRestore {
         try {
             created = vectors.collection(target).isEmpty();
             progress.stage("qdrant", "upload into " + target);
-            vectors.uploadSnapshot(target, file, part.sha256());
-            progress.bytes("qdrant", part.size());
+            vectors.uploadSnapshot(target, file, part.sha256(), sent -> progress.bytes("qdrant", sent));
             progress.stage("qdrant", "waiting for " + target + " to be green");
             awaitGreen(target, part.pointsCount());
             if (!plan.aliasesToSwitch().isEmpty()) {

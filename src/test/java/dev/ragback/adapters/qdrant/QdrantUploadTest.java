@@ -55,7 +55,13 @@ class QdrantUploadTest {
     @Test
     void largeSnapshotIsUploadedWholeAndRecovered() throws Exception {
         assertTrue(Files.size(snapshot) > BALLAST, "the snapshot spans several chunks");
-        store.uploadSnapshot("rag_main_v2_r1", snapshot, digest.sha256());
+        List<Long> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        store.uploadSnapshot("rag_main_v2_r1", snapshot, digest.sha256(), sent::add);
+        assertTrue(sent.size() > 1, "progress while the body streams, not only at the end: " + sent);
+        assertEquals(Files.size(snapshot), sent.get(sent.size() - 1));
+        for (int i = 1; i < sent.size(); i++) {
+            assertTrue(sent.get(i) > sent.get(i - 1), "bytes sent only grow: " + sent);
+        }
         assertEquals(List.of(1L, 2L, 3L), ids("rag_main_v2_r1"));
         SnapshotRecovery recovery = qdrant.recoveries().get(qdrant.recoveries().size() - 1);
         assertEquals("upload", recovery.route());

@@ -211,7 +211,7 @@ public final class FakeVectorStore implements VectorStore {
     }
 
     @Override
-    public void uploadSnapshot(String collection, Path file, String sha256) {
+    public void uploadSnapshot(String collection, Path file, String sha256, java.util.function.LongConsumer bytesSent) {
         reachable();
         calls.add("upload " + collection);
         if (uploadFailure != null) {
