@@ -20,10 +20,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -274,47 +270,6 @@ class SnapshotCliIT {
         assertNoSecrets(output);
         assertNoSecretsUnder(backups());
         TempDirs.delete(io);
-    }
-
-    @Test
-    void qdrantTroubleshootingCommandsListCollectionsAndServerSnapshots() throws Exception {
-        RagbackCli.Result collections = cli.run("qdrant", "collections").assertExit(0);
-        assertTrue(collections.stdout().matches("(?s).*rag_main_v2\\s+green\\s+" + CHUNKS + "\\s+rag_main.*"), collections.stdout());
-        RagbackCli.Result none = cli.run("qdrant", "snapshots").assertExit(0);
-        assertTrue(none.stdout().contains("(no server-side snapshots of rag_main)"), none.stdout());
-
-        // made as the runbook does it with curl, so the double answers with what Qdrant would list
-        HttpResponse<String> made = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(qdrant.url() + "/collections/rag_main_v2/snapshots?wait=true")).header("api-key", API_KEY)
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, made.statusCode(), made.body());
-        String name = JSON.readTree(made.body()).at("/result/name").asText();
-        Path file = qdrant.snapshotsDir().resolve("rag_main_v2").resolve(name);
-        long size = Files.size(file);
-        String checksum = sha256(file);
-        assertEquals(List.of(name), qdrant.snapshotNames("rag_main_v2"));
-
-        RagbackCli.Result text = cli.run("qdrant", "snapshots").assertExit(0);
-        String line = text.stdoutLines().stream().filter(l -> l.startsWith(name + " ")).findFirst()
-                .orElseThrow(() -> new AssertionError("no line for " + name + ":\n" + text.stdout()));
-        Matcher columns = Pattern.compile(Pattern.quote(name) + "\\s+(" + HumanText.SIZE + ")\\s+\\S+\\s+([0-9a-f]{64})").matcher(line);
-        assertTrue(columns.matches(), line);
-        HumanText.assertSize(size, columns.group(1));
-        assertEquals(checksum, columns.group(2), line);
-        assertFalse(text.stdout().contains("(no server-side snapshots"), text.stdout());
-
-        JsonNode snapshots = JSON.readTree(cli.run("--json", "qdrant", "snapshots", "--collection", "rag_main").assertExit(0).stdout());
-        assertEquals(1, snapshots.size(), snapshots.toString());
-        assertEquals(name, snapshots.at("/0/name").asText());
-        assertEquals(size, snapshots.at("/0/size").asLong());
-        assertEquals(checksum, snapshots.at("/0/checksum").asText());
-        assertTrue(snapshots.at("/0/creation_time").isTextual(), snapshots.toString());
-
-        cli.run("qdrant", "snapshots", "--collection", "../x").assertExit(2);
-    }
-
-    private static String sha256(Path file) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     private String countsBySql(PgDatabase db) throws Exception {
