@@ -48,13 +48,19 @@ class RestoreCliIT {
     @BeforeEach
     void setUp(PgDatabase db) {
         db.execute("DROP TABLE IF EXISTS rag_chunks, rag_ingest_runs, schema_migrations, task_events, dump_gate CASCADE");
-        RagFixtures.migrate(db, "v1.0.0");
-        RagFixtures.loadChunks(db, 2000);
-        RagFixtures.createTaskEvents(db);
         qdrant = new QdrantDouble("restore-key-77");
-        RagFixtures.loadPoints(qdrant, 2000);
         cli = RagbackCli.create().workDir(work).env(db.env())
                 .env("QDRANT_URL", qdrant.url().toString()).env("QDRANT_API_KEY", "restore-key-77");
+        migrateUp("v1.0.0");
+        RagFixtures.loadChunks(db, 2000);
+        RagFixtures.createTaskEvents(db);
+        RagFixtures.loadPoints(qdrant, 2000);
+    }
+
+    /** The shipped migrations, applied as an operator does: ragback migrate up. */
+    private void migrateUp(String version) {
+        cli.run("--set", "migrations.dir=" + RagbackCli.projectDir().resolve("ops/migrations"), "migrate", "up", "--to", version)
+                .assertExit(0);
     }
 
     @AfterEach
@@ -63,7 +69,7 @@ class RestoreCliIT {
     }
 
     private void damage(PgDatabase db) {
-        RagFixtures.migrate(db, "v1.1.0");
+        migrateUp("v1.1.0");
         db.execute("DELETE FROM rag_chunks WHERE id % 7 = 0; UPDATE rag_chunks SET content = 'poisoned', model_id = 'bad' WHERE id % 11 = 0");
         db.execute("INSERT INTO task_events (task_id, event_type) VALUES ('incident', 'during_damage')");
         qdrant.deletePoints("rag_main_v2", 1L, 2L, 3L, 50L);
