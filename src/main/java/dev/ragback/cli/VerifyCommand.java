@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "verify", description = "Compare the live stores with a snapshot set (default: the newest golden one): "
-        + "chunks and docs per model_id, points count, golden top-k probes, collection status. Exit 3 names what differs.")
+        + "chunks and docs per model_id, points count, golden top-k probes, collection status, the set's rag_* tables present. Exit 3 names what differs.")
 final class VerifyCommand implements Callable<Integer> {
     private final Session session;
 

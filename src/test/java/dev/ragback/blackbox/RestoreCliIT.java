@@ -110,6 +110,25 @@ class RestoreCliIT {
         assertTrue(qdrant.recoveries().stream().allMatch(r -> "snapshot".equals(r.priority())), "priority sent explicitly");
     }
 
+    @Test
+    void verifyNamesARagTableOfTheSetThatWasDroppedAndARestoreBringsItBack(PgDatabase db) throws Exception {
+        RagFixtures.migrate(db, "v1.1.0");
+        JsonNode manifest = JSON.readTree(cli.run("--json", "snapshot", "create", "--golden").assertExit(0).stdout());
+        assertEquals(JSON.readTree("[\"rag_chunks\", \"rag_ingest_runs\"]"), manifest.at("/postgres/tables"), manifest.toString());
+        cli.run("verify").assertExit(0);
+
+        db.execute("DROP TABLE rag_ingest_runs CASCADE");   // CASCADE: only the foreign key of rag_chunks goes with it
+        RagbackCli.Result missing = cli.run("verify").assertExit(3);
+        assertTrue(missing.stderr().contains("differs: table rag_ingest_runs is missing"), missing.stderr());
+        assertFalse(missing.stderr().contains("rag_chunks is missing"), missing.stderr());
+        JsonNode json = JSON.readTree(cli.run("--json", "verify").assertExit(3).stdout());
+        assertEquals(JSON.readTree("[\"table rag_ingest_runs is missing\"]"), json.get("problems"), json.toString());
+
+        cli.run("snapshot", "restore", "--golden", "--yes").assertExit(0);
+        assertEquals(List.of(List.of("rag_ingest_runs")), rows(db, "SELECT tablename FROM pg_tables WHERE tablename = 'rag_ingest_runs'"));
+        cli.run("verify").assertExit(0);
+    }
+
     /** The one line of {@code prefix}: the store, its size (group 1) and its duration. */
     private static Matcher storeLine(RagbackCli.Result result, String prefix) {
         Pattern line = Pattern.compile(prefix + "\\s+(" + HumanText.SIZE + ")  " + HumanText.DURATION);

@@ -16,6 +16,11 @@ public final class JdbcDatabaseProbe implements DatabaseProbe {
     private static final String TABLE_EXISTS =
             "SELECT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass(?) AND relkind IN ('r', 'p'))";
 
+    // the same visibility as to_regclass: the first table of that name on the search path;
+    // E'' so the escape character reads the same whatever standard_conforming_strings says
+    private static final String TABLES_LIKE = "SELECT c.relname FROM pg_class c WHERE c.relkind IN ('r', 'p')"
+            + " AND pg_table_is_visible(c.oid) AND c.relname LIKE ? ESCAPE E'\\\\' ORDER BY c.relname COLLATE \"C\"";
+
     private final PostgresConnection connection;
 
     public JdbcDatabaseProbe(PostgresConnection connection) {
@@ -49,6 +54,27 @@ public final class JdbcDatabaseProbe implements DatabaseProbe {
         } catch (SQLException e) {
             throw PostgresFailures.external(connection, "cannot check for table '" + table + "'", e);
         }
+    }
+
+    @Override
+    public List<String> tablesStartingWith(String prefix) {
+        try (Connection db = connection.open(); PreparedStatement statement = db.prepareStatement(TABLES_LIKE)) {
+            statement.setString(1, likePrefix(prefix));
+            try (ResultSet rows = statement.executeQuery()) {
+                List<String> tables = new ArrayList<>();
+                while (rows.next()) {
+                    tables.add(rows.getString(1));
+                }
+                return tables;
+            }
+        } catch (SQLException e) {
+            throw PostgresFailures.external(connection, "cannot list the tables named " + prefix + "*", e);
+        }
+    }
+
+    /** {@code rag_} becomes {@code rag\_%}: the prefix matched literally. */
+    static String likePrefix(String prefix) {
+        return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     }
 
     @Override

@@ -11,15 +11,17 @@ import dev.ragback.app.snapshot.ManifestJson;
 import dev.ragback.app.snapshot.SnapshotCatalog;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code verify}: the live stores against a set's manifest (SPEC section 5): chunks and docs per
  * model_id equal, exact points count equal, probes within the smoke rules, collection green, the
- * chunks table present.
+ * chunks table and every {@code rag_*} table the set recorded ({@code postgres.tables}) present.
  */
 public final class VerifyService {
 
@@ -69,8 +71,7 @@ public final class VerifyService {
                 "name one: ragback verify --snapshot ID"));
         Manifest manifest = ManifestJson.read(backups.existing(setId).resolve(BackupsDir.MANIFEST));
         // the database half runs beside the Qdrant half: a freshly restored table's first scan is slow
-        CompletableFuture<List<CountRow>> counts = Background.start("verify-database", () -> database.tableExists(chunksTable)
-                ? compareCounts(manifest.postgres().counts(), database.chunkCounts(chunksTable)) : null);
+        CompletableFuture<DatabaseSide> databaseSide = Background.start("verify-database", () -> checkDatabase(manifest));
         List<String> problems = new ArrayList<>();
         String real = vectors.resolve(collection).orElse(null);
         Long livePoints = null;
@@ -91,7 +92,8 @@ public final class VerifyService {
             probes = rule.replay(vectors, real, manifest.qdrant().vectorName(), manifest.probes());
             probes.stream().filter(p -> !p.passed()).forEach(p -> vectorProblems.add("probe " + p.pointId() + ": " + p.problem()));
         }
-        List<CountRow> countRows = Background.join(counts);
+        DatabaseSide side = Background.join(databaseSide);
+        List<CountRow> countRows = side.counts();
         if (countRows == null) {
             problems.add("table " + chunksTable + " is missing");
             countRows = List.of();
@@ -99,8 +101,27 @@ public final class VerifyService {
             countRows.stream().filter(r -> !r.equal()).forEach(r -> problems.add("model " + r.modelId() + ": "
                     + describe(r.live()) + " live, " + describeBaseline(r.baseline()) + " in the set"));
         }
+        side.missingTables().forEach(table -> problems.add("table " + table + " is missing"));
         problems.addAll(vectorProblems);
         return new Report(setId, real, countRows, manifest.qdrant().pointsCount(), livePoints, status, probes, problems);
+    }
+
+    /** {@code counts} is {@code null} when the chunks table is missing. */
+    private record DatabaseSide(List<CountRow> counts, List<String> missingTables) {
+    }
+
+    private DatabaseSide checkDatabase(Manifest manifest) {
+        List<CountRow> counts = database.tableExists(chunksTable)
+                ? compareCounts(manifest.postgres().counts(), database.chunkCounts(chunksTable)) : null;
+        List<String> recorded = manifest.postgres().tables();
+        if (recorded == null) {
+            // a set written before postgres.tables: the chunks table is all it names
+            return new DatabaseSide(counts, List.of());
+        }
+        Set<String> live = new HashSet<>(database.tablesStartingWith(Manifest.RAG_TABLE_PREFIX));
+        List<String> missing = recorded.stream().filter(table -> !table.equals(chunksTable) && !live.contains(table))
+                .distinct().sorted().toList();
+        return new DatabaseSide(counts, missing);
     }
 
     private static List<CountRow> compareCounts(List<Manifest.ModelCountEntry> baseline, List<DatabaseProbe.ModelCount> live) {

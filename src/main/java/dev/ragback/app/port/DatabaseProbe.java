@@ -18,6 +18,12 @@ public interface DatabaseProbe {
     boolean tableExists(String table);
 
     /**
+     * The names of the tables visible on the search path whose name starts with {@code prefix}
+     * (taken literally: {@code _} and {@code %} are no wildcards), sorted.
+     */
+    List<String> tablesStartingWith(String prefix);
+
+    /**
      * Live chunks per embedding model.
      *
      * @param modelId the {@code model_id}

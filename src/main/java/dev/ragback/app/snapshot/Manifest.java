@@ -18,6 +18,8 @@ public record Manifest(String id, String createdAt, String label, String status,
                        @JsonInclude(JsonInclude.Include.NON_NULL) EvalBaseline evalBaseline) {
 
     public static final String COMPLETE = "complete";
+    /** {@code postgres.tables} records the tables whose names start with this, so {@code verify} can tell one that went missing. */
+    public static final String RAG_TABLE_PREFIX = "rag_";
 
     /** The vector store half. */
     public record QdrantPart(String url, String serverVersion, String collection, List<AliasEntry> aliases,
@@ -34,10 +36,12 @@ public record Manifest(String id, String createdAt, String label, String status,
     /**
      * The database half. {@code files} lists every file of a directory-format dump; for the
      * custom format it holds the one archive, which {@code file}, {@code size} and {@code sha256} also describe.
+     * {@code tables} names the database's {@code rag_*} tables, sorted; {@code null} in manifests
+     * written before it was recorded.
      */
     public record PostgresPart(String database, String serverVersion, String pgDumpVersion, String format,
                                String file, long size, String sha256, List<String> excludedTables,
-                               List<ModelCountEntry> counts, List<FileDigest> files) {
+                               List<String> tables, List<ModelCountEntry> counts, List<FileDigest> files) {
     }
 
     public record ModelCountEntry(String modelId, long chunks, long docs) {

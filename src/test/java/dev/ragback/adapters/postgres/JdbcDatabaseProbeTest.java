@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,6 +59,26 @@ class JdbcDatabaseProbeTest {
     void viewsAreNotTables() {
         db.execute("CREATE VIEW probe_view AS SELECT 1 AS one");
         assertFalse(probe.tableExists("probe_view"));
+    }
+
+    @Test
+    void tablesStartingWithAPrefixTakeItLiterallyAndFollowTheSearchPath() {
+        db.execute("CREATE TABLE rag_chunks (id int)");
+        db.execute("CREATE TABLE \"rag_Upper\" (id int)");
+        db.execute("CREATE TABLE rag_ingest_runs (id int)");
+        db.execute("CREATE TABLE ragback_runs (id int)");   // rag_% unescaped would match it
+        db.execute("CREATE TABLE rag1 (id int)");
+        db.execute("CREATE VIEW rag_view AS SELECT 1 AS one");
+        db.execute("CREATE SCHEMA elsewhere");
+        db.execute("CREATE TABLE elsewhere.rag_hidden (id int)");
+        assertEquals(List.of("rag_Upper", "rag_chunks", "rag_ingest_runs"), probe.tablesStartingWith("rag_"));
+        assertEquals(List.of(), probe.tablesStartingWith("rag_%"));
+        db.execute("ALTER DATABASE " + db.name() + " SET search_path = public, elsewhere");
+        try {
+            assertEquals(List.of("rag_Upper", "rag_chunks", "rag_hidden", "rag_ingest_runs"), probe.tablesStartingWith("rag_"));
+        } finally {
+            db.execute("ALTER DATABASE " + db.name() + " RESET search_path");
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.ragback.app.checks;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ragback.app.Progress;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.fakes.FakeAppliedMigrations;
@@ -12,6 +14,7 @@ import dev.ragback.app.port.DumpTool;
 import dev.ragback.app.port.VectorPoint;
 import dev.ragback.app.snapshot.BackupsDir;
 import dev.ragback.app.snapshot.Manifest;
+import dev.ragback.app.snapshot.ManifestJson;
 import dev.ragback.app.snapshot.SnapshotCatalog;
 import dev.ragback.app.snapshot.SnapshotCreator;
 import dev.ragback.app.snapshot.SnapshotSettings;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -49,7 +53,7 @@ class VerifyServiceTest {
 
     @BeforeEach
     void aSetOfTheLiveStores() {
-        database.tables.add("rag_chunks");
+        database.tables.addAll(List.of("rag_chunks", "rag_ingest_runs", "rag_feedback"));
         database.counts.add(new DatabaseProbe.ModelCount("e5-small", 120, 12));
         database.counts.add(new DatabaseProbe.ModelCount("bge-m3", 40, 5));
         vectors.withCollection(REAL, "green", 0).withPoints(REAL, 20).withAlias("rag_main", REAL);
@@ -185,6 +189,50 @@ class VerifyServiceTest {
         VerifyService.Report report = verify();
         assertEquals(List.of("table rag_chunks is missing"), report.problems());
         assertEquals(List.of(), report.counts());
+    }
+
+    @Test
+    void theSetRecordsItsRagTables() {
+        assertEquals(List.of("rag_chunks", "rag_feedback", "rag_ingest_runs"), set.postgres().tables());
+    }
+
+    @Test
+    void eachRagTableOfTheSetMissingLiveIsNamed() {
+        database.tables.remove("rag_ingest_runs");
+        database.tables.remove("rag_feedback");
+        VerifyService.Report report = verify();
+        assertFalse(report.passed());
+        assertEquals(List.of("table rag_feedback is missing", "table rag_ingest_runs is missing"), report.problems());
+        assertTrue(report.counts().stream().allMatch(VerifyService.CountRow::equal), "the counts are still compared");
+    }
+
+    @Test
+    void aMissingChunksTableIsNamedOnceWithTheOtherMissingTables() {
+        database.tables.remove("rag_chunks");
+        database.tables.remove("rag_ingest_runs");
+        assertEquals(List.of("table rag_chunks is missing", "table rag_ingest_runs is missing"), verify().problems());
+    }
+
+    @Test
+    void aRagTableTheSetDoesNotKnowIsNoProblem() {
+        database.tables.add("rag_new_since");
+        assertEquals(List.of(), verify().problems());
+    }
+
+    @Test
+    void aManifestWithoutPostgresTablesStillVerifiesAndChecksOnlyTheChunksTable() throws Exception {
+        Path file = backups.existing(set.id()).resolve(BackupsDir.MANIFEST);
+        ObjectNode tree = (ObjectNode) new ObjectMapper().readTree(file.toFile());
+        ObjectNode postgres = (ObjectNode) tree.get("postgres");
+        assertTrue(postgres.has("tables"), tree.toString());
+        postgres.remove("tables");
+        Files.writeString(file, tree.toPrettyString());
+        assertNull(ManifestJson.read(file).postgres().tables());
+
+        database.tables.remove("rag_ingest_runs");
+        assertEquals(List.of(), verify().problems(), "an old set names no table but the chunks table");
+        database.tables.remove("rag_chunks");
+        assertEquals(List.of("table rag_chunks is missing"), verify().problems());
     }
 
     @Test

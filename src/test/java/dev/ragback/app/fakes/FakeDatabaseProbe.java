@@ -35,6 +35,12 @@ public final class FakeDatabaseProbe implements DatabaseProbe {
         return tables.contains(table);
     }
 
+    @Override
+    public java.util.List<String> tablesStartingWith(String prefix) {
+        reachable();
+        return tables.stream().filter(t -> t.startsWith(prefix)).sorted().toList();
+    }
+
     public final java.util.List<ModelCount> counts = new java.util.ArrayList<>();
 
     @Override

@@ -70,6 +70,7 @@ class SnapshotUseCasesTest {
 
     @Test
     void createWritesACompleteSetWithEveryManifestField() throws Exception {
+        database.tables.addAll(List.of("rag_ingest_runs", "task_events", "ragback_runs"));
         SnapshotCreator.Created created = creator(new FakeReleaseSwitch().with("v1.1.0", true).current("v1.1.0"))
                 .create("pre C1", true, Progress.NONE);
         assertEquals(root.resolve("backups/20261128-031502"), created.dir());
@@ -111,6 +112,7 @@ class SnapshotUseCasesTest {
         assertEquals(dumpBytes.length, p.path("size").asLong());
         assertEquals(FakeVectorStore.sha256(dumpBytes), p.path("sha256").asText());
         assertEquals(json("[\"task_events\", \"ragback_*\"]"), p.path("excluded_tables"));
+        assertEquals(json("[\"rag_chunks\", \"rag_ingest_runs\"]"), p.path("tables"), "the rag_* tables, sorted");
         assertEquals(json("[{\"model_id\": \"e5-small\", \"chunks\": 120, \"docs\": 12}]"), p.path("counts"));
 
         // the fake's points 1..20 have vectors (id%3, id%5, id%7, 1) and score by dot product;
