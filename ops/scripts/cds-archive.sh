@@ -15,12 +15,14 @@ jar=$(cd "$(dirname "$jar")" && pwd -P)/$(basename "$jar")
 root=$(cd "$(dirname "$0")/../.." && pwd -P)
 work=$(dirname "$archive")/cds-training
 rm -rf "$work" "$archive" "$archive.jar"
-mkdir -p "$work/backups" "$work/home"
+mkdir -p "$work/backups" "$work/home" "$work/compat"
+cp "$root/compat/matrix.md" "$work/compat/matrix.md"
 
 train() {
   local n=$1
   shift
-  (cd "$root" && env -i PATH="$PATH" HOME="$work/home" RAGBACK_BACKUPS="$work/backups" \
+  # in the scratch dir: whatever a training run writes (a postmortem draft, a journal) stays out of the repository
+  (cd "$work" && env -i PATH="$PATH" HOME="$work/home" RAGBACK_BACKUPS="$work/backups" \
     QDRANT_URL=http://127.0.0.1:9 PGHOST=127.0.0.1 PGPORT=9 \
     "$java" -XX:+UseSerialGC -Xshare:auto -XX:DumpLoadedClassList="$work/$n.classlist" -jar "$jar" "$@" \
     >/dev/null 2>&1 </dev/null)

@@ -104,7 +104,7 @@ public final class RollbackService {
             String outcome = e.kind() == RagbackException.Kind.INTERRUPTED ? "aborted" : blocked ? "blocked" : "failed";
             // a blocked run is reported too (the alert that started it waits for an answer), but not one a person declined
             if (state.failedStep != null && state.failedStep != Step.REPORT && !(e instanceof Declined)
-                    && e.kind() != RagbackException.Kind.LOCKED) {
+                    && e.kind() != RagbackException.Kind.LOCKED && !request.dryRun()) {
                 state.openQuietly();
                 steps.reportQuietly(state, outcome, state.failedStep);
             }

@@ -318,6 +318,10 @@ class RollbackServiceTest {
         assertEquals("blocked", reports.get(0).outcome());
         assertEquals("plan", reports.get(0).failedStep());
         assertEquals(List.of(), traffic.sets);
+
+        assertThrows(RagbackException.class, () -> service().run(new RollbackRequest("manual", null, false, false, true, null, false),
+                QUIET, Progress.NONE));
+        assertEquals(1, reports.size(), "a dry run is never reported, not even when blocked");
     }
 
     @Test
