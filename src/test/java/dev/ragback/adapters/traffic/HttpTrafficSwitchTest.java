@@ -36,22 +36,35 @@ class HttpTrafficSwitchTest {
     private final Deque<Integer> failures = new ArrayDeque<>();
     private volatile int percent = 100;
     private volatile String getBody;
+    private volatile boolean hangs;
+    private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
 
     @BeforeEach
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/lb/traffic", this::handle);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool()); // a hanging request must not hold up the next
         server.start();
     }
 
     @AfterEach
     void stop() {
+        release.countDown();
         server.stop(0);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestHeaders().getFirst("Content-Type"), body));
+        if (hangs) {
+            try {
+                release.await(); // an endpoint that never answers, until the test ends
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+            return;
+        }
         Integer failure;
         synchronized (failures) {
             failure = failures.poll();
@@ -104,6 +117,17 @@ class HttpTrafficSwitchTest {
         traffic().set(0);
         assertEquals(3, seen.size());
         assertEquals(0, percent);
+    }
+
+    @Test
+    void anEndpointThatNeverAnswersTimesOutOnEachOfThreeTries() {
+        hangs = true;
+        HttpTrafficSwitch traffic = new HttpTrafficSwitch(url(), Duration.ofMillis(300), NO_WAIT);
+        RagbackException failure = assertThrows(RagbackException.class, () -> traffic.set(0));
+        assertEquals(RagbackException.Kind.EXTERNAL, failure.kind());
+        assertTrue(failure.getMessage().contains("no answer to PUT within 300ms (after 3 tries)"), failure.getMessage());
+        assertEquals(3, seen.size(), "each try reached the endpoint");
+        assertEquals(100, percent);
     }
 
     @Test
