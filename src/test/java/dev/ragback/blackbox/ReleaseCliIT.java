@@ -124,6 +124,28 @@ class ReleaseCliIT {
     }
 
     @Test
+    void commandModeRevertsThroughTheDeployTool() throws Exception {
+        Path live = Files.writeString(work.resolve("live"), "v2.0.0\n");
+        Path deploy = Files.writeString(work.resolve("deploy.sh"), "case \"$1\" in\n"
+                + "  current) cat \"" + live + "\" ;;\n"
+                + "  activate) printf '%s\\n' \"$2\" > \"" + live + "\" ;;\n  *) exit 2 ;;\nesac\n");
+        Files.createDirectories(work.resolve("ops"));
+        Files.writeString(work.resolve("ops/ragback.yaml"), "release:\n  mode: command\n"
+                + "  current_command: [\"sh\", \"" + deploy + "\", \"current\"]\n"
+                + "  activate_command: [\"sh\", \"" + deploy + "\", \"activate\", \"{version}\"]\n");
+        cli.run("release", "mark-green", "v1.0.0").assertExit(0);
+        cli.run("release", "mark-green", "v1.1.0").assertExit(0);
+        assertEquals("v2.0.0\n", cli.run("release", "current").assertExit(0).stdout());
+
+        RagbackCli.Result result = cli.run("revert", "last-green", "--yes").assertExit(0);
+        assertEquals("v1.1.0", Files.readString(live).strip(), result.toString());
+        assertEquals(Path.of("v2.0.0"), current(), "the symlink of symlink mode is not touched");
+        assertEquals("v1.1.0\n", cli.run("release", "current").assertExit(0).stdout());
+        assertTrue(events("release_revert", "from", "to").contains("release from=v2.0.0 to=v1.1.0"),
+                events("release_revert", "from", "to").toString());
+    }
+
+    @Test
     void anIncompatibleTargetExits3AndLeavesCurrentAlone() throws Exception {
         try (InputStream fixture = getClass().getResourceAsStream("matrix-v1.1.0-incompatible.md")) {
             assertNotNull(fixture, "fixture matrix");
