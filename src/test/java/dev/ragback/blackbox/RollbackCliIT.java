@@ -146,7 +146,15 @@ class RollbackCliIT {
             Path draft = drafts.findFirst().orElseThrow();
             String text = Files.readString(draft);
             assertTrue(draft.getFileName().toString().endsWith(events.get(0).get(0) + ".md"), draft.toString());
-            assertTrue(text.contains("restore") && text.contains("succeeded") && text.contains("faithfulness_drop"), text);
+            assertTrue(text.contains("faithfulness_drop"), text);
+            int at = text.indexOf("| time (UTC) | event | step | status | duration | detail |");
+            assertTrue(at > 0, "the draft holds the timeline table:\n" + text);
+            for (String step : List.of("lock", "plan", "traffic_off", "restore", "revert", "smoke", "eval", "traffic_on")) {
+                int row = text.indexOf("| rollback_step | " + step + " | " + (step.equals("traffic_on") ? "skipped" : "succeeded") + " |", at);
+                assertTrue(row > at, "timeline row of " + step + " after the one before:\n" + text);
+                at = row;
+            }
+            assertTrue(text.indexOf("| rollback_finished |", at) > at, "the run's end closes the timeline:\n" + text);
         }
     }
 
