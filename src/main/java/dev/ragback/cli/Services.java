@@ -190,6 +190,11 @@ public final class Services implements AutoCloseable {
         return new SnapshotCatalog(backups(), snapshotVerifier(), Clock.systemUTC());
     }
 
+    public dev.ragback.app.vectors.CollectionDrop collectionDrop() {
+        return new dev.ragback.app.vectors.CollectionDrop(vectorStore(), config.get(ConfigKeys.QDRANT_COLLECTION), auditLog(),
+                LocalOperator::current);
+    }
+
     public dev.ragback.app.vectors.CollectionsOverview collectionsOverview() {
         return new dev.ragback.app.vectors.CollectionsOverview(vectorStore());
     }

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.cli.HumanText;
 import dev.ragback.testing.cli.RagbackCli;
+import dev.ragback.testing.pg.PgDatabase;
+import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.qdrant.QdrantDouble;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -25,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** `ragback qdrant collections` and `qdrant snapshots`: the runbook's section-10 curl calls, through bin/ragback. */
+/** `ragback qdrant collections`, `snapshots` and `drop`: the runbook's section-10 curl calls, through bin/ragback. */
+@ExtendWith(PostgresExtension.class)
 class QdrantTroubleshootingCliIT {
     private static final String API_KEY = "troubleshooting-api-key-4711";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,12 +40,15 @@ class QdrantTroubleshootingCliIT {
 
     private QdrantDouble qdrant;
     private RagbackCli cli;
+    private PgDatabase db;
 
     @BeforeEach
-    void setUp() {
+    void setUp(PgDatabase db) {
+        this.db = db;
         qdrant = new QdrantDouble(API_KEY);
         RagFixtures.loadPoints(qdrant, CHUNKS);
-        cli = RagbackCli.create().workDir(work).env("QDRANT_URL", qdrant.url().toString()).env("QDRANT_API_KEY", API_KEY);
+        cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString())
+                .env("QDRANT_API_KEY", API_KEY);
     }
 
     @AfterEach
@@ -84,5 +91,26 @@ class QdrantTroubleshootingCliIT {
         assertTrue(snapshots.at("/0/creation_time").isTextual(), snapshots.toString());
 
         cli.run("qdrant", "snapshots", "--collection", "../x").assertExit(2);
+    }
+
+    @Test
+    void dropDeletesTheCollectionARestoreKeptAndNothingLive() throws Exception {
+        String kept = "rag_main_v2_r20261128-031502";
+        qdrant.createCollection(kept, 4, "Cosine");
+        RagbackCli.Result listed = cli.run("qdrant", "collections").assertExit(0);
+        assertTrue(listed.stdout().contains("when no longer needed: ragback qdrant drop " + kept), listed.stdout());
+
+        RagbackCli.Result live = cli.run("qdrant", "drop", "rag_main_v2", "--yes").assertExit(2);
+        assertTrue(live.stderrLines().get(live.stderrLines().size() - 1).contains("alias rag_main points at it"), live.stderr());
+        cli.run("qdrant", "drop", kept, "--dry-run").assertExit(0);
+        cli.run("qdrant", "drop", kept).assertExit(2); // no --yes and no terminal
+        assertTrue(qdrant.store().names().contains(kept), "nothing dropped yet");
+
+        JsonNode dropped = JSON.readTree(cli.run("--json", "qdrant", "drop", kept, "--yes").assertExit(0).stdout());
+        assertTrue(dropped.get("dropped").asBoolean(), dropped.toString());
+        assertFalse(qdrant.store().names().contains(kept));
+        assertTrue(qdrant.store().names().contains("rag_main_v2"));
+        assertEquals(List.of(List.of(kept)), db.rows("SELECT metadata->>'collection' FROM task_events"
+                + " WHERE event_type = 'qdrant_collection_dropped'"));
     }
 }

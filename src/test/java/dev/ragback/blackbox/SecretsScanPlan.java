@@ -75,6 +75,7 @@ final class SecretsScanPlan {
         both("qdrant collections", 0);
         failing("qdrant collections", Map.of("QDRANT_API_KEY", test.wrong(test.qdrantKey())));
         both("qdrant snapshots", 0);
+        both("qdrant drop", 1, "rag_not_there", "--yes");
         for (String variant : List.of("-vv", "--json")) {
             add("qdrant recover", Map.of(), () -> List.of(variant, "qdrant", "recover", test.serverSnapshot(), "--yes"), 0, false);
         }

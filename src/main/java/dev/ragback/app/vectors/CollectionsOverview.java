@@ -45,7 +45,7 @@ public final class CollectionsOverview {
         boolean aliasOfFamily = aliases.stream().anyMatch(a -> Triple.matrixCollection(a.collectionName()).equals(base)
                 && !a.collectionName().equals(name));
         if (pointing.isEmpty() && aliasOfFamily) {
-            return "no alias points here: kept by a restore so it can be undone; delete it when no longer needed";
+            return "no alias points here: kept by a restore so it can be undone; when no longer needed: ragback qdrant drop " + name;
         }
         return restored ? "created by ragback restore (set " + name.substring(base.length() + 2) + ")" : null;
     }
