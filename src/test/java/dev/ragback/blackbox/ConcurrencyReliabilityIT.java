@@ -1,6 +1,6 @@
 package dev.ragback.blackbox;
 
-import dev.ragback.testing.RagFixtures;
+import dev.ragback.testing.RollbackStage;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
@@ -36,21 +36,10 @@ class ConcurrencyReliabilityIT {
     @BeforeEach
     void setUp(PgDatabase db) throws Exception {
         this.db = db;
-        db.execute("DROP TABLE IF EXISTS rag_chunks, rag_ingest_runs, schema_migrations, task_events, ragback_leases, dump_gate CASCADE");
-        RagFixtures.migrate(db, "v1.1.0");
-        RagFixtures.loadChunks(db, 800);
-        RagFixtures.createTaskEvents(db);
         qdrant = new QdrantDouble();
-        RagFixtures.loadPoints(qdrant, 800);
-        Path releases = Files.createDirectories(work.resolve("ops/releases"));
-        Files.createDirectories(releases.resolve("v1.1.0"));
-        Files.createSymbolicLink(releases.resolve("current"), Path.of("v1.1.0"));
-        Files.createDirectories(work.resolve("compat"));
-        Files.copy(RagbackCli.projectDir().resolve("compat/matrix.md"), work.resolve("compat/matrix.md"));
-        Files.writeString(work.resolve("eval.sh"), "while [ -f \"$(dirname \"$0\")/hang\" ]; do sleep 0.1; done\n"
-                + "echo '{\"faithfulness\": 0.91}'\n");
-        Files.writeString(work.resolve("ops/ragback.yaml"), "eval:\n  command: [\"sh\", \"" + work.resolve("eval.sh") + "\"]\n"
-                + "  timeout: 120s\n");
+        RollbackStage.stores(db, qdrant, 800);
+        RollbackStage.releases(work, "v1.1.0", "v1.1.0");
+        RollbackStage.evaluator(work, "");
         cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
         cli.run("release", "mark-green", "v1.1.0").assertExit(0);
         cli.run("snapshot", "create", "--golden").assertExit(0);

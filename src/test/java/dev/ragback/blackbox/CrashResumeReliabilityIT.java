@@ -1,6 +1,6 @@
 package dev.ragback.blackbox;
 
-import dev.ragback.testing.RagFixtures;
+import dev.ragback.testing.RollbackStage;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
@@ -30,8 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** rollback auto killed with SIGKILL (children first) at each step boundary and inside restore and eval; --resume ends green. */
 @ExtendWith(PostgresExtension.class)
 class CrashResumeReliabilityIT {
-    private static final String SECTION_7 = "SELECT model_id, count(*) AS chunks, count(DISTINCT uri) AS docs FROM rag_chunks "
-            + "WHERE deleted_at IS NULL GROUP BY model_id ORDER BY model_id";
 
     @TempDir
     Path work;
@@ -46,34 +44,16 @@ class CrashResumeReliabilityIT {
     @BeforeEach
     void setUp(PgDatabase db) throws Exception {
         this.db = db;
-        db.execute("DROP TABLE IF EXISTS rag_chunks, rag_ingest_runs, schema_migrations, task_events, ragback_leases, dump_gate CASCADE");
-        RagFixtures.migrate(db, "v1.1.0");
-        RagFixtures.loadChunks(db, 1500);
-        RagFixtures.createTaskEvents(db);
         qdrant = new QdrantDouble();
-        RagFixtures.loadPoints(qdrant, 1500);
-        releases = Files.createDirectories(work.resolve("ops/releases"));
-        for (String version : List.of("v1.0.0", "v1.1.0", "v2.0.0")) {
-            Files.createDirectories(releases.resolve(version));
-        }
-        Files.createSymbolicLink(releases.resolve("current"), Path.of("v1.1.0"));
-        Files.createDirectories(work.resolve("compat"));
-        Files.copy(RagbackCli.projectDir().resolve("compat/matrix.md"), work.resolve("compat/matrix.md"));
-        Files.writeString(work.resolve("eval.sh"), "while [ -f \"$(dirname \"$0\")/hang\" ]; do sleep 0.1; done\n"
-                + "echo '{\"faithfulness\": 0.91}'\n");
-        Files.writeString(work.resolve("ops/ragback.yaml"), "eval:\n  command: [\"sh\", \"" + work.resolve("eval.sh") + "\"]\n"
-                + "  timeout: 60s\n");
+        RollbackStage.stores(db, qdrant, 1500);
+        releases = RollbackStage.releases(work, "v1.1.0", "v1.0.0", "v1.1.0", "v2.0.0");
+        RollbackStage.evaluator(work, "");
         cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
         cli.run("release", "mark-green", "v1.1.0").assertExit(0);
         cli.run("snapshot", "create", "--golden").assertExit(0);
-        goldenRows = rows(SECTION_7);
+        goldenRows = rows(RollbackStage.SECTION_7);
         goldenPoints = points();
-        db.execute("DELETE FROM rag_chunks WHERE id % 5 = 0; UPDATE rag_chunks SET model_id = 'poisoned' WHERE id % 9 = 0");
-        qdrant.deletePoints("rag_main_v2", 1L, 2L, 3L, 4L);
-        Files.delete(releases.resolve("current"));
-        Files.createSymbolicLink(releases.resolve("current"), Path.of("v2.0.0"));
-        Files.createDirectories(work.resolve("ops/state"));
-        Files.writeString(work.resolve("ops/state/traffic"), "100\n");
+        RollbackStage.damage(db, qdrant, work);
     }
 
     @AfterEach
@@ -151,7 +131,7 @@ class CrashResumeReliabilityIT {
         cli.run("verify").assertExit(0);
         assertEquals(Path.of("v1.1.0"), Files.readSymbolicLink(releases.resolve("current")));
         assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip());
-        assertEquals(goldenRows, rows(SECTION_7));
+        assertEquals(goldenRows, rows(RollbackStage.SECTION_7));
         assertEquals(goldenPoints, points());
         assertEquals("succeeded", rows("SELECT metadata->>'outcome' FROM task_events WHERE task_id = '" + runId
                 + "' AND event_type = 'rollback_finished' ORDER BY id DESC LIMIT 1").get(0).get(0));
@@ -161,7 +141,7 @@ class CrashResumeReliabilityIT {
     }
 
     private boolean storesEqualGolden() throws Exception {
-        return goldenRows.equals(rows(SECTION_7)) && goldenPoints.equals(points());
+        return goldenRows.equals(rows(RollbackStage.SECTION_7)) && goldenPoints.equals(points());
     }
 
     private static String stdout(Path io) {

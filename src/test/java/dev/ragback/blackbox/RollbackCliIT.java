@@ -3,7 +3,7 @@ package dev.ragback.blackbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.testing.Promtool;
-import dev.ragback.testing.RagFixtures;
+import dev.ragback.testing.RollbackStage;
 import dev.ragback.testing.http.Receiver;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.reliability.Scenario;
@@ -35,8 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(PostgresExtension.class)
 class RollbackCliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SECTION_7 = "SELECT model_id, count(*) AS chunks, count(DISTINCT uri) AS docs FROM rag_chunks "
-            + "WHERE deleted_at IS NULL GROUP BY model_id ORDER BY model_id";
 
     @TempDir
     Path work;
@@ -50,25 +48,10 @@ class RollbackCliIT {
     @BeforeEach
     void setUp(PgDatabase db) throws Exception {
         this.db = db;
-        db.execute("DROP TABLE IF EXISTS rag_chunks, rag_ingest_runs, schema_migrations, task_events, ragback_leases, dump_gate CASCADE");
-        RagFixtures.migrate(db, "v1.1.0");
-        RagFixtures.loadChunks(db, 1500);
-        RagFixtures.createTaskEvents(db);
         qdrant = new QdrantDouble();
-        RagFixtures.loadPoints(qdrant, 1500);
-        releases = Files.createDirectories(work.resolve("ops/releases"));
-        for (String version : List.of("v1.0.0", "v1.1.0", "v2.0.0")) {
-            Files.createDirectories(releases.resolve(version));
-        }
-        Files.createSymbolicLink(releases.resolve("current"), Path.of("v1.1.0"));
-        Files.createDirectories(work.resolve("compat"));
-        Files.copy(RagbackCli.projectDir().resolve("compat/matrix.md"), work.resolve("compat/matrix.md"));
-        Files.writeString(work.resolve("eval.sh"), "while [ -f \"$(dirname \"$0\")/hang\" ]; do sleep 0.1; done\n"
-                + "echo \"{\\\"faithfulness\\\": $(cat \"$(dirname \"$0\")/score\")}\"\n");
-        Files.writeString(work.resolve("score"), "0.91");
-        Files.createDirectories(work.resolve("ops"));
-        Files.writeString(work.resolve("ops/ragback.yaml"), "eval:\n  command: [\"sh\", \"" + work.resolve("eval.sh") + "\"]\n"
-                + "  timeout: 60s\n");
+        RollbackStage.stores(db, qdrant, 1500);
+        releases = RollbackStage.releases(work, "v1.1.0", "v1.0.0", "v1.1.0", "v2.0.0");
+        RollbackStage.evaluator(work, "");
         receiver = new Receiver();
         cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString())
                 .env("SLACK_WEBHOOK", receiver.url("/slack/T0-SECRET-HOOK").toString())
@@ -84,17 +67,12 @@ class RollbackCliIT {
     }
 
     private void damage() throws Exception {
-        db.execute("DELETE FROM rag_chunks WHERE id % 5 = 0; UPDATE rag_chunks SET model_id = 'poisoned' WHERE id % 9 = 0");
-        qdrant.deletePoints("rag_main_v2", 1L, 2L, 3L, 4L);
-        Files.delete(releases.resolve("current"));
-        Files.createSymbolicLink(releases.resolve("current"), Path.of("v2.0.0"));
-        Files.createDirectories(work.resolve("ops/state"));
-        Files.writeString(work.resolve("ops/state/traffic"), "100\n");
+        RollbackStage.damage(db, qdrant, work);
     }
 
     @Test
     void wholeRunBringsBothStoresAndTheReleaseBackAndJournalsEveryStep() throws Exception {
-        List<List<String>> section7 = rows(SECTION_7);
+        List<List<String>> section7 = rows(RollbackStage.SECTION_7);
         List<String> points = points();
         damage();
 
@@ -109,7 +87,7 @@ class RollbackCliIT {
         }
         assertTrue(out.matches("(?s).*\\n    traffic_on +skipped .*"), out);
 
-        assertEquals(section7, rows(SECTION_7));
+        assertEquals(section7, rows(RollbackStage.SECTION_7));
         assertEquals(points, points());
         assertEquals(Path.of("v1.1.0"), Files.readSymbolicLink(releases.resolve("current")));
         assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip());
@@ -269,12 +247,12 @@ class RollbackCliIT {
     @Test
     void dryRunJsonPrintsThePlanAndChangesNothing() throws Exception {
         damage();
-        List<List<String>> before = rows(SECTION_7);
+        List<List<String>> before = rows(RollbackStage.SECTION_7);
         RagbackCli.Result result = cli.run("--json", "rollback", "auto", "--reason", "manual", "--dry-run").assertExit(0);
         JsonNode doc = JSON.readTree(result.stdout());
         assertTrue(doc.get("dry_run").asBoolean());
         assertEquals("v1.1.0", doc.at("/plan/release_to").asText());
-        assertEquals(before, rows(SECTION_7));
+        assertEquals(before, rows(RollbackStage.SECTION_7));
         assertEquals("100", Files.readString(work.resolve("ops/state/traffic")).strip());
         assertEquals(Path.of("v2.0.0"), Files.readSymbolicLink(releases.resolve("current")));
         cli.run("rollback", "auto", "--reason", "Bad Reason!", "--yes").assertExit(2);

@@ -1,7 +1,7 @@
 package dev.ragback.blackbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ragback.testing.RagFixtures;
+import dev.ragback.testing.RollbackStage;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.http.Receiver;
 import dev.ragback.testing.pg.PgDatabase;
@@ -31,8 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(PostgresExtension.class)
 class RollbackOptionsCliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SECTION_7 = "SELECT model_id, count(*) AS chunks, count(DISTINCT uri) AS docs FROM rag_chunks "
-            + "WHERE deleted_at IS NULL GROUP BY model_id ORDER BY model_id";
     private static final String INCOMPATIBLE = "| Binary Version | Schema Version | Qdrant Collection | Status |\n"
             + "|---|---|---|---|\n| v1.1.0 | v1.1.0 | rag_main_v2 | ❌ INCOMPATIBLE |\n";
 
@@ -48,23 +46,11 @@ class RollbackOptionsCliIT {
     @BeforeEach
     void setUp(PgDatabase db) throws Exception {
         this.db = db;
-        db.execute("DROP TABLE IF EXISTS rag_chunks, rag_ingest_runs, schema_migrations, task_events, ragback_leases CASCADE");
-        RagFixtures.migrate(db, "v1.1.0");
-        RagFixtures.loadChunks(db, 1500);
-        RagFixtures.createTaskEvents(db);
         qdrant = new QdrantDouble();
-        RagFixtures.loadPoints(qdrant, 1500);
-        releases = Files.createDirectories(work.resolve("ops/releases"));
-        for (String version : List.of("v1.0.0", "v1.1.0", "v2.0.0")) {
-            Files.createDirectories(releases.resolve(version));
-        }
-        Files.createSymbolicLink(releases.resolve("current"), Path.of("v1.1.0"));
-        Files.createDirectories(work.resolve("compat"));
-        Files.copy(RagbackCli.projectDir().resolve("compat/matrix.md"), work.resolve("compat/matrix.md"));
-        Files.writeString(work.resolve("eval.sh"), "echo '{\"faithfulness\": 0.91}'\n");
+        RollbackStage.stores(db, qdrant, 1500);
+        releases = RollbackStage.releases(work, "v1.1.0", "v1.0.0", "v1.1.0", "v2.0.0");
         Files.createDirectories(work.resolve("metrics"));
-        Files.writeString(work.resolve("ops/ragback.yaml"), "eval:\n  command: [\"sh\", \"" + work.resolve("eval.sh") + "\"]\n"
-                + "  timeout: 60s\nmetrics:\n  textfile: " + textfile() + "\n");
+        RollbackStage.evaluator(work, "metrics:\n  textfile: " + textfile() + "\n");
         receiver = new Receiver();
         cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString())
                 .env("PUSHGATEWAY_URL", receiver.url("").toString());
@@ -84,29 +70,24 @@ class RollbackOptionsCliIT {
 
     /** Both stores changed, a bad release live, traffic at 100. */
     private void damage() throws Exception {
-        db.execute("DELETE FROM rag_chunks WHERE id % 5 = 0; UPDATE rag_chunks SET model_id = 'poisoned' WHERE id % 9 = 0");
-        qdrant.deletePoints("rag_main_v2", 1L, 2L, 3L, 4L);
-        Files.delete(releases.resolve("current"));
-        Files.createSymbolicLink(releases.resolve("current"), Path.of("v2.0.0"));
-        Files.createDirectories(work.resolve("ops/state"));
-        Files.writeString(work.resolve("ops/state/traffic"), "100\n");
+        RollbackStage.damage(db, qdrant, work);
     }
 
     @Test
     void snapshotIdRestoresThatSetAlthoughANewerGoldenOneExists() throws Exception {
         String older = JSON.readTree(cli.run("--json", "snapshot", "list").assertExit(0).stdout()).get(0).get("id").asText();
-        List<List<String>> olderRows = db.rows(SECTION_7);
+        List<List<String>> olderRows = db.rows(RollbackStage.SECTION_7);
         List<String> olderPoints = points();
         db.execute("DELETE FROM rag_chunks WHERE id % 7 = 0");
         qdrant.deletePoints("rag_main_v2", 10L, 11L, 12L);
         String newer = JSON.readTree(cli.run("--json", "snapshot", "create", "--golden").assertExit(0).stdout()).get("id").asText();
         assertNotEquals(older, newer);
-        assertNotEquals(olderRows, db.rows(SECTION_7), "the two sets hold different data");
+        assertNotEquals(olderRows, db.rows(RollbackStage.SECTION_7), "the two sets hold different data");
         damage();
 
         RagbackCli.Result run = cli.run("rollback", "auto", "--reason", "manual", "--snapshot", older, "--yes").assertExit(0);
 
-        assertEquals(olderRows, db.rows(SECTION_7), "PostgreSQL is back to the older set, not the newest golden one");
+        assertEquals(olderRows, db.rows(RollbackStage.SECTION_7), "PostgreSQL is back to the older set, not the newest golden one");
         assertEquals(olderPoints, points(), "Qdrant is back to the older set");
         assertTrue(run.stdout().contains(older), run.stdout());
         assertEquals(List.of(List.of(older)), db.rows("SELECT metadata->>'snapshot' FROM task_events WHERE event_type = 'rollback_auto'"));

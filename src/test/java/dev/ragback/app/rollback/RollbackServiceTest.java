@@ -117,27 +117,33 @@ class RollbackServiceTest {
                 Clock.systemUTC(), "host", 42);
     }
 
-    private static final StepListener QUIET = new StepListener() {
-        @Override
-        public void started(Step step) {
-        }
+    private static final StepListener QUIET = listener(() -> { });
 
-        @Override
-        public void finished(Step step, String status, Duration duration, String detail) {
-        }
+    /** A listener that shows nothing and answers the confirmation with {@code confirm}. */
+    private static StepListener listener(Runnable confirm) {
+        return new StepListener() {
+            @Override
+            public void started(Step step) {
+            }
 
-        @Override
-        public void plan(RollbackPlan plan) {
-        }
+            @Override
+            public void finished(Step step, String status, Duration duration, String detail) {
+            }
 
-        @Override
-        public void confirm(RollbackPlan plan) {
-        }
+            @Override
+            public void plan(RollbackPlan plan) {
+            }
 
-        @Override
-        public void warn(String message) {
-        }
-    };
+            @Override
+            public void confirm(RollbackPlan plan) {
+                confirm.run();
+            }
+
+            @Override
+            public void warn(String message) {
+            }
+        };
+    }
 
     private static RollbackRequest request() {
         return new RollbackRequest("faithfulness_drop", null, false, false, false, null, false);
@@ -337,28 +343,9 @@ class RollbackServiceTest {
 
     @Test
     void aRunDeclinedAtThePromptEndsAfterItsPlanUnreportedAndChangesNothing() {
-        StepListener declining = new StepListener() {
-            @Override
-            public void started(Step step) {
-            }
-
-            @Override
-            public void finished(Step step, String status, Duration duration, String detail) {
-            }
-
-            @Override
-            public void plan(RollbackPlan plan) {
-            }
-
-            @Override
-            public void confirm(RollbackPlan plan) {
-                throw new RagbackException(RagbackException.Kind.EXTERNAL, "not confirmed; nothing changed", "answer y");
-            }
-
-            @Override
-            public void warn(String message) {
-            }
-        };
+        StepListener declining = listener(() -> {
+            throw new RagbackException(RagbackException.Kind.EXTERNAL, "not confirmed; nothing changed", "answer y");
+        });
         RagbackException e = assertThrows(RagbackException.class, () -> service().run(request(), declining, Progress.NONE));
         String runId = audit.only("rollback_auto").taskId();
         assertEquals("rollback auto " + runId + ": not confirmed; nothing changed", e.getMessage());
