@@ -1,5 +1,7 @@
 package dev.ragback.blackbox;
 
+import dev.ragback.testing.Processes;
+import dev.ragback.testing.Waits;
 import dev.ragback.testing.RollbackStage;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.cli.TempDirs;
@@ -109,9 +111,7 @@ class ConcurrencyReliabilityIT {
         Process run = cli.start(io, "rollback", "auto", "--reason", "manual", "--yes");
         String last;
         try {
-            for (int i = 0; i < 2400 && !Files.readString(io.resolve("stdout")).contains("==> eval"); i++) {
-                Thread.sleep(25);
-            }
+            Waits.until(() -> Processes.stdoutSoFar(io).contains("==> eval"), "==> eval");
             int uploads = qdrant.recoveries().size();
             RagbackCli.Result restore = cli.run("snapshot", "restore", "--yes").assertExit(4);
             last = restore.stderrLines().get(restore.stderrLines().size() - 1);

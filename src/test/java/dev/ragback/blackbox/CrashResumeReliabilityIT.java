@@ -1,5 +1,7 @@
 package dev.ragback.blackbox;
 
+import dev.ragback.testing.Processes;
+import dev.ragback.testing.Waits;
 import dev.ragback.testing.RollbackStage;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.cli.TempDirs;
@@ -22,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,7 +72,7 @@ class CrashResumeReliabilityIT {
         }
         Path io = TempDirs.create("crash-" + step + "-");
         Process run = cli.start(io, "rollback", "auto", "--reason", "manual", "--yes");
-        waitFor(() -> stdout(io).contains("==> " + step + " ") || !run.isAlive(), "==> " + step);
+        Waits.until(() -> Processes.stdoutSoFar(io).contains("==> " + step + " ") || !run.isAlive(), "==> " + step);
         String killed = kill(run);
         Files.deleteIfExists(work.resolve("hang"));
         if (!step.equals("traffic_off")) {
@@ -87,9 +88,9 @@ class CrashResumeReliabilityIT {
     void killedDuringTheQdrantUploadThenResumeEndsGreen(ScenarioOutcome outcome) throws Exception {
         Path io = TempDirs.create("crash-upload-");
         Process run = cli.start(io, "rollback", "auto", "--reason", "manual", "--yes");
-        waitFor(() -> stdout(io).contains("==> restore "), "==> restore");
+        Waits.until(() -> Processes.stdoutSoFar(io).contains("==> restore "), "==> restore");
         qdrant.delay(Duration.ofSeconds(3));
-        waitFor(() -> qdrant.requests().stream().anyMatch(r -> r.path().contains("/snapshots/upload")), "the snapshot upload");
+        Waits.until(() -> qdrant.requests().stream().anyMatch(r -> r.path().contains("/snapshots/upload")), "the snapshot upload");
         Thread.sleep(300);
         String killed = kill(run);
         qdrant.resetFaults();
@@ -104,11 +105,11 @@ class CrashResumeReliabilityIT {
         Files.writeString(work.resolve("hang"), "");
         Path io = TempDirs.create("crash-eval-");
         Process run = cli.start(io, "rollback", "auto", "--reason", "manual", "--yes");
-        waitFor(() -> stdout(io).contains("==> eval "), "==> eval");
-        waitFor(() -> run.toHandle().descendants().anyMatch(p -> p.info().commandLine().orElse("").contains("eval.sh")), "the evaluator");
+        Waits.until(() -> Processes.stdoutSoFar(io).contains("==> eval "), "==> eval");
+        Waits.until(() -> run.toHandle().descendants().anyMatch(p -> p.info().commandLine().orElse("").contains("eval.sh")), "the evaluator");
         List<ProcessHandle> children = run.toHandle().descendants().toList();
         String killed = kill(run);
-        waitFor(() -> children.stream().noneMatch(ProcessHandle::isAlive), "the evaluator to die");
+        Waits.until(() -> children.stream().noneMatch(ProcessHandle::isAlive), "the evaluator to die");
         Files.deleteIfExists(work.resolve("hang"));
         int recoveries = qdrant.recoveries().size();
         String resumed = resumeAndCheck(io);
@@ -124,7 +125,7 @@ class CrashResumeReliabilityIT {
     }
 
     private String resumeAndCheck(Path io) throws Exception {
-        String stdout = stdout(io);
+        String stdout = Processes.stdoutSoFar(io);
         String runId = stdout.replaceAll("(?s).*Rollback (rollback_\\d+).*", "$1");
         assertTrue(runId.matches("rollback_\\d+"), stdout);
         RagbackCli.Result resumed = cli.run("rollback", "auto", "--resume", runId, "--yes").assertExit(0);
@@ -142,24 +143,6 @@ class CrashResumeReliabilityIT {
 
     private boolean storesEqualGolden() throws Exception {
         return goldenRows.equals(rows(RollbackStage.SECTION_7)) && goldenPoints.equals(points());
-    }
-
-    private static String stdout(Path io) {
-        try {
-            return Files.readString(io.resolve("stdout"));
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
-
-    private static void waitFor(BooleanSupplier condition, String what) throws Exception {
-        for (int i = 0; i < 1200; i++) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(25);
-        }
-        throw new AssertionError("timed out waiting for " + what);
     }
 
     private List<String> points() {

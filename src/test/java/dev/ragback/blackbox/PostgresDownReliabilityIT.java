@@ -2,6 +2,8 @@ package dev.ragback.blackbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.testing.Processes;
+import dev.ragback.testing.Waits;
 import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.cli.TempDirs;
@@ -26,7 +28,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -112,7 +113,7 @@ class PostgresDownReliabilityIT {
         holdLock("LOCK TABLE dump_gate IN ACCESS EXCLUSIVE MODE");
         Path io = TempDirs.create("pgdown-create-");
         Process create = cli.start(io, "snapshot", "create", "--label", "pg_down");
-        waitFor(() -> hasDescendant(create, "pg_dump", "--format=custom") && lockWaiters() > 0, "pg_dump waiting on dump_gate");
+        Waits.until(() -> hasDescendant(create, "pg_dump", "--format=custom") && lockWaiters() > 0, "pg_dump waiting on dump_gate");
         postgres.stopImmediately();
         String last = lastLineAfterExit(create, io, 1);
         assertTrue(last.contains("pg_dump") && !last.contains("install"), "the hint points at the server: " + last);
@@ -143,7 +144,7 @@ class PostgresDownReliabilityIT {
         holdLock("SELECT 1 FROM rag_chunks LIMIT 1");
         Path io = TempDirs.create("pgdown-restore-");
         Process restore = cli.start(io, "snapshot", "restore", "--yes");
-        waitFor(() -> hasDescendant(restore, "pg_restore", "--clean") && lockWaiters() > 0, "the restore waiting on rag_chunks");
+        Waits.until(() -> hasDescendant(restore, "pg_restore", "--clean") && lockWaiters() > 0, "the restore waiting on rag_chunks");
         postgres.stopImmediately();
         String last = lastLineAfterExit(restore, io, 1);
         boolean qdrantRestored = last.contains("(Qdrant was restored from ");
@@ -184,13 +185,13 @@ class PostgresDownReliabilityIT {
         holdLock("SELECT 1 FROM rag_chunks LIMIT 1");
         Path io = TempDirs.create("pgdown-rollback-");
         Process run = cli.start(io, "rollback", "auto", "--reason", "manual", "--yes");
-        waitFor(() -> stdout(io).contains("==> restore ") && hasDescendant(run, "pg_restore", "--clean") && lockWaiters() > 0,
+        Waits.until(() -> Processes.stdoutSoFar(io).contains("==> restore ") && hasDescendant(run, "pg_restore", "--clean") && lockWaiters() > 0,
                 "the rollback's restore waiting on rag_chunks");
         assertEquals(1, rows("SELECT 1 FROM ragback_leases WHERE name = 'rollback'").size(), "the run holds the lease");
         postgres.stopImmediately();
         String last = lastLineAfterExit(run, io, 1);
-        String runId = stdout(io).replaceAll("(?s).*Rollback (rollback_\\d+).*", "$1");
-        assertTrue(runId.matches("rollback_\\d+"), stdout(io));
+        String runId = Processes.stdoutSoFar(io).replaceAll("(?s).*Rollback (rollback_\\d+).*", "$1");
+        assertTrue(runId.matches("rollback_\\d+"), Processes.stdoutSoFar(io));
         assertTrue(last.contains("--resume " + runId), last);
         assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip(), "traffic stays at 0");
         postgres.start();
@@ -279,24 +280,6 @@ class PostgresDownReliabilityIT {
 
     private static long lines(String text) {
         return text.lines().count();
-    }
-
-    private static String stdout(Path io) {
-        try {
-            return Files.readString(io.resolve("stdout"));
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
-
-    private static void waitFor(BooleanSupplier condition, String what) throws Exception {
-        for (int i = 0; i < 2400; i++) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(25);
-        }
-        throw new AssertionError("timed out waiting for " + what);
     }
 
     private static void closeQuietly(Connection connection) {

@@ -2,6 +2,8 @@ package dev.ragback.blackbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.testing.Processes;
+import dev.ragback.testing.Waits;
 import dev.ragback.testing.Promtool;
 import dev.ragback.testing.RollbackStage;
 import dev.ragback.testing.http.Receiver;
@@ -185,9 +187,7 @@ class RollbackCliIT {
         Path io = TempDirs.create("rollback-first-");
         Process first = cli.start(io, "rollback", "auto", "--reason", "manual", "--yes");
         try {
-            for (int i = 0; i < 400 && !Files.readString(io.resolve("stdout")).contains("==> eval"); i++) {
-                Thread.sleep(50);
-            }
+            Waits.until(() -> Processes.stdoutSoFar(io).contains("==> eval"), "==> eval");
             RagbackCli.Result second = cli.run("rollback", "auto", "--reason", "manual", "--yes").assertExit(4);
             String last = second.stderrLines().get(second.stderrLines().size() - 1);
             assertTrue(last.contains("another ragback run holds the lock: run rollback_"), last);
@@ -208,9 +208,7 @@ class RollbackCliIT {
         Path io = TempDirs.create("rollback-ctrl-c-");
         Process run = cli.start(io, "rollback", "auto", "--reason", "manual", "--yes");
         try {
-            for (int i = 0; i < 400 && !Files.readString(io.resolve("stdout")).contains("==> eval"); i++) {
-                Thread.sleep(50);
-            }
+            Waits.until(() -> Processes.stdoutSoFar(io).contains("==> eval"), "==> eval");
             new ProcessBuilder("kill", "-INT", String.valueOf(run.pid())).start().waitFor();
             assertEquals(130, run.waitFor());
         } finally {

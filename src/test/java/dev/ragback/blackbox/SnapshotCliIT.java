@@ -2,6 +2,7 @@ package dev.ragback.blackbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.testing.Waits;
 import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.cli.HumanText;
 import dev.ragback.testing.cli.RagbackCli;
@@ -209,7 +210,7 @@ class SnapshotCliIT {
         Path io = TempDirs.create("snapshot-kill-");
         Process create = cli.start(io, "snapshot", "create");
         try {
-            waitFor(() -> leftover().isPresent() && !qdrant.snapshotNames("rag_main_v2").isEmpty(), "the create to reach the download");
+            Waits.until(() -> leftover().isPresent() && !qdrant.snapshotNames("rag_main_v2").isEmpty(), "the create to reach the download");
             Thread.sleep(300);
         } finally {
             create.destroyForcibly().waitFor();
@@ -361,15 +362,5 @@ class SnapshotCliIT {
             Thread.sleep(50);
         }
         throw new AssertionError(name + " never started");
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws Exception {
-        for (int i = 0; i < 600; i++) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for " + what);
     }
 }

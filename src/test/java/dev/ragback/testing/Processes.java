@@ -31,4 +31,13 @@ public final class Processes {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** What a process started with {@code RagbackCli.start(io, ...)} has written to stdout so far; "" before anything. */
+    public static String stdoutSoFar(Path io) {
+        try {
+            return Files.readString(io.resolve("stdout"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
 }
