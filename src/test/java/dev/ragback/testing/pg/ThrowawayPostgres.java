@@ -143,18 +143,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
 
     /** Stops the server (fast shutdown, waits); the data stays, so {@link #start()} brings it back. */
     public synchronized void stop() {
-        if (!running) {
-            return;
-        }
-        try {
-            pgCtl("stop", "-m", "fast");
-            running = false;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while stopping PostgreSQL", e);
-        }
+        stopWith("fast");
     }
 
     /**
@@ -165,11 +154,15 @@ public final class ThrowawayPostgres implements AutoCloseable {
         if (this == shared) {
             throw new IllegalStateException("the shared cluster serves other test classes; crash a createPrivate() one");
         }
+        stopWith("immediate");
+    }
+
+    private void stopWith(String mode) {
         if (!running) {
             return;
         }
         try {
-            pgCtl("stop", "-m", "immediate");
+            pgCtl("stop", "-m", mode);
             running = false;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
