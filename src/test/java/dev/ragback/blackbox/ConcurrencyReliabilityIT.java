@@ -87,10 +87,10 @@ class ConcurrencyReliabilityIT {
             }
             String stdout = Files.readString(winnerIo.resolve("stdout"));
             String runId = stdout.replaceAll("(?s).*Rollback (rollback_\\d+).*", "$1");
-            assertEquals(List.of(List.of("1", "succeeded")), rows("SELECT count(*), max(metadata->>'outcome') FROM task_events "
+            assertEquals(List.of(List.of("1", "succeeded")), db.rows("SELECT count(*), max(metadata->>'outcome') FROM task_events "
                     + "WHERE task_id = '" + runId + "' AND event_type = 'rollback_finished'"),
                     "the winner's run id carries only its own events");
-            assertEquals(1, rows("SELECT 1 FROM task_events WHERE task_id = '" + runId + "' AND event_type = 'rollback_auto'").size());
+            assertEquals(1, db.rows("SELECT 1 FROM task_events WHERE task_id = '" + runId + "' AND event_type = 'rollback_auto'").size());
         } finally {
             Files.deleteIfExists(work.resolve("hang"));
             for (Process run : runs) {
@@ -124,9 +124,5 @@ class ConcurrencyReliabilityIT {
         TempDirs.delete(io);
         cli.run("verify").assertExit(0);
         outcome.observed("restore exit 4: " + last + "; rollback exit 0").dataIntact(true);
-    }
-
-    private List<List<String>> rows(String sql) {
-        return db.rows(sql);
     }
 }

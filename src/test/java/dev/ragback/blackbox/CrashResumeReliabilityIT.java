@@ -8,7 +8,6 @@ import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.qdrant.QdrantDouble;
-import dev.ragback.testing.qdrant.StoredCollection;
 import dev.ragback.testing.reliability.Scenario;
 import dev.ragback.testing.reliability.ScenarioOutcome;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +21,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,7 +50,7 @@ class CrashResumeReliabilityIT {
         cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
         cli.run("release", "mark-green", "v1.1.0").assertExit(0);
         cli.run("snapshot", "create", "--golden").assertExit(0);
-        goldenRows = rows(RollbackStage.SECTION_7);
+        goldenRows = db.rows(RollbackStage.SECTION_7);
         goldenPoints = points();
         RollbackStage.damage(db, qdrant, work);
     }
@@ -132,9 +130,9 @@ class CrashResumeReliabilityIT {
         cli.run("verify").assertExit(0);
         assertEquals(Path.of("v1.1.0"), Files.readSymbolicLink(releases.resolve("current")));
         assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip());
-        assertEquals(goldenRows, rows(RollbackStage.SECTION_7));
+        assertEquals(goldenRows, db.rows(RollbackStage.SECTION_7));
         assertEquals(goldenPoints, points());
-        assertEquals("succeeded", rows("SELECT metadata->>'outcome' FROM task_events WHERE task_id = '" + runId
+        assertEquals("succeeded", db.rows("SELECT metadata->>'outcome' FROM task_events WHERE task_id = '" + runId
                 + "' AND event_type = 'rollback_finished' ORDER BY id DESC LIMIT 1").get(0).get(0));
         assertTrue(resumed.stdout().contains("traffic_off"), resumed.stdout());
         TempDirs.delete(io);
@@ -142,18 +140,10 @@ class CrashResumeReliabilityIT {
     }
 
     private boolean storesEqualGolden() throws Exception {
-        return goldenRows.equals(rows(RollbackStage.SECTION_7)) && goldenPoints.equals(points());
+        return goldenRows.equals(db.rows(RollbackStage.SECTION_7)) && goldenPoints.equals(points());
     }
 
     private List<String> points() {
-        List<String> out = new ArrayList<>();
-        for (StoredCollection.Point p : qdrant.points("rag_main")) {
-            out.add(p.id() + " " + p.vector() + " " + p.payload());
-        }
-        return out;
-    }
-
-    private List<List<String>> rows(String sql) {
-        return db.rows(sql);
+        return qdrant.pointLines("rag_main");
     }
 }

@@ -10,7 +10,6 @@ import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.ThrowawayPostgres;
 import dev.ragback.testing.qdrant.QdrantDouble;
-import dev.ragback.testing.qdrant.StoredCollection;
 import dev.ragback.testing.reliability.Scenario;
 import dev.ragback.testing.reliability.ScenarioOutcome;
 import org.junit.jupiter.api.AfterAll;
@@ -138,8 +137,8 @@ class PostgresDownReliabilityIT {
                     + "rerun exit 4 naming the stale lease and --break-lock; with it exit 0, verify 0")
     void crashDuringPgRestoreLeavesTheDatabaseAsItWas(ScenarioOutcome outcome) throws Exception {
         db.execute("DELETE FROM rag_chunks WHERE id % 7 = 0; UPDATE rag_chunks SET model_id = 'poisoned' WHERE id % 11 = 0");
-        List<List<String>> chunksBefore = rows(CHUNKS);
-        List<List<String>> eventsBefore = rows(EVENTS);
+        List<List<String>> chunksBefore = db.rows(CHUNKS);
+        List<List<String>> eventsBefore = db.rows(EVENTS);
         // the restore's DROP of rag_chunks waits for this reader; everything before it ran in the restore's transaction
         holdLock("SELECT 1 FROM rag_chunks LIMIT 1");
         Path io = TempDirs.create("pgdown-restore-");
@@ -151,17 +150,17 @@ class PostgresDownReliabilityIT {
         assertEquals(qdrantRestored, !"rag_main_v2".equals(qdrant.store().aliases().get("rag_main")),
                 "the last line says truly whether the Qdrant half was restored: " + last);
         postgres.start();
-        assertEquals(chunksBefore, rows(CHUNKS), "rag_chunks as before the restore");
-        List<List<String>> eventsAfter = rows(EVENTS);
+        assertEquals(chunksBefore, db.rows(CHUNKS), "rag_chunks as before the restore");
+        List<List<String>> eventsAfter = db.rows(EVENTS);
         assertTrue(eventsAfter.containsAll(eventsBefore), "task_events kept: " + eventsAfter);
         // the crashed restore could not remove its lease row; its session is gone, so the lease is stale
         String stale = lastLine(cli.run("snapshot", "restore", "--yes").assertExit(4));
         assertTrue(stale.startsWith("ragback: ") && stale.contains("restore_") && stale.contains("--break-lock"), stale);
-        assertEquals(chunksBefore, rows(CHUNKS), "the refused restore touched nothing");
+        assertEquals(chunksBefore, db.rows(CHUNKS), "the refused restore touched nothing");
         cli.run("snapshot", "restore", "--yes", "--break-lock").assertExit(0);
         cli.run("verify").assertExit(0);
-        assertTrue(rows(EVENTS).containsAll(eventsBefore), "task_events kept by the second restore");
-        assertEquals(List.of(), rows("SELECT run_id FROM ragback_leases"), "no lease left after a restore that ended");
+        assertTrue(db.rows(EVENTS).containsAll(eventsBefore), "task_events kept by the second restore");
+        assertEquals(List.of(), db.rows("SELECT run_id FROM ragback_leases"), "no lease left after a restore that ended");
         cli.run("snapshot", "restore", "--yes").assertExit(0);
         TempDirs.delete(io);
         outcome.observed("exit 1: " + last + "; database as before; rerun exit 4 naming the stale lease, with --break-lock exit 0, "
@@ -173,9 +172,9 @@ class PostgresDownReliabilityIT {
             expected = "exit 1 naming --resume; traffic 0; after restart a fresh run exits 4 pointing at --resume or --break-lock; "
                     + "--resume exit 0, verify 0; then a fresh run exit 0")
     void crashDuringRollbackThenResumeEndsGreenAndFreesTheLock(ScenarioOutcome outcome) throws Exception {
-        List<List<String>> goldenChunks = rows(CHUNKS);
+        List<List<String>> goldenChunks = db.rows(CHUNKS);
         List<String> goldenPoints = points();
-        List<List<String>> eventsBefore = rows(EVENTS);
+        List<List<String>> eventsBefore = db.rows(EVENTS);
         db.execute("DELETE FROM rag_chunks WHERE id % 5 = 0; UPDATE rag_chunks SET model_id = 'poisoned' WHERE id % 9 = 0");
         qdrant.deletePoints("rag_main_v2", 1L, 2L, 3L);
         Files.delete(releases.resolve("current"));
@@ -187,7 +186,7 @@ class PostgresDownReliabilityIT {
         Process run = cli.start(io, "rollback", "auto", "--reason", "manual", "--yes");
         Waits.until(() -> Processes.stdoutSoFar(io).contains("==> restore ") && hasDescendant(run, "pg_restore", "--clean") && lockWaiters() > 0,
                 "the rollback's restore waiting on rag_chunks");
-        assertEquals(1, rows("SELECT 1 FROM ragback_leases WHERE name = 'rollback'").size(), "the run holds the lease");
+        assertEquals(1, db.rows("SELECT 1 FROM ragback_leases WHERE name = 'rollback'").size(), "the run holds the lease");
         postgres.stopImmediately();
         String last = lastLineAfterExit(run, io, 1);
         String runId = Processes.stdoutSoFar(io).replaceAll("(?s).*Rollback (rollback_\\d+).*", "$1");
@@ -200,19 +199,19 @@ class PostgresDownReliabilityIT {
 
         RagbackCli.Result resumed = cli.run("rollback", "auto", "--resume", runId, "--yes").assertExit(0);
         cli.run("verify").assertExit(0);
-        assertEquals(goldenChunks, rows(CHUNKS));
+        assertEquals(goldenChunks, db.rows(CHUNKS));
         assertEquals(goldenPoints, points());
         assertEquals(Path.of("v1.1.0"), Files.readSymbolicLink(releases.resolve("current")));
         assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip());
-        assertTrue(rows(EVENTS).containsAll(eventsBefore), "task_events kept");
-        assertEquals(List.of(List.of("succeeded")), rows("SELECT metadata->>'outcome' FROM task_events WHERE task_id = '" + runId
+        assertTrue(db.rows(EVENTS).containsAll(eventsBefore), "task_events kept");
+        assertEquals(List.of(List.of("succeeded")), db.rows("SELECT metadata->>'outcome' FROM task_events WHERE task_id = '" + runId
                 + "' AND event_type = 'rollback_finished' ORDER BY id DESC LIMIT 1"));
-        assertEquals(List.of(), rows("SELECT run_id FROM ragback_leases"), "the lease is gone after the resumed run");
+        assertEquals(List.of(), db.rows("SELECT run_id FROM ragback_leases"), "the lease is gone after the resumed run");
         cli.run("rollback", "auto", "--reason", "manual", "--yes").assertExit(0);
         TempDirs.delete(io);
         outcome.observed("exit 1: " + last + "; fresh run exit 4: " + stale + "; resume exit 0 (" + lines(resumed.stdout())
                 + " lines), verify exit 0, fresh run exit 0")
-                .dataIntact(goldenChunks.equals(rows(CHUNKS)) && goldenPoints.equals(points()));
+                .dataIntact(goldenChunks.equals(db.rows(CHUNKS)) && goldenPoints.equals(points()));
     }
 
     private void holdLock(String sql) throws SQLException {
@@ -225,7 +224,7 @@ class PostgresDownReliabilityIT {
 
     private long lockWaiters() {
         try {
-            return Long.parseLong(rows("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = '"
+            return Long.parseLong(db.rows("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = '"
                     + db.name() + "'").get(0).get(0));
         } catch (Exception e) {
             return 0;
@@ -267,15 +266,7 @@ class PostgresDownReliabilityIT {
     }
 
     private List<String> points() {
-        List<String> out = new ArrayList<>();
-        for (StoredCollection.Point p : qdrant.points("rag_main")) {
-            out.add(p.id() + " " + p.vector() + " " + p.payload());
-        }
-        return out;
-    }
-
-    private List<List<String>> rows(String sql) {
-        return db.rows(sql);
+        return qdrant.pointLines("rag_main");
     }
 
     private static long lines(String text) {

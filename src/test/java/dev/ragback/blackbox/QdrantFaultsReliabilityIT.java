@@ -7,7 +7,6 @@ import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.qdrant.QdrantDouble;
-import dev.ragback.testing.qdrant.StoredCollection;
 import dev.ragback.testing.reliability.Scenario;
 import dev.ragback.testing.reliability.ScenarioOutcome;
 import org.junit.jupiter.api.AfterEach;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -168,10 +166,6 @@ class QdrantFaultsReliabilityIT {
     }
 
     private List<String> points() {
-        List<String> out = new ArrayList<>();
-        for (StoredCollection.Point p : qdrant.points("rag_main")) {
-            out.add(p.id() + " " + p.vector() + " " + p.payload());
-        }
-        return out;
+        return qdrant.pointLines("rag_main");
     }
 }

@@ -10,7 +10,6 @@ import dev.ragback.testing.reliability.ScenarioOutcome;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.qdrant.QdrantDouble;
-import dev.ragback.testing.qdrant.StoredCollection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,7 +82,7 @@ class RestoreCliIT {
         String id = manifest.get("id").asText();
         List<List<String>> section7 = rows(db, SECTION_7);
         String schemaBefore = schema(db);
-        List<String> pointsBefore = points("rag_main");
+        List<String> pointsBefore = qdrant.pointLines("rag_main");
 
         damage(db);
         assertFalse(section7.equals(rows(db, SECTION_7)));
@@ -104,7 +103,7 @@ class RestoreCliIT {
         assertEquals(List.of(List.of("v1.0.0")), rows(db, "SELECT version FROM schema_migrations ORDER BY version"));
         assertEquals(List.of(List.of("1")), rows(db, "SELECT count(*) FROM task_events WHERE task_id = 'incident'"),
                 "the audit rows written during the damage survive the restore");
-        assertEquals(pointsBefore, points("rag_main"), "every point id, payload and vector is the snapshot's");
+        assertEquals(pointsBefore, qdrant.pointLines("rag_main"), "every point id, payload and vector is the snapshot's");
         assertEquals(Map.of("rag_main", "rag_main_v2_r" + id), qdrant.store().aliases());
         assertTrue(qdrant.store().names().contains("rag_main_v2"), "the damaged collection is kept so the rollback can be undone");
         assertTrue(qdrant.recoveries().stream().allMatch(r -> "snapshot".equals(r.priority())), "priority sent explicitly");
@@ -144,7 +143,7 @@ class RestoreCliIT {
         damage(db);
         List<List<String>> rowsBefore = rows(db, "SELECT id, uri, model_id, content FROM rag_chunks ORDER BY id");
         String schemaBefore = schema(db);
-        List<String> pointsBefore = points("rag_main");
+        List<String> pointsBefore = qdrant.pointLines("rag_main");
         RagbackCli.Result plan = cli.run("snapshot", "restore", "--dry-run").assertExit(0);
         assertTrue(plan.stdout().startsWith("Plan (dry run: nothing will change): restore snapshot " + id + " "), plan.stdout());
         assertTrue(plan.stdout().contains("schema v1.1.0 -> v1.0.0"), plan.stdout());
@@ -179,7 +178,7 @@ class RestoreCliIT {
                 .at("/plan/compat").asText());
         assertEquals(rowsBefore, rows(db, "SELECT id, uri, model_id, content FROM rag_chunks ORDER BY id"));
         assertEquals(schemaBefore, schema(db));
-        assertEquals(pointsBefore, points("rag_main"));
+        assertEquals(pointsBefore, qdrant.pointLines("rag_main"));
         assertEquals(Map.of("rag_main", "rag_main_v2"), qdrant.store().aliases());
         assertEquals(List.of("rag_main_v2"), qdrant.store().names());
         cli.run("snapshot", "restore").assertExit(2);
@@ -226,13 +225,6 @@ class RestoreCliIT {
         outcome.observed("exit 5 twice").dataIntact(qdrant.store().names().equals(List.of("rag_main_v2")));
     }
 
-    private List<String> points(String collection) {
-        List<String> out = new ArrayList<>();
-        for (StoredCollection.Point p : qdrant.points(collection)) {
-            out.add(p.id() + " " + p.vector() + " " + p.payload());
-        }
-        return out;
-    }
 
     /**
      * The RAG schema: TaskDB tables (task_events, ragback_*) are left out, as dumps leave them out; the

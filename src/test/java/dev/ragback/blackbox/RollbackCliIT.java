@@ -14,7 +14,6 @@ import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.qdrant.QdrantDouble;
-import dev.ragback.testing.qdrant.StoredCollection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,7 +73,7 @@ class RollbackCliIT {
 
     @Test
     void wholeRunBringsBothStoresAndTheReleaseBackAndJournalsEveryStep() throws Exception {
-        List<List<String>> section7 = rows(RollbackStage.SECTION_7);
+        List<List<String>> section7 = db.rows(RollbackStage.SECTION_7);
         List<String> points = points();
         damage();
 
@@ -89,13 +88,13 @@ class RollbackCliIT {
         }
         assertTrue(out.matches("(?s).*\\n    traffic_on +skipped .*"), out);
 
-        assertEquals(section7, rows(RollbackStage.SECTION_7));
+        assertEquals(section7, db.rows(RollbackStage.SECTION_7));
         assertEquals(points, points());
         assertEquals(Path.of("v1.1.0"), Files.readSymbolicLink(releases.resolve("current")));
         assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip());
         cli.run("verify").assertExit(0);
 
-        List<List<String>> events = rows("SELECT task_id, event_type, metadata->>'step', metadata->>'status', metadata->>'outcome' "
+        List<List<String>> events = db.rows("SELECT task_id, event_type, metadata->>'step', metadata->>'status', metadata->>'outcome' "
                 + "FROM task_events WHERE task_id LIKE 'rollback_%' ORDER BY id");
         assertEquals("rollback_auto", events.get(0).get(1));
         assertEquals("rollback_finished", events.get(events.size() - 1).get(1));
@@ -107,7 +106,7 @@ class RollbackCliIT {
             }
         }
         assertEquals(List.of("lock", "plan", "traffic_off", "restore", "revert", "smoke", "eval", "traffic_on", "report"), stepOrder);
-        JsonNode first = JSON.readTree(rows("SELECT metadata::text FROM task_events WHERE event_type = 'rollback_auto'").get(0).get(0));
+        JsonNode first = JSON.readTree(db.rows("SELECT metadata::text FROM task_events WHERE event_type = 'rollback_auto'").get(0).get(0));
         assertEquals("faithfulness_drop", first.get("reason").asText());
         assertTrue(first.get("timestamp").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), first.toString());
         assertEquals("v1.1.0", first.get("release").asText());
@@ -166,7 +165,7 @@ class RollbackCliIT {
         assertTrue(last.contains("failed at step eval"), last);
         assertTrue(last.contains("section 4 of the runbook"), last);
         assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip());
-        assertEquals(List.of(List.of("failed", "eval")), rows("SELECT metadata->>'outcome', metadata->>'failed_step' FROM task_events "
+        assertEquals(List.of(List.of("failed", "eval")), db.rows("SELECT metadata->>'outcome', metadata->>'failed_step' FROM task_events "
                 + "WHERE event_type = 'rollback_finished'"));
 
         Files.writeString(work.resolve("score"), "0.9");
@@ -174,7 +173,7 @@ class RollbackCliIT {
         RagbackCli.Result resumed = cli.run("rollback", "auto", "--resume", runId, "--yes").assertExit(0);
         assertTrue(resumed.stdout().matches("(?s).*\\n    restore +skipped .*"), resumed.stdout());
         assertEquals(uploadsBefore, qdrant.recoveries().size(), "the restore is not done again");
-        assertEquals("succeeded", rows("SELECT metadata->>'outcome' FROM task_events WHERE event_type = 'rollback_finished' "
+        assertEquals("succeeded", db.rows("SELECT metadata->>'outcome' FROM task_events WHERE event_type = 'rollback_finished' "
                 + "ORDER BY id DESC LIMIT 1").get(0).get(0));
         outcome.observed("exit 3 then resume exit 0").dataIntact(true);
     }
@@ -215,9 +214,9 @@ class RollbackCliIT {
             Files.deleteIfExists(work.resolve("hang"));
             TempDirs.delete(io);
         }
-        assertEquals(List.of(List.of("aborted", "eval")), rows("SELECT metadata->>'outcome', metadata->>'failed_step' "
+        assertEquals(List.of(List.of("aborted", "eval")), db.rows("SELECT metadata->>'outcome', metadata->>'failed_step' "
                 + "FROM task_events WHERE event_type = 'rollback_finished'"));
-        assertEquals(List.of(List.of("failed", "interrupted (Ctrl-C)")), rows("SELECT metadata->>'status', metadata->>'detail' "
+        assertEquals(List.of(List.of("failed", "interrupted (Ctrl-C)")), db.rows("SELECT metadata->>'status', metadata->>'detail' "
                 + "FROM task_events WHERE event_type = 'rollback_step' AND metadata->>'step' = 'eval' AND metadata->>'status' <> 'started'"));
         assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip());
         outcome.observed("exit 130, aborted/eval journaled").dataIntact(true);
@@ -237,7 +236,7 @@ class RollbackCliIT {
         List<Receiver.Received> slack = receiver.received("/slack/");
         assertEquals(1, slack.size(), "a blocked run is still reported");
         assertTrue(slack.get(0).body().contains("blocked"), slack.get(0).body());
-        assertEquals(List.of(List.of("blocked", "plan")), rows("SELECT metadata->>'outcome', metadata->>'failed_step' FROM task_events"
+        assertEquals(List.of(List.of("blocked", "plan")), db.rows("SELECT metadata->>'outcome', metadata->>'failed_step' FROM task_events"
                 + " WHERE event_type = 'rollback_finished'"));
         outcome.observed("exit 3, traffic 100, reported as blocked").dataIntact(true);
     }
@@ -245,31 +244,23 @@ class RollbackCliIT {
     @Test
     void dryRunJsonPrintsThePlanAndChangesNothing() throws Exception {
         damage();
-        List<List<String>> before = rows(RollbackStage.SECTION_7);
+        List<List<String>> before = db.rows(RollbackStage.SECTION_7);
         RagbackCli.Result result = cli.run("--json", "rollback", "auto", "--reason", "manual", "--dry-run").assertExit(0);
         JsonNode doc = JSON.readTree(result.stdout());
         assertTrue(doc.get("dry_run").asBoolean());
         assertEquals("v1.1.0", doc.at("/plan/release_to").asText());
-        assertEquals(before, rows(RollbackStage.SECTION_7));
+        assertEquals(before, db.rows(RollbackStage.SECTION_7));
         assertEquals("100", Files.readString(work.resolve("ops/state/traffic")).strip());
         assertEquals(Path.of("v2.0.0"), Files.readSymbolicLink(releases.resolve("current")));
         cli.run("rollback", "auto", "--reason", "Bad Reason!", "--yes").assertExit(2);
-        int events = rows("SELECT id FROM task_events").size();
+        int events = db.rows("SELECT id FROM task_events").size();
         RagbackCli.Result unconfirmed = cli.run("rollback", "auto", "--reason", "manual").assertExit(2);
         assertTrue(unconfirmed.stderr().contains("without --yes"), unconfirmed.stderr());
-        assertEquals(events, rows("SELECT id FROM task_events").size(), "refused before the lock and the journal");
+        assertEquals(events, db.rows("SELECT id FROM task_events").size(), "refused before the lock and the journal");
         assertFalse(Files.exists(work.resolve("backups/.journal/lock")));
     }
 
     private List<String> points() {
-        List<String> out = new ArrayList<>();
-        for (StoredCollection.Point p : qdrant.points("rag_main")) {
-            out.add(p.id() + " " + p.vector() + " " + p.payload());
-        }
-        return out;
-    }
-
-    private List<List<String>> rows(String sql) {
-        return db.rows(sql);
+        return qdrant.pointLines("rag_main");
     }
 }

@@ -7,7 +7,6 @@ import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.qdrant.QdrantDouble;
-import dev.ragback.testing.qdrant.StoredCollection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,11 +151,7 @@ class SigningCliIT {
     }
 
     private List<String> points() {
-        List<String> out = new ArrayList<>();
-        for (StoredCollection.Point p : qdrant.points("rag_main")) {
-            out.add(p.id() + " " + p.vector() + " " + p.payload());
-        }
-        return out;
+        return qdrant.pointLines("rag_main");
     }
 
     private static List<List<String>> rows(PgDatabase db) throws Exception {

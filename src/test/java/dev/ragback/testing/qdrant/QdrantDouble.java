@@ -100,6 +100,11 @@ public final class QdrantDouble implements AutoCloseable {
         return store.require(collection).points();
     }
 
+    /** Each point of a collection (or alias) as "id vector payload", in id order: for comparing whole stores. */
+    public List<String> pointLines(String collection) {
+        return points(collection).stream().map(p -> p.id() + " " + p.vector() + " " + p.payload()).toList();
+    }
+
     /** Deletes points by id: {@link Long}/{@link Integer} ids or UUID strings. */
     public void deletePoints(String collection, Object... ids) {
         List<PointId> keys = new ArrayList<>();
