@@ -45,7 +45,7 @@ final class PostgresCapture {
         // tables, counts and migrations are read while pg_dump runs; neither waits for the other
         CompletableFuture<List<Manifest.ModelCountEntry>> counts = Background.start("snapshot-counts", this::counts);
         CompletableFuture<List<String>> tables = Background.start("snapshot-tables",
-                () -> database.tablesStartingWith(Manifest.RAG_TABLE_PREFIX).stream().distinct().sorted().toList());
+                () -> database.tablesStartingWith(Manifest.RAG_TABLE_PREFIX));
         List<AppliedMigrations.Applied> applied = migrations.applied();
         List<Manifest.EscrowedMigration> escrow = applied.stream().filter(m -> !m.dirty())
                 .map(m -> new Manifest.EscrowedMigration(m.version(), m.upSha256(), m.downSha256(), m.downSql())).toList();
@@ -59,8 +59,8 @@ final class PostgresCapture {
         long size = files.stream().mapToLong(FileDigest::size).sum();
         String sha256 = options.directoryFormat() ? null : files.get(0).sha256();
         Manifest.PostgresPart part = new Manifest.PostgresPart(settings.database(), serverVersion, dumpVersion,
-                options.directoryFormat() ? "directory" : "custom", file, size, sha256, options.excludedTables(), Background.join(tables), Background.join(counts),
-                files);
+                options.directoryFormat() ? "directory" : "custom", file, size, sha256, options.excludedTables(),
+                Background.join(tables), Background.join(counts), files);
         return new Captured(part, schemaVersion, escrow);
     }
 
@@ -70,5 +70,4 @@ final class PostgresCapture {
                         .map(c -> new Manifest.ModelCountEntry(c.modelId(), c.chunks(), c.docs())).toList()
                 : List.of();
     }
-
 }
