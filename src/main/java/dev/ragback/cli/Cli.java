@@ -4,6 +4,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -66,17 +67,18 @@ public final class Cli {
         CommandLine root = new CommandLine(RagbackCommand.class, factory);
         String named = firstPositional(args);
         boolean versionOnly = named == null && Arrays.stream(args).anyMatch(a -> a.equals("--version") || a.equals("-V"));
-        for (Class<?> subcommand : RagbackCommand.SUBCOMMANDS) {
-            String name = subcommand.getAnnotation(CommandLine.Command.class).name();
-            if (!versionOnly && (named == null || !isSubcommand(named) || named.equals(name))) {
+        if (versionOnly) {
+            return root;
+        }
+        Map<String, Class<?>> byName = new LinkedHashMap<>();
+        RagbackCommand.SUBCOMMANDS.forEach(c -> byName.put(c.getAnnotation(CommandLine.Command.class).name(), c));
+        boolean one = named != null && byName.containsKey(named);
+        byName.forEach((name, subcommand) -> {
+            if (!one || named.equals(name)) {
                 root.addSubcommand(name, new CommandLine(subcommand, factory));
             }
-        }
+        });
         return root;
-    }
-
-    private static boolean isSubcommand(String name) {
-        return RagbackCommand.SUBCOMMANDS.stream().anyMatch(c -> c.getAnnotation(CommandLine.Command.class).name().equals(name));
     }
 
     private static String firstPositional(String... args) {
