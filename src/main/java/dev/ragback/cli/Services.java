@@ -252,12 +252,18 @@ public final class Services implements AutoCloseable {
     }
 
     /** The run lock in TaskDB, and the lock file used when TaskDB is down. */
-    public dev.ragback.app.port.RunLock runLock() {
+    private dev.ragback.app.port.RunLock runLock() {
         return new dev.ragback.adapters.postgres.PostgresRunLock(taskDbConnection());
     }
 
-    public dev.ragback.app.port.RunLock fallbackRunLock() {
+    private dev.ragback.app.port.RunLock fallbackRunLock() {
         return new dev.ragback.adapters.os.LockFileRunLock(journalDir().resolve("lock"), dev.ragback.app.Host.name());
+    }
+
+    /** snapshot restore: restore and verify, under the run lock that rollback auto takes too. */
+    public dev.ragback.app.rollback.VerifiedRestore verifiedRestore() {
+        return new dev.ragback.app.rollback.VerifiedRestore(restore(), this::verify, new dev.ragback.app.rollback.VerifiedRestore.Lock(
+                runLock(), fallbackRunLock(), dev.ragback.app.Host.name(), ProcessHandle.current().pid(), Clock.systemUTC()));
     }
 
     public dev.ragback.app.rollback.RunReporter runReporter() {

@@ -16,6 +16,7 @@ import dev.ragback.app.restore.RestorePlan;
 import dev.ragback.app.restore.RestoreService;
 import dev.ragback.app.traffic.TrafficService;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -91,17 +92,13 @@ public final class RollbackSteps {
     }
 
     StepResult restore(RunState state, Progress progress) {
-        RestoreService.Restored restored;
-        try {
-            restored = services.restore().execute(state.plan.restore(), progress);
-        } finally {
-            progress.done();
-        }
-        dev.ragback.app.checks.VerifyService.Report verified = services.verify().get().verify(state.plan.restore().id());
-        if (!verified.passed()) {
+        VerifiedRestore.Result result = new VerifiedRestore(services.restore(), services.verify(), null)
+                .run(state.plan.restore(), false, progress, state.listener::warn);
+        if (!result.passed()) {
             throw new RagbackException(RagbackException.Kind.GATE, "restored, but the stores differ from set "
-                    + state.plan.restore().id() + ": " + String.join("; ", verified.problems()), null);
+                    + state.plan.restore().id() + ": " + String.join("; ", result.verified().problems()), null);
         }
+        RestoreService.Restored restored = result.restored();
         state.snapshotBytes.put("postgres", restored.postgresBytes());
         state.snapshotBytes.put("qdrant", restored.qdrantBytes());
         return StepResult.done("set " + state.plan.restore().id() + ": postgres " + restored.postgresMillis() + " ms, qdrant "
@@ -124,12 +121,16 @@ public final class RollbackSteps {
 
     StepResult smoke(RunState state) {
         SmokeReport report = services.smoke().get().run();
-        List<SmokeCheck> failures = report.failures();
-        if (state.request.force()) {
-            // --force accepted this triple at plan, and it is journaled there; the live triple is now that same one
-            failures = failures.stream().filter(c -> !c.name().equals(COMPAT_CHECK)).toList();
-            report.failures().stream().filter(c -> c.name().equals(COMPAT_CHECK))
-                    .forEach(c -> state.listener.warn("--force: smoke check compat failed and is not a gate here: " + c.detail()));
+        // the plan was forced over an INCOMPATIBLE target (journaled there), which is now the live triple
+        boolean forcedOverCompat = state.plan.force() && state.plan.compat() != null
+                && state.plan.compat().status() == CompatStatus.INCOMPATIBLE;
+        List<SmokeCheck> failures = new ArrayList<>();
+        for (SmokeCheck failed : report.failures()) {
+            if (forcedOverCompat && failed.name().equals(COMPAT_CHECK)) {
+                state.listener.warn("--force: smoke check compat failed and is not a gate here: " + failed.detail());
+            } else {
+                failures.add(failed);
+            }
         }
         if (!failures.isEmpty()) {
             throw new RagbackException(RagbackException.Kind.GATE, "smoke failed: " + String.join(", ",
@@ -146,9 +147,10 @@ public final class RollbackSteps {
             throw new RagbackException(RagbackException.Kind.GATE, "eval " + result.outcome().name().toLowerCase(java.util.Locale.ROOT)
                     + ": " + result.failureSummary(), null);
         }
-        return StepResult.done(result.metrics().stream().filter(m -> m.threshold() != null)
+        List<String> gated = result.metrics().stream().filter(m -> m.threshold() != null)
                 .map(m -> String.format(java.util.Locale.ROOT, "%s %.3f >= %.2f", m.metric(), m.value(), m.threshold())
-                        + (m.baseline() == null ? "" : " (baseline " + EvalResult.score(m.baseline()) + ")")).reduce((a, b) -> a + ", " + b).orElse("passed"));
+                        + (m.baseline() == null ? "" : " (baseline " + EvalResult.score(m.baseline()) + ")")).toList();
+        return StepResult.done(gated.isEmpty() ? "passed" : String.join(", ", gated));
     }
 
     StepResult trafficOn(RunState state) {

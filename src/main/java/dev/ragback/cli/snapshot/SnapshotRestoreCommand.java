@@ -1,10 +1,13 @@
 package dev.ragback.cli.snapshot;
 
 import dev.ragback.app.Durations;
-import dev.ragback.app.Progress;
+import dev.ragback.app.Names;
+import dev.ragback.app.RagbackException;
 import dev.ragback.app.Sizes;
+import dev.ragback.app.checks.VerifyService;
 import dev.ragback.app.restore.RestorePlan;
 import dev.ragback.app.restore.RestoreService;
+import dev.ragback.app.rollback.VerifiedRestore;
 import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Session;
 import picocli.CommandLine.ArgGroup;
@@ -62,21 +65,9 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         session.confirm(yes, "ragback: restore " + RestorePlanView.stores(plan) + " from snapshot " + id + "?");
-        Progress progress = session.progress();
-        RestoreService.Restored restored;
-        dev.ragback.app.port.RunLock.Holder me = new dev.ragback.app.port.RunLock.Holder("restore_" + java.time.Instant.now()
-                .getEpochSecond(), dev.ragback.app.Host.name(), ProcessHandle.current().pid(), java.time.Instant.now());
-        try (dev.ragback.app.port.RunLock.Lease lease = dev.ragback.app.rollback.Locks.acquire(session.services().runLock(),
-                session.services().fallbackRunLock(), me, breakLock, session::warn)) {
-            if (lease.broken() != null) {
-                session.warn("broke the stale lease of " + lease.broken());
-            }
-            restored = restore.execute(plan, progress);
-        } finally {
-            progress.done();
-        }
-        dev.ragback.app.checks.VerifyService.Report verified = plan.postgres() && plan.qdrant()
-                ? session.services().verify().verify(id) : null;
+        VerifiedRestore.Result result = session.services().verifiedRestore().run(plan, breakLock, session.progress(), session::warn);
+        RestoreService.Restored restored = result.restored();
+        VerifyService.Report verified = result.verified();
         if (session.json()) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("plan", RestorePlanView.json(plan));
@@ -95,8 +86,8 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
                         Sizes.human(restored.qdrantBytes()), Durations.format(Duration.ofMillis(restored.qdrantMillis())));
             }
         }
-        if (verified != null && !verified.passed()) {
-            throw new dev.ragback.app.RagbackException(dev.ragback.app.RagbackException.Kind.GATE, "restored, but verify against "
+        if (!result.passed()) {
+            throw new RagbackException(RagbackException.Kind.GATE, "restored, but verify against "
                     + id + " found " + verified.problems().size() + " difference(s): " + String.join("; ", verified.problems()),
                     "look at the stores: ragback verify --snapshot " + id);
         }
@@ -113,8 +104,8 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
         return switch (only) {
             case "qdrant" -> RestoreService.Only.QDRANT;
             case "postgres" -> RestoreService.Only.POSTGRES;
-            default -> throw dev.ragback.app.RagbackException.usage("--only takes qdrant or postgres, not '"
-                    + dev.ragback.app.Names.printable(only) + "'");
+            default -> throw RagbackException.usage("--only takes qdrant or postgres, not '"
+                    + Names.printable(only) + "'");
         };
     }
 }
