@@ -21,7 +21,10 @@ bench_require_build() {
 
 # Starts a throwaway PostgreSQL (no schema, no data) and exports PG*.
 bench_start_pg_server() {
-  eval "$("$BENCH_ROOT/ops/scripts/pg-throwaway.sh" start "$BENCH_TMP/pg" | tail -1)"
+  local pg_env
+  pg_env=$("$BENCH_ROOT/ops/scripts/pg-throwaway.sh" start "$BENCH_TMP/pg") \
+    || { echo "bench: the throwaway PostgreSQL did not start" >&2; exit 1; }
+  eval "$pg_env"
 }
 
 # Lets the machine settle before a timed run: dirty pages written (PostgreSQL checkpoint, then the

@@ -44,7 +44,7 @@ else
   if [ -z "${PGHOST:-}${PGPORT:-}${PGUSER:-}${PGDATABASE:-}" ]; then
     say "starting a throwaway PostgreSQL from the local binaries in $drill_dir/pg"
     pg_env=$("$root/ops/scripts/pg-throwaway.sh" start "$drill_dir/pg") || fail "the throwaway PostgreSQL did not start (see above); or point the drill at yours: PGHOST=... PGUSER=... make drill"
-    eval "$(printf '%s\n' "$pg_env" | tail -1)"
+    eval "$pg_env"
     started_pg=yes
   fi
 fi

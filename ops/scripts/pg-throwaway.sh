@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster from the local binaries, as the tests use (no Docker needed).
-#   pg-throwaway.sh start DIR   creates and starts a cluster in DIR, prints `export PG...=...` lines
+#   pg-throwaway.sh start DIR   creates and starts a cluster in DIR, prints one `export PG...=...` line
+#                               and nothing else on stdout (exits non-zero when it cannot)
 #   pg-throwaway.sh stop DIR    stops it (the data stays in DIR; delete DIR to forget it)
 # The password is random and written to DIR/password (0600); it reaches programs only through
 # PGPASSWORD in their environment.
