@@ -14,9 +14,16 @@ build: $(JAR)
 $(JAR): $(SOURCES)
 	$(MVN) -DskipTests package
 
+# Classes and methods run in a random order; SEED=N replays one (each run prints its seed).
+ifndef SEED
+SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+endif
+SEED_FLAGS = -Dsurefire.runOrder.random.seed=$(SEED) -Dfailsafe.runOrder.random.seed=$(SEED) -Dragback.test.seed=$(SEED)
+
 # Unit and adapter tests (surefire), then the black-box tests of the built jar (failsafe).
 test:
-	mvn -B verify
+	@echo "make test: random order, seed $(SEED) (replay: make test SEED=$(SEED))"
+	mvn -B verify $(SEED_FLAGS)
 
 # Fuzzing mode (Jazzer, JAZZER_FUZZ=1): each fuzz test of src/test/java/dev/ragback/fuzz for
 # FUZZ_SECONDS, one JVM each (Jazzer fuzzes one test per run). `make test` only replays the stored

@@ -69,20 +69,14 @@ class DoctorCliIT {
 
     @Test
     void stoppedPostgresExits1WithOneLineCauseAndNoStackTrace() {
-        ThrowawayPostgres cluster = ThrowawayPostgres.shared();
-        cluster.stop();
-        try {
-            RagbackCli.Result result = cli.run("doctor");
-            assertEquals(1, result.exitCode(), result.stderr());
-            String[] errLines = result.stderr().strip().split("\\R");
-            assertTrue(errLines[0].startsWith("fail: postgres: "), result.stderr());
-            assertTrue(errLines[0].contains("— start PostgreSQL"), errLines[0]);
-            assertEquals("ragback: doctor: 2 of 8 checks failed — fix the lines above, then run: ragback doctor",
-                    errLines[errLines.length - 1], result.stderr());
-            assertFalse(result.stderr().contains("\tat ") || result.stderr().contains("Exception"), result.stderr());
-        } finally {
-            cluster.start();
-        }
+        RagbackCli.Result result = cli.env("PGPORT", String.valueOf(ThrowawayPostgres.closedPort())).run("doctor");
+        assertEquals(1, result.exitCode(), result.stderr());
+        String[] errLines = result.stderr().strip().split("\\R");
+        assertTrue(errLines[0].startsWith("fail: postgres: "), result.stderr());
+        assertTrue(errLines[0].contains("— start PostgreSQL"), errLines[0]);
+        assertEquals("ragback: doctor: 2 of 8 checks failed — fix the lines above, then run: ragback doctor",
+                errLines[errLines.length - 1], result.stderr());
+        assertFalse(result.stderr().contains("\tat ") || result.stderr().contains("Exception"), result.stderr());
     }
 
     @Test

@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * @param user       role to log in as
  * @param database   database name
  * @param password   password, or {@code null} to let the driver read {@code ~/.pgpass}
- * @param parameters other driver parameters (e.g. {@code sslmode}); never user or password
+ * @param parameters other driver parameters (e.g. {@code sslmode}, or {@code ApplicationName}, which
+ *                   defaults to {@code ragback}); never user or password
  */
 public record PostgresConnection(String host, int port, String user, String database, String password,
                                  Map<String, String> parameters) {
@@ -109,7 +110,7 @@ public record PostgresConnection(String host, int port, String user, String data
         properties.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
         properties.setProperty("loginTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
         properties.setProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT_SECONDS));
-        properties.setProperty("ApplicationName", APPLICATION_NAME);
+        properties.putIfAbsent("ApplicationName", APPLICATION_NAME);
         try {
             return DriverManager.getConnection(jdbcUrl(), properties);
         } catch (SQLException e) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,10 +31,14 @@ class JdbcAuditLogTest {
     private final PgDatabase db;
     private final JdbcAuditLog audit;
 
+    private final String applicationName = "ragback-test-" + UUID.randomUUID();
+
     JdbcAuditLogTest(ThrowawayPostgres postgres, PgDatabase db) {
         this.postgres = postgres;
         this.db = db;
-        this.audit = new JdbcAuditLog(db.connection());
+        PostgresConnection shared = db.connection();
+        this.audit = new JdbcAuditLog(new PostgresConnection(shared.host(), shared.port(), shared.user(),
+                shared.database(), shared.password(), Map.of("ApplicationName", applicationName)));
     }
 
     @BeforeEach
@@ -158,22 +163,22 @@ class JdbcAuditLogTest {
 
     @Test
     void anUnreachableTaskDbFailsExternalWithoutThePassword() {
-        postgres.stop();
-        try {
-            RagbackException failure = assertThrows(RagbackException.class,
-                    () -> new JdbcAuditLog(db.connection()).record("traffic", "traffic_set", Map.of("new", 0)));
-            assertEquals(RagbackException.Kind.EXTERNAL, failure.kind());
-            assertTrue(failure.getMessage().contains(db.connection().describe()), failure.getMessage());
-            assertFalse(failure.getMessage().contains(postgres.password()), failure.getMessage());
-            assertEquals(RagbackException.Kind.EXTERNAL,
-                    assertThrows(RagbackException.class, () -> audit.events("traffic")).kind());
-        } finally {
-            postgres.start();
-        }
+        PostgresConnection shared = db.connection();
+        PostgresConnection down = new PostgresConnection(shared.host(), ThrowawayPostgres.closedPort(), shared.user(),
+                shared.database(), shared.password());
+        JdbcAuditLog unreachable = new JdbcAuditLog(down);
+        RagbackException failure = assertThrows(RagbackException.class,
+                () -> unreachable.record("traffic", "traffic_set", Map.of("new", 0)));
+        assertEquals(RagbackException.Kind.EXTERNAL, failure.kind());
+        assertTrue(failure.getMessage().contains(down.describe()), failure.getMessage());
+        assertFalse(failure.getMessage().contains(postgres.password()), failure.getMessage());
+        assertEquals(RagbackException.Kind.EXTERNAL,
+                assertThrows(RagbackException.class, () -> unreachable.events("traffic")).kind());
     }
 
+    /** Only this test's own audit sessions: other tests of the run share the cluster and may hold theirs. */
     private List<String> ragbackSessions() throws Exception {
-        return query("SELECT pid FROM pg_stat_activity WHERE application_name = 'ragback' AND pid <> pg_backend_pid()");
+        return query("SELECT pid FROM pg_stat_activity WHERE application_name = '" + applicationName + "'");
     }
 
     @Test
@@ -192,10 +197,13 @@ class JdbcAuditLogTest {
 
     @Test
     void aHeldSessionKilledBetweenEventsIsReplacedAndNothingIsLost() throws Exception {
-        audit.record("run_2", "rollback_step", Map.of("n", 1));
-        assertEquals(List.of("t"), query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                + "WHERE application_name = 'ragback' AND pid <> pg_backend_pid()"));
-        audit.record("run_2", "rollback_step", Map.of("n", 2));
-        assertEquals(List.of("1", "2"), query("SELECT metadata->>'n' FROM task_events WHERE task_id = 'run_2' ORDER BY id"));
+        try (Connection anotherTestsSession = db.connection().open()) {
+            audit.record("run_2", "rollback_step", Map.of("n", 1));
+            assertEquals(List.of("t"), query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    + "WHERE application_name = '" + applicationName + "'"));
+            audit.record("run_2", "rollback_step", Map.of("n", 2));
+            assertEquals(List.of("1", "2"), query("SELECT metadata->>'n' FROM task_events WHERE task_id = 'run_2' ORDER BY id"));
+            assertTrue(anotherTestsSession.isValid(2), "a session this test did not open is left alone");
+        }
     }
 }

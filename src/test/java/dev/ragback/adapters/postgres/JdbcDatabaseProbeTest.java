@@ -88,21 +88,17 @@ class JdbcDatabaseProbeTest {
 
     @Test
     void stoppedServerFailsExternalInOneLineWithoutThePassword() {
-        postgres.stop();
-        try {
-            RagbackException failure = assertThrows(RagbackException.class, probe::serverVersion);
-            assertAll(
-                    () -> assertEquals(RagbackException.Kind.EXTERNAL, failure.kind()),
-                    () -> assertTrue(failure.getMessage().contains(probe.describe()), failure.getMessage()),
-                    () -> assertFalse(failure.getMessage().contains("\n"), failure.getMessage()),
-                    () -> assertFalse(failure.getMessage().contains(postgres.password()), failure.getMessage()),
-                    () -> assertTrue(failure.hint().contains("running"), failure.hint()));
-            assertEquals(RagbackException.Kind.EXTERNAL,
-                    assertThrows(RagbackException.class, () -> probe.tableExists("anything")).kind());
-        } finally {
-            postgres.start();
-        }
-        assertTrue(probe.serverVersion().matches("\\d+\\.\\d+"));
+        JdbcDatabaseProbe down = new JdbcDatabaseProbe(new PostgresConnection(postgres.host(),
+                ThrowawayPostgres.closedPort(), postgres.user(), db.name(), postgres.password()));
+        RagbackException failure = assertThrows(RagbackException.class, down::serverVersion);
+        assertAll(
+                () -> assertEquals(RagbackException.Kind.EXTERNAL, failure.kind()),
+                () -> assertTrue(failure.getMessage().contains(down.describe()), failure.getMessage()),
+                () -> assertFalse(failure.getMessage().contains("\n"), failure.getMessage()),
+                () -> assertFalse(failure.getMessage().contains(postgres.password()), failure.getMessage()),
+                () -> assertTrue(failure.hint().contains("running"), failure.hint()));
+        assertEquals(RagbackException.Kind.EXTERNAL,
+                assertThrows(RagbackException.class, () -> down.tableExists("anything")).kind());
     }
 
     @Test

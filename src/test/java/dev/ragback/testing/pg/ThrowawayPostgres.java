@@ -26,10 +26,10 @@ import java.util.stream.Stream;
  * (scram-sha-256), so tests can check that passwords travel correctly. A shutdown hook stops the
  * cluster and deletes its files.
  *
- * <p>Use {@link #shared()} (or {@link PostgresExtension}); {@link #stop()} and {@link #start()}
- * let a test check failure paths, and must leave the cluster running when the test ends. A test
- * that crashes the server ({@link #stopImmediately()}) takes a cluster of its own from
- * {@link #createPrivate()} and closes it, so other test classes of the JVM are not disturbed.
+ * <p>Use {@link #shared()} (or {@link PostgresExtension}). The shared cluster is never stopped:
+ * other test classes use it at the same time. A test that needs "PostgreSQL is down" points at
+ * {@link #closedPort()}; one that stops or crashes the server ({@link #stop()},
+ * {@link #stopImmediately()}) takes a cluster of its own from {@link #createPrivate()} and closes it.
  */
 public final class ThrowawayPostgres implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
@@ -141,8 +141,12 @@ public final class ThrowawayPostgres implements AutoCloseable {
         }
     }
 
-    /** Stops the server (fast shutdown, waits); the data stays, so {@link #start()} brings it back. */
+    /**
+     * Stops the server (fast shutdown, waits); the data stays, so {@link #start()} brings it back.
+     * Only for a {@link #createPrivate()} cluster.
+     */
     public synchronized void stop() {
+        requirePrivate("stop");
         stopWith("fast");
     }
 
@@ -151,10 +155,15 @@ public final class ThrowawayPostgres implements AutoCloseable {
      * clean shutdown, and {@link #start()} runs crash recovery. Only for a {@link #createPrivate()} cluster.
      */
     public synchronized void stopImmediately() {
-        if (this == shared) {
-            throw new IllegalStateException("the shared cluster serves other test classes; crash a createPrivate() one");
-        }
+        requirePrivate("crash");
         stopWith("immediate");
+    }
+
+    private void requirePrivate(String what) {
+        if (this == shared) {
+            throw new IllegalStateException("the shared cluster serves other test classes; " + what
+                    + " a createPrivate() one, or use closedPort()");
+        }
     }
 
     private void stopWith(String mode) {
@@ -294,6 +303,18 @@ public final class ThrowawayPostgres implements AutoCloseable {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException ignored) {
             // best effort: it is a temp directory
+        }
+    }
+
+    /**
+     * A loopback port nothing listens on: "PostgreSQL is down" for one test, without stopping the
+     * cluster that the other tests of the run share.
+     */
+    public static int closedPort() {
+        try {
+            return freePort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.ConnectException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -25,24 +27,31 @@ class ThrowawayPostgresTest {
     private static final AtomicInteger FIRST_PORT_SEEN = new AtomicInteger();
 
     @Test
-    void stopMakesItUnreachableAndStartBringsItBackOnTheSamePort(ThrowawayPostgres postgres, PgDatabase db) {
-        int port = postgres.port();
-        db.execute("CREATE TABLE survives_restart (id int)");
-        JdbcDatabaseProbe probe = new JdbcDatabaseProbe(db.connection());
-        postgres.stop();
-        try {
+    void stopMakesItUnreachableAndStartBringsItBackOnTheSamePort() {
+        try (ThrowawayPostgres postgres = ThrowawayPostgres.createPrivate()) {
+            int port = postgres.port();
+            PgDatabase db = postgres.freshDatabase("survives_restart");
+            db.execute("CREATE TABLE survives_restart (id int)");
+            JdbcDatabaseProbe probe = new JdbcDatabaseProbe(db.connection());
+            postgres.stop();
             assertFalse(postgres.isRunning());
             assertThrows(RagbackException.class, probe::serverVersion);
-        } finally {
             postgres.start();
+            assertTrue(postgres.isRunning());
+            assertEquals(port, postgres.port());
+            assertTrue(probe.tableExists("survives_restart"));
         }
-        assertTrue(postgres.isRunning());
-        assertEquals(port, postgres.port());
-        assertTrue(probe.tableExists("survives_restart"));
     }
 
     @Test
-    void theSharedClusterCannotBeCrashedOrClosedByOneTestClass(ThrowawayPostgres postgres) {
+    void aClosedPortIsRefused() {
+        assertThrows(ConnectException.class,
+                () -> new Socket("127.0.0.1", ThrowawayPostgres.closedPort()).close());
+    }
+
+    @Test
+    void theSharedClusterCannotBeStoppedCrashedOrClosedByOneTestClass(ThrowawayPostgres postgres) {
+        assertThrows(IllegalStateException.class, postgres::stop);
         assertThrows(IllegalStateException.class, postgres::stopImmediately);
         postgres.close();
         assertTrue(postgres.isRunning(), "other test classes still use it");
