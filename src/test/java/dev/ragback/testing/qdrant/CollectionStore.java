@@ -15,11 +15,28 @@ public final class CollectionStore {
 
     /** Creates a collection; {@code vectors} is the create request's {@code vectors} member. */
     public synchronized void create(String name, JsonNode vectors) {
+        put(name, () -> StoredCollection.fromRequest(name, vectors));
+    }
+
+    /** Creates a collection from a whole create request ({@code vectors}, {@code shard_number}, {@code hnsw_config}...). */
+    public synchronized void createFromRequest(String name, JsonNode request) {
+        put(name, () -> StoredCollection.fromCreateRequest(name, request));
+    }
+
+    private void put(String name, java.util.function.Supplier<StoredCollection> collection) {
         checkName(name);
-        if (collections.containsKey(name) || aliases.containsKey(name)) {
-            throw QdrantError.wrongInput("Collection `" + name + "` already exists!");
+        if (collections.containsKey(name)) {
+            throw alreadyExists(name);
         }
-        collections.put(name, StoredCollection.fromRequest(name, vectors));
+        if (aliases.containsKey(name)) {
+            throw QdrantError.wrongInput("Can't create collection with name " + name + ". Alias with the same name already exists");
+        }
+        collections.put(name, collection.get());
+    }
+
+    /** Qdrant's AlreadyExists: "Wrong input", but status 409. */
+    private static QdrantError alreadyExists(String name) {
+        return new QdrantError(409, "Wrong input: Collection `" + name + "` already exists!");
     }
 
     /** Deletes a collection and the aliases pointing at it; false when there was none. */
@@ -67,7 +84,8 @@ public final class CollectionStore {
 
     /**
      * Applies {@code create_alias}, {@code delete_alias} and {@code rename_alias} in order. Like
-     * Qdrant, a failing action stops the batch but does not undo the actions before it.
+     * Qdrant, a failing action stops the batch but does not undo the actions before it; deleting a
+     * missing alias is no error; an alias may not take a collection's name (409).
      */
     public synchronized void updateAliases(JsonNode request) {
         JsonNode actions = request.path("actions");
@@ -83,14 +101,11 @@ public final class CollectionStore {
                     throw QdrantError.collectionNotFound(collection);
                 }
                 if (collections.containsKey(alias)) {
-                    throw QdrantError.wrongInput("Collection `" + alias + "` already exists!");
+                    throw alreadyExists(alias);
                 }
                 aliases.put(alias, collection);
             } else if (action.has("delete_alias")) {
-                String alias = text(action.get("delete_alias"), "alias_name");
-                if (aliases.remove(alias) == null) {
-                    throw aliasNotFound(alias);
-                }
+                aliases.remove(text(action.get("delete_alias"), "alias_name"));
             } else if (action.has("rename_alias")) {
                 JsonNode rename = action.get("rename_alias");
                 String from = text(rename, "old_alias_name");
@@ -113,8 +128,9 @@ public final class CollectionStore {
 
     /**
      * Puts a collection read from a snapshot in place, as Qdrant's recovery does: a missing
-     * collection is created with the snapshot's config; an existing one keeps its config, which
-     * must equal the snapshot's, and gets the snapshot's points instead of its own.
+     * collection is created with the snapshot's config; an existing one must have the snapshot's
+     * whole VectorParams and shard_number, keeps its own config (hnsw, optimizers, quantization...)
+     * and gets the snapshot's points instead of its own.
      */
     synchronized StoredCollection recover(String name, StoredCollection recovered) {
         StoredCollection existing = collections.get(name);
@@ -123,9 +139,13 @@ public final class CollectionStore {
             collections.put(name, recovered);
             return recovered;
         }
-        if (!existing.sameVectors(recovered)) {
+        if (!existing.vectorsJson().equals(recovered.vectorsJson())) {
             throw QdrantError.wrongInput("Snapshot is not compatible with existing collection: Collection vectors: "
                     + existing.vectorsJson() + " Snapshot Vectors: " + recovered.vectorsJson());
+        }
+        if (existing.shardNumber() != recovered.shardNumber()) {
+            throw QdrantError.wrongInput("Snapshot is not compatible with existing collection: Collection shard number: "
+                    + existing.shardNumber() + " Snapshot shard number: " + recovered.shardNumber());
         }
         existing.replacePoints(recovered);
         return existing;
@@ -140,7 +160,7 @@ public final class CollectionStore {
     }
 
     private static QdrantError aliasNotFound(String alias) {
-        return new QdrantError(404, "Not found: Alias `" + alias + "` doesn't exist!");
+        return new QdrantError(404, "Not found: Alias " + alias + " does not exists!");
     }
 
     static void checkName(String name) {

@@ -8,6 +8,9 @@ final class Faults {
     /** How the next snapshot download misbehaves. */
     enum Download { NORMAL, TRUNCATE, DROP, STALL }
 
+    /** How the next snapshot upload misbehaves once its body is read. */
+    enum Upload { NORMAL, FAIL, CUT, CUT_AFTER_RECOVERY }
+
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final AtomicInteger dropsLeft = new AtomicInteger();
     private final AtomicInteger truncatedDownloadsLeft = new AtomicInteger();
@@ -15,11 +18,16 @@ final class Faults {
     private final AtomicInteger stalledDownloadsLeft = new AtomicInteger();
     private final AtomicInteger wrongChecksumsLeft = new AtomicInteger();
     private final AtomicInteger failedUploadsLeft = new AtomicInteger();
+    private final AtomicInteger cutUploadsLeft = new AtomicInteger();
+    private volatile boolean recoverBeforeCut;
     private volatile int failureStatus = 500;
     private volatile Duration delay = Duration.ZERO;
     private volatile Duration stall = Duration.ZERO;
     private volatile int yellowReadsAfterRecovery;
     private volatile boolean ready = true;
+    // not faults but the server's set-up: what GET / and GET /cluster report
+    private volatile String version = QdrantRoutes.VERSION;
+    private volatile int clusterPeers;
 
     void failNext(int count, int status) {
         failureStatus = status;
@@ -51,6 +59,11 @@ final class Faults {
         failedUploadsLeft.set(count);
     }
 
+    void cutUploadsAfterBody(int count, boolean recover) {
+        recoverBeforeCut = recover;
+        cutUploadsLeft.set(count);
+    }
+
     void yellowAfterRecovery(int statusReads) {
         yellowReadsAfterRecovery = statusReads;
     }
@@ -77,8 +90,14 @@ final class Faults {
         return takeOne(wrongChecksumsLeft);
     }
 
-    boolean takeUploadFailure() {
-        return takeOne(failedUploadsLeft);
+    Upload takeUpload() {
+        if (takeOne(failedUploadsLeft)) {
+            return Upload.FAIL;
+        }
+        if (takeOne(cutUploadsLeft)) {
+            return recoverBeforeCut ? Upload.CUT_AFTER_RECOVERY : Upload.CUT;
+        }
+        return Upload.NORMAL;
     }
 
     void delay(Duration delay) {
@@ -87,6 +106,22 @@ final class Faults {
 
     void ready(boolean ready) {
         this.ready = ready;
+    }
+
+    void version(String version) {
+        this.version = version;
+    }
+
+    String version() {
+        return version;
+    }
+
+    void clusterPeers(int peers) {
+        clusterPeers = peers;
+    }
+
+    int clusterPeers() {
+        return clusterPeers;
     }
 
     boolean ready() {
@@ -114,6 +149,7 @@ final class Faults {
         stalledDownloadsLeft.set(0);
         wrongChecksumsLeft.set(0);
         failedUploadsLeft.set(0);
+        cutUploadsLeft.set(0);
         yellowReadsAfterRecovery = 0;
         delay = Duration.ZERO;
         stall = Duration.ZERO;

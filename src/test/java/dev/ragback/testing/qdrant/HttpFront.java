@@ -33,12 +33,14 @@ final class HttpFront implements HttpHandler {
     }
 
     private final String apiKey;
+    private final String readOnlyKey;
     private final Faults faults;
     private final QdrantRoutes routes;
     private final List<RecordedRequest> requests;
 
-    HttpFront(String apiKey, Faults faults, QdrantRoutes routes, List<RecordedRequest> requests) {
+    HttpFront(String apiKey, String readOnlyKey, Faults faults, QdrantRoutes routes, List<RecordedRequest> requests) {
         this.apiKey = apiKey;
+        this.readOnlyKey = readOnlyKey;
         this.faults = faults;
         this.routes = routes;
         this.requests = requests;
@@ -73,9 +75,17 @@ final class HttpFront implements HttpHandler {
         }
         String path = uri.getRawPath();
         if (apiKey != null && !OPEN_PATHS.contains(path)) {
-            String problem = authProblem(exchange);
-            if (problem != null) {
-                return Replies.text(401, problem);
+            String key = presentedKey(exchange);
+            if (key == null) {
+                return Replies.text(401, "Must provide an API key or an Authorization bearer token");
+            }
+            boolean readOnly = key.equals(readOnlyKey);
+            if (!readOnly && !key.equals(apiKey)) {
+                return Replies.text(401, "Invalid API key or JWT");
+            }
+            if (readOnly && !reads(exchange.getRequestMethod(), path)) {
+                // a permission check inside the handler: JSON envelope, before an upload's body is spooled
+                return Replies.error(403, "Forbidden: Global manage access is required");
             }
         }
         Request request = new Request(exchange.getRequestMethod(), segments(path), uri.getRawQuery(),
@@ -83,16 +93,19 @@ final class HttpFront implements HttpHandler {
         return routes.route(request);
     }
 
-    private String authProblem(HttpExchange exchange) {
+    private static String presentedKey(HttpExchange exchange) {
         String key = exchange.getRequestHeaders().getFirst("api-key");
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         if (key == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             key = authorization.substring(7).strip();
         }
-        if (key == null) {
-            return "Must provide an API key or an Authorization bearer token";
-        }
-        return key.equals(apiKey) ? null : "Invalid API key or JWT";
+        return key;
+    }
+
+    /** What a read-only key may do: every GET, and the reading POSTs on points. */
+    private static boolean reads(String method, String path) {
+        return method.equals("GET")
+                || method.equals("POST") && path.matches("/collections/[^/]+/points(/count|/scroll|/query)?");
     }
 
     private static boolean pause(Duration delay) {
@@ -109,6 +122,9 @@ final class HttpFront implements HttpHandler {
     }
 
     private void send(HttpExchange exchange, Replies.Reply reply) throws IOException {
+        if (reply == Replies.CUT) {
+            throw new ConnectionCut("injected: the connection is lost before the answer");
+        }
         if (reply.contentType() != null) {
             exchange.getResponseHeaders().set("Content-Type", reply.contentType());
         }

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 final class MultipartUpload {
     private static final Pattern BOUNDARY = Pattern.compile("(?i);\\s*boundary=(\"([^\"]+)\"|[^;\\s]+)");
     private static final Pattern PART_NAME = Pattern.compile("(?i)(?:^|;)\\s*name=\"([^\"]*)\"");
+    private static final Pattern FILE_NAME = Pattern.compile("(?i)(?:^|;)\\s*filename=\"([^\"]*)\"");
     private static final int MAX_HEADER_LINE = 16 << 10;
     private static final byte[] CRLF = {'\r', '\n'};
 
@@ -32,12 +33,18 @@ final class MultipartUpload {
         this.in = in;
     }
 
+    /** The part that was kept: its sha256 (hex) and the file name its headers gave, or {@code null}. */
+    record Part(String sha256, String fileName) {
+    }
+
+    private String fileName;
+
     /**
-     * Copies the part named {@code part} to {@code target} and returns its sha256 (hex).
+     * Copies the part named {@code part} to {@code target} and returns its sha256 (hex) and file name.
      *
      * @throws QdrantError 400 when the body is not multipart, is cut short, or lacks the part
      */
-    static String copyPart(InputStream body, String contentType, String part, Path target) throws IOException {
+    static Part copyPart(InputStream body, String contentType, String part, Path target) throws IOException {
         Matcher boundary = contentType == null ? null : BOUNDARY.matcher(contentType);
         if (boundary == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data") || !boundary.find()) {
             throw bad("Content type error: expected multipart/form-data with a boundary, got " + contentType);
@@ -46,13 +53,14 @@ final class MultipartUpload {
         return new MultipartUpload(body).copy(token, part, target);
     }
 
-    private String copy(String boundary, String wanted, Path target) throws IOException {
+    private Part copy(String boundary, String wanted, Path target) throws IOException {
         byte[] first = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         byte[] next = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         if (!copyUntil(first, OutputStream.nullOutputStream())) {
             throw bad("Multipart stream is incomplete: no boundary");
         }
         String checksum = null;
+        String keptFileName = null;
         while (true) {
             byte[] after = take(2);
             if (after[0] == '-' && after[1] == '-') {
@@ -72,17 +80,19 @@ final class MultipartUpload {
             }
             if (keep) {
                 checksum = HexFormat.of().formatHex(sha256.digest());
+                keptFileName = fileName;
             }
         }
         if (checksum == null) {
             throw bad("Field `" + wanted + "` is required");
         }
-        return checksum;
+        return new Part(checksum, keptFileName);
     }
 
     /** Reads the part's header lines up to the empty one; returns the form field name, or null. */
     private String partName() throws IOException {
         String name = null;
+        fileName = null;
         while (true) {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             OutputStream capped = new OutputStream() {
@@ -110,6 +120,8 @@ final class MultipartUpload {
             if (colon > 0 && header.substring(0, colon).strip().equalsIgnoreCase("Content-Disposition")) {
                 Matcher m = PART_NAME.matcher(header.substring(colon + 1));
                 name = m.find() ? m.group(1) : null;
+                Matcher file = FILE_NAME.matcher(header.substring(colon + 1));
+                fileName = file.find() ? file.group(1) : null;
             }
         }
     }

@@ -59,10 +59,11 @@ class MultipartUploadTest {
     void copiesTheNamedPartExactlyWhateverTheReadSizes() throws Exception {
         byte[] content = trickyContent();
         Path target = tmp.resolve("part");
-        String sha256 = MultipartUpload.copyPart(trickle(body(content, "snapshot")),
+        MultipartUpload.Part part = MultipartUpload.copyPart(trickle(body(content, "snapshot")),
                 "multipart/form-data; boundary=\"" + BOUNDARY + "\"", "snapshot", target);
         assertArrayEquals(content, Files.readAllBytes(target));
-        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)), sha256);
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)), part.sha256());
+        assertEquals("a.snapshot", part.fileName(), "the file name of the kept part, for the file Qdrant keeps");
     }
 
     @Test

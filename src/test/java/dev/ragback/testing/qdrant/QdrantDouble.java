@@ -45,6 +45,15 @@ public final class QdrantDouble implements AutoCloseable {
 
     /** A double on {@code port} (0: a free one) of 127.0.0.1. */
     public QdrantDouble(String apiKey, int port) {
+        this(apiKey, null, port);
+    }
+
+    /**
+     * A double with a global manage key and a read-only key ({@code readOnlyKey}): the read-only key
+     * may read (GET, and count/scroll/query) but gets 403 on every change, uploads and recovers
+     * included, as Qdrant's {@code read_only_api_key} and read-only JWTs do.
+     */
+    public QdrantDouble(String apiKey, String readOnlyKey, int port) {
         this.apiKey = apiKey;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
@@ -57,10 +66,10 @@ public final class QdrantDouble implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        QdrantRoutes routes = new QdrantRoutes(store, faults::ready,
+        QdrantRoutes routes = new QdrantRoutes(store, faults,
                 new SnapshotRoutes(store, snapshots, faults, recoveries));
         server.setExecutor(workers);
-        server.createContext("/", new HttpFront(apiKey, faults, routes, requests));
+        server.createContext("/", new HttpFront(apiKey, readOnlyKey, faults, routes, requests));
         server.start();
     }
 
@@ -81,6 +90,11 @@ public final class QdrantDouble implements AutoCloseable {
     /** Creates a collection from a {@code vectors} JSON text: a single {@code {size, distance}} or a map of them. */
     public void createCollection(String name, String vectorsJson) {
         store.create(name, json(vectorsJson));
+    }
+
+    /** Creates a collection from a whole create request's JSON text: vectors, shard_number, hnsw_config... */
+    public void createCollectionWith(String name, String createRequestJson) {
+        store.createFromRequest(name, json(createRequestJson));
     }
 
     public void createAlias(String alias, String collection) {
@@ -124,6 +138,18 @@ public final class QdrantDouble implements AutoCloseable {
         String name = store.find(collection).map(StoredCollection::name).orElse(collection);
         try {
             return snapshots.list(name).stream().map(SnapshotStore.Description::name).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Every file under the snapshots directory, as {@code <directory>/<file>}: also uploads whose
+     * collection is gone, which the API can no longer list.
+     */
+    public List<String> snapshotFiles() {
+        try {
+            return snapshots.allFiles();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -187,6 +213,25 @@ public final class QdrantDouble implements AutoCloseable {
     /** The next {@code count} snapshot uploads read the whole body, then answer 500 and change nothing. */
     public void failNextUploadsAfterBody(int count) {
         faults.failUploadsAfterBody(count);
+    }
+
+    /**
+     * The next {@code count} snapshot uploads read the whole body, keep the file, then lose the connection
+     * without an answer; with {@code recover} the recovery is done first, as a server that goes on after
+     * its client gave up.
+     */
+    public void cutNextUploadsAfterBody(int count, boolean recover) {
+        faults.cutUploadsAfterBody(count, recover);
+    }
+
+    /** The version {@code GET /} reports (default {@value QdrantRoutes#VERSION}). */
+    public void serverVersion(String version) {
+        faults.version(version);
+    }
+
+    /** {@code GET /cluster} reports a cluster of this many peers; 0 (the default) is single-node mode ("disabled"). */
+    public void clusterPeers(int peers) {
+        faults.clusterPeers(peers);
     }
 
     /** When false, {@code /readyz} answers 503 as a starting Qdrant does. */

@@ -70,8 +70,12 @@ class QdrantDoubleContractTest extends QdrantDoubleTestBase {
     @Test
     void refusesToCreateTwiceOrWithBadParams() throws Exception {
         qdrant.createCollection("rag_main", 4, "Cosine");
+        // Qdrant's AlreadyExists reads "Wrong input" but answers 409
         assertEquals("Wrong input: Collection `rag_main` already exists!",
-                error(valid("PUT", "/collections/rag_main", "{\"vectors\":{\"size\":4,\"distance\":\"Dot\"}}", 400)));
+                error(valid("PUT", "/collections/rag_main", "{\"vectors\":{\"size\":4,\"distance\":\"Dot\"}}", 409)));
+        qdrant.createAlias("live", "rag_main");
+        assertEquals("Wrong input: Can't create collection with name live. Alias with the same name already exists",
+                error(valid("PUT", "/collections/live", "{\"vectors\":{\"size\":4,\"distance\":\"Dot\"}}", 400)));
         assertTrue(error(valid("PUT", "/collections/zero", "{\"vectors\":{\"size\":0,\"distance\":\"Dot\"}}", 422))
                 .startsWith("Validation error in JSON body"));
         assertTrue(error(valid("PUT", "/collections/odd", "{\"vectors\":{\"size\":4,\"distance\":\"Hamming\"}}", 400))
@@ -137,8 +141,15 @@ class QdrantDoubleContractTest extends QdrantDoubleTestBase {
                 + "{\"create_alias\":{\"collection_name\":\"missing\",\"alias_name\":\"other\"}}]}";
         assertEquals("Not found: Collection `missing` doesn't exist!", error(valid("POST", "/collections/aliases", body, 404)));
         assertEquals(java.util.Map.of("live", "rag_v1"), qdrant.store().aliases());
+        // deleting a missing alias is no error in Qdrant (AliasPersistence::remove returns Ok(None))
+        assertTrue(json(valid("POST", "/collections/aliases",
+                "{\"actions\":[{\"delete_alias\":{\"alias_name\":\"ghost\"}}]}", 200)).get("result").asBoolean());
+        // an alias may not take a collection's name: AlreadyExists, 409
+        assertEquals("Wrong input: Collection `rag_v1` already exists!", error(valid("POST", "/collections/aliases",
+                "{\"actions\":[{\"create_alias\":{\"collection_name\":\"rag_v1\",\"alias_name\":\"rag_v1\"}}]}", 409)));
         assertTrue(error(valid("POST", "/collections/aliases",
-                "{\"actions\":[{\"delete_alias\":{\"alias_name\":\"ghost\"}}]}", 404)).contains("ghost"));
+                "{\"actions\":[{\"rename_alias\":{\"old_alias_name\":\"ghost\",\"new_alias_name\":\"x\"}}]}", 404))
+                .contains("ghost"));
     }
 
     @Test

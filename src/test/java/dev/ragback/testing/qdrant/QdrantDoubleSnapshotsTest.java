@@ -68,12 +68,15 @@ class QdrantDoubleSnapshotsTest extends QdrantDoubleTestBase {
         assertTrue(json(valid("DELETE", "/collections/rag_main/snapshots/" + name, null, 200)).get("result").asBoolean());
         assertFalse(Files.exists(onDisk));
         assertEquals(0, json(valid("GET", "/collections/rag_main/snapshots", null, 200)).get("result").size());
-        assertEquals("Not found: Snapshot " + name + " not found",
-                error(valid("GET", "/collections/rag_main/snapshots/" + name, null, 404)));
+        // the download handler answers errors in plain text (actix's default for its HttpError), not the spec's envelope
+        HttpResponse<String> gone = send(qdrant, "GET", "/collections/rag_main/snapshots/" + name, null);
+        assertEquals(404, gone.statusCode());
+        assertTrue(gone.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), gone.headers().map().toString());
+        assertEquals("Not found: Snapshot " + name + " not found", gone.body());
         error(valid("DELETE", "/collections/rag_main/snapshots/" + name, null, 404));
         error(valid("POST", "/collections/nope/snapshots", null, 404));
         error(valid("GET", "/collections/nope/snapshots", null, 404));
-        error(valid("GET", "/collections/rag_main/snapshots/..%2F..%2Fetc%2Fpasswd", null, 404));
+        assertEquals(404, send(qdrant, "GET", "/collections/rag_main/snapshots/..%2F..%2Fetc%2Fpasswd", null).statusCode());
     }
 
     @Test
@@ -147,7 +150,7 @@ class QdrantDoubleSnapshotsTest extends QdrantDoubleTestBase {
         Path garbage = Files.writeString(tmp.resolve("garbage.snapshot"), "not a snapshot\n");
         assertTrue(error(validUpload("other", garbage, null, 500)).contains("failed to read snapshot"));
         Path cut = tmp.resolve("cut.snapshot");
-        Files.write(cut, Arrays.copyOf(Files.readAllBytes(file), (int) Files.size(file) - 10));
+        Files.write(cut, Arrays.copyOf(Files.readAllBytes(file), (int) Files.size(file) / 2));
         assertTrue(error(validUpload("other", cut, null, 500)).contains("failed to read snapshot"));
         assertFalse(qdrant.store().find("other").isPresent());
         HttpResponse<String> noPart = upload(qdrant, "/collections/other/snapshots/upload", "file", file);
@@ -215,7 +218,8 @@ class QdrantDoubleSnapshotsTest extends QdrantDoubleTestBase {
         long ballast = 3L * 1024 * 1024 + 17;
         qdrant.snapshotBallast(ballast);
         JsonNode heavy = createSnapshot("rag_main");
-        assertEquals(plain.get("size").asLong() + ballast, heavy.get("size").asLong());
+        long grown = heavy.get("size").asLong() - plain.get("size").asLong();
+        assertTrue(grown >= ballast && grown < ballast + 1024, "the ballast, its tar header and padding: " + grown);
         assertNotEquals(plain.get("checksum"), heavy.get("checksum"));
         Path file = download("rag_main", heavy.get("name").asText());
         validUpload("heavy_copy", file, "checksum=" + heavy.get("checksum").asText(), 200);

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /** Maps a request to the store and shapes the answer; knows nothing of auth or connection faults. */
 final class QdrantRoutes {
@@ -15,13 +14,13 @@ final class QdrantRoutes {
     private static final String COMMIT = "74f3e85b9473c62560006c043e13737ce6b48412";
 
     private final CollectionStore store;
-    private final BooleanSupplier ready;
+    private final Faults server;
     private final PointRoutes points;
     private final SnapshotRoutes snapshots;
 
-    QdrantRoutes(CollectionStore store, BooleanSupplier ready, SnapshotRoutes snapshots) {
+    QdrantRoutes(CollectionStore store, Faults server, SnapshotRoutes snapshots) {
         this.store = store;
-        this.ready = ready;
+        this.server = server;
         this.points = new PointRoutes(store);
         this.snapshots = snapshots;
     }
@@ -42,7 +41,7 @@ final class QdrantRoutes {
         int n = s.size();
         boolean get = method.equals("GET");
         if (n == 0 && get) {
-            return Replies.version(VERSION, COMMIT);
+            return Replies.version(server.version(), COMMIT);
         }
         if (n == 1 && get) {
             return root(s.get(0));
@@ -56,6 +55,10 @@ final class QdrantRoutes {
         }
         if (n == 3 && get && s.get(2).equals("aliases")) {
             return Replies.ok(Replies.aliases(store.aliasesOf(collection)));
+        }
+        if (n == 3 && get && s.get(2).equals("exists")) {
+            // an alias resolves, as everywhere else
+            return Replies.ok(Replies.JSON.createObjectNode().put("exists", store.find(collection).isPresent()));
         }
         if (s.get(2).equals("points")) {
             return points(method, collection, n == 4 ? s.get(3) : null, n, request);
@@ -71,12 +74,14 @@ final class QdrantRoutes {
             case "healthz", "livez":
                 return Replies.text(200, "healthz check passed");
             case "readyz":
-                return ready.getAsBoolean() ? Replies.text(200, "all shards are ready")
+                return server.ready() ? Replies.text(200, "all shards are ready")
                         : Replies.text(503, "some shards are not ready");
             case "collections":
                 return Replies.ok(Replies.collections(store.names()));
             case "aliases":
                 return Replies.ok(Replies.aliases(store.aliases()));
+            case "cluster":
+                return Replies.ok(Replies.cluster(server.clusterPeers()));
             default:
                 return notFound();
         }
@@ -91,7 +96,7 @@ final class QdrantRoutes {
             case "GET":
                 return Replies.ok(Replies.collectionInfo(store.require(collection)));
             case "PUT":
-                store.create(collection, json(request).get("vectors"));
+                store.createFromRequest(collection, json(request));
                 return Replies.ok(BooleanNode.TRUE);
             case "DELETE":
                 return Replies.ok(BooleanNode.valueOf(store.delete(collection)));

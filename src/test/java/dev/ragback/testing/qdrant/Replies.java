@@ -25,6 +25,9 @@ final class Replies {
         }
     }
 
+    /** Not an answer: the connection is closed without one. */
+    static final Reply CUT = new Reply(0, null, new byte[0]);
+
     private Replies() {
     }
 
@@ -92,12 +95,31 @@ final class Replies {
         description.put("name", snapshot.name());
         description.put("creation_time", snapshot.creationTime());
         description.put("size", snapshot.size());
-        if (snapshot.checksum() == null) {
-            description.putNull("checksum");
-        } else {
+        if (snapshot.checksum() != null) {
+            // Qdrant leaves the member out (skip_serializing_if) for a file without a .checksum beside it: an upload
             description.put("checksum", snapshot.checksum());
         }
         return description;
+    }
+
+    /** {@code GET /cluster}: single-node mode, or a cluster of {@code peers} peers with this one leading. */
+    static JsonNode cluster(int peers) {
+        ObjectNode result = JSON.createObjectNode();
+        if (peers == 0) {
+            return result.put("status", "disabled");
+        }
+        long self = 1_000_000_001L;
+        result.put("status", "enabled").put("peer_id", self);
+        ObjectNode all = result.putObject("peers");
+        for (int i = 0; i < peers; i++) {
+            all.putObject(String.valueOf(self + i)).put("uri", "http://qdrant-node-" + i + ":6335/");
+        }
+        result.putObject("raft_info").put("term", 2).put("commit", 42).put("pending_operations", 0).put("leader", self)
+                .put("role", "Leader").put("is_voter", true);
+        result.putObject("consensus_thread_status").put("consensus_thread_status", "working")
+                .put("last_update", "2026-11-28T03:15:02.000000Z");
+        result.putObject("message_send_failures");
+        return result;
     }
 
     static JsonNode updateResult(long operationId, boolean waited) {
@@ -117,22 +139,7 @@ final class Replies {
         info.put("indexed_vectors_count", 0);
         info.put("points_count", collection.pointsCount());
         info.put("segments_count", 2);
-        ObjectNode config = info.putObject("config");
-        ObjectNode params = config.putObject("params");
-        params.set("vectors", collection.vectorsJson());
-        params.put("shard_number", 1).put("replication_factor", 1).put("write_consistency_factor", 1)
-                .put("on_disk_payload", true);
-        config.putObject("hnsw_config").put("m", 16).put("ef_construct", 100).put("full_scan_threshold", 10000)
-                .put("max_indexing_threads", 0).put("on_disk", false);
-        ObjectNode optimizer = config.putObject("optimizer_config");
-        optimizer.put("deleted_threshold", 0.2).put("vacuum_min_vector_number", 1000).put("default_segment_number", 0);
-        optimizer.putNull("max_segment_size");
-        optimizer.putNull("memmap_threshold");
-        optimizer.put("indexing_threshold", 10000).put("flush_interval_sec", 5);
-        optimizer.putNull("max_optimization_threads");
-        config.putObject("wal_config").put("wal_capacity_mb", 32).put("wal_segments_ahead", 0).put("wal_retain_closed", 1);
-        config.putNull("quantization_config");
-        config.putObject("strict_mode_config").put("enabled", false);
+        info.set("config", collection.configJson());
         info.putObject("payload_schema");
         return info;
     }

@@ -2,6 +2,7 @@ package dev.ragback.testing.qdrant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ragback.app.files.TarArchive;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -10,74 +11,104 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
- * The double's snapshot file: one line of JSON header ({@code format}, {@code collection}, the
- * {@code vectors} config as a create request sends it, the {@code points} count), then one JSON
- * line per point ({@code id}, {@code version}, {@code vector} as sent, {@code payload}), then any
- * number of ballast bytes that readers never look at. Aliases
- * are not in it, as in Qdrant. Written and read as a stream: memory stays flat whatever the size.
+ * The double's snapshot file: a plain tar laid out as Qdrant lays out a collection snapshot.
+ * {@code 0/points.jsonl} stands for shard 0's segments (one JSON line per point: {@code id},
+ * {@code version}, {@code vector} as sent, {@code payload}); {@code 0/ballast.bin} holds any
+ * ballast bytes; then, as Qdrant appends them after the shards, {@code version.info} (what Qdrant
+ * writes there: the version of its {@code collection} crate, {@value #COLLECTION_STORAGE_VERSION}
+ * in v1.10 to v1.19, not the server's version), {@code config.json} (the collection's whole config:
+ * params, hnsw_config, optimizer_config, wal_config, quantization_config) and
+ * {@code payload_index.json}. Aliases are not in it, as in Qdrant. Written and read as streams.
  */
 final class SnapshotFormat {
-    static final String FORMAT = "ragback-qdrant-double-snapshot/1";
+    static final String COLLECTION_STORAGE_VERSION = "0.4.2";
+    static final String POINTS = "0/points.jsonl";
     private static final int MAX_LINE = 64 << 20;
     private static final int CHUNK = 64 << 10;
+    private static final int MAX_CONFIG = 1 << 20;
 
     private SnapshotFormat() {
     }
 
     /** Writes {@code collection} to the new file {@code target}, fsyncs it and returns its sha256 (hex). */
     static String write(StoredCollection collection, Path target, long ballast) throws IOException {
-        MessageDigest sha256 = sha256();
-        try (FileOutputStream file = new FileOutputStream(target.toFile());
-             OutputStream out = new BufferedOutputStream(new DigestOutputStream(file, sha256), CHUNK)) {
-            var entries = collection.entries();
-            ObjectNode header = Replies.JSON.createObjectNode().put("format", FORMAT).put("collection", collection.name());
-            header.set("vectors", collection.vectorsJson());
-            header.put("points", entries.size());
-            writeLine(out, header);
-            for (StoredCollection.Entry entry : entries) {
+        Path points = target.resolveSibling(target.getFileName() + ".points");
+        try {
+            writePoints(collection, points);
+            MessageDigest sha256 = sha256();
+            try (FileOutputStream file = new FileOutputStream(target.toFile());
+                 OutputStream out = new BufferedOutputStream(new DigestOutputStream(file, sha256), CHUNK)) {
+                TarWriter tar = new TarWriter(out);
+                try (InputStream in = Files.newInputStream(points)) {
+                    tar.entry(POINTS, Files.size(points), in);
+                }
+                if (ballast > 0) {
+                    tar.entry("0/ballast.bin", ballast, sink -> writeBallast(sink, ballast));
+                }
+                ObjectNode config = collection.configJson();
+                config.put("uuid", UUID.nameUUIDFromBytes(collection.name().getBytes(StandardCharsets.UTF_8)).toString());
+                tar.entry("version.info", COLLECTION_STORAGE_VERSION.getBytes(StandardCharsets.US_ASCII));
+                tar.entry("config.json", Replies.JSON.writeValueAsBytes(config));
+                tar.entry("payload_index.json", "{\"schema\":{}}".getBytes(StandardCharsets.US_ASCII));
+                tar.finish();
+                out.flush();
+                file.getFD().sync();
+            }
+            return HexFormat.of().formatHex(sha256.digest());
+        } finally {
+            Files.deleteIfExists(points);
+        }
+    }
+
+    private static void writePoints(StoredCollection collection, Path target) throws IOException {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), CHUNK)) {
+            for (StoredCollection.Entry entry : collection.entries()) {
                 ObjectNode line = Replies.JSON.createObjectNode();
                 line.set("id", entry.key().json());
                 line.put("version", entry.version());
                 line.set("vector", entry.point().vector());
                 line.set("payload", entry.point().payload());
-                writeLine(out, line);
+                out.write(Replies.JSON.writeValueAsBytes(line));
+                out.write('\n');
             }
-            writeBallast(out, ballast);
-            out.flush();
-            file.getFD().sync();
         }
-        return HexFormat.of().formatHex(sha256.digest());
     }
 
     /**
-     * Reads a snapshot into a new, unregistered collection named {@code name}. A file that is not
-     * one of ours fails the way Qdrant fails on a broken archive: a 500.
+     * Reads a snapshot into a new, unregistered collection named {@code name}, configured from its
+     * {@code config.json}. A file that is not such an archive fails the way Qdrant fails on a broken
+     * archive: a 500.
      */
     static StoredCollection read(Path file, String name) {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK)) {
-            JsonNode header = readLine(in);
-            if (header == null || !FORMAT.equals(header.path("format").asText())) {
-                throw broken("not a snapshot of the Qdrant double");
-            }
-            StoredCollection collection = StoredCollection.fromRequest(name, header.get("vectors"));
-            long points = header.path("points").asLong(-1);
-            for (long i = 0; i < points; i++) {
-                JsonNode point = readLine(in);
-                if (point == null) {
-                    throw broken("the snapshot ends after " + i + " of " + points + " points");
+        try {
+            List<TarArchive.Entry> entries = TarArchive.entries(file);
+            JsonNode config = Replies.JSON.readTree(TarArchive.read(file, "config.json", MAX_CONFIG)
+                    .orElseThrow(() -> broken("no config.json in the archive")));
+            StoredCollection collection = StoredCollection.fromConfig(name, config);
+            Optional<TarArchive.Entry> points = entries.stream().filter(e -> e.name().equals(POINTS)).findFirst();
+            if (points.isPresent()) {
+                try (InputStream in = new BufferedInputStream(TarArchive.open(file, points.get()), CHUNK)) {
+                    for (JsonNode point; (point = readLine(in)) != null; ) {
+                        collection.restore(point, point.path("version").asLong());
+                    }
                 }
-                collection.restore(point, point.path("version").asLong());
             }
             return collection;
         } catch (IOException e) {
             throw broken(e.getMessage());
+        } catch (QdrantError e) {
+            throw e.status() == 500 ? e : broken(e.getMessage());
         }
     }
 
@@ -107,11 +138,6 @@ final class SnapshotFormat {
             out.write(chunk, 0, n);
             left -= n;
         }
-    }
-
-    private static void writeLine(OutputStream out, JsonNode node) throws IOException {
-        out.write(Replies.JSON.writeValueAsBytes(node));
-        out.write('\n');
     }
 
     /** One JSON line, or null at the end; a line longer than {@value #MAX_LINE} bytes is an error. */

@@ -45,8 +45,13 @@ final class SnapshotRoutes {
         return wait ? Replies.ok(Replies.snapshotDescription(created)) : Replies.accepted();
     }
 
+    /** Qdrant's download handler answers its errors in plain text, not in the JSON envelope. */
     Replies.Reply download(String collection, String name) {
-        return Replies.file(snapshots.file(store.require(collection).name(), name).orElseThrow(() -> notFound(name)));
+        try {
+            return Replies.file(snapshots.file(store.require(collection).name(), name).orElseThrow(() -> notFound(name)));
+        } catch (QdrantError e) {
+            return Replies.text(e.status(), e.getMessage());
+        }
     }
 
     Replies.Reply delete(String collection, String name, boolean wait) throws IOException {
@@ -56,7 +61,11 @@ final class SnapshotRoutes {
         return wait ? Replies.ok(BooleanNode.TRUE) : Replies.accepted();
     }
 
-    /** Streams the multipart part {@code snapshot} to disk, checks the checksum, then recovers from it. */
+    /**
+     * As Qdrant v1.19's upload handler: spools the multipart part {@code snapshot}, checks the checksum
+     * (a mismatch drops the spooled file), moves it to {@code snapshots/<name in the URL>/<part's file
+     * name>} where it stays, then recovers from it, resolving an alias to its collection.
+     */
     Replies.Reply upload(String collection, Request request) throws IOException {
         CollectionStore.checkName(collection);
         String priority = request.param("priority");
@@ -64,19 +73,29 @@ final class SnapshotRoutes {
         recoveries.add(new SnapshotRecovery("upload", collection, null, priority, checksum));
         checkPriority(priority, "Query deserialize error: ");
         checkChecksumFormat(checksum, "query parameters");
-        Path upload = snapshots.tempFile();
+        Path spooled = snapshots.tempFile();
+        Faults.Upload fault;
+        Path kept;
         try {
-            String actual = MultipartUpload.copyPart(request.stream(), request.contentType(), "snapshot", upload);
-            if (faults.takeUploadFailure()) {
+            MultipartUpload.Part part = MultipartUpload.copyPart(request.stream(), request.contentType(), "snapshot", spooled);
+            fault = faults.takeUpload();
+            if (fault == Faults.Upload.FAIL) {
                 return Replies.error(500, "Service internal error: injected failure after the upload was read");
             }
-            if (checksum != null && !checksum.equalsIgnoreCase(actual)) {
+            if (checksum != null && !checksum.equalsIgnoreCase(part.sha256())) {
                 // Qdrant names the arguments this way round for uploads
-                throw new QdrantError(400, "Checksum mismatch: expected " + actual + ", actual " + checksum);
+                throw new QdrantError(400, "Checksum mismatch: expected " + part.sha256() + ", actual " + checksum);
             }
-            recoverFrom(collection, upload);
+            kept = snapshots.keepUpload(collection, part.fileName(), spooled);
         } finally {
-            Files.deleteIfExists(upload);
+            Files.deleteIfExists(spooled);
+        }
+        if (fault == Faults.Upload.CUT) {
+            return Replies.CUT; // the client hears nothing, and nothing was recovered
+        }
+        recoverFrom(collection, kept);
+        if (fault == Faults.Upload.CUT_AFTER_RECOVERY) {
+            return Replies.CUT; // the recovery went on after the client lost the connection
         }
         return request.waits() ? Replies.ok(BooleanNode.TRUE) : Replies.accepted();
     }

@@ -89,6 +89,35 @@ final class SnapshotStore implements AutoCloseable {
         return describe(dir.resolve(name));
     }
 
+    /**
+     * Keeps an uploaded file as Qdrant does: at {@code <snapshots>/<name in the URL>/<file name of the
+     * multipart part>} (its last path component; a random one when it has none), replacing a file of
+     * that name, with no checksum file beside it. Returns where it now is.
+     */
+    Path keepUpload(String urlName, String partFileName, Path spooled) throws IOException {
+        Path dir = Files.createDirectories(dirOf(urlName));
+        String name = null;
+        if (partFileName != null) {
+            try {
+                Path last = Path.of(partFileName).getFileName();
+                name = last == null || last.toString().equals("..") || last.toString().equals(".") ? null : last.toString();
+            } catch (java.nio.file.InvalidPathException e) {
+                name = null;
+            }
+        }
+        Path kept = dir.resolve(name == null ? java.util.UUID.randomUUID().toString() : name);
+        Files.deleteIfExists(kept.resolveSibling(kept.getFileName() + CHECKSUM_SUFFIX));
+        Files.move(spooled, kept, StandardCopyOption.REPLACE_EXISTING);
+        return kept;
+    }
+
+    /** Every file under the snapshots directory, relative to it (for tests that want none left). */
+    List<String> allFiles() throws IOException {
+        try (Stream<Path> all = Files.walk(snapshots)) {
+            return all.filter(Files::isRegularFile).map(p -> snapshots.relativize(p).toString()).sorted().toList();
+        }
+    }
+
     /** The snapshots of a collection, oldest first. */
     List<Description> list(String collection) throws IOException {
         Path dir = dirOf(collection);
@@ -105,7 +134,7 @@ final class SnapshotStore implements AutoCloseable {
         return list;
     }
 
-    /** The file of a snapshot, if it exists; names that would leave the collection's directory find nothing. */
+    /** The file of a snapshot, if it exists (any file name, as in Qdrant); names that would leave the collection's directory find nothing. */
     Optional<Path> file(String collection, String name) {
         Path dir = dirOf(collection);
         Path file;
@@ -114,7 +143,7 @@ final class SnapshotStore implements AutoCloseable {
         } catch (java.nio.file.InvalidPathException e) {
             return Optional.empty();
         }
-        boolean plain = name.endsWith(SUFFIX) && file.getParent().equals(dir) && Files.isRegularFile(file);
+        boolean plain = dir.equals(file.getParent()) && Files.isRegularFile(file);
         return plain ? Optional.of(file) : Optional.empty();
     }
 

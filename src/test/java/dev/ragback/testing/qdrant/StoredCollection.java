@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** One collection held by the double: its vector config, status and points (in Qdrant's id order). */
 public final class StoredCollection {
@@ -40,37 +40,141 @@ public final class StoredCollection {
     record Entry(PointId key, Point point, long version, Map<String, float[]> scored) {
     }
 
+    private static final Set<String> VECTOR_KEYS = Set.of("size", "distance", "hnsw_config", "quantization_config",
+            "on_disk", "memory", "datatype", "multivector_config");
+    private static final Set<String> DATATYPES = Set.of("float32", "uint8", "float16", "turbo4");
+    private static final Set<String> MEMORY = Set.of("cold", "cached", "pinned");
+
     private final String name;
     private final boolean named;
     private final Map<String, VectorConfig> vectors;
+    // the whole config as Qdrant keeps it (config.json): params, hnsw_config, optimizer_config, wal_config, quantization_config
+    private final ObjectNode config;
     private final NavigableMap<PointId, Entry> points = new TreeMap<>();
     private long operations;
     private String status = "green";
     private int yellowReads;
 
-    private StoredCollection(String name, boolean named, Map<String, VectorConfig> vectors) {
+    private StoredCollection(String name, boolean named, Map<String, VectorConfig> vectors, ObjectNode config) {
         this.name = name;
         this.named = named;
         this.vectors = vectors;
+        this.config = config;
     }
 
-    /** A collection from the {@code vectors} member of a create request (missing means no dense vectors). */
+    /** A collection from a create request's {@code vectors} member alone (missing means no dense vectors). */
     static StoredCollection fromRequest(String name, JsonNode vectors) {
+        ObjectNode request = Replies.JSON.createObjectNode();
+        if (vectors != null && !vectors.isMissingNode()) {
+            request.set("vectors", vectors);
+        }
+        return fromCreateRequest(name, request);
+    }
+
+    /**
+     * A collection from a whole create request: {@code vectors} (whole VectorParams), {@code shard_number},
+     * and the collection-level {@code hnsw_config}, {@code optimizers_config}, {@code wal_config},
+     * {@code quantization_config} and {@code on_disk_payload}, over Qdrant 1.19's defaults.
+     */
+    static StoredCollection fromCreateRequest(String name, JsonNode request) {
+        if (request == null || !request.isObject()) {
+            throw QdrantError.format("expected a JSON object");
+        }
+        JsonNode vectors = request.get("vectors");
+        ObjectNode config = defaultConfig();
+        ObjectNode params = (ObjectNode) config.get("params");
+        boolean named;
+        Map<String, VectorConfig> dims;
         if (vectors == null || vectors.isNull() || vectors.isMissingNode()) {
-            return new StoredCollection(name, true, Map.of());
-        }
-        if (!vectors.isObject()) {
+            named = true;
+            dims = Map.of();
+            params.putObject("vectors");
+        } else if (!vectors.isObject()) {
             throw QdrantError.format("vectors: expected a map");
+        } else if (vectors.has("size") || vectors.has("distance")) {
+            named = false;
+            dims = Map.of("", vectorConfig("vectors", vectors));
+            params.set("vectors", vectorParams("vectors", vectors));
+        } else {
+            named = true;
+            Map<String, VectorConfig> byName = new TreeMap<>(); // Qdrant keeps named vectors in a BTreeMap
+            ObjectNode normal = Replies.JSON.createObjectNode();
+            new TreeMap<>(fields(vectors)).forEach((vectorName, value) -> {
+                byName.put(vectorName, vectorConfig("vectors." + vectorName, value));
+                normal.set(vectorName, vectorParams("vectors." + vectorName, value));
+            });
+            dims = Collections.unmodifiableMap(byName);
+            params.set("vectors", normal);
         }
-        if (vectors.has("size") || vectors.has("distance")) {
-            return new StoredCollection(name, false, Map.of("", vectorConfig("vectors", vectors)));
+        JsonNode shards = request.path("shard_number");
+        if (!shards.isMissingNode() && !shards.isNull()) {
+            if (!shards.isIntegralNumber() || shards.asLong() < 1) {
+                throw QdrantError.validation("shard_number: value " + shards + " invalid, must be 1 or larger");
+            }
+            params.put("shard_number", shards.asLong());
         }
-        Map<String, VectorConfig> named = new TreeMap<>(); // Qdrant keeps named vectors in a BTreeMap
-        for (Iterator<Map.Entry<String, JsonNode>> it = vectors.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            named.put(entry.getKey(), vectorConfig("vectors." + entry.getKey(), entry.getValue()));
+        if (request.path("on_disk_payload").isBoolean()) {
+            params.put("on_disk_payload", request.get("on_disk_payload").asBoolean());
         }
-        return new StoredCollection(name, true, Collections.unmodifiableMap(named));
+        merge(config, "hnsw_config", request.get("hnsw_config"));
+        merge(config, "optimizer_config", request.get("optimizers_config"));
+        merge(config, "wal_config", request.get("wal_config"));
+        JsonNode quantization = request.get("quantization_config");
+        if (quantization != null && !quantization.isNull()) {
+            config.set("quantization_config", quantization(quantization, "quantization_config"));
+        }
+        return new StoredCollection(name, named, dims, config);
+    }
+
+    /** A collection with the config a snapshot's {@code config.json} holds. */
+    static StoredCollection fromConfig(String name, JsonNode snapshotConfig) {
+        JsonNode params = snapshotConfig.path("params");
+        ObjectNode request = Replies.JSON.createObjectNode();
+        request.set("vectors", params.get("vectors"));
+        request.set("shard_number", params.get("shard_number"));
+        request.set("on_disk_payload", params.get("on_disk_payload"));
+        request.set("hnsw_config", snapshotConfig.get("hnsw_config"));
+        request.set("optimizers_config", snapshotConfig.get("optimizer_config"));
+        request.set("wal_config", snapshotConfig.get("wal_config"));
+        request.set("quantization_config", snapshotConfig.get("quantization_config"));
+        return fromCreateRequest(name, request);
+    }
+
+    private static ObjectNode defaultConfig() {
+        ObjectNode config = Replies.JSON.createObjectNode();
+        config.putObject("params").put("shard_number", 1).put("replication_factor", 1).put("write_consistency_factor", 1)
+                .put("on_disk_payload", true);
+        config.putObject("hnsw_config").put("m", 16).put("ef_construct", 100).put("full_scan_threshold", 10000)
+                .put("max_indexing_threads", 0).put("on_disk", false);
+        ObjectNode optimizer = config.putObject("optimizer_config");
+        optimizer.put("deleted_threshold", 0.2).put("vacuum_min_vector_number", 1000).put("default_segment_number", 0);
+        optimizer.putNull("max_segment_size");
+        optimizer.putNull("memmap_threshold");
+        optimizer.put("indexing_threshold", 10000).put("flush_interval_sec", 5);
+        optimizer.putNull("max_optimization_threads");
+        config.putObject("wal_config").put("wal_capacity_mb", 32).put("wal_segments_ahead", 0).put("wal_retain_closed", 1);
+        config.putNull("quantization_config");
+        config.putObject("strict_mode_config").put("enabled", false);
+        return config;
+    }
+
+    /** A diff object's non-null members written over the section's defaults. */
+    private static void merge(ObjectNode config, String section, JsonNode diff) {
+        if (diff == null || diff.isNull()) {
+            return;
+        }
+        if (!diff.isObject()) {
+            throw QdrantError.format(section + ": expected a map");
+        }
+        ObjectNode target = (ObjectNode) config.get(section);
+        fields(diff).forEach((key, value) -> {
+            if (!value.isNull()) {
+                if (!target.has(key)) {
+                    throw QdrantError.format(section + ": unknown field `" + key + "`");
+                }
+                target.set(key, value);
+            }
+        });
     }
 
     private static VectorConfig vectorConfig(String where, JsonNode node) {
@@ -89,6 +193,75 @@ public final class StoredCollection {
         return new VectorConfig((int) size, distance);
     }
 
+    /** The whole VectorParams as Qdrant serialises them: unset members left out, {@code quantization} read as its alias. */
+    private static ObjectNode vectorParams(String where, JsonNode node) {
+        ObjectNode params = Replies.JSON.createObjectNode();
+        fields(node).forEach((key, value) -> {
+            String field = key.equals("quantization") ? "quantization_config" : key;
+            if (!VECTOR_KEYS.contains(field)) {
+                throw QdrantError.format(where + ": unknown field `" + key + "`");
+            }
+            if (value.isNull()) {
+                return;
+            }
+            switch (field) {
+                case "hnsw_config" -> {
+                    if (!value.isObject()) {
+                        throw QdrantError.format(where + ".hnsw_config: expected a map");
+                    }
+                    ObjectNode hnsw = Replies.JSON.createObjectNode();
+                    fields(value).forEach((k, v) -> {
+                        if (!v.isNull()) {
+                            hnsw.set(k, v);
+                        }
+                    });
+                    if (!hnsw.isEmpty()) {
+                        params.set(field, hnsw);
+                    }
+                }
+                case "quantization_config" -> params.set(field, quantization(value, where + "." + field));
+                case "on_disk" -> params.put(field, bool(value, where + ".on_disk"));
+                case "memory" -> params.put(field, oneOf(value, MEMORY, where + ".memory"));
+                case "datatype" -> params.put(field, oneOf(value, DATATYPES, where + ".datatype"));
+                case "multivector_config" -> {
+                    if (!"max_sim".equals(value.path("comparator").asText(null))) {
+                        throw QdrantError.format(where + ".multivector_config: expected {\"comparator\": \"max_sim\"}");
+                    }
+                    params.set(field, value);
+                }
+                default -> params.set(field, value);
+            }
+        });
+        return params;
+    }
+
+    private static JsonNode quantization(JsonNode value, String where) {
+        if (!value.isObject() || !(value.has("scalar") || value.has("product") || value.has("binary"))) {
+            throw QdrantError.format(where + ": expected one of `scalar`, `product`, `binary`");
+        }
+        return value;
+    }
+
+    private static boolean bool(JsonNode value, String where) {
+        if (!value.isBoolean()) {
+            throw QdrantError.format(where + ": expected a boolean");
+        }
+        return value.asBoolean();
+    }
+
+    private static String oneOf(JsonNode value, Set<String> allowed, String where) {
+        if (!value.isTextual() || !allowed.contains(value.asText())) {
+            throw QdrantError.format(where + ": unknown variant " + value + ", expected one of " + new TreeSet<>(allowed));
+        }
+        return value.asText();
+    }
+
+    private static Map<String, JsonNode> fields(JsonNode node) {
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue()));
+        return fields;
+    }
+
     public String name() {
         return name;
     }
@@ -103,20 +276,18 @@ public final class StoredCollection {
         return vectors;
     }
 
-    /** The {@code vectors} member of a create request that makes this collection's twin. */
+    /** {@code params.vectors}: the whole VectorParams, one or a map of them. */
     JsonNode vectorsJson() {
-        ObjectNode json = Replies.JSON.createObjectNode();
-        if (!named) {
-            VectorConfig only = vectors.get("");
-            return json.put("size", only.size()).put("distance", only.distance());
-        }
-        vectors.forEach((vectorName, config) ->
-                json.putObject(vectorName).put("size", config.size()).put("distance", config.distance()));
-        return json;
+        return config.path("params").get("vectors").deepCopy();
     }
 
-    boolean sameVectors(StoredCollection other) {
-        return named == other.named && vectors.equals(other.vectors);
+    /** The whole config as {@code GET /collections/{c}} reports it under {@code config}. */
+    ObjectNode configJson() {
+        return config.deepCopy();
+    }
+
+    long shardNumber() {
+        return config.path("params").path("shard_number").asLong();
     }
 
     /** The status as reported now, without counting as a status read. */
