@@ -28,6 +28,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         VerifyService.Report report = session.services().verify().verify(snapshot);
+        report.warnings().forEach(session::warn);
         if (session.json()) {
             session.printJson(json(report));
         } else {
@@ -96,6 +97,7 @@ final class VerifyCommand implements Callable<Integer> {
             return row;
         }).toList());
         out.put("problems", report.problems());
+        out.put("warnings", report.warnings());
         return out;
     }
 }

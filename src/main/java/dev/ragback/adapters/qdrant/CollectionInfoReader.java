@@ -17,9 +17,10 @@ final class CollectionInfoReader {
 
     static CollectionInfo collection(String name, JsonNode result) {
         JsonNode points = result.path("points_count");
+        JsonNode config = result.get("config");
         return new CollectionInfo(name, result.path("status").asText(null),
                 points.isIntegralNumber() ? points.asLong() : null,
-                vectors(result.path("config").path("params").path("vectors")));
+                vectors(result.path("config").path("params").path("vectors")), config == null || !config.isObject() ? null : config);
     }
 
     /** {@code vectors} is either one unnamed {@code {size, distance}} or a map of named ones. */

@@ -26,7 +26,7 @@ import java.util.Set;
  */
 final class QdrantHttp {
     private static final Logger LOG = LoggerFactory.getLogger(QdrantHttp.class);
-    private static final String UNREACHABLE_HINT = "start Qdrant or set QDRANT_URL";
+    static final String UNREACHABLE_HINT = "start Qdrant or set QDRANT_URL";
     private static final String SLOW_HINT = "Qdrant is slow or overloaded: look at its load, or raise qdrant.timeout";
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_QUOTED_CHARS = 300;
@@ -66,6 +66,10 @@ final class QdrantHttp {
 
     String where() {
         return where;
+    }
+
+    RetryPolicy retry() {
+        return retry;
     }
 
     /** GET with retries; a status in {@code answers} is returned like a 2xx instead of failing. */
@@ -225,12 +229,21 @@ final class QdrantHttp {
         return current;
     }
 
-    private Duration connectTimeout() {
+    Duration connectTimeout() {
         return timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT;
     }
 
     StatusFailure statusFailure(String method, String path, Reply reply) {
         String call = method + " " + path;
+        String permission = reply.status() == 403 ? envelopeError(reply.body()) : null;
+        if (permission != null) {
+            // a handler's permission check (JSON envelope), not the auth layer: the key is valid but may not do this
+            String what = managesCollections(path) ? "this API key cannot manage collections (a global manage key is needed)"
+                    : "this API key may not do this";
+            return new StatusFailure(RagbackException.external("Qdrant at " + where + ": " + what + " (403 for " + call
+                    + quoted(": ", permission) + ")", "set QDRANT_API_KEY to the global api key: read-only and "
+                    + "collection-scoped keys cannot upload or recover snapshots, or change aliases", null), false);
+        }
         if (reply.status() == 401 || reply.status() == 403) {
             String message = apiKey == null
                     ? "Qdrant at " + where + " wants an api key (" + reply.status() + " for " + call + ")"
@@ -251,17 +264,18 @@ final class QdrantHttp {
         return new RagbackException(failure.kind(), failure.getMessage() + tries(attempts), failure.hint(), failure.getCause());
     }
 
-    private RagbackException transportFailure(String cause, String method, String path, int attempts, String hint,
+    RagbackException transportFailure(String cause, String method, String path, int attempts, String hint,
                                               Throwable e) {
         return RagbackException.external("Qdrant at " + where + ": " + cause + " for " + method + " " + path
                 + tries(attempts), hint, e);
     }
 
-    private static String tries(int attempts) {
+    static String tries(int attempts) {
         return attempts > 1 ? " (after " + attempts + " attempts)" : "";
     }
 
-    private static String ioCause(IOException e) {
+    /** The words of a transport failure, e.g. "connection refused" (for messages). */
+    static String ioCause(IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
                 return "unknown host";
@@ -280,17 +294,37 @@ final class QdrantHttp {
         return "connection failed (" + message.strip() + ")";
     }
 
-    /** Qdrant's {@code status.error} text, or the body itself when it is not Qdrant's error envelope. */
-    private String errorText(String body) {
+    /** Uploads, recovers and alias changes: what needs Qdrant's global manage access. */
+    private static boolean managesCollections(String path) {
+        String bare = path.replaceFirst("\\?.*$", "");
+        return bare.endsWith("/snapshots/upload") || bare.endsWith("/snapshots/recover") || bare.equals("/collections/aliases");
+    }
+
+    /** Qdrant's {@code status.error} text when the body is its JSON error envelope, else {@code null}. */
+    String envelopeError(String body) {
         try {
             JsonNode error = json.readTree(body).path("status").path("error");
-            if (error.isTextual()) {
-                return error.asText();
-            }
+            return error.isTextual() ? error.asText() : null;
         } catch (IOException e) {
-            // not JSON: a proxy or a plain-text error page; quote its start below
+            return null;
         }
-        return plainText(body);
+    }
+
+    /** True when the connection was refused or could not be made: no byte of the request went out. */
+    static boolean refused(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof HttpConnectTimeoutException
+                    || t instanceof UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Qdrant's {@code status.error} text, or the body itself when it is not Qdrant's error envelope. */
+    private String errorText(String body) {
+        String error = envelopeError(body);
+        return error != null ? error : plainText(body);
     }
 
     private static String plainText(String body) {
@@ -308,7 +342,7 @@ final class QdrantHttp {
         return prefix + (line.length() > MAX_QUOTED_CHARS ? line.substring(0, MAX_QUOTED_CHARS) + "…" : line);
     }
 
-    private static void pause(Duration backoff) {
+    static void pause(Duration backoff) {
         try {
             Thread.sleep(backoff.toMillis());
         } catch (InterruptedException e) {

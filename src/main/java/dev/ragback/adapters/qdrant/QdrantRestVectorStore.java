@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ragback.app.Names;
 import dev.ragback.app.port.Alias;
 import dev.ragback.app.files.FileDigest;
+import dev.ragback.app.port.ClusterStatus;
 import dev.ragback.app.port.CollectionInfo;
 import dev.ragback.app.port.ScoredPoint;
 import dev.ragback.app.port.SnapshotInfo;
@@ -35,8 +36,14 @@ public final class QdrantRestVectorStore implements VectorStore {
 
     QdrantRestVectorStore(URI baseUrl, String apiKeyOrNull, Duration requestTimeout, Duration transferIdleTime,
                           RetryPolicy retry) {
+        this(baseUrl, apiKeyOrNull, requestTimeout, transferIdleTime, retry, QdrantSnapshots.CREATE_TIMEOUT);
+    }
+
+    /** @param uploadTimeout how long an upload (recovery included: {@code wait=true}) may take before its answer */
+    QdrantRestVectorStore(URI baseUrl, String apiKeyOrNull, Duration requestTimeout, Duration transferIdleTime,
+                          RetryPolicy retry, Duration uploadTimeout) {
         this.http = new QdrantHttp(baseUrl, apiKeyOrNull, requestTimeout, retry);
-        this.snapshots = new QdrantSnapshots(http, transferIdleTime);
+        this.snapshots = new QdrantSnapshots(http, transferIdleTime, uploadTimeout);
         this.points = new QdrantPoints(http);
     }
 
@@ -62,8 +69,8 @@ public final class QdrantRestVectorStore implements VectorStore {
     }
 
     @Override
-    public void uploadSnapshot(String collection, Path file, String sha256, java.util.function.LongConsumer bytesSent) {
-        snapshots.upload(collection, file, sha256, bytesSent);
+    public void uploadSnapshot(String collection, Path file, String sha256, String uploadName, LongConsumer bytesSent) {
+        snapshots.upload(collection, file, sha256, uploadName, bytesSent);
     }
 
     @Override
@@ -128,6 +135,42 @@ public final class QdrantRestVectorStore implements VectorStore {
     public boolean ready() {
         // 503 is /readyz's "not yet", an answer rather than a failure
         return http.get("/readyz", Set.of(503)).status() == 200;
+    }
+
+    @Override
+    public ClusterStatus clusterStatus() {
+        // /cluster needs global access: a collection-scoped key gets 403, an answer rather than a failure
+        QdrantHttp.Reply reply = http.get("/cluster", Set.of(403));
+        if (reply.status() == 403) {
+            String why = http.envelopeError(reply.body());
+            return new ClusterStatus(ClusterStatus.Mode.UNKNOWN, 0, "GET /cluster answered 403"
+                    + (why == null ? "" : ": " + why.strip()) + "; the api key has no global access");
+        }
+        JsonNode result = http.result("GET", "/cluster", reply);
+        String status = result.path("status").asText("");
+        return switch (status) {
+            case "disabled" -> ClusterStatus.singleNode();
+            case "enabled" -> new ClusterStatus(ClusterStatus.Mode.CLUSTER, result.path("peers").size(), "enabled");
+            default -> throw http.unreadable("GET", "/cluster", "status '" + Names.printable(status) + "'", null);
+        };
+    }
+
+    @Override
+    public void checkManageAccess() {
+        // an empty alias batch: needs global manage access, as uploads do, and changes nothing
+        String path = "/collections/aliases";
+        http.result("POST", path, http.send("POST", path, "{\"actions\":[]}", true, Set.of()));
+    }
+
+    @Override
+    public boolean collectionExists(String name) {
+        return http.getResult("/collections/" + segment("collection name", name) + "/exists").path("exists").asBoolean();
+    }
+
+    @Override
+    public void createPlaceholderCollection(String name) {
+        String path = "/collections/" + segment("collection name", name);
+        http.result("PUT", path, http.send("PUT", path, "{\"vectors\":{\"size\":1,\"distance\":\"Cosine\"}}", false, Set.of()));
     }
 
     @Override

@@ -21,18 +21,24 @@ final class QdrantSnapshots {
     private final QdrantHttp http;
     private final QdrantTransfers transfers;
     private final Duration idleTimeout;
+    private final Duration uploadTimeout;
 
-    QdrantSnapshots(QdrantHttp http, Duration idleTimeout) {
+    QdrantSnapshots(QdrantHttp http, Duration idleTimeout, Duration uploadTimeout) {
         this.http = http;
         this.transfers = new QdrantTransfers(http);
         this.idleTimeout = idleTimeout;
+        this.uploadTimeout = uploadTimeout;
     }
 
-    /** Recovers {@code collection} (created when missing) from a local snapshot file, checksum verified by the server. */
-    void upload(String collection, Path file, String sha256, java.util.function.LongConsumer bytesSent) {
+    /**
+     * Recovers {@code collection} (created when missing) from a local snapshot file, checksum verified
+     * by the server, which keeps the file as {@code uploadName} in {@code collection}'s snapshots.
+     */
+    void upload(String collection, Path file, String sha256, String uploadName, LongConsumer bytesSent) {
+        Names.require("snapshot name", uploadName);
         String path = base(collection) + "/upload?wait=true&priority=snapshot&checksum=" + hex(sha256);
         try {
-            QdrantHttp.Reply reply = transfers.upload(path, file, CREATE_TIMEOUT, bytesSent);
+            QdrantHttp.Reply reply = transfers.upload(path, file, uploadName, uploadTimeout, bytesSent);
             http.result("POST", path, reply);
         } catch (java.io.IOException e) {
             throw RagbackException.external("cannot read " + file + " for the upload: " + e.getMessage(), null, e);

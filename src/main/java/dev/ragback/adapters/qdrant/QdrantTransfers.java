@@ -4,6 +4,7 @@ import dev.ragback.app.Durations;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.files.FileWriteException;
 import dev.ragback.app.files.FileDigest;
+import dev.ragback.app.port.UploadInDoubt;
 
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -93,24 +94,66 @@ final class QdrantTransfers {
     }
 
     /**
-     * Uploads {@code file} as the multipart part {@code snapshot}, streamed from disk; retried
-     * from the start on 5xx and connection failures (recovering the same file again is harmless).
+     * Uploads {@code file} as the multipart part {@code snapshot} named {@code uploadName}, streamed from
+     * disk, and sends it once. The server recovers from the whole body and keeps going when the client
+     * gives up, so only a refused connection (no byte went out) is tried again. A status is final (a
+     * 500 is a broken archive). A timeout or a lost connection after the whole file went out is
+     * {@link UploadInDoubt}; before that, the server cannot have started, and it is a plain failure.
      */
-    QdrantHttp.Reply upload(String path, Path file, Duration callTimeout, LongConsumer bytesSent) throws IOException {
+    QdrantHttp.Reply upload(String path, Path file, String uploadName, Duration callTimeout, LongConsumer bytesSent)
+            throws IOException {
+        long size = Files.size(file);
         String boundary = "ragback-" + UUID.randomUUID();
         String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"snapshot\"; filename=\""
-                + file.getFileName() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
+                + uploadName.replace("\"", "_") + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
         String tail = "\r\n--" + boundary + "--\r\n";
+        AtomicLong sent = new AtomicLong();
         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.concat(
                 HttpRequest.BodyPublishers.ofByteArray(head.getBytes(StandardCharsets.UTF_8)),
-                HttpRequest.BodyPublishers.fromPublisher(new FileChunks(file, bytesSent), Files.size(file)),
+                HttpRequest.BodyPublishers.fromPublisher(new FileChunks(file, n -> {
+                    sent.set(n);
+                    bytesSent.accept(n);
+                }), size),
                 HttpRequest.BodyPublishers.ofByteArray(tail.getBytes(StandardCharsets.UTF_8)));
         HttpRequest request = http.request("POST", path, body, "multipart/form-data; boundary=" + boundary, callTimeout);
-        return http.withRetries("POST", path, true, callTimeout, () -> {
-            HttpResponse<String> response = http.client().send(request, HttpResponse.BodyHandlers.ofString());
-            QdrantHttp.Reply reply = new QdrantHttp.Reply(response.statusCode(), response.body());
-            return reply.status() / 100 == 2 ? reply : http.statusFailure("POST", path, reply);
-        });
+        Duration backoff = http.retry().firstBackoff();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                HttpResponse<String> response = http.client().send(request, HttpResponse.BodyHandlers.ofString());
+                QdrantHttp.Reply reply = new QdrantHttp.Reply(response.statusCode(), response.body());
+                if (reply.status() / 100 != 2) {
+                    throw http.statusFailure("POST", path, reply).failure();
+                }
+                return reply;
+            } catch (IOException e) {
+                if (QdrantHttp.refused(e) && attempt < http.retry().attempts()) {
+                    QdrantHttp.pause(backoff);
+                    backoff = backoff.multipliedBy(2);
+                    continue;
+                }
+                throw unanswered(path, e, sent.get(), size, attempt, callTimeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted while uploading to Qdrant at "
+                        + http.where() + (sent.get() == size ? " (the whole file had gone out: Qdrant may go on recovering)" : ""),
+                        null, e);
+            }
+        }
+    }
+
+    private RagbackException unanswered(String path, IOException e, long sent, long size, int attempts, Duration timeout) {
+        String cause = e instanceof java.net.http.HttpTimeoutException && !QdrantHttp.refused(e)
+                ? "no answer within " + Durations.format(timeout) + " (timeout)" : QdrantHttp.ioCause(e);
+        if (QdrantHttp.refused(e)) {
+            return http.transportFailure(cause, "POST", path, attempts, QdrantHttp.UNREACHABLE_HINT, e);
+        }
+        if (sent < size) {
+            return RagbackException.external("Qdrant at " + http.where() + ": " + cause + " for POST " + path + " after "
+                    + sent + " of " + size + " bytes; Qdrant recovers only from a whole upload, so nothing changed",
+                    "run the command again once Qdrant is reachable", e);
+        }
+        return new UploadInDoubt("Qdrant at " + http.where() + ": " + cause + " for POST " + path + " after the whole file ("
+                + size + " bytes) went out; Qdrant may have recovered it or may still be recovering it", e);
     }
 
     /**

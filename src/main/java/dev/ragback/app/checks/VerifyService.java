@@ -9,12 +9,17 @@ import dev.ragback.app.snapshot.BackupsDir;
 import dev.ragback.app.snapshot.Manifest;
 import dev.ragback.app.snapshot.ManifestJson;
 import dev.ragback.app.snapshot.SnapshotCatalog;
+import dev.ragback.app.snapshot.SnapshotConfig;
+import dev.ragback.app.vectors.ConfigDiff;
+import dev.ragback.app.vectors.QdrantGuard;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -37,9 +42,13 @@ public final class VerifyService {
         }
     }
 
-    /** The comparison; {@code problems} is empty when the stores match the set. */
+    /**
+     * The comparison; {@code problems} is empty when the stores match the set. {@code warnings} name
+     * config differences from the set (a collection restored in place keeps its own config): they do
+     * not fail the check.
+     */
     public record Report(String snapshotId, String collection, List<CountRow> counts, long baselinePoints, Long livePoints,
-                         String status, List<ProbeComparison.Outcome> probes, List<String> problems) {
+                         String status, List<ProbeComparison.Outcome> probes, List<String> problems, List<String> warnings) {
         public boolean passed() {
             return problems.isEmpty();
         }
@@ -69,6 +78,7 @@ public final class VerifyService {
         String setId = id != null ? id : catalog.newestGolden().map(BackupsDir.Entry::id).orElseThrow(() -> new RagbackException(
                 RagbackException.Kind.INTEGRITY, "no golden snapshot set to verify against in " + backups.root(),
                 "name one: ragback verify --snapshot ID"));
+        new QdrantGuard(vectors).requireQueryApi("verify");
         Manifest manifest = ManifestJson.read(backups.existing(setId).resolve(BackupsDir.MANIFEST));
         // the database half runs beside the Qdrant half: a freshly restored table's first scan is slow
         CompletableFuture<DatabaseSide> databaseSide = Background.start("verify-database", () -> checkDatabase(manifest));
@@ -78,10 +88,17 @@ public final class VerifyService {
         String status = "missing";
         List<ProbeComparison.Outcome> probes = List.of();
         List<String> vectorProblems = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         if (real == null) {
             vectorProblems.add("Qdrant has no collection or alias " + collection);
         } else {
-            status = vectors.collection(real).map(CollectionInfo::status).orElse("missing");
+            Optional<CollectionInfo> info = vectors.collection(real);
+            status = info.map(CollectionInfo::status).orElse("missing");
+            JsonNode liveConfig = info.map(CollectionInfo::config).orElse(null);
+            Optional<JsonNode> setConfig = liveConfig == null ? Optional.empty()
+                    : SnapshotConfig.of(manifest, backups.existing(setId));
+            setConfig.ifPresent(config -> ConfigDiff.of(liveConfig, config, ConfigDiff.VERIFIED)
+                    .forEach(difference -> warnings.add("config of " + real + " differs from the set: " + difference)));
             if (!"green".equals(status)) {
                 vectorProblems.add("collection " + real + " is " + status);
             }
@@ -103,7 +120,8 @@ public final class VerifyService {
         }
         side.missingTables().forEach(table -> problems.add("table " + table + " is missing"));
         problems.addAll(vectorProblems);
-        return new Report(setId, real, countRows, manifest.qdrant().pointsCount(), livePoints, status, probes, problems);
+        return new Report(setId, real, countRows, manifest.qdrant().pointsCount(), livePoints, status, probes, problems,
+                List.copyOf(warnings));
     }
 
     /** {@code counts} is {@code null} when the chunks table is missing. */

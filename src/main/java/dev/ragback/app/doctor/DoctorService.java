@@ -1,12 +1,15 @@
 package dev.ragback.app.doctor;
 
 import dev.ragback.app.RagbackException;
+import dev.ragback.app.Sizes;
 import dev.ragback.app.Versions;
 import dev.ragback.app.compat.CompatMatrix;
 import dev.ragback.app.compat.CompatService;
 import dev.ragback.app.port.DatabaseProbe;
 import dev.ragback.app.port.DumpTool;
+import dev.ragback.app.port.ClusterStatus;
 import dev.ragback.app.port.VectorStore;
+import dev.ragback.app.vectors.CollectionsOverview;
 import dev.ragback.app.snapshot.ManifestSignature;
 
 import java.util.List;
@@ -52,11 +55,12 @@ public final class DoctorService {
             CompletableFuture<CheckResult> tools = serverVersion.thenApplyAsync(v -> toolsCheck(v.version()), pool);
             CompletableFuture<CheckResult> taskDb = async(pool, this::taskDbCheck);
             CompletableFuture<CheckResult> qdrant = async(pool, this::qdrantCheck);
+            CompletableFuture<CheckResult> qdrantFiles = async(pool, this::qdrantFilesCheck);
             CompletableFuture<CheckResult> collection = async(pool, this::collectionCheck);
             CompletableFuture<CheckResult> backups = async(pool, subjects.backups()::check);
             CompletableFuture<CheckResult> matrix = async(pool, this::matrixCheck);
             return new DoctorReport(List.of(postgres.join(), tools.join(), taskDb.join(), qdrant.join(),
-                    collection.join(), backups.join(), matrix.join(), signingCheck()));
+                    collection.join(), qdrantFiles.join(), backups.join(), matrix.join(), signingCheck()));
         } finally {
             pool.shutdownNow();
         }
@@ -125,7 +129,15 @@ public final class DoctorService {
                         "wait for Qdrant to finish starting, or look at its logs");
             }
             int collections = subjects.vectors().collectionNames().size();
-            return CheckResult.ok("qdrant", "Qdrant " + version + ", ready, " + collections + " collections");
+            ClusterStatus cluster = subjects.vectors().clusterStatus();
+            String detail = "Qdrant " + version + ", ready, " + collections + " collections, " + cluster.describe();
+            return switch (cluster.mode()) {
+                case SINGLE_NODE -> CheckResult.ok("qdrant", detail);
+                case CLUSTER -> CheckResult.fail("qdrant", detail, "ragback refuses snapshots and restores on a cluster "
+                        + "(a collection snapshot holds one node's shards): see docs/qdrant.md, cluster mode");
+                case UNKNOWN -> CheckResult.warn("qdrant", detail, "snapshot create and restores will refuse to run: "
+                        + "set QDRANT_API_KEY to the global api key (docs/qdrant.md, keys)");
+            };
         } catch (RagbackException e) {
             return CheckResult.fail("qdrant", e.getMessage(), "start Qdrant or set QDRANT_URL (and QDRANT_API_KEY when it needs one)");
         }
@@ -149,6 +161,22 @@ public final class DoctorService {
             return CheckResult.ok("collection", detail);
         } catch (RagbackException e) {
             return CheckResult.fail("collection", e.getMessage(), "fix the qdrant check first");
+        }
+    }
+
+    /** Uploads ragback did not delete: each a full copy of a collection on the Qdrant host's disk. */
+    private CheckResult qdrantFilesCheck() {
+        try {
+            List<CollectionsOverview.Leftover> left = new CollectionsOverview(subjects.vectors()).leftovers();
+            if (left.isEmpty()) {
+                return CheckResult.ok("qdrant_files", "no snapshot files left by ragback on the Qdrant host");
+            }
+            long bytes = left.stream().mapToLong(l -> l.snapshot().size()).sum();
+            return CheckResult.warn("qdrant_files", left.size() + " snapshot file(s) left by ragback on the Qdrant host ("
+                    + Sizes.human(bytes) + "): " + String.join(", ", left.stream()
+                    .map(l -> l.collection() + "/" + l.snapshot().name()).toList()), "remove them: ragback qdrant prune-snapshots --yes");
+        } catch (RagbackException e) {
+            return CheckResult.fail("qdrant_files", e.getMessage(), "fix the qdrant check first");
         }
     }
 

@@ -18,6 +18,21 @@ public interface VectorStore {
     /** True when the server says it is ready to serve. */
     boolean ready();
 
+    /** Single node or cluster ({@code GET /cluster}); UNKNOWN when the key may not ask. */
+    ClusterStatus clusterStatus();
+
+    /**
+     * Fails, changing nothing, unless the api key may manage collections (uploads, recovers and alias
+     * changes need a global manage key): the failure says so.
+     */
+    void checkManageAccess();
+
+    /** True when a collection or an alias of that name exists. */
+    boolean collectionExists(String name);
+
+    /** Creates a collection with one 1-dimensional vector: a placeholder, e.g. to reach a snapshot directory. */
+    void createPlaceholderCollection(String name);
+
     /** Names of every collection (aliases not included). */
     List<String> collectionNames();
 
@@ -94,15 +109,16 @@ public interface VectorStore {
     }
 
     /**
-     * Recovers {@code collection} from a snapshot file (created when it does not exist, its
-     * points replaced when it does), streamed; the server checks {@code sha256} first.
+     * Recovers {@code collection} from a snapshot file (created when it does not exist, its points
+     * replaced when it does), streamed; the server checks {@code sha256} first. The server keeps the
+     * file as {@code uploadName} among {@code collection}'s snapshots: delete it afterwards
+     * ({@link #deleteSnapshot}). Sent once: a refused connection is tried again, nothing else is.
+     *
+     * @param bytesSent told how much of the file has gone out
+     * @throws UploadInDoubt when the whole file went out but no answer came back: the server may
+     *                       still be recovering
      */
-    default void uploadSnapshot(String collection, Path file, String sha256) {
-        uploadSnapshot(collection, file, sha256, bytes -> { });
-    }
-
-    /** As {@link #uploadSnapshot(String, Path, String)}, telling {@code bytesSent} how much of the file has gone out. */
-    void uploadSnapshot(String collection, Path file, String sha256, java.util.function.LongConsumer bytesSent);
+    void uploadSnapshot(String collection, Path file, String sha256, String uploadName, LongConsumer bytesSent);
 
     /** Recovers {@code collection} from a snapshot the server can reach itself, checksum verified. */
     void recoverSnapshot(String collection, String location, String sha256);

@@ -4,9 +4,11 @@ import dev.ragback.app.Progress;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.port.Alias;
 import dev.ragback.app.port.CollectionInfo;
+import dev.ragback.app.port.UploadInDoubt;
 import dev.ragback.app.port.VectorStore;
 import dev.ragback.app.snapshot.BackupsDir;
 import dev.ragback.app.snapshot.Manifest;
+import dev.ragback.app.vectors.UploadedCopy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,8 @@ import java.util.Optional;
 /**
  * The vector half. Behind an alias: upload into a new collection, wait until it is green with
  * the right points count, then switch the aliases in one call, keeping the old collection.
- * A plain collection is recovered in place.
+ * A plain collection is recovered in place. The copy Qdrant keeps of the upload is deleted
+ * either way, before a half-made collection is.
  */
 final class QdrantRestore {
     private static final Logger LOG = LoggerFactory.getLogger(QdrantRestore.class);
@@ -47,19 +50,52 @@ final class QdrantRestore {
             LOG.info("removing {} left by an earlier, unfinished restore", target);
             vectors.deleteCollection(target);
         }
+        UploadedCopy copy = new UploadedCopy(vectors, target, UploadedCopy.forRestore(plan.id(), target), part.size());
         try {
-            created = vectors.collection(target).isEmpty();
+            created = !vectors.collectionExists(target);
             progress.stage("qdrant", "upload into " + target);
-            vectors.uploadSnapshot(target, file, part.sha256(), sent -> progress.bytes("qdrant", sent));
-            progress.stage("qdrant", "waiting for " + target + " to be green");
-            awaitGreen(target, part.pointsCount());
+            upload(target, file, part, copy, progress);
+            copy.remove(); // a copy that stays is logged as a warning; the restore itself worked
             if (!plan.aliasesToSwitch().isEmpty()) {
                 switchAliases(plan, target);
             }
+        } catch (UploadInDoubt e) {
+            throw e; // Qdrant may still be recovering: neither its copy nor the collection is touched
         } catch (RagbackException e) {
-            throw created ? deleteHalfCollection(target, e) : e;
+            String left = copy.remove();
+            RagbackException failure = left == null ? e : new RagbackException(e.kind(), e.getMessage() + "; " + left, e.hint(), e);
+            throw created ? deleteHalfCollection(target, failure) : failure;
         }
         return new long[] {(System.nanoTime() - started) / 1_000_000, part.size()};
+    }
+
+    /**
+     * Uploads once and waits until the collection is green with the set's points. When the answer is
+     * lost after the whole file went out, the collection is watched instead (the server goes on
+     * recovering): done within qdrant.green_timeout is success; otherwise an {@link UploadInDoubt}
+     * that says what was last seen.
+     */
+    private void upload(String target, Path file, Manifest.QdrantPart part, UploadedCopy copy, Progress progress) {
+        try {
+            vectors.uploadSnapshot(target, file, part.sha256(), copy.name(), copy.counting(sent -> progress.bytes("qdrant", sent)));
+        } catch (UploadInDoubt lost) {
+            progress.stage("qdrant", "no answer to the upload; watching " + target);
+            LOG.warn("{}; not sending it again: watching {} for up to {}", lost.getMessage(), target,
+                    dev.ragback.app.Durations.format(greenTimeout));
+            try {
+                awaitGreen(target, part.pointsCount());
+            } catch (RagbackException still) {
+                throw new UploadInDoubt(lost.getMessage() + "; " + still.getMessage() + ". ragback did not send it again"
+                        + " and left " + target + " and the uploaded copy " + copy.name() + " as they are: look at them"
+                        + " (ragback qdrant collections) before you run the restore again; ragback qdrant prune-snapshots"
+                        + " deletes the copy", lost);
+            }
+            LOG.warn("the upload's answer was lost, but {} is green with its {} points: Qdrant finished the recovery",
+                    target, part.pointsCount());
+            return;
+        }
+        progress.stage("qdrant", "waiting for " + target + " to be green");
+        awaitGreen(target, part.pointsCount());
     }
 
     private boolean aliasedTo(String collection) {
@@ -70,7 +106,7 @@ final class QdrantRestore {
         long deadline = System.nanoTime() + greenTimeout.toNanos();
         String last = "missing";
         while (true) {
-            Optional<CollectionInfo> info = vectors.collection(collection);
+            Optional<CollectionInfo> info = vectors.collectionExists(collection) ? vectors.collection(collection) : Optional.empty();
             if (info.isPresent()) {
                 last = info.get().status();
                 if (info.get().green()) {
@@ -110,6 +146,10 @@ final class QdrantRestore {
     private RagbackException deleteHalfCollection(String target, RagbackException cause) {
         String outcome;
         try {
+            if (!vectors.collectionExists(target)) {
+                return new RagbackException(cause.kind(), cause.getMessage() + "; no collection " + target
+                        + " was made, no alias was switched", cause.hint(), cause);
+            }
             vectors.deleteCollection(target);
             outcome = "the half-restored collection " + target + " was deleted, no alias was switched";
         } catch (RuntimeException e) {

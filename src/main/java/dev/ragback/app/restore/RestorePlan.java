@@ -19,10 +19,12 @@ import java.util.List;
  * @param aliasesToSwitch  aliases pointed at {@code qdrantTarget} once it is green (in place: the manifest's, recreated)
  * @param previousCollection the collection the configured alias points at now, kept, or {@code null}
  * @param compat           the matrix's word on (current release, set's schema, set's collection), or {@code null}
+ * @param qdrantNotes      what the Qdrant checks found, one line each; warnings start with "warning: "
+ * @param qdrantPeakDisk   bytes the Qdrant host needs free while it restores (about 3x the snapshot), 0 without Qdrant
  */
 public record RestorePlan(Manifest manifest, boolean postgres, boolean qdrant, String liveSchema, List<DownStep> downChain,
                           boolean parallelPostgres, String qdrantTarget, boolean qdrantInPlace, List<String> aliasesToSwitch,
-                          String previousCollection, CompatVerdict compat) {
+                          String previousCollection, CompatVerdict compat, List<String> qdrantNotes, long qdrantPeakDisk) {
 
     /** One escrowed down migration. */
     public record DownStep(String version, String downSql) {

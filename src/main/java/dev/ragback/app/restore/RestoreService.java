@@ -115,8 +115,9 @@ public final class RestoreService {
         String previous = null;
         if (qdrant) {
             Optional<String> aliasTarget = vectors.resolveAlias(configuredCollection);
+            // the set's alias is gone: a new collection can take the name, unless a collection has it now
             boolean aliasMode = aliasTarget.isPresent() || manifest.qdrant().aliases().stream()
-                    .anyMatch(a -> a.aliasName().equals(configuredCollection));
+                    .anyMatch(a -> a.aliasName().equals(configuredCollection)) && vectors.collection(configuredCollection).isEmpty();
             if (aliasMode) {
                 target = Triple.matrixCollection(manifest.qdrant().collection()) + "_r" + manifest.id();
                 Set<String> names = new LinkedHashSet<>();
@@ -130,8 +131,12 @@ public final class RestoreService {
             }
         }
         boolean inPlace = qdrant && configuredCollection.equals(target);
+        QdrantPreflight.Findings findings = qdrant
+                ? new QdrantPreflight(vectors).check(manifest, backups.existing(id), target, inPlace)
+                : new QdrantPreflight.Findings(List.of(), 0);
         return new RestorePlan(manifest, postgres, qdrant, liveSchema, downChain, postgres && manifest.postgres().format()
-                .equals("directory") && jobs > 1, target, inPlace, aliases, previous, compatOf(manifest));
+                .equals("directory") && jobs > 1, target, inPlace, aliases, previous, compatOf(manifest), findings.notes(),
+                findings.peakDiskBytes());
     }
 
     private static String current(List<AppliedMigrations.Applied> applied) {

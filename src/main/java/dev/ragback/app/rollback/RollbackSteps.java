@@ -94,6 +94,9 @@ public final class RollbackSteps {
     StepResult restore(RunState state, Progress progress) {
         VerifiedRestore.Result result = new VerifiedRestore(services.restore(), services.verify(), null)
                 .run(state.plan.restore(), false, progress, state.listener::warn);
+        if (result.verified() != null) {
+            result.verified().warnings().forEach(state.listener::warn);
+        }
         if (!result.passed()) {
             throw new RagbackException(RagbackException.Kind.GATE, "restored, but the stores differ from set "
                     + state.plan.restore().id() + ": " + String.join("; ", result.verified().problems()), null);

@@ -1,6 +1,7 @@
 package dev.ragback.app.snapshot;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ragback.app.files.FileDigest;
 
 import java.util.ArrayList;
@@ -21,10 +22,15 @@ public record Manifest(String id, String createdAt, String label, String status,
     /** {@code postgres.tables} records the tables whose names start with this, so {@code verify} can tell one that went missing. */
     public static final String RAG_TABLE_PREFIX = "rag_";
 
-    /** The vector store half. */
+    /**
+     * The vector store half. {@code cluster}: whether Qdrant ran in cluster mode when the set was made
+     * ({@code null} in sets made before it was recorded). {@code config}: the collection's whole config
+     * as Qdrant reported it (params with the whole VectorParams and shard_number, hnsw_config,
+     * optimizer_config...); {@code null} in older sets, whose archive's {@code config.json} holds it.
+     */
     public record QdrantPart(String url, String serverVersion, String collection, List<AliasEntry> aliases,
                              String snapshotName, String file, long size, String sha256, String serverChecksum,
-                             long pointsCount, String vectorName, Vectors vectors) {
+                             long pointsCount, String vectorName, Vectors vectors, Boolean cluster, JsonNode config) {
     }
 
     public record AliasEntry(String aliasName, String collectionName) {

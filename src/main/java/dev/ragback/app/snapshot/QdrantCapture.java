@@ -68,9 +68,10 @@ final class QdrantCapture {
             downloaded = true;
             CollectionInfo.VectorParams vector = info.vectors().stream()
                     .filter(v -> v.name().equals(vectorName == null ? "" : vectorName)).findFirst().orElse(null);
+            // single node: SnapshotCreator refuses a cluster before anything starts
             Manifest.QdrantPart part = new Manifest.QdrantPart(settings.qdrantUrl(), serverVersion, collection, aliases,
                     snapshot.name(), file, digest.size(), digest.sha256(), snapshot.checksum(), points, vectorName,
-                    vector == null ? null : new Manifest.Vectors(vector.size(), vector.distance()));
+                    vector == null ? null : new Manifest.Vectors(vector.size(), vector.distance()), false, info.config());
             return new Captured(part, probes);
         } finally {
             if (settings.deleteServerSnapshot() || !downloaded) {

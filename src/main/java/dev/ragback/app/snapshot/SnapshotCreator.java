@@ -9,6 +9,7 @@ import dev.ragback.app.port.DatabaseProbe;
 import dev.ragback.app.port.DumpTool;
 import dev.ragback.app.port.ReleaseSwitch;
 import dev.ragback.app.port.VectorStore;
+import dev.ragback.app.vectors.QdrantGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +83,9 @@ public final class SnapshotCreator {
     }
 
     public Created create(String label, boolean golden, Progress progress) {
+        QdrantGuard guard = new QdrantGuard(vectors);
+        guard.requireSingleNode("snapshot create");
+        guard.requireQueryApi("snapshot create");
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         String id;
         try {

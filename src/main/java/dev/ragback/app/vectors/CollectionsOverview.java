@@ -60,4 +60,31 @@ public final class CollectionsOverview {
     public List<SnapshotInfo> snapshots(String nameOrAlias) {
         return store.snapshots(resolve(nameOrAlias));
     }
+
+    /** A snapshot file ragback uploaded and did not delete, in {@code collection}'s snapshot directory. */
+    public record Leftover(String collection, SnapshotInfo snapshot) {
+    }
+
+    /**
+     * The files ragback left on the Qdrant host, in every collection's snapshots (an upload whose
+     * collection is gone cannot be listed through the API, so it is not among them).
+     */
+    public List<Leftover> leftovers() {
+        List<Leftover> left = new ArrayList<>();
+        for (String name : store.collectionNames()) {
+            store.snapshots(name).stream().filter(s -> UploadedCopy.leftByRagback(s.name()))
+                    .forEach(s -> left.add(new Leftover(name, s)));
+        }
+        return left;
+    }
+
+    /** Deletes the given leftovers; returns how many bytes that freed on the Qdrant host. */
+    public long delete(List<Leftover> leftovers) {
+        long freed = 0;
+        for (Leftover leftover : leftovers) {
+            store.deleteSnapshot(leftover.collection(), leftover.snapshot().name());
+            freed += leftover.snapshot().size();
+        }
+        return freed;
+    }
 }

@@ -3,6 +3,7 @@ package dev.ragback.cli.qdrant;
 import dev.ragback.app.Names;
 import dev.ragback.app.Sizes;
 import dev.ragback.app.port.SnapshotInfo;
+import dev.ragback.app.vectors.UploadedCopy;
 import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Session;
 import dev.ragback.config.ConfigKeys;
@@ -14,8 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "snapshots", description = "Server-side snapshots of a collection: name, size, checksum.")
+@Command(name = "snapshots", description = "Server-side snapshots of a collection: name, size, checksum; marks the "
+        + "files ragback uploaded and left behind (ragback qdrant prune-snapshots deletes them).")
 final class QdrantSnapshotsCommand implements Callable<Integer> {
+    static final String LEFT_BY_RAGBACK = "left by ragback: a copy of an upload, taking disk on the Qdrant host;"
+            + " delete it: ragback qdrant prune-snapshots --yes";
     private final Session session;
 
     @Option(names = "--collection", paramLabel = "C", description = "Collection or alias (default: qdrant.collection).")
@@ -38,6 +42,9 @@ final class QdrantSnapshotsCommand implements Callable<Integer> {
             session.out().printf("%-60s %10s  %-20s %s%n", snapshot.name(), Sizes.human(snapshot.size()),
                     snapshot.creationTime() == null ? "-" : snapshot.creationTime(),
                     snapshot.checksum() == null ? "-" : snapshot.checksum());
+            if (UploadedCopy.leftByRagback(snapshot.name())) {
+                session.out().println("    " + LEFT_BY_RAGBACK);
+            }
         }
         if (snapshots.isEmpty()) {
             session.out().println("(no server-side snapshots of " + name + ")");
@@ -51,6 +58,7 @@ final class QdrantSnapshotsCommand implements Callable<Integer> {
         out.put("size", snapshot.size());
         out.put("creation_time", snapshot.creationTime());
         out.put("checksum", snapshot.checksum());
+        out.put("left_by_ragback", UploadedCopy.leftByRagback(snapshot.name()));
         return out;
     }
 }

@@ -1,5 +1,6 @@
 package dev.ragback.cli.snapshot;
 
+import dev.ragback.app.Sizes;
 import dev.ragback.app.restore.RestorePlan;
 import dev.ragback.cli.Session;
 
@@ -42,6 +43,9 @@ public final class RestorePlanView {
                         + m.qdrant().pointsCount() + " points, then point " + String.join(", ", plan.aliasesToSwitch())
                         + " at it" + (plan.previousCollection() == null ? "" : " (keeping " + plan.previousCollection() + ")"));
             }
+            out.println("            the Qdrant host needs about " + Sizes.human(plan.qdrantPeakDisk()) + " free while it restores"
+                    + " (3x the snapshot: upload, kept copy, unpacked copy); ragback deletes its uploaded copy afterwards");
+            plan.qdrantNotes().forEach(note -> out.println("            " + note));
         }
         out.println("  compat    " + (plan.compat() == null ? "unknown (no current release or schema version)"
                 : plan.compat().status() + " " + plan.compat().triple()));
@@ -65,6 +69,8 @@ public final class RestorePlanView {
         out.put("qdrant_in_place", plan.qdrantInPlace());
         out.put("aliases", plan.aliasesToSwitch());
         out.put("previous_collection", plan.previousCollection());
+        out.put("qdrant_peak_disk_bytes", plan.qdrant() ? plan.qdrantPeakDisk() : null);
+        out.put("qdrant_notes", plan.qdrantNotes());
         out.put("compat", plan.compat() == null ? "UNKNOWN" : plan.compat().status().name());
         return out;
     }

@@ -68,6 +68,9 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
         VerifiedRestore.Result result = session.services().verifiedRestore().run(plan, breakLock, session.progress(), session::warn);
         RestoreService.Restored restored = result.restored();
         VerifyService.Report verified = result.verified();
+        if (verified != null) {
+            verified.warnings().forEach(session::warn);
+        }
         if (session.json()) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("plan", RestorePlanView.json(plan));

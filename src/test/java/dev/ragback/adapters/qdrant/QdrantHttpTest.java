@@ -42,7 +42,7 @@ class QdrantHttpTest {
         qdrant.createCollection("c", 4, "Dot");
         RagbackException e = assertThrows(RagbackException.class, () -> http(3).send("PUT", "/collections/c",
                 "{\"vectors\":{\"size\":4,\"distance\":\"Dot\"}}", true, Set.of()));
-        assertEquals("Qdrant at " + qdrant.url() + " answered 400 for PUT /collections/c: "
+        assertEquals("Qdrant at " + qdrant.url() + " answered 409 for PUT /collections/c: "
                 + "Wrong input: Collection `c` already exists!", e.getMessage());
         assertEquals(1, qdrant.requests().size());
     }

@@ -2,6 +2,7 @@ package dev.ragback.adapters.qdrant;
 
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.port.Alias;
+import dev.ragback.app.port.ClusterStatus;
 import dev.ragback.app.port.CollectionInfo;
 import dev.ragback.testing.qdrant.QdrantDouble;
 import dev.ragback.testing.qdrant.RecordedRequest;
@@ -72,9 +73,52 @@ class QdrantRestVectorStoreTest {
         qdrant.createCollection("rag_main", 384, "Cosine");
         qdrant.collectionStatus("rag_main", "yellow");
         CollectionInfo info = store().collection("rag_main").orElseThrow();
-        assertEquals(new CollectionInfo("rag_main", "yellow", 0L,
-                List.of(new CollectionInfo.VectorParams("", 384, "Cosine"))), info);
+        assertEquals(new CollectionInfo("rag_main", "yellow", 0L, List.of(new CollectionInfo.VectorParams("", 384, "Cosine")),
+                info.config()), info);
         assertFalse(info.green());
+        assertEquals(384, info.config().at("/params/vectors/size").asInt(), "the whole config, as reported: " + info.config());
+        assertEquals(1, info.config().at("/params/shard_number").asInt());
+        assertEquals(16, info.config().at("/hnsw_config/m").asInt());
+    }
+
+    @Test
+    void readsTheClusterStatus() {
+        assertEquals(ClusterStatus.singleNode(), store().clusterStatus());
+        qdrant.clusterPeers(3);
+        ClusterStatus cluster = store().clusterStatus();
+        assertEquals(ClusterStatus.Mode.CLUSTER, cluster.mode());
+        assertEquals("cluster mode, 3 peers", cluster.describe());
+    }
+
+    @Test
+    void aKeyThatMayNotReadTheClusterStatusLeavesItUnknownAndAReadOnlyKeyMayNotManage() {
+        try (QdrantDouble secured = new QdrantDouble("manage", "read-only", 0)) {
+            QdrantRestVectorStore reader = new QdrantRestVectorStore(secured.url(), "read-only", Duration.ofSeconds(5), IDLE, FAST);
+            assertEquals(ClusterStatus.Mode.SINGLE_NODE, reader.clusterStatus().mode(), "global read access may ask");
+            int before = secured.requests().size();
+            RagbackException denied = assertThrows(RagbackException.class, reader::checkManageAccess);
+            assertTrue(denied.getMessage().contains("this API key cannot manage collections (a global manage key is needed)"),
+                    denied.getMessage());
+            assertTrue(denied.getMessage().contains("(403 for POST /collections/aliases: Forbidden: Global manage access is required)"),
+                    denied.getMessage());
+            assertEquals(before + 1, secured.requests().size(), "a 403 is not tried again");
+            new QdrantRestVectorStore(secured.url(), "manage", Duration.ofSeconds(5), IDLE, FAST).checkManageAccess();
+            assertEquals(java.util.Map.of(), secured.store().aliases(), "the check changes nothing");
+        }
+        qdrant.failNext(1, 403); // the JSON envelope a collection-scoped JWT gets on /cluster
+        ClusterStatus unknown = store().clusterStatus();
+        assertEquals(ClusterStatus.Mode.UNKNOWN, unknown.mode());
+        assertTrue(unknown.detail().startsWith("GET /cluster answered 403"), unknown.detail());
+    }
+
+    @Test
+    void tellsWhetherACollectionOrAliasExistsAndMakesAPlaceholder() {
+        store().createPlaceholderCollection("holder");
+        qdrant.createAlias("live", "holder");
+        assertTrue(store().collectionExists("holder"));
+        assertTrue(store().collectionExists("live"));
+        assertFalse(store().collectionExists("nope"));
+        assertEquals(1, qdrant.store().find("holder").orElseThrow().vectors().get("").size());
     }
 
     @Test

@@ -157,11 +157,11 @@ class QdrantSnapshotAdapterTest {
         Path file = dir.resolve("s.snapshot");
         store.downloadSnapshot("rag_main_v2", info.name(), file, "s", n -> { });
         RagbackException e = assertThrows(RagbackException.class,
-                () -> store.uploadSnapshot("restored", file, "0".repeat(64)));
+                () -> store.uploadSnapshot("restored", file, "0".repeat(64), "ragback-x-restored.snapshot", n -> { }));
         assertEquals(RagbackException.Kind.EXTERNAL, e.kind());
         assertTrue(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("checksum"), e.getMessage());
         assertTrue(store.collection("restored").isEmpty(), "no half collection");
-        store.uploadSnapshot("restored", file, info.checksum());
+        store.uploadSnapshot("restored", file, info.checksum(), "ragback-x-restored.snapshot", n -> { });
         assertEquals(4, store.countPoints("restored"));
         assertEquals("snapshot", qdrant.recoveries().get(1).priority());
     }

@@ -75,6 +75,31 @@ class VerifyServiceTest {
     }
 
     @Test
+    void verifyNeedsQdrant110AndSaysSo() {
+        vectors.version = "1.9.2";
+        RagbackException e = assertThrows(RagbackException.class, this::verify);
+        assertEquals(RagbackException.Kind.USAGE, e.kind());
+        assertTrue(e.getMessage().contains("POST /collections/{c}/points/query, new in 1.10"), e.getMessage());
+    }
+
+    @Test
+    void configDifferencesFromTheSetAreWarningsNotFailures() throws Exception {
+        String config = "{\"params\":{\"vectors\":{\"size\":4,\"distance\":\"Cosine\"},\"shard_number\":1},"
+                + "\"hnsw_config\":{\"m\":16,\"ef_construct\":100},\"optimizer_config\":{\"max_segment_size\":null}}";
+        vectors.withConfig(REAL, config);
+        set = new SnapshotCreator(backups, vectors, database, new FakeDumpTool(), new FakeAppliedMigrations().applied("v1.0.0"),
+                null, new SnapshotSettings("rag_main", null, 3, 5, "rag_chunks", new DumpTool.DumpOptions(false, 1, 1,
+                List.of("task_events")), true, "http://fake:6333", "ragdb"), "0.1.0", Clock.systemUTC())
+                .create("with config", true, Progress.NONE).manifest();
+        assertEquals(List.of(), verify().warnings());
+        vectors.withConfig(REAL, config.replace("\"m\":16", "\"m\":32").replace("\"max_segment_size\":null", ""));
+        VerifyService.Report report = verify();
+        assertTrue(report.passed(), report.problems().toString());
+        assertEquals(List.of("config of rag_main_v2 differs from the set: hnsw_config.m: 32 live, 16 in the snapshot"),
+                report.warnings(), "an unset member and a null one are the same");
+    }
+
+    @Test
     void storesThatStillMatchTheSetPass() {
         VerifyService.Report report = verify(null);
         assertTrue(report.passed(), report.problems().toString());

@@ -4,6 +4,8 @@ import dev.ragback.app.compat.CompatService;
 import dev.ragback.app.fakes.FakeDatabaseProbe;
 import dev.ragback.app.fakes.FakeDumpTool;
 import dev.ragback.app.fakes.FakeVectorStore;
+import dev.ragback.app.port.ClusterStatus;
+import dev.ragback.app.port.SnapshotInfo;
 import dev.ragback.app.snapshot.ManifestSignature;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,11 +52,39 @@ class DoctorServiceTest {
     void healthyStackPassesEveryCheckInOrder() {
         DoctorReport report = run();
         assertTrue(report.healthy(), report.toString());
-        assertEquals(List.of("postgres", "pg_tools", "taskdb", "qdrant", "collection", "backups", "matrix", "signing"),
-                report.checks().stream().map(CheckResult::name).toList());
+        assertEquals(List.of("postgres", "pg_tools", "taskdb", "qdrant", "collection", "qdrant_files", "backups", "matrix",
+                "signing"), report.checks().stream().map(CheckResult::name).toList());
+        assertEquals("Qdrant 1.19.0, ready, 1 collections, single node (cluster disabled)", check(report, "qdrant").detail());
+        assertEquals("no snapshot files left by ragback on the Qdrant host", check(report, "qdrant_files").detail());
         assertEquals("rag_main -> rag_main_v2 (alias), green, 1000 points", check(report, "collection").detail());
         assertTrue(check(report, "postgres").detail().contains("15.18"));
         assertTrue(check(report, "backups").detail().contains("free"));
+    }
+
+    @Test
+    void aClusterFailsTheQdrantCheckAndAnUnknownOneWarns() {
+        qdrant.cluster = new ClusterStatus(ClusterStatus.Mode.CLUSTER, 3, "enabled");
+        CheckResult cluster = check(run(), "qdrant");
+        assertEquals(CheckResult.Status.FAIL, cluster.status());
+        assertTrue(cluster.detail().endsWith("cluster mode, 3 peers"), cluster.detail());
+        assertTrue(cluster.fix().contains("refuses snapshots and restores on a cluster"), cluster.fix());
+        qdrant.cluster = new ClusterStatus(ClusterStatus.Mode.UNKNOWN, 0, "GET /cluster answered 403");
+        assertEquals(CheckResult.Status.WARN, check(run(), "qdrant").status());
+    }
+
+    @Test
+    void filesRagbackLeftOnTheQdrantHostWarnAndNameTheCommandThatRemovesThem() {
+        qdrant.serverSnapshots.put("ragback-20261128-031502-rag_main_v2.snapshot",
+                new SnapshotInfo("ragback-20261128-031502-rag_main_v2.snapshot", null, 3L << 20, null));
+        qdrant.serverSnapshots.put("rag_main_v2-1-2026-11-28-03-15-02.snapshot",
+                new SnapshotInfo("rag_main_v2-1-2026-11-28-03-15-02.snapshot", null, 1L << 20, "ab"));
+        DoctorReport report = run();
+        CheckResult files = check(report, "qdrant_files");
+        assertEquals(CheckResult.Status.WARN, files.status());
+        assertEquals("1 snapshot file(s) left by ragback on the Qdrant host (3.0 MiB): "
+                + "rag_main_v2/ragback-20261128-031502-rag_main_v2.snapshot", files.detail());
+        assertEquals("remove them: ragback qdrant prune-snapshots --yes", files.fix());
+        assertTrue(report.healthy(), "a warning, not a failure");
     }
 
     @Test

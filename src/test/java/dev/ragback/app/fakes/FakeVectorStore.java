@@ -1,5 +1,6 @@
 package dev.ragback.app.fakes;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ragback.app.files.FileDigest;
 import dev.ragback.app.files.HashingFileWriter;
 import dev.ragback.app.port.ScoredPoint;
@@ -16,6 +17,7 @@ import java.util.function.LongConsumer;
 
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.port.Alias;
+import dev.ragback.app.port.ClusterStatus;
 import dev.ragback.app.port.CollectionInfo;
 import dev.ragback.app.port.VectorStore;
 
@@ -37,6 +39,8 @@ public final class FakeVectorStore implements VectorStore {
     /** When set, a download waits for it (or an interrupt), like a slow transfer. */
     public java.util.concurrent.CountDownLatch downloadGate;
     public RuntimeException uploadFailure;
+    /** Thrown once the upload's recovery is done, e.g. an answer lost on the way back. */
+    public RuntimeException afterUploadFailure;
     /** The status a collection has after an upload (e.g. "yellow": stuck, never green). */
     public String statusAfterUpload = "green";
     /** Snapshot content by checksum, so an upload can bring the points back. */
@@ -44,11 +48,27 @@ public final class FakeVectorStore implements VectorStore {
     public final Map<String, CollectionInfo> collections = new LinkedHashMap<>();
     public final List<Alias> aliases = new ArrayList<>();
     public String version = "1.19.0";
+    public ClusterStatus cluster = ClusterStatus.singleNode();
+    /** Thrown by {@link #checkManageAccess()}, e.g. the failure of a read-only key. */
+    public RuntimeException manageDenied;
+    /** The copies the server keeps of uploads, as collection/name, until deleted. */
+    public final java.util.Set<String> uploadedCopies = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
     public boolean ready = true;
     public boolean down;
 
     public FakeVectorStore withCollection(String name, String status, long points) {
         collections.put(name, new CollectionInfo(name, status, points, List.of(new CollectionInfo.VectorParams("", 4, "Cosine"))));
+        return this;
+    }
+
+    /** Gives a collection the whole config Qdrant would report for it (JSON text of {@code config}). */
+    public FakeVectorStore withConfig(String name, String configJson) {
+        try {
+            JsonNode config = new com.fasterxml.jackson.databind.ObjectMapper().readTree(configJson);
+            collections.computeIfPresent(name, (n, info) -> new CollectionInfo(n, info.status(), info.pointsCount(), info.vectors(), config));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return this;
     }
 
@@ -58,7 +78,8 @@ public final class FakeVectorStore implements VectorStore {
         for (long id = 1; id <= count; id++) {
             list.add(new VectorPoint(id, new float[] {id % 3, id % 5, id % 7, 1}));
         }
-        collections.computeIfPresent(collection, (n, info) -> new CollectionInfo(n, info.status(), (long) list.size(), info.vectors()));
+        collections.computeIfPresent(collection, (n, info) -> new CollectionInfo(n, info.status(), (long) list.size(), info.vectors(),
+                info.config()));
         return this;
     }
 
@@ -83,6 +104,33 @@ public final class FakeVectorStore implements VectorStore {
     public boolean ready() {
         reachable();
         return ready;
+    }
+
+    @Override
+    public ClusterStatus clusterStatus() {
+        reachable();
+        return cluster;
+    }
+
+    @Override
+    public void checkManageAccess() {
+        reachable();
+        if (manageDenied != null) {
+            throw manageDenied;
+        }
+    }
+
+    @Override
+    public boolean collectionExists(String name) {
+        reachable();
+        return collections.containsKey(name) || aliases.stream().anyMatch(a -> a.aliasName().equals(name));
+    }
+
+    @Override
+    public void createPlaceholderCollection(String name) {
+        reachable();
+        calls.add("createPlaceholderCollection " + name);
+        collections.put(name, new CollectionInfo(name, "green", 0L, List.of(new CollectionInfo.VectorParams("", 1, "Cosine"))));
     }
 
     @Override
@@ -164,6 +212,7 @@ public final class FakeVectorStore implements VectorStore {
             throw new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted while waiting for Qdrant"); // as the HTTP client
         }
         serverSnapshots.remove(snapshot);
+        uploadedCopies.remove(collection + "/" + snapshot);
     }
 
     @Override
@@ -211,9 +260,15 @@ public final class FakeVectorStore implements VectorStore {
     }
 
     @Override
-    public void uploadSnapshot(String collection, Path file, String sha256, java.util.function.LongConsumer bytesSent) {
+    public void uploadSnapshot(String collection, Path file, String sha256, String uploadName, LongConsumer bytesSent) {
         reachable();
         calls.add("upload " + collection);
+        try {
+            bytesSent.accept(file == null ? 0 : java.nio.file.Files.size(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        uploadedCopies.add(collection + "/" + uploadName); // the whole body went out: the server keeps it
         if (uploadFailure != null) {
             throw uploadFailure;
         }
@@ -222,14 +277,19 @@ public final class FakeVectorStore implements VectorStore {
             throw new RagbackException(RagbackException.Kind.EXTERNAL, "Qdrant answered 400: Checksum mismatch");
         }
         points.put(collection, new ArrayList<>(content));
-        CollectionInfo template = collections.values().stream().findFirst().orElse(null);
+        CollectionInfo template = collections.containsKey(collection) ? collections.get(collection)
+                : collections.values().stream().findFirst().orElse(null);
         collections.put(collection, new CollectionInfo(collection, statusAfterUpload, (long) content.size(),
-                template == null ? List.of(new CollectionInfo.VectorParams("", 4, "Cosine")) : template.vectors()));
+                template == null ? List.of(new CollectionInfo.VectorParams("", 4, "Cosine")) : template.vectors(),
+                template == null ? null : template.config()));
+        if (afterUploadFailure != null) {
+            throw afterUploadFailure;
+        }
     }
 
     @Override
     public void recoverSnapshot(String collection, String location, String sha256) {
-        uploadSnapshot(collection, null, sha256);
+        uploadSnapshot(collection, null, sha256, "recovered.snapshot", bytes -> { });
     }
 
     @Override

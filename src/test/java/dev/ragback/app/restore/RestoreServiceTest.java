@@ -137,7 +137,7 @@ class RestoreServiceTest {
         RagbackException e = assertThrows(RagbackException.class,
                 () -> service.execute(service.plan(id, RestoreService.Only.QDRANT), Progress.NONE));
         assertTrue(e.getMessage().contains("Checksum mismatch"), e.getMessage());
-        assertTrue(e.getMessage().contains("was deleted, no alias was switched"), e.getMessage());
+        assertTrue(e.getMessage().contains("no collection rag_main_v2_r" + id + " was made, no alias was switched"), e.getMessage());
         assertEquals(List.of(new Alias("rag_main", "rag_main_v2")), vectors.aliases);
         assertFalse(vectors.collections.containsKey("rag_main_v2_r" + id));
         assertTrue(dumpTool.restores.isEmpty(), "--only qdrant leaves PostgreSQL alone");

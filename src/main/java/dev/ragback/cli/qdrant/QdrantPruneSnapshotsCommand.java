@@ -1,0 +1,56 @@
+package dev.ragback.cli.qdrant;
+
+import dev.ragback.app.Sizes;
+import dev.ragback.app.vectors.CollectionsOverview;
+import dev.ragback.cli.ExitCodes;
+import dev.ragback.cli.Session;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "prune-snapshots", description = "Delete the snapshot files ragback uploaded and left on the Qdrant host "
+        + "(names starting with ragback-, in every collection), e.g. after a restore that could not clean up. "
+        + "Other server-side snapshots are not touched.")
+final class QdrantPruneSnapshotsCommand implements Callable<Integer> {
+    private final Session session;
+
+    @Option(names = "--dry-run", description = "Print what would be deleted; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--yes", description = "Do not ask for confirmation (required without a terminal).")
+    boolean yes;
+
+    QdrantPruneSnapshotsCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        CollectionsOverview overview = session.services().collectionsOverview();
+        List<CollectionsOverview.Leftover> left = overview.leftovers();
+        long bytes = left.stream().mapToLong(l -> l.snapshot().size()).sum();
+        var text = session.json() ? session.err() : session.out();
+        text.println("Plan" + (dryRun ? " (dry run)" : "") + ": delete " + left.size() + " snapshot file(s) left by ragback ("
+                + Sizes.human(bytes) + ")");
+        left.forEach(l -> text.println("  " + l.collection() + "/" + l.snapshot().name() + "  " + Sizes.human(l.snapshot().size())));
+        boolean delete = !dryRun && !left.isEmpty();
+        if (delete) {
+            session.confirm(yes, "ragback: delete these " + left.size() + " file(s) from the Qdrant host?");
+            overview.delete(left);
+        }
+        if (session.json()) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("files", left.stream().map(l -> l.collection() + "/" + l.snapshot().name()).toList());
+            out.put("bytes", bytes);
+            out.put("deleted", delete);
+            session.printJson(out);
+        } else if (delete) {
+            session.out().println("deleted " + left.size() + " file(s), " + Sizes.human(bytes) + " freed on the Qdrant host");
+        }
+        return ExitCodes.OK;
+    }
+}
