@@ -53,10 +53,13 @@ class DoctorCliIT {
     void passesAgainstAHealthyStack() throws IOException {
         RagbackCli.Result result = cli.run("doctor");
         assertEquals(0, result.exitCode(), result.stdout() + result.stderr());
-        for (String check : new String[] {"postgres", "pg_tools", "taskdb", "qdrant", "collection", "backups", "matrix"}) {
+        for (String check : new String[] {"postgres", "pg_tools", "taskdb", "qdrant", "collection", "qdrant_files", "backups",
+                "matrix"}) {
             assertTrue(result.stdout().matches("(?s).*\\R  ok    " + check + " .*"), check + " not ok:\n" + result.stdout());
         }
         assertTrue(result.stdout().contains("rag_main -> rag_main_v2 (alias), green"), result.stdout());
+        assertTrue(result.stdout().contains("  qdrant     Qdrant 1.19.0, ready, 1 collections, single node (cluster disabled)"),
+                result.stdout());
         assertFalse((result.stdout() + result.stderr()).contains("doctor-api-key-4711"), "api key printed");
         assertFalse((result.stdout() + result.stderr()).contains(ThrowawayPostgres.shared().password()), "password printed");
         assertTrue(qdrant.requests().stream().allMatch(r -> "doctor-api-key-4711".equals(r.header("api-key"))),
@@ -64,7 +67,7 @@ class DoctorCliIT {
 
         JsonNode json = new ObjectMapper().readTree(cli.run("--json", "doctor").stdout());
         assertTrue(json.get("healthy").asBoolean());
-        assertEquals(8, json.get("checks").size());
+        assertEquals(9, json.get("checks").size());
     }
 
     @Test
@@ -74,9 +77,27 @@ class DoctorCliIT {
         String[] errLines = result.stderr().strip().split("\\R");
         assertTrue(errLines[0].startsWith("fail: postgres: "), result.stderr());
         assertTrue(errLines[0].contains("— start PostgreSQL"), errLines[0]);
-        assertEquals("ragback: doctor: 2 of 8 checks failed — fix the lines above, then run: ragback doctor",
+        assertEquals("ragback: doctor: 2 of 9 checks failed — fix the lines above, then run: ragback doctor",
                 errLines[errLines.length - 1], result.stderr());
         assertFalse(result.stderr().contains("\tat ") || result.stderr().contains("Exception"), result.stderr());
+    }
+
+    @Test
+    void showsClusterModeAsAFailureAndFilesRagbackLeftAsAWarningNamingTheCommandThatRemovesThem() {
+        assertEquals(500, qdrant.upload("rag_main_v2", "ragback-20261128-031502-rag_main_v2_r1.snapshot", new byte[2048]),
+                "a copy Qdrant keeps though the recovery failed");
+        RagbackCli.Result left = cli.run("doctor").assertExit(0);
+        assertTrue(left.stdout().contains("  warn  qdrant_files 1 snapshot file(s) left by ragback on the Qdrant host (2.0 KiB): "
+                + "rag_main_v2/ragback-20261128-031502-rag_main_v2_r1.snapshot"), left.stdout());
+        assertTrue(left.stdout().contains("-> remove them: ragback qdrant prune-snapshots --yes"), left.stdout());
+        cli.run("qdrant", "prune-snapshots", "--yes").assertExit(0);
+        assertEquals(java.util.List.of(), qdrant.snapshotFiles());
+        assertTrue(cli.run("doctor").assertExit(0).stdout().contains("  ok    qdrant_files no snapshot files left by ragback"));
+
+        qdrant.clusterPeers(3);
+        RagbackCli.Result cluster = cli.run("doctor").assertExit(1);
+        assertTrue(cluster.stderr().contains("fail: qdrant: Qdrant 1.19.0, ready, 1 collections, cluster mode, 3 peers — "
+                + "ragback refuses snapshots and restores on a cluster"), cluster.stderr());
     }
 
     @Test

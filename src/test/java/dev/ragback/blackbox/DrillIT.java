@@ -49,6 +49,8 @@ class DrillIT {
             assertTrue(result[1].matches("(?s).*rollback rollback_\\d+ succeeded in .*"), result[1]);
             assertTrue(result[1].contains("ok: both stores match the set"), result[1]);
             assertTrue(result[1].contains("drill: done. Release: v1.0.0, traffic: 0 %"), result[1]);
+            assertEquals(List.of(), qdrant.snapshotFiles(), "no snapshot file left on the Qdrant host: neither the"
+                    + " server-side snapshot of snapshot create nor the copy Qdrant keeps of the restore's upload");
         }
     }
 
@@ -62,6 +64,7 @@ class DrillIT {
             assertTrue(result[1].contains("starting a throwaway PostgreSQL from the local binaries"), result[1]);
             assertTrue(result[1].contains("ok: both stores match the set"), result[1]);
             assertFalse(Files.exists(drill.resolve("pg/data/postmaster.pid")), "the throwaway cluster is stopped at the end");
+            assertEquals(List.of(), qdrant.snapshotFiles(), "no snapshot file left on the Qdrant host");
         }
     }
 

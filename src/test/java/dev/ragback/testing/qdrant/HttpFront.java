@@ -65,6 +65,11 @@ final class HttpFront implements HttpHandler {
             throw e;
         } catch (IOException | UncheckedIOException e) {
             // the client gave up (e.g. its timeout fired during a delay): nobody left to answer
+        } catch (RuntimeException e) {
+            // a bug of the double: said loudly, or a test would only see a closed connection
+            System.err.println("qdrant-double: " + exchange.getRequestMethod() + " " + exchange.getRequestURI() + " failed:");
+            e.printStackTrace();
+            throw e;
         }
     }
 

@@ -155,6 +155,36 @@ public final class QdrantDouble implements AutoCloseable {
         }
     }
 
+    /**
+     * Uploads {@code content} as the multipart part {@code snapshot} named {@code fileName} through the
+     * HTTP API, as a client would ({@code priority=snapshot}); returns the answer's status. The file
+     * stays on the server whatever the recovery made of it, as in Qdrant.
+     */
+    public int upload(String collection, String fileName, byte[] content) {
+        String boundary = "double-" + java.util.UUID.randomUUID();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"snapshot\"; filename=\"" + fileName
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                        url().resolve("/collections/" + collection + "/snapshots/upload?priority=snapshot"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(java.net.http.HttpRequest.BodyPublishers.concat(java.net.http.HttpRequest.BodyPublishers.ofByteArray(head),
+                        java.net.http.HttpRequest.BodyPublishers.ofByteArray(content),
+                        java.net.http.HttpRequest.BodyPublishers.ofByteArray(tail)));
+        if (apiKey != null) {
+            request.header("api-key", apiKey);
+        }
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(request.build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** Snapshots created from now on end with this many deterministic ballast bytes, which recovery skips. */
     public void snapshotBallast(long bytes) {
         snapshots.ballast(bytes);

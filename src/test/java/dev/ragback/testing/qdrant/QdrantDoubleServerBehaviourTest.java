@@ -1,7 +1,6 @@
 package dev.ragback.testing.qdrant;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ragback.app.files.TarArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,11 +88,19 @@ class QdrantDoubleServerBehaviourTest extends QdrantDoubleTestBase {
         qdrant.createCollectionWith("rag_v1", "{\"vectors\":{\"size\":2,\"distance\":\"Dot\",\"on_disk\":true,"
                 + "\"hnsw_config\":{\"m\":32}},\"shard_number\":2,\"hnsw_config\":{\"ef_construct\":64}}");
         Path file = snapshotOf("rag_v1");
-        List<String> names = TarArchive.entries(file).stream().map(TarArchive.Entry::name).toList();
+        List<String> names = new java.util.ArrayList<>();
+        String[] version = new String[1];
+        try (var in = Files.newInputStream(file)) {
+            TarFormat.read(in, (name, size, data) -> {
+                names.add(name);
+                if (name.equals("version.info")) {
+                    version[0] = new String(data.readAllBytes(), StandardCharsets.US_ASCII);
+                }
+            });
+        }
         assertTrue(names.containsAll(List.of("version.info", "config.json", "payload_index.json")), names.toString());
-        assertEquals(SnapshotFormat.COLLECTION_STORAGE_VERSION,
-                new String(TarArchive.read(file, "version.info", 64).orElseThrow(), StandardCharsets.US_ASCII));
-        JsonNode config = Replies.JSON.readTree(TarArchive.read(file, "config.json", 1 << 20).orElseThrow());
+        assertEquals(SnapshotFormat.COLLECTION_STORAGE_VERSION, version[0]);
+        JsonNode config = SnapshotFormat.entry(file, "config.json").orElseThrow();
         assertEquals(Replies.JSON.readTree("{\"size\":2,\"distance\":\"Dot\",\"hnsw_config\":{\"m\":32},\"on_disk\":true}"),
                 config.at("/params/vectors"));
         assertEquals(2, config.at("/params/shard_number").asInt());

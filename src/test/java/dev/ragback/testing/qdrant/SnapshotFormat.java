@@ -2,7 +2,6 @@ package dev.ragback.testing.qdrant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ragback.app.files.TarArchive;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -49,7 +47,7 @@ final class SnapshotFormat {
             MessageDigest sha256 = sha256();
             try (FileOutputStream file = new FileOutputStream(target.toFile());
                  OutputStream out = new BufferedOutputStream(new DigestOutputStream(file, sha256), CHUNK)) {
-                TarWriter tar = new TarWriter(out);
+                TarFormat.Writer tar = new TarFormat.Writer(out);
                 try (InputStream in = Files.newInputStream(points)) {
                     tar.entry(POINTS, Files.size(points), in);
                 }
@@ -92,17 +90,17 @@ final class SnapshotFormat {
      */
     static StoredCollection read(Path file, String name) {
         try {
-            List<TarArchive.Entry> entries = TarArchive.entries(file);
-            JsonNode config = Replies.JSON.readTree(TarArchive.read(file, "config.json", MAX_CONFIG)
-                    .orElseThrow(() -> broken("no config.json in the archive")));
+            // Qdrant appends config.json after the shards: one pass for it, a second one for the points
+            JsonNode config = entry(file, "config.json").orElseThrow(() -> broken("no config.json in the archive"));
             StoredCollection collection = StoredCollection.fromConfig(name, config);
-            Optional<TarArchive.Entry> points = entries.stream().filter(e -> e.name().equals(POINTS)).findFirst();
-            if (points.isPresent()) {
-                try (InputStream in = new BufferedInputStream(TarArchive.open(file, points.get()), CHUNK)) {
-                    for (JsonNode point; (point = readLine(in)) != null; ) {
-                        collection.restore(point, point.path("version").asLong());
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK)) {
+                TarFormat.read(in, (entry, size, data) -> {
+                    if (entry.equals(POINTS)) {
+                        for (JsonNode point; (point = readLine(data)) != null; ) {
+                            collection.restore(point, point.path("version").asLong());
+                        }
                     }
-                }
+                });
             }
             return collection;
         } catch (IOException e) {
@@ -110,6 +108,22 @@ final class SnapshotFormat {
         } catch (QdrantError e) {
             throw e.status() == 500 ? e : broken(e.getMessage());
         }
+    }
+
+    /** The JSON of one small entry of the archive, if it has it. */
+    static Optional<JsonNode> entry(Path file, String wanted) throws IOException {
+        JsonNode[] found = new JsonNode[1];
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK)) {
+            TarFormat.read(in, (entry, size, data) -> {
+                if (entry.equals(wanted)) {
+                    if (size > MAX_CONFIG) {
+                        throw new IOException(wanted + " is " + size + " bytes");
+                    }
+                    found[0] = Replies.JSON.readTree(data.readAllBytes());
+                }
+            });
+        }
+        return Optional.ofNullable(found[0]);
     }
 
     static MessageDigest sha256() {
