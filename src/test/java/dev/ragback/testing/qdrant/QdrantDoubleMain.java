@@ -6,7 +6,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs a {@link QdrantDouble} as its own process for benchmarks:
  * {@code --port N} (0: a free one), {@code --api-key-env NAME} (the key is read from that
- * environment variable), {@code --snapshot-ballast-bytes N}. Prints
+ * environment variable), {@code --snapshot-ballast-bytes N}, {@code --cluster-peers N} (GET /cluster
+ * reports a cluster of N peers). Prints
  * {@code listening on http://127.0.0.1:PORT} and serves until killed.
  */
 public final class QdrantDoubleMain {
@@ -17,6 +18,7 @@ public final class QdrantDoubleMain {
         int port = 0;
         String apiKey = null;
         long ballast = 0;
+        int peers = 0;
         try {
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
@@ -24,6 +26,7 @@ public final class QdrantDoubleMain {
                     case "--port" -> port = Integer.parseInt(required(args[i], value));
                     case "--api-key-env" -> apiKey = apiKey(required(args[i], value));
                     case "--snapshot-ballast-bytes" -> ballast = Long.parseLong(required(args[i], value));
+                    case "--cluster-peers" -> peers = Integer.parseInt(required(args[i], value));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;
@@ -34,6 +37,7 @@ public final class QdrantDoubleMain {
         }
         QdrantDouble qdrant = new QdrantDouble(apiKey, port);
         qdrant.snapshotBallast(ballast);
+        qdrant.clusterPeers(peers);
         Runtime.getRuntime().addShutdownHook(new Thread(qdrant::close, "qdrant-double-stop"));
         System.out.println("listening on " + qdrant.url());
         System.out.flush();
@@ -57,6 +61,6 @@ public final class QdrantDoubleMain {
 
     private static void usage(PrintStream err, String problem) {
         err.println("qdrant-double: " + problem);
-        err.println("usage: QdrantDoubleMain [--port N] [--api-key-env NAME] [--snapshot-ballast-bytes N]");
+        err.println("usage: QdrantDoubleMain [--port N] [--api-key-env NAME] [--snapshot-ballast-bytes N] [--cluster-peers N]");
     }
 }
