@@ -1,9 +1,7 @@
 package dev.ragback.app.files;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -56,39 +54,6 @@ public final class TarArchive {
             }
             return Optional.empty();
         }
-    }
-
-    /** The entry's bytes as a stream; the caller closes it. */
-    public static InputStream open(Path file, Entry entry) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        channel.position(entry.dataOffset());
-        InputStream in = Channels.newInputStream(channel);
-        return new InputStream() {
-            private long left = entry.size();
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (left <= 0) {
-                    return -1;
-                }
-                int n = in.read(b, off, (int) Math.min(len, left));
-                if (n > 0) {
-                    left -= n;
-                }
-                return n;
-            }
-
-            @Override
-            public void close() throws IOException {
-                in.close();
-            }
-        };
     }
 
     private static byte[] readData(FileChannel channel, Entry entry) throws IOException {

@@ -168,6 +168,11 @@ class QdrantContainerTest {
                 "ragdb"));
     }
 
+    private static dev.ragback.app.snapshot.Manifest createSet(Setup s) {
+        return new SnapshotCreator(s.backups(), store(KEY), s.database(), s.dumpTool(), List::of, null, s.settings(), "0.1.0",
+                Clock.systemUTC()).create(null, true, Progress.NONE).manifest();
+    }
+
     private RestoreService restore(Setup s, String configured) throws Exception {
         Path matrix = Files.writeString(dir.resolve("matrix.md"), "| Binary Version | Schema Version | Qdrant Collection | Status |\n"
                 + "|---|---|---|---|\n");
@@ -188,22 +193,21 @@ class QdrantContainerTest {
         String alias = unique("rag_main");
         collection(source, alias, 300);
         Setup s = setup(alias);
-        var created = new SnapshotCreator(s.backups(), store(KEY), s.database(), s.dumpTool(), List::of, null, s.settings(), "0.1.0",
-                Clock.systemUTC()).create(null, true, Progress.NONE);
-        assertFalse(created.manifest().qdrant().cluster(), "a single node");
-        assertEquals(4, created.manifest().qdrant().config().at("/params/vectors/size").asInt(), "the whole config recorded");
+        var manifest = createSet(s);
+        assertFalse(manifest.qdrant().cluster(), "a single node");
+        assertEquals(4, manifest.qdrant().config().at("/params/vectors/size").asInt(), "the whole config recorded");
         assertEquals(List.of(), store(KEY).snapshots(source), "the server-side snapshot is deleted once downloaded");
 
         ok(send("POST", "/collections/" + source + "/points/delete?wait=true", "{\"points\":[1,2,3,4,5]}", KEY));
-        assertFalse(verify(s, alias).verify(created.manifest().id()).passed(), "the damage shows");
+        assertFalse(verify(s, alias).verify(manifest.id()).passed(), "the damage shows");
 
         RestoreService service = restore(s, alias);
-        RestorePlan plan = service.plan(created.manifest().id(), RestoreService.Only.QDRANT);
+        RestorePlan plan = service.plan(manifest.id(), RestoreService.Only.QDRANT);
         assertFalse(plan.qdrantInPlace());
         service.execute(plan, Progress.NONE);
         String target = plan.qdrantTarget();
         assertEquals(Optional.of(target), store(KEY).resolveAlias(alias), "the alias points at the restored collection");
-        VerifyService.Report report = verify(s, alias).verify(created.manifest().id());
+        VerifyService.Report report = verify(s, alias).verify(manifest.id());
         assertTrue(report.passed(), report.problems().toString());
         assertEquals(List.of(), report.warnings(), "a new collection takes the snapshot's config");
         assertEquals(List.of(), store(KEY).snapshots(target), "no copy of the upload on the target");
@@ -216,8 +220,7 @@ class QdrantContainerTest {
         String name = unique("rag_plain");
         collection(name, null, 200);
         Setup s = setup(name);
-        String id = new SnapshotCreator(s.backups(), store(KEY), s.database(), s.dumpTool(), List::of, null, s.settings(), "0.1.0",
-                Clock.systemUTC()).create(null, true, Progress.NONE).manifest().id();
+        String id = createSet(s).id();
 
         ok(send("DELETE", "/collections/" + name, null, KEY));
         ok(send("PUT", "/collections/" + name, "{\"vectors\":{\"size\":4,\"distance\":\"Cosine\",\"on_disk\":true}}", KEY));
