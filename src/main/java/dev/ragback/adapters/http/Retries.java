@@ -79,7 +79,7 @@ public final class Retries {
         }
     }
 
-    /** The server's {@code Retry-After}: delay-seconds or an HTTP date; empty when absent or unreadable. */
+    /** The server's {@code Retry-After}: delay-seconds or an HTTP date; empty when absent, unreadable or past. */
     public static Optional<Duration> retryAfter(HttpHeaders headers, Clock clock) {
         Optional<String> header = headers.firstValue("Retry-After").map(String::strip);
         if (header.isEmpty()) {
@@ -90,7 +90,8 @@ public final class Retries {
         }
         try {
             Duration until = Duration.between(clock.instant(), ZonedDateTime.parse(header.get(), DateTimeFormatter.RFC_1123_DATE_TIME));
-            return Optional.of(until.isNegative() ? Duration.ZERO : until);
+            // a date already past (or a skewed clock) names no wait: the caller's own backoff applies
+            return until.isNegative() || until.isZero() ? Optional.empty() : Optional.of(until);
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }
