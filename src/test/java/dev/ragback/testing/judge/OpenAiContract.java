@@ -69,6 +69,23 @@ public final class OpenAiContract {
         return problems(error, body);
     }
 
+    /**
+     * Every request ragback sent to the fake judge and every answer the fake gave, checked: the
+     * problems found (empty when all are valid); fails when the fake saw nothing.
+     */
+    public List<String> problems(FakeOpenAiServer server) {
+        if (server.recorded().isEmpty()) {
+            return List.of("the fake judge saw no request");
+        }
+        List<String> problems = new java.util.ArrayList<>();
+        for (FakeOpenAiServer.Recorded exchange : server.recorded()) {
+            requestProblems(exchange.requestBody()).forEach(p -> problems.add("request: " + p));
+            (exchange.status() == 200 ? responseProblems(exchange.responseBody()) : errorProblems(exchange.responseBody()))
+                    .forEach(p -> problems.add(exchange.status() + " response: " + p));
+        }
+        return problems.stream().distinct().toList();
+    }
+
     private static List<String> problems(Schema schema, String body) {
         JsonNode node;
         try {
