@@ -27,6 +27,7 @@ import dev.ragback.app.compat.CompatService;
 import dev.ragback.app.compat.LiveSources;
 import dev.ragback.app.doctor.BackupsDirCheck;
 import dev.ragback.app.doctor.DoctorService;
+import dev.ragback.app.doctor.JudgeChecks;
 import dev.ragback.app.eval.EvalPolicy;
 import dev.ragback.app.eval.EvalService;
 import dev.ragback.app.eval.JudgeEvaluation;
@@ -160,9 +161,11 @@ public final class Services implements AutoCloseable {
     }
 
     public DoctorService doctor() {
+        JudgeChecks judge = judgeMode() ? new JudgeChecks(this::ragService, this::chatModel,
+                () -> JudgeEvaluation.sampleQuestion(config.get(ConfigKeys.EVAL_DATASET)), Clock.systemUTC()) : null;
         return new DoctorService(new DoctorService.Subjects(vectorStore(), config.get(ConfigKeys.QDRANT_COLLECTION),
                 postgres(), taskDb(), dumpTool(), compat(), new BackupsDirCheck(config.get(ConfigKeys.BACKUPS_DIR)),
-                manifestSignature()));
+                manifestSignature(), judge));
     }
 
     public BackupsDir backups() {

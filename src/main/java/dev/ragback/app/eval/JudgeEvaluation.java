@@ -62,6 +62,11 @@ public final class JudgeEvaluation {
         this.clock = clock;
     }
 
+    /** The dataset's first question, for doctor's RAG service check; MALFORMED_INPUT when the dataset is unusable. */
+    public static String sampleQuestion(Path dataset) {
+        return EvalDataset.read(dataset, 1).get(0).question();
+    }
+
     /** What judges, for messages. */
     public String describe() {
         return chat.describe();
