@@ -30,6 +30,8 @@ NAMES = {
     "ragback.version": "ragback --version",
     "ragback.compat": "ragback compat check --binary --schema --collection",
     "java.hello": "java Hello (bare hello world)",
+    "ragback.judge4": "ragback eval-quick, judge mode, 20 queries, judge 200 ms/answer, concurrency 4",
+    "ragback.judge1": "ragback eval-quick, judge mode, 20 queries, judge 200 ms/answer, concurrency 1",
 }
 
 
@@ -87,6 +89,18 @@ def rows(runs, meta):
         ratio_row("ragback compat check vs java hello world", get("ragback.compat"), get("java.hello"),
                   2.0, "ragback.compat", "java.hello"),
     ]
+    # judge mode: 20 queries x 2 stages x 200 ms / 4 = 2 s, plus ragback's start-up (the --version median) and 1 s
+    judge = {"pair": "eval-quick judge mode, concurrency 4, vs 20 x 2 x 200 ms / 4 + start-up + 1 s", "a": "ragback.judge4",
+             "b": "2.0 s + ragback.version + 1 s", "a_median_s": get("ragback.judge4"), "b_median_s": None, "target": 1.0}
+    if get("ragback.judge4") is not None:
+        bound = 2.0 + (get("ragback.version") or 0.5) + 1.0
+        judge.update(b_median_s=round(bound, 2), ratio=round(get("ragback.judge4") / bound, 3),
+                     status="PASS" if get("ragback.judge4") <= bound else "MISS")
+        if get("ragback.judge1") is not None:
+            judge["concurrency_1_median_s"] = get("ragback.judge1")
+    else:
+        judge.update(ratio=None, status="NOT RUN")
+    table.append(judge)
     for command in ("create", "verify", "restore"):
         one, four = runs.get(f"rss1.{command}"), runs.get(f"rss4.{command}")
         row = {"pair": f"peak RSS of snapshot {command}, 4x vs 1x the set size", "a": f"rss4.{command}",
