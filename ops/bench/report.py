@@ -89,15 +89,15 @@ def rows(runs, meta):
         ratio_row("ragback compat check vs java hello world", get("ragback.compat"), get("java.hello"),
                   2.0, "ragback.compat", "java.hello"),
     ]
-    # judge mode: 20 queries x 2 stages x 200 ms / 4 = 2 s, plus ragback's start-up (the --version median) and 1 s
-    judge = {"pair": "eval-quick judge mode, concurrency 4, vs 20 x 2 x 200 ms / 4 + start-up + 1 s", "a": "ragback.judge4",
-             "b": "2.0 s + ragback.version + 1 s", "a_median_s": get("ragback.judge4"), "b_median_s": None, "target": 1.0}
-    if get("ragback.judge4") is not None:
-        bound = 2.0 + (get("ragback.version") or 0.5) + 1.0
+    # judge mode: 20 queries x 2 stages x 200 ms = 8 s of judging one at a time, 2 s four at a time. The overhead
+    # (start-up, the RAG service, ragback's own work) is what concurrency 1 took beyond its 8 s; concurrency 4 must
+    # take at most its 2 s plus that same overhead.
+    judge = {"pair": "eval-quick judge, concurrency 4, vs 2 s + overhead at concurrency 1", "a": "ragback.judge4",
+             "b": "2.0 s + (ragback.judge1 - 8.0 s)", "a_median_s": get("ragback.judge4"), "b_median_s": None, "target": 1.0}
+    if get("ragback.judge4") is not None and get("ragback.judge1") is not None:
+        bound = 2.0 + max(0.0, get("ragback.judge1") - 8.0)
         judge.update(b_median_s=round(bound, 2), ratio=round(get("ragback.judge4") / bound, 3),
                      status="PASS" if get("ragback.judge4") <= bound else "MISS")
-        if get("ragback.judge1") is not None:
-            judge["concurrency_1_median_s"] = get("ragback.judge1")
     else:
         judge.update(ratio=None, status="NOT RUN")
     table.append(judge)

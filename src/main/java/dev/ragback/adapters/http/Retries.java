@@ -66,6 +66,16 @@ public final class Retries {
         return HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
+    /**
+     * A client that speaks HTTP/1.1 only: for plain-http services called many times (the judge, the
+     * RAG service), the default HTTP/2 client's h2c upgrade attempt on every new connection costs a
+     * round trip that such servers (uvicorn, Ollama, vLLM) never accept.
+     */
+    public static HttpClient http11Client(Duration connectTimeout) {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
     public static String tries(int attempt) {
         return attempt > 1 ? " (after " + attempt + " tries)" : "";
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ragback.adapters.http.Retries;
 import dev.ragback.app.Durations;
+import dev.ragback.app.Quotes;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.Redaction;
 import dev.ragback.app.port.ChatModel;
@@ -68,7 +69,7 @@ public final class OpenAiChatModel implements ChatModel {
         this.endpoint = URI.create(base + (base.endsWith("/") ? "" : "/") + "chat/completions");
         this.clock = clock;
         this.sleeper = sleeper;
-        this.client = Retries.client(CONNECT_TIMEOUT);
+        this.client = Retries.http11Client(CONNECT_TIMEOUT);
     }
 
     @Override
@@ -214,8 +215,7 @@ public final class OpenAiChatModel implements ChatModel {
     }
 
     private static String quote(String text) {
-        String flat = text == null ? "" : text.strip().replaceAll("\\s+", " ");
-        return "'" + (flat.length() > QUOTE ? flat.substring(0, QUOTE) + "…" : flat) + "'";
+        return Quotes.oneLine(text, QUOTE);
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.adapters.http.Retries;
+import dev.ragback.app.Quotes;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.Redaction;
 import dev.ragback.app.port.Exchange;
@@ -50,7 +51,7 @@ public final class HttpRagService implements RagService {
     private final JsonPointer contextsAt;
     private final Clock clock;
     private final Retries.Sleeper sleeper;
-    private final HttpClient client = Retries.client(CONNECT_TIMEOUT);
+    private final HttpClient client = Retries.http11Client(CONNECT_TIMEOUT);
 
     public HttpRagService(Settings settings) {
         this(settings, Clock.systemUTC(), Retries::pause);
@@ -156,7 +157,6 @@ public final class HttpRagService implements RagService {
     }
 
     private static String quote(String text) {
-        String flat = text == null ? "" : text.strip().replaceAll("\\s+", " ");
-        return "'" + (flat.length() > QUOTE ? flat.substring(0, QUOTE) + "…" : flat) + "'";
+        return Quotes.oneLine(text, QUOTE);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ragback.app.Quotes;
 import dev.ragback.app.port.ChatModel;
 import dev.ragback.app.port.Exchange;
 import dev.ragback.app.port.RagService;
@@ -119,8 +120,7 @@ final class FaithfulnessJudge {
     }
 
     private static String quote(String text) {
-        String flat = text == null ? "" : text.strip().replaceAll("\\s+", " ");
-        return flat.isEmpty() ? "(empty)" : "'" + (flat.length() > QUOTE ? flat.substring(0, QUOTE) + "…" : flat) + "'";
+        return text == null || text.isBlank() ? "(empty)" : Quotes.oneLine(text, QUOTE);
     }
 
     /** One query's transcript lines: each HTTP try with its request and response, bodies parsed when they are JSON. */

@@ -7,9 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -17,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 
 /**
  * A RAG service for tests: {@code POST /ask {"question": …}} answers {@code {"answer", "contexts"}}
@@ -44,16 +40,7 @@ public final class FakeRagService implements AutoCloseable {
 
     public FakeRagService(JudgeFixture fixture, int port) {
         this.fixture = fixture;
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        server.setExecutor(Executors.newCachedThreadPool(r -> {
-            Thread thread = new Thread(r, "fake-rag");
-            thread.setDaemon(true);
-            return thread;
-        }));
+        server = LoopbackServer.create(port, "fake-rag");
         server.createContext("/ask", this::handle);
         server.start();
     }
