@@ -56,7 +56,7 @@ doctor: $(JAR)
 smoke: $(JAR)
 	$(RAGBACK) $(RAGBACK_FLAGS) smoke
 
-# Runbook step "make eval.quick": the quick answer-quality gate (eval.command, exit 3 below threshold).
+# Runbook step "make eval.quick": the quick answer-quality gate (eval.command, or the built-in judge; exit 3 below threshold).
 eval.quick: $(JAR)
 	$(RAGBACK) $(RAGBACK_FLAGS) eval-quick
 
@@ -83,6 +83,7 @@ clean:
 	$(MVN) clean
 
 # The main job on a fresh machine: the runbook's whole story end to end (README, SPEC section 10).
+# `make drill JUDGE=1`: the same with eval.mode judge, against a fake RAG service and judge it starts (docs/judge.md).
 drill: $(JAR)
 	ops/drill/drill.sh
 

@@ -6,7 +6,7 @@
 #
 #   BENCH_SCALE=N     N times the default dataset (BENCH_CHUNKS, default 40000 chunks)
 #   BENCH_RUNS=N      runs per command (at least 3)
-#   BENCH_PHASES=...  a subset of: create verify restore startup rss (default: all)
+#   BENCH_PHASES=...  a subset of: create verify restore startup judge rss (default: all)
 #   QDRANT_URL=...    a real, scratch Qdrant instead of the test double (the bench replaces collection
 #                     bench_rag_v2 and alias bench_rag there); the RSS phase always uses the double
 #
@@ -20,7 +20,7 @@ fail() { echo "bench: $*" >&2; exit 1; }
 scale=${BENCH_SCALE:-1}
 chunks=$(( ${BENCH_CHUNKS:-40000} * scale ))
 runs=${BENCH_RUNS:-3}
-phases=" ${BENCH_PHASES:-create verify restore startup rss} "
+phases=" ${BENCH_PHASES:-create verify restore startup judge rss} "
 [ "$runs" -ge 3 ] || fail "BENCH_RUNS must be 3 or more"
 for tool in python3 curl pg_dump pg_restore psql sha256sum /usr/bin/time; do
   command -v "$tool" >/dev/null || fail "$tool is needed (Debian: apt-get install -y python3 curl postgresql time)"
@@ -124,6 +124,22 @@ if [[ $phases == *" startup "* ]]; then
     run ragback.compat "$ragback" -q compat check --binary v1.1.0 --schema v1.1.0 --collection "$BENCH_COLLECTION"
     run java.hello "${hello[@]}"
   done
+fi
+
+if [[ $phases == *" judge "* ]]; then
+  # eval.mode judge: 20 queries, a fake judge that takes 200 ms per answer, two stages per query. With
+  # eval.concurrency 4 the ideal is 20 x 2 x 200 ms / 4 = 2 s plus start-up; with 1 it is 8 s.
+  bench_log "judge mode: eval-quick on 20 queries, fake judge answering in 200 ms, concurrency 4 vs 1"
+  judge_fixture="$BENCH_ROOT/src/test/resources/dev/ragback/judge/drill.jsonl"
+  eval "$("$BENCH_ROOT/ops/scripts/judge-fakes.sh" start "$BENCH_TMP/judge" "$judge_fixture" --delay-ms 200)"
+  BENCH_PIDS+=("$JUDGE_FAKE_PID")
+  judge_set=(--set eval.mode=judge --set "eval.dataset=$judge_fixture" --set "eval.rag_url=$JUDGE_FAKE_RAG_URL"
+    --set "eval.judge_url=$JUDGE_FAKE_JUDGE_URL" --set eval.judge_model=fake-judge --set eval.timeout=30s)
+  for i in $(seq 1 "$runs"); do
+    run ragback.judge4 "$ragback" -q eval-quick "${judge_set[@]}" --set eval.concurrency=4
+    run ragback.judge1 "$ragback" -q eval-quick "${judge_set[@]}" --set eval.concurrency=1
+  done
+  "$BENCH_ROOT/ops/scripts/judge-fakes.sh" stop "$BENCH_TMP/judge"
 fi
 
 rss_sizes=""

@@ -60,6 +60,8 @@ eval:
   command: ["python3", "$root/ops/eval/quick_eval.py", "--n", "{queries}", "--out", "{output}"]
   timeout: 2m
 YAML
+# JUDGE=1 (make drill JUDGE=1): eval.mode judge against fakes this drill starts
+if [ -n "${JUDGE:-}" ]; then source "$root/ops/drill/judge.sh"; fi
 for v in v1.0.0 v1.1.0; do mkdir -p "$drill_dir/ops/releases/$v"; done
 ln -sfn v1.0.0 "$drill_dir/ops/releases/current"
 echo 100 > "$drill_dir/ops/state/traffic"

@@ -15,10 +15,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "eval-quick", description = "Run the quick answer-quality evaluation (eval.command) and check eval.thresholds. "
-        + "Exit 3 when a metric is below its threshold, missing or inconclusive; exit 1 when the evaluator fails, "
-        + "times out or prints no scores. The BASELINE column shows the scores recorded in the newest golden snapshot set "
-        + "(manifest field eval_baseline); '-' when none was recorded.")
+@Command(name = "eval-quick", description = "Run the quick answer-quality evaluation and check eval.thresholds: eval.mode command "
+        + "runs eval.command; eval.mode judge computes RAGAS faithfulness itself from the RAG service (eval.rag_url) and an "
+        + "OpenAI-compatible judge (eval.judge_url), one row per query, every exchange in an audit file (docs/judge.md). "
+        + "Exit 3 when a metric is below its threshold, missing or inconclusive (too many NaN rows); exit 1 when the evaluator "
+        + "fails, times out or prints no scores, or the RAG service or the judge cannot be reached. The BASELINE column shows "
+        + "the scores recorded in the newest golden snapshot set (manifest field eval_baseline); '-' when none was recorded.")
 final class EvalQuickCommand implements Callable<Integer> {
     private final Session session;
 
@@ -59,7 +61,8 @@ final class EvalQuickCommand implements Callable<Integer> {
         String notRecorded = recordBaseline ? "; baseline not recorded" : "";
         if (result.outcome() == EvalResult.Outcome.INCONCLUSIVE) {
             throw new RagbackException(RagbackException.Kind.GATE, "eval-quick is inconclusive: " + result.failureSummary() + notRecorded,
-                    "the evaluator gave NaN, null or out-of-range scores (is the judge or the RAG service failing?); "
+                    result.judge() != null ? "the NaN rows above say why; every exchange is in " + result.judge().transcript()
+                            : "the evaluator gave NaN, null or out-of-range scores (is the judge or the RAG service failing?); "
                             + "run with -v for its log, then run eval-quick again");
         }
         if (result.outcome() == EvalResult.Outcome.FAILED) {
@@ -72,6 +75,9 @@ final class EvalQuickCommand implements Callable<Integer> {
     private void render(EvalQuickService.Run run) {
         EvalResult result = run.result();
         PrintWriter out = session.out();
+        if (result.judge() != null) {
+            JudgeTable.rows(out, result.judge());
+        }
         int width = Math.max("METRIC".length(), result.metrics().stream().mapToInt(m -> m.metric().length()).max().orElse(0)) + 2;
         String format = "%-" + width + "s %-8s %-10s %-9s %s%n";
         out.printf(format, "METRIC", "VALUE", "THRESHOLD", "BASELINE", "PASS");
@@ -79,11 +85,18 @@ final class EvalQuickCommand implements Callable<Integer> {
             out.printf(format, metric.metric(), EvalResult.score(metric.value()), EvalResult.score(metric.threshold()),
                     EvalResult.score(metric.baseline()), pass(metric));
         }
-        String counts = result.shape() == EvalResult.Shape.MEANS
+        String counts = result.judge() != null
+                ? result.rows() + " queries: " + result.validRows() + " valid, " + result.invalidRows() + " NaN; eval.max_invalid "
+                        + EvalResult.percent(result.maxInvalid())
+                : result.shape() == EvalResult.Shape.MEANS
                 ? "mean scores, no per-query rows: " + result.validRows() + " valid, " + result.invalidRows() + " invalid"
                 : result.rows() + " rows for " + result.queries() + " queries: " + result.validRows() + " valid, "
                         + result.invalidRows() + " invalid";
         out.println("outcome: " + result.outcome() + " (" + counts + ")");
+        if (result.judge() != null) {
+            out.println("judge: " + result.judge().judge() + " (" + result.judge().responseFormat() + ")");
+            out.println("audit: " + result.judge().transcript());
+        }
         if (run.baselineRecordedAt() != null) {
             out.println("baseline: golden set " + run.goldenSet() + ", recorded " + run.baselineRecordedAt());
         }
@@ -121,6 +134,13 @@ final class EvalQuickCommand implements Callable<Integer> {
         out.put("golden_set", run.goldenSet());
         out.put("baseline_recorded_at", run.baselineRecordedAt());
         out.put("recorded_baseline", run.recorded() == null ? null : recorded(run.recorded()));
+        if (result.judge() != null) {
+            out.put("mode", "judge");
+            out.put("judge", result.judge().judge());
+            out.put("response_format", result.judge().responseFormat());
+            out.put("audit_file", result.judge().transcript());
+            out.put("query_rows", JudgeTable.json(result.judge()));
+        }
         return out;
     }
 

@@ -1,6 +1,9 @@
 package dev.ragback.cli;
 
 import dev.ragback.adapters.eval.CommandEvalRunner;
+import dev.ragback.adapters.eval.JsonlEvalTranscript;
+import dev.ragback.adapters.openai.OpenAiChatModel;
+import dev.ragback.adapters.ragservice.HttpRagService;
 import dev.ragback.adapters.http.JdkHttpProbe;
 import dev.ragback.adapters.metrics.PrometheusMetricsSink;
 import dev.ragback.adapters.os.LocalOperator;
@@ -24,8 +27,12 @@ import dev.ragback.app.compat.CompatService;
 import dev.ragback.app.compat.LiveSources;
 import dev.ragback.app.doctor.BackupsDirCheck;
 import dev.ragback.app.doctor.DoctorService;
+import dev.ragback.app.doctor.JudgeChecks;
 import dev.ragback.app.eval.EvalPolicy;
 import dev.ragback.app.eval.EvalService;
+import dev.ragback.app.eval.JudgeEvaluation;
+import dev.ragback.app.port.ChatModel;
+import dev.ragback.app.port.RagService;
 import dev.ragback.app.migrate.MigrationService;
 import dev.ragback.app.history.Postmortem;
 import dev.ragback.app.history.RunHistory;
@@ -62,6 +69,7 @@ import java.util.List;
 public final class Services implements AutoCloseable {
     // a migration statement (a CREATE INDEX on a big table) may take long, but not forever
     private static final Duration MIGRATION_STATEMENT_TIMEOUT = Duration.ofMinutes(30);
+    static final Duration JUDGE_QUERY_TIMEOUT = Duration.ofMinutes(2);
     private final Config config;
     private JdbcAuditLog auditLog;
     private VectorStore vectorStore;
@@ -153,9 +161,11 @@ public final class Services implements AutoCloseable {
     }
 
     public DoctorService doctor() {
+        JudgeChecks judge = judgeMode() ? new JudgeChecks(this::ragService, this::chatModel,
+                () -> JudgeEvaluation.sampleQuestion(config.get(ConfigKeys.EVAL_DATASET)), Clock.systemUTC()) : null;
         return new DoctorService(new DoctorService.Subjects(vectorStore(), config.get(ConfigKeys.QDRANT_COLLECTION),
                 postgres(), taskDb(), dumpTool(), compat(), new BackupsDirCheck(config.get(ConfigKeys.BACKUPS_DIR)),
-                manifestSignature()));
+                manifestSignature(), judge));
     }
 
     public BackupsDir backups() {
@@ -213,11 +223,8 @@ public final class Services implements AutoCloseable {
                         probeComparison(), http));
     }
 
-    /** The evaluator of eval.mode command; fails MALFORMED_INPUT for judge (not built yet) or without eval.command. */
+    /** The evaluator of eval.mode command; fails MALFORMED_INPUT without eval.command. */
     public EvalRunner evalRunner() {
-        if ("judge".equals(config.get(ConfigKeys.EVAL_MODE))) {
-            throw RagbackException.malformed("eval.mode judge is not supported yet; use command");
-        }
         List<String> command = config.get(ConfigKeys.EVAL_COMMAND);
         if (command == null) {
             throw new RagbackException(RagbackException.Kind.MALFORMED_INPUT, "eval.command is not set",
@@ -227,9 +234,48 @@ public final class Services implements AutoCloseable {
         return new CommandEvalRunner(command, config.get(ConfigKeys.EVAL_TIMEOUT));
     }
 
+    public boolean judgeMode() {
+        return "judge".equals(config.get(ConfigKeys.EVAL_MODE));
+    }
+
     public EvalService eval() {
-        return new EvalService(evalRunner(), new EvalPolicy(config.get(ConfigKeys.EVAL_QUERIES),
-                config.get(ConfigKeys.EVAL_THRESHOLDS), config.get(ConfigKeys.EVAL_MAX_INVALID)));
+        EvalPolicy policy = new EvalPolicy(config.get(ConfigKeys.EVAL_QUERIES), config.get(ConfigKeys.EVAL_THRESHOLDS),
+                config.get(ConfigKeys.EVAL_MAX_INVALID));
+        return judgeMode() ? new EvalService(judgeEvaluation(), policy) : new EvalService(evalRunner(), policy);
+    }
+
+    /** eval.mode judge: the RAG service, the judge and the audit file; MALFORMED_INPUT when a required key is unset. */
+    public JudgeEvaluation judgeEvaluation() {
+        RagService rag = ragService();
+        ChatModel judge = chatModel();
+        List<String> secrets = java.util.Arrays.asList(config.get(ConfigKeys.EVAL_JUDGE_API_KEY), config.get(ConfigKeys.EVAL_RAG_AUTH));
+        // the default eval.timeout is sized for a whole command-mode run; judge mode applies it per query
+        Duration perQuery = config.setting(ConfigKeys.EVAL_TIMEOUT).source() == dev.ragback.config.Source.DEFAULT
+                ? JUDGE_QUERY_TIMEOUT : config.get(ConfigKeys.EVAL_TIMEOUT);
+        return new JudgeEvaluation(rag, judge, () -> JsonlEvalTranscript.create(config.get(ConfigKeys.EVAL_AUDIT_DIR), Clock.systemUTC(),
+                secrets), new JudgeEvaluation.Settings(config.get(ConfigKeys.EVAL_DATASET), config.get(ConfigKeys.EVAL_CONCURRENCY),
+                perQuery), Clock.systemUTC());
+    }
+
+    public RagService ragService() {
+        return new HttpRagService(new HttpRagService.Settings(required(ConfigKeys.EVAL_RAG_URL), config.get(ConfigKeys.EVAL_RAG_AUTH),
+                config.get(ConfigKeys.EVAL_RAG_ANSWER_POINTER), config.get(ConfigKeys.EVAL_RAG_CONTEXTS_POINTER),
+                config.get(ConfigKeys.EVAL_RETRIES)));
+    }
+
+    public ChatModel chatModel() {
+        return new OpenAiChatModel(new OpenAiChatModel.Settings(required(ConfigKeys.EVAL_JUDGE_URL), required(ConfigKeys.EVAL_JUDGE_MODEL),
+                config.get(ConfigKeys.EVAL_JUDGE_API_KEY), config.get(ConfigKeys.EVAL_JUDGE_MAX_TOKENS), config.get(ConfigKeys.EVAL_JUDGE_SEED),
+                config.get(ConfigKeys.EVAL_RETRIES)));
+    }
+
+    private <T> T required(dev.ragback.config.Key<T> key) {
+        T value = config.get(key);
+        if (value == null) {
+            throw new RagbackException(RagbackException.Kind.MALFORMED_INPUT, "eval.mode judge needs " + key.name() + ", which is not set",
+                    "set it in ops/ragback.yaml (docs/judge.md shows vLLM, Ollama and OpenAI examples)");
+        }
+        return value;
     }
 
     /** eval-quick: the evaluation beside the newest golden set's recorded baseline. */

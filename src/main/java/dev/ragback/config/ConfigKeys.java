@@ -64,7 +64,16 @@ public final class ConfigKeys {
     public static final Key<Path> EVAL_DATASET = key("eval.dataset", null, "ops/eval/quick.jsonl", Parsers.path());
     public static final Key<URI> EVAL_RAG_URL = key("eval.rag_url", null, null, Parsers.httpUrl());
     public static final Key<URI> EVAL_JUDGE_URL = key("eval.judge_url", null, null, Parsers.httpUrl());
+    public static final Key<String> EVAL_RAG_ANSWER_POINTER = key("eval.rag_answer_pointer", null, "/answer", Parsers.jsonPointer());
+    public static final Key<String> EVAL_RAG_CONTEXTS_POINTER = key("eval.rag_contexts_pointer", null, "/contexts", Parsers.jsonPointer());
+    public static final Key<String> EVAL_RAG_AUTH = secret("eval.rag_auth", "EVAL_RAG_AUTH", Parsers.text());
+    public static final Key<String> EVAL_JUDGE_MODEL = key("eval.judge_model", null, null, Parsers.text());
     public static final Key<String> EVAL_JUDGE_API_KEY = secret("eval.judge_api_key", "EVAL_JUDGE_API_KEY", Parsers.text());
+    public static final Key<Integer> EVAL_JUDGE_MAX_TOKENS = key("eval.judge_max_tokens", null, "2048", Parsers.integer(16, 1_000_000));
+    public static final Key<Integer> EVAL_JUDGE_SEED = key("eval.judge_seed", null, "42", Parsers.integer(0, Integer.MAX_VALUE));
+    public static final Key<Integer> EVAL_CONCURRENCY = key("eval.concurrency", null, "4", Parsers.integer(1, 64));
+    public static final Key<Integer> EVAL_RETRIES = key("eval.retries", null, "3", Parsers.integer(0, 10));
+    public static final Key<Path> EVAL_AUDIT_DIR = key("eval.audit_dir", null, "ops/state/eval", Parsers.path());
 
     public static final Key<Path> NOTIFY_TEMPLATE = key("notify.template", null, "ops/templates/slack-rollback.json", Parsers.path());
     public static final Key<URI> NOTIFY_SLACK_WEBHOOK = secret("notify.slack_webhook", "SLACK_WEBHOOK", Parsers.httpUrl());

@@ -142,6 +142,17 @@ final class Parsers {
         };
     }
 
+    /** A JSON Pointer (RFC 6901) such as {@code /data/answer}; the empty pointer is the whole document. */
+    static Key.ValueParser<String> jsonPointer() {
+        return node -> {
+            String value = scalar(node);
+            if (!value.isEmpty() && !value.startsWith("/") || value.matches(".*~[^01].*|.*~$")) {
+                throw new IllegalArgumentException("expected a JSON Pointer such as /answer or /data/contexts");
+            }
+            return value;
+        };
+    }
+
     /** An argv list: a YAML list of strings, run without a shell. */
     static Key.ValueParser<List<String>> argv() {
         return node -> {

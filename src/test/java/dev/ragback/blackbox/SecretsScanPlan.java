@@ -23,6 +23,7 @@ import java.util.stream.Stream;
  */
 final class SecretsScanPlan {
     static final int ANY_FAILURE = -2;
+    static final Path JUDGE_DATASET = RagbackCli.projectDir().resolve("src/test/resources/dev/ragback/judge/score-check.jsonl");
 
     private final SecretsScanReliabilityIT test;
     private final Map<String, List<Invocation>> plan = new LinkedHashMap<>();
@@ -98,6 +99,13 @@ final class SecretsScanPlan {
         both("smoke", 0);
         both("verify", 0);
         both("eval-quick", 0);
+        // judge mode: the judge's key and the RAG service's auth header in the environment, the audit file in the work dir
+        String judgeMode = test.work().resolve("judge.yaml").toString();
+        both("eval-quick", 0, "--config", judgeMode, "--min-faithfulness", "0.75");
+        once("doctor", 0, "--config", judgeMode);
+        failing("eval-quick", Map.of("EVAL_JUDGE_API_KEY", test.alsoSecret("wrong EVAL_JUDGE_API_KEY", "wrong-judge-key")), "--config",
+                judgeMode);
+        secretOnCommandLine("eval-quick", "--config", judgeMode, "--set", "eval.rag_auth=Bearer " + test.ragAuth());
 
         group("revert");
         both("revert last-green", 0, "--dry-run");
@@ -155,6 +163,12 @@ final class SecretsScanPlan {
         Files.writeString(work.resolve("commands.yaml"), "traffic:\n  mode: command\n  command: [\"sh\", \"" + state.resolve("traffic.sh")
                 + "\", \"{percent}\"]\nrelease:\n  mode: command\n  dir: " + state.resolve("releases") + "\n  current_command: [\"cat\", \""
                 + state.resolve("releases/current") + "\"]\n  activate_command: [\"sh\", \"" + state.resolve("activate.sh") + "\", \"{version}\"]\n");
+    }
+
+    /** judge.yaml: eval.mode judge against the fakes the test started, the score-check fixture as the dataset. */
+    static void judgeConfig(Path work, java.net.URI rag, java.net.URI judge) throws IOException {
+        Files.writeString(work.resolve("judge.yaml"), "eval:\n  mode: judge\n  dataset: " + JUDGE_DATASET + "\n  rag_url: " + rag
+                + "\n  judge_url: " + judge + "\n  judge_model: fake-judge\n  retries: 1\n");
     }
 
     private void root() {

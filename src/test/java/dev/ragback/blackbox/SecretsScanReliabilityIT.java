@@ -7,6 +7,9 @@ import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.http.Receiver;
+import dev.ragback.testing.judge.FakeOpenAiServer;
+import dev.ragback.testing.judge.FakeRagService;
+import dev.ragback.testing.judge.JudgeFixture;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.pg.ThrowawayPostgres;
@@ -74,6 +77,7 @@ class SecretsScanReliabilityIT {
     private final String qdrantKey = "qdrant-SECRET-" + random();
     private final String slackToken = "slack-SECRET-" + random();
     private final String judgeKey = "judge-SECRET-" + random();
+    private final String ragAuth = "rag-SECRET-" + random();
     private final String signingKey = "signing-SECRET-" + random() + random();
     private final String pushPassword = "pushgw-SECRET-" + random();
 
@@ -81,6 +85,8 @@ class SecretsScanReliabilityIT {
     private QdrantDouble qdrant;
     private Receiver slack;
     private Receiver pushgateway;
+    private FakeOpenAiServer judge;
+    private FakeRagService rag;
     private RagbackCli cli;
     private SecretScanner scan;
     private final List<ArgvSampler.Argv> childArgv = new ArrayList<>();
@@ -103,6 +109,10 @@ class SecretsScanReliabilityIT {
         slack = new Receiver();
         pushgateway = new Receiver();
         SecretsScanPlan.prepare(work);
+        JudgeFixture answers = JudgeFixture.read(SecretsScanPlan.JUDGE_DATASET);
+        judge = new FakeOpenAiServer(answers).requireKey(judgeKey);
+        rag = new FakeRagService(answers).requireAuth("Bearer " + ragAuth);
+        SecretsScanPlan.judgeConfig(work, rag.url(), judge.baseUrl());
 
         baseEnv.putAll(db.env());
         baseEnv.put("PGUSER", ROLE);
@@ -113,11 +123,12 @@ class SecretsScanReliabilityIT {
         baseEnv.put("SLACK_WEBHOOK", slackWebhook());
         baseEnv.put("PUSHGATEWAY_URL", "http://ragback:" + pushPassword + "@127.0.0.1:" + pushgateway.url("").getPort() + "/");
         baseEnv.put("EVAL_JUDGE_API_KEY", judgeKey);
+        baseEnv.put("EVAL_RAG_AUTH", "Bearer " + ragAuth);
         baseEnv.put("RAGBACK_SIGNING_KEY", signingKey);
         cli = RagbackCli.create().workDir(work).env(baseEnv);
         scan = new SecretScanner().secret("PGPASSWORD", pgPassword).secret("TASKDB_URL password", taskdbPassword)
                 .secret("QDRANT_API_KEY", qdrantKey).secret("SLACK_WEBHOOK", slackWebhook()).secret("SLACK_WEBHOOK token", slackToken)
-                .secret("EVAL_JUDGE_API_KEY", judgeKey).secret("RAGBACK_SIGNING_KEY", signingKey)
+                .secret("EVAL_JUDGE_API_KEY", judgeKey).secret("EVAL_RAG_AUTH", ragAuth).secret("RAGBACK_SIGNING_KEY", signingKey)
                 .secret("PUSHGATEWAY_URL password", pushPassword)
                 .secret("harness PostgreSQL password", ThrowawayPostgres.shared().password());
     }
@@ -127,6 +138,8 @@ class SecretsScanReliabilityIT {
         qdrant.close();
         slack.close();
         pushgateway.close();
+        judge.close();
+        rag.close();
     }
 
     private String slackWebhook() {
@@ -258,6 +271,17 @@ class SecretsScanReliabilityIT {
             scan.add("metrics push", request.method() + " " + request.path(), request.path() + "\n" + request.query() + "\n"
                     + headers + "\n" + request.body());
         }
+        for (FakeOpenAiServer.Recorded request : judge.recorded()) {
+            Map<String, List<String>> headers = new LinkedHashMap<>(request.requestHeaders());
+            // the Authorization header is where the judge's key belongs
+            headers.remove("authorization");
+            scan.add("judge request", "POST /v1/chat/completions", request.requestBody() + "\n" + headers);
+        }
+        for (FakeRagService.Received request : rag.received()) {
+            Map<String, List<String>> headers = new LinkedHashMap<>(request.headers());
+            headers.remove("authorization");
+            scan.add("RAG service request", "POST /ask", request.body() + "\n" + headers);
+        }
         for (RecordedRequest request : qdrant.requests()) {
             Map<String, List<String>> headers = new LinkedHashMap<>(request.headers());
             headers.remove("api-key");
@@ -279,6 +303,15 @@ class SecretsScanReliabilityIT {
         for (String program : List.of("pg_dump", "pg_restore", "eval.sh", "traffic.sh", "activate.sh")) {
             assertTrue(childArgv.stream().anyMatch(a -> a.cmdline().contains(program)), "never saw the argv of " + program);
         }
+        assertFalse(judge.recorded().isEmpty(), "eval-quick in judge mode asked the judge nothing");
+        assertTrue(judge.recorded().stream().allMatch(r -> List.of("Bearer " + judgeKey).equals(r.requestHeaders().get("authorization"))
+                        || List.of("Bearer wrong-judge-key").equals(r.requestHeaders().get("authorization"))),
+                "the judge's key (or the wrong one) travels as Authorization: Bearer");
+        assertTrue(rag.received().stream().allMatch(r -> List.of("Bearer " + ragAuth).equals(r.headers().get("authorization"))),
+                "EVAL_RAG_AUTH travels as the RAG service's Authorization header");
+        try (Stream<Path> audits = Files.list(work.resolve("ops/state/eval"))) {
+            assertTrue(audits.findAny().isPresent(), "judge mode wrote its audit file into the scanned work dir");
+        }
         String judgeKeySeen = Files.readString(work.resolve("judge-key.sha256")).strip();
         assertEquals(sha256(judgeKey), judgeKeySeen, "the eval command gets EVAL_JUDGE_API_KEY through its environment");
     }
@@ -286,7 +319,7 @@ class SecretsScanReliabilityIT {
     /** The same collectors and scanner find a secret planted in each kind of place, so zero hits means something. */
     private void proveTheScanCanFail() throws Exception {
         SecretScanner.Artifact stdout = scan.artifacts().get(0);
-        for (String secret : List.of(pgPassword, slackToken, qdrantKey, judgeKey)) {
+        for (String secret : List.of(pgPassword, slackToken, qdrantKey, judgeKey, ragAuth)) {
             List<SecretScanner.Artifact> planted = List.of(new SecretScanner.Artifact("stdout", "planted", stdout.text() + "\n" + secret));
             assertFalse(scan.hits(planted).isEmpty(), "the scanner misses " + secret);
         }
@@ -358,6 +391,10 @@ class SecretsScanReliabilityIT {
 
     String pgPassword() {
         return pgPassword;
+    }
+
+    String ragAuth() {
+        return ragAuth;
     }
 
     String qdrantKey() {

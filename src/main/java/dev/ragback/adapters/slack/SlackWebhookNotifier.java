@@ -1,5 +1,6 @@
 package dev.ragback.adapters.slack;
 
+import dev.ragback.adapters.http.Retries;
 import dev.ragback.app.Durations;
 import dev.ragback.app.port.Notifier;
 
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,12 +154,8 @@ public final class SlackWebhookNotifier implements Notifier {
     }
 
     private Optional<Duration> retryAfter(HttpResponse<?> response) {
-        Optional<String> header = response.headers().firstValue("Retry-After");
-        if (header.isEmpty() || !header.get().strip().matches("\\d{1,9}")) {
-            return Optional.empty();
-        }
-        Duration asked = Duration.ofSeconds(Long.parseLong(header.get().strip()));
-        return Optional.of(asked.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : asked);
+        return Retries.retryAfter(response.headers(), Clock.systemUTC())
+                .map(asked -> asked.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : asked);
     }
 
     private static boolean pause(Duration wait) {
@@ -170,14 +168,8 @@ public final class SlackWebhookNotifier implements Notifier {
         }
     }
 
-    /** The HttpClient often throws without a message; a bare ConnectException is a refused connection. */
-    private static String message(Exception e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                return t.getMessage();
-            }
-        }
-        return e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName();
+    private static String message(IOException e) {
+        return Retries.message(e);
     }
 
     private static String quote(String body) {

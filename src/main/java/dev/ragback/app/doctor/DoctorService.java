@@ -12,6 +12,7 @@ import dev.ragback.app.port.VectorStore;
 import dev.ragback.app.vectors.CollectionsOverview;
 import dev.ragback.app.snapshot.ManifestSignature;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -32,9 +33,11 @@ public final class DoctorService {
      * @param compat     the compatibility matrix
      * @param backups    the backups directory check
      * @param signing    the manifest signing key, or none
+     * @param judge      eval.mode judge's RAG service and judge endpoint; {@code null} in command mode
      */
     public record Subjects(VectorStore vectors, String collection, DatabaseProbe postgres, DatabaseProbe taskDb,
-                           DumpTool dumpTool, CompatService compat, BackupsDirCheck backups, ManifestSignature signing) {
+                           DumpTool dumpTool, CompatService compat, BackupsDirCheck backups, ManifestSignature signing,
+                           JudgeChecks judge) {
     }
 
     private final Subjects subjects;
@@ -59,8 +62,12 @@ public final class DoctorService {
             CompletableFuture<CheckResult> collection = async(pool, this::collectionCheck);
             CompletableFuture<CheckResult> backups = async(pool, subjects.backups()::check);
             CompletableFuture<CheckResult> matrix = async(pool, this::matrixCheck);
-            return new DoctorReport(List.of(postgres.join(), tools.join(), taskDb.join(), qdrant.join(),
+            CompletableFuture<List<CheckResult>> judge = subjects.judge() == null ? CompletableFuture.completedFuture(List.of())
+                    : CompletableFuture.supplyAsync(subjects.judge()::run, pool);
+            List<CheckResult> checks = new ArrayList<>(List.of(postgres.join(), tools.join(), taskDb.join(), qdrant.join(),
                     collection.join(), qdrantFiles.join(), backups.join(), matrix.join(), signingCheck()));
+            checks.addAll(judge.join());
+            return new DoctorReport(checks);
         } finally {
             pool.shutdownNow();
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ragback.app.Quotes;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.port.EvalRunner;
 
@@ -113,8 +114,7 @@ final class EvalOutputReader {
 
     /** The start of what was read, on one line, quoted. */
     static String quote(String text) {
-        String flat = text.strip().replaceAll("\\s+", " ").replaceAll("\\p{Cntrl}", "?");
-        return "'" + (flat.length() > QUOTE_LENGTH ? flat.substring(0, QUOTE_LENGTH) + "…" : flat) + "'";
+        return Quotes.oneLine(text, QUOTE_LENGTH);
     }
 
     private static RagbackException garbage(String message) {

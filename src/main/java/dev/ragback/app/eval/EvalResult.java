@@ -18,9 +18,10 @@ import java.util.Locale;
  * @param invalidRows the other rows
  * @param maxInvalid  the eval.max_invalid share that applied
  * @param warnings    things worth saying even when the evaluation passed
+ * @param judge       the per-query rows and the audit file of eval.mode judge; {@code null} in command mode
  */
 public record EvalResult(Outcome outcome, List<MetricScore> metrics, Shape shape, int queries, int rows,
-                         int validRows, int invalidRows, double maxInvalid, List<String> warnings) {
+                         int validRows, int invalidRows, double maxInvalid, List<String> warnings, JudgeReport judge) {
 
     /** The verdict on the whole evaluation. */
     public enum Outcome { PASSED, FAILED, INCONCLUSIVE }
@@ -36,6 +37,13 @@ public record EvalResult(Outcome outcome, List<MetricScore> metrics, Shape shape
     public EvalResult {
         metrics = List.copyOf(metrics);
         warnings = List.copyOf(warnings);
+    }
+
+    /** This result with the judge's rows, and more warnings before its own. */
+    EvalResult withJudge(JudgeReport report, List<String> moreWarnings) {
+        List<String> all = new ArrayList<>(moreWarnings);
+        all.addAll(warnings);
+        return new EvalResult(outcome, metrics, shape, queries, rows, validRows, invalidRows, maxInvalid, all, report);
     }
 
     public boolean passed() {

@@ -12,11 +12,20 @@ import java.util.Map;
  */
 public final class EvalService {
     private final EvalRunner runner;
+    private final JudgeEvaluation judge;
     private final EvalPolicy policy;
 
     /** @param policy the configured policy (eval.queries, eval.thresholds, eval.max_invalid) */
     public EvalService(EvalRunner runner, EvalPolicy policy) {
         this.runner = runner;
+        this.judge = null;
+        this.policy = policy;
+    }
+
+    /** eval.mode judge: faithfulness computed here, with the RAG service and the judge behind {@code judge}. */
+    public EvalService(JudgeEvaluation judge, EvalPolicy policy) {
+        this.runner = null;
+        this.judge = judge;
         this.policy = policy;
     }
 
@@ -38,6 +47,14 @@ public final class EvalService {
      *                                          scores; INTERRUPTED when interrupted
      */
     public EvalResult evaluate(EvalPolicy policy, Map<String, Double> baseline) {
+        if (judge != null) {
+            JudgeEvaluation.JudgedRun run = judge.run(policy.queries());
+            // a shorter dataset is warned about by the run, in its own words
+            EvalResult result = ScoreAggregator.aggregate(new EvalOutputReader.Scores(EvalResult.Shape.ROWS, run.scoreRows()),
+                    policy.withQueries(run.rows().size()), baseline);
+            return result.withJudge(new JudgeReport(run.rows(), run.transcript(), judge.describe(), judge.responseFormat()),
+                    run.warnings());
+        }
         EvalRunner.Output output = runner.run(policy.queries());
         return ScoreAggregator.aggregate(EvalOutputReader.read(output), policy, baseline);
     }

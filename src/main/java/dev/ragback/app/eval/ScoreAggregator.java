@@ -41,7 +41,7 @@ final class ScoreAggregator {
         }
         int invalidRows = invalidRows(rows, policy);
         return new EvalResult(outcome(metrics), metrics, scores.shape(), policy.queries(), rows.size(),
-                rows.size() - invalidRows, invalidRows, policy.maxInvalid(), warnings);
+                rows.size() - invalidRows, invalidRows, policy.maxInvalid(), warnings, null);
     }
 
     private static MetricScore gated(String name, double threshold, List<ObjectNode> rows, double maxInvalid, Double baseline) {

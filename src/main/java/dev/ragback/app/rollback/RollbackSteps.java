@@ -146,14 +146,15 @@ public final class RollbackSteps {
     StepResult eval(RunState state) {
         EvalService eval = services.eval().get();
         EvalResult result = eval.evaluate(eval.policy(), state.plan.restore().manifest().baselineScores());
+        String audit = result.judge() == null ? "" : "; audit file " + result.judge().transcript();
         if (!result.passed()) {
             throw new RagbackException(RagbackException.Kind.GATE, "eval " + result.outcome().name().toLowerCase(java.util.Locale.ROOT)
-                    + ": " + result.failureSummary(), null);
+                    + ": " + result.failureSummary() + audit, null);
         }
         List<String> gated = result.metrics().stream().filter(m -> m.threshold() != null)
                 .map(m -> String.format(java.util.Locale.ROOT, "%s %.3f >= %.2f", m.metric(), m.value(), m.threshold())
                         + (m.baseline() == null ? "" : " (baseline " + EvalResult.score(m.baseline()) + ")")).toList();
-        return StepResult.done(gated.isEmpty() ? "passed" : String.join(", ", gated));
+        return StepResult.done((gated.isEmpty() ? "passed" : String.join(", ", gated)) + audit);
     }
 
     StepResult trafficOn(RunState state) {

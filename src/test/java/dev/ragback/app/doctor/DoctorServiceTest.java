@@ -1,5 +1,6 @@
 package dev.ragback.app.doctor;
 
+import dev.ragback.app.RagbackException;
 import dev.ragback.app.compat.CompatService;
 import dev.ragback.app.fakes.FakeDatabaseProbe;
 import dev.ragback.app.fakes.FakeDumpTool;
@@ -39,9 +40,11 @@ class DoctorServiceTest {
         Files.writeString(matrix, "| Binary Version | Schema Version | Qdrant Collection | Status |\n|---|---|---|---|\n| v1 | s1 | c1 | OK |\n");
     }
 
+    private JudgeChecks judge;
+
     private DoctorReport run() {
         return new DoctorService(new DoctorService.Subjects(qdrant, "rag_main", postgres, taskDb, tools,
-                new CompatService(matrix), new BackupsDirCheck(dir.resolve("backups")), signing)).run();
+                new CompatService(matrix), new BackupsDirCheck(dir.resolve("backups")), signing, judge)).run();
     }
 
     private CheckResult check(DoctorReport report, String name) {
@@ -163,5 +166,32 @@ class DoctorServiceTest {
         assertEquals(CheckResult.Status.WARN, shortKey.status());
         assertTrue(shortKey.detail().contains("shorter than 16 bytes"), shortKey.detail());
         assertFalse((shortKey.detail() + shortKey.fix()).contains("short-key-x9"), "key shown");
+    }
+
+    @Test
+    void judgeModeAddsTheRagServiceAndTheOneTokenJudgeChecks() {
+        assertFalse(run().checks().stream().anyMatch(c -> c.name().equals("judge") || c.name().equals("rag_service")),
+                "command mode has no judge checks");
+        dev.ragback.app.port.RagService rag = new dev.ragback.app.port.RagService() {
+            @Override
+            public Answer ask(String question, java.time.Instant deadline) {
+                assertEquals("the dataset's first question", question);
+                return new Answer("an answer", List.of("a context"), new dev.ragback.app.port.Exchange("{}", 200, "{}", null, 3));
+            }
+
+            @Override
+            public String describe() {
+                return "the RAG service at http://rag";
+            }
+        };
+        judge = new JudgeChecks(() -> rag, () -> {
+            throw new RagbackException(RagbackException.Kind.EXTERNAL, "the judge model m at http://judge/v1 answered 404: 'model not found'",
+                    "check eval.judge_model");
+        }, () -> "the dataset's first question", java.time.Clock.systemUTC());
+        DoctorReport report = run();
+        assertEquals(new CheckResult("rag_service", CheckResult.Status.OK,
+                "the RAG service at http://rag: 1 contexts, answer of 9 characters", null), check(report, "rag_service"));
+        assertEquals(new CheckResult("judge", CheckResult.Status.FAIL, "the judge model m at http://judge/v1 answered 404: 'model not found'",
+                "check eval.judge_model"), check(report, "judge"));
     }
 }
