@@ -12,6 +12,8 @@ public class RagbackException extends RuntimeException {
         USAGE,
         /** Bad configuration, or a malformed input file (matrix, manifest, migrations). */
         MALFORMED_INPUT,
+        /** A store ragback refuses to work on (a Qdrant cluster, a Qdrant too old): exit 2 without the usage lines. */
+        UNSUPPORTED,
         /** An external system or a step failed at run time. */
         EXTERNAL,
         /** A gate failed: smoke, verify, eval, compat. */

@@ -26,7 +26,7 @@ public final class ExitCodes {
 
     public static int of(RagbackException.Kind kind) {
         return switch (kind) {
-            case USAGE, MALFORMED_INPUT -> USAGE;
+            case USAGE, MALFORMED_INPUT, UNSUPPORTED -> USAGE;
             case EXTERNAL -> RUNTIME_FAILURE;
             case GATE -> GATE_FAILED;
             case LOCKED -> LOCKED;

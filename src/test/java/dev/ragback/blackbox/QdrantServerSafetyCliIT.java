@@ -136,6 +136,7 @@ class QdrantServerSafetyCliIT {
                     command + ": " + refused.stderr());
             assertTrue(refused.stderr().contains("a collection snapshot holds only the shards of the node that takes it"),
                     refused.stderr());
+            assertFalse(refused.stderr().contains("Usage:"), "a refusal, not a usage error: " + refused.stderr());
         }
         assertTrue(qdrant.requests().stream().noneMatch(r -> !r.method().equals("GET") && !r.path().endsWith("/points/count")
                 && !r.path().endsWith("/points/query") && !r.path().endsWith("/points/scroll")), "nothing changed: " + qdrant.requests());
@@ -189,6 +190,7 @@ class QdrantServerSafetyCliIT {
             RagbackCli.Result old = cli.run(command.split(" ")).assertExit(2);
             assertTrue(old.stderr().contains("Qdrant 1.9.7 is older than 1.10.0, the oldest ragback supports for " + command),
                     old.stderr());
+            assertFalse(old.stderr().contains("Usage:"), "a refusal, not a usage error: " + old.stderr());
         }
         qdrant.serverVersion("1.19.0");
         editManifest(id, "server_version", "1.20.1");

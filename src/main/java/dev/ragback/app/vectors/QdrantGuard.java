@@ -27,11 +27,11 @@ public final class QdrantGuard {
         ClusterStatus cluster = store.clusterStatus();
         return switch (cluster.mode()) {
             case SINGLE_NODE -> cluster;
-            case CLUSTER -> throw new RagbackException(RagbackException.Kind.USAGE, "Qdrant runs in cluster mode ("
+            case CLUSTER -> throw new RagbackException(RagbackException.Kind.UNSUPPORTED, "Qdrant runs in cluster mode ("
                     + cluster.describe() + "): ragback refuses " + command + " on a cluster, because " + WHY_NOT_A_CLUSTER,
                     "nothing was changed; cluster support is not built yet (docs/qdrant.md, cluster mode): point qdrant.url"
                             + " at a single-node Qdrant");
-            case UNKNOWN -> throw new RagbackException(RagbackException.Kind.USAGE, "cannot tell whether Qdrant runs in "
+            case UNKNOWN -> throw new RagbackException(RagbackException.Kind.UNSUPPORTED, "cannot tell whether Qdrant runs in "
                     + "cluster mode (" + cluster.detail() + "): ragback refuses " + command + " without knowing, because "
                     + WHY_NOT_A_CLUSTER, "nothing was changed; set QDRANT_API_KEY to the global api key (docs/qdrant.md, keys)");
         };
@@ -42,7 +42,7 @@ public final class QdrantGuard {
         String reported = store.serverVersion();
         QdrantVersion version = QdrantVersion.parse(reported);
         if (version.compareTo(MINIMUM) < 0) {
-            throw new RagbackException(RagbackException.Kind.USAGE, "Qdrant " + reported + " is older than " + MINIMUM
+            throw new RagbackException(RagbackException.Kind.UNSUPPORTED, "Qdrant " + reported + " is older than " + MINIMUM
                     + ", the oldest ragback supports for " + command + " (its probes need POST /collections/{c}/points/query,"
                     + " new in 1.10)", "upgrade Qdrant to " + MINIMUM + " or newer (docs/qdrant.md, versions)");
         }
@@ -52,7 +52,7 @@ public final class QdrantGuard {
     /** The set's cluster record: a set made on a cluster is refused like a cluster. */
     public static void requireSingleNodeSet(String setId, Boolean madeOnCluster, String command) {
         if (Boolean.TRUE.equals(madeOnCluster)) {
-            throw new RagbackException(RagbackException.Kind.USAGE, "snapshot set " + setId + " was made on a Qdrant cluster"
+            throw new RagbackException(RagbackException.Kind.UNSUPPORTED, "snapshot set " + setId + " was made on a Qdrant cluster"
                     + " (manifest qdrant.cluster: true): ragback refuses " + command + " from it, because " + WHY_NOT_A_CLUSTER,
                     "nothing was changed; pick a set made on a single node: ragback snapshot list");
         }
