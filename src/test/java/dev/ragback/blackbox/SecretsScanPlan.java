@@ -80,6 +80,9 @@ final class SecretsScanPlan {
         for (String variant : List.of("-vv", "--json")) {
             add("qdrant recover", Map.of(), () -> List.of(variant, "qdrant", "recover", test.serverSnapshot(), "--yes"), 0, false);
         }
+        both("qdrant prune-snapshots", 0, "--dry-run");
+        both("qdrant prune-snapshots", 0, "--yes");
+        failing("qdrant prune-snapshots", Map.of("QDRANT_API_KEY", test.wrong(test.qdrantKey())), "--yes");
 
         group("snapshot");
         both("snapshot create", 0, "--golden", "--label", "secrets scan");
