@@ -6,7 +6,7 @@ SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 # Extra global options for the runbook targets, e.g. RAGBACK_FLAGS="--config /etc/ragback.yaml".
 RAGBACK_FLAGS ?=
 
-.PHONY: build test drill bench compat doctor smoke eval.quick verify snapshot.create snapshot.restore rollback.auto clean \
+.PHONY: build check test drill bench compat doctor smoke eval.quick verify snapshot.create snapshot.restore rollback.auto clean \
 	migrate.up migrate.verify reliability fuzz traffic\:0 traffic\:100 revert\:last-green
 
 build: $(JAR)
@@ -20,7 +20,13 @@ SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 endif
 SEED_FLAGS = -Dsurefire.runOrder.random.seed=$(SEED) -Dfailsafe.runOrder.random.seed=$(SEED) -Dragback.test.seed=$(SEED)
 
-# Unit and adapter tests (surefire), then the black-box tests of the built jar (failsafe).
+# The inner loop: unit and adapter tests only (surefire; nothing tagged blackbox, no jar built).
+check:
+	@echo "make check: random order, seed $(SEED) (replay: make check SEED=$(SEED))"
+	mvn -B test $(SEED_FLAGS)
+
+# Everything, as CI runs it: unit and adapter tests (surefire), then the black-box tests of the built jar
+# (failsafe: the classes tagged blackbox, dev.ragback.blackbox.BlackBox).
 test:
 	@echo "make test: random order, seed $(SEED) (replay: make test SEED=$(SEED))"
 	mvn -B verify $(SEED_FLAGS)
@@ -109,5 +115,5 @@ verify: $(JAR)
 # The reliability scenarios (faults, crashes, bad input) as one table; they also run in `make test`.
 reliability: $(JAR)
 	rm -f target/reliability/scenarios.jsonl
-	mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dgroups=reliability || true
+	mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.groups=reliability || true
 	ops/reliability/report.py target/reliability/scenarios.jsonl

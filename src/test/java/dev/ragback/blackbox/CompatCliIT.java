@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The compat commands through bin/ragback, run from a directory holding the shipped matrix. */
+@BlackBox
 class CompatCliIT {
     private static final String HEADER = "| Binary Version | Schema Version | Qdrant Collection | Status |\n|---|---|---|---|\n";
 

@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Several destructive runs at once: one runs, the others exit 4 naming it. */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class ConcurrencyReliabilityIT {
     @TempDir
     Path work;

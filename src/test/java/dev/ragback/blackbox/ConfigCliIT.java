@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Configuration precedence and bad configuration, through bin/ragback. */
+@BlackBox
 class ConfigCliIT {
     @TempDir
     Path work;

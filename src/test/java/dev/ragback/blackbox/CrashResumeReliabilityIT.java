@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** rollback auto killed with SIGKILL (children first) at each step boundary and inside restore and eval; --resume ends green. */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class CrashResumeReliabilityIT {
 
     @TempDir

@@ -38,6 +38,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * already there must survive, and no half-written set may look complete.
  */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class DiskFullReliabilityIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long CAPACITY = 24L << 20;

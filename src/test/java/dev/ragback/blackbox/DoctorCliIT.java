@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** doctor through bin/ragback against the throwaway PostgreSQL and the Qdrant double. */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class DoctorCliIT {
     @TempDir
     Path work;

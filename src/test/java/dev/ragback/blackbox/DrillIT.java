@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** make drill's script, run as a user would, against the throwaway PostgreSQL and the Qdrant double. */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class DrillIT {
     @TempDir
     Path scratch;

@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * baseline tests take a real golden set from the throwaway PostgreSQL and the Qdrant double.
  */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class EvalQuickCliIT {
     /** The evaluator prints its scores on stdout. */
     private static final String EVALUATOR = "eval.command=[sh, evaluator.sh, \"{queries}\"]";

@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** history and postmortem through bin/ragback, over task_events rows inserted as SPEC section 8 gives them. */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class HistoryCliIT {
     private static final String FAILED_RUN = "rollback_1764300000";
 

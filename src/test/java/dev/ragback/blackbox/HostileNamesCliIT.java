@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Hostile names on the command line are refused before anything is contacted: exit 2, the last
  * stderr line one "ragback: ..." line, no stack trace. No Qdrant or PostgreSQL runs here.
  */
+@BlackBox
 class HostileNamesCliIT {
     // NUL cannot travel in argv; HostileNamesTest covers it and the rest of the list
     private static final List<String> VALUES = List.of("../etc", "v1\nragback: ok", "a".repeat(10_240),

@@ -37,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the run, and rollback auto gating on the judge's score.
  */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class JudgeEvalCliIT {
     private static final Path SCORE_CHECK = RagbackCli.projectDir().resolve("src/test/resources/dev/ragback/judge/score-check.jsonl");
     private static final ObjectMapper JSON = new ObjectMapper();

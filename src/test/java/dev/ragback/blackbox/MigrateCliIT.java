@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * shipped migrations and two broken v1.1.0 fixtures (resources beside this test) after the shipped v1.0.0.
  */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class MigrateCliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path SHIPPED = RagbackCli.projectDir().resolve("ops/migrations");

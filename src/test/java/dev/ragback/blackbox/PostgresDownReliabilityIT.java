@@ -38,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * rollback auto. A cluster of its own, so the shared one of the other test classes stays up. The
  * PostgreSQL programs are held in flight by a session that keeps a lock they need.
  */
+@BlackBox
 class PostgresDownReliabilityIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CHUNKS = "SELECT count(*), md5(string_agg(id || '|' || uri || '|' || model_id || '|' || chunk_index "

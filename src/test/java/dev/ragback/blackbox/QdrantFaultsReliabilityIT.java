@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Qdrant misbehaving under snapshot create and restore: the spec's exit code, one clear last line, no half state. */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class QdrantFaultsReliabilityIT {
     private static final String API_KEY = "qdrant-faults-key-4711-zebra";
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** qdrant recover through bin/ragback: a server-side snapshot brought back, checksum verified. */
+@BlackBox
 class QdrantRecoverCliIT {
     private static final String KEY = "recover-key-5150";
 

@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is lost, and keys that may not manage collections.
  */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class QdrantServerSafetyCliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KEY = "safety-key-31337";

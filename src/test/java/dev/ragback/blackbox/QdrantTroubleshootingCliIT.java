@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** `ragback qdrant collections`, `snapshots` and `drop`: the runbook's section-10 curl calls, through bin/ragback. */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class QdrantTroubleshootingCliIT {
     private static final String API_KEY = "troubleshooting-api-key-4711";
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -34,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * alias rag_main -> rag_main_v2 in the Qdrant double.
  */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class ReleaseCliIT {
     @TempDir
     Path work;

@@ -33,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The restore half of the runbook through bin/ragback: golden set, damage, restore, verify. */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class RestoreCliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECTION_7 = "SELECT model_id, count(*) AS chunks, count(DISTINCT uri) AS docs FROM rag_chunks "

@@ -34,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a bad release; the run brings everything back and journals every step in TaskDB.
  */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class RollbackCliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** rollback auto when things break around it: TaskDB down, the process killed in the middle of the restore. */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class RollbackFaultsCliIT {
     @TempDir
     Path work;

@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and rag_rollback_total{reason} growing from one run to the next.
  */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class RollbackOptionsCliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String INCOMPATIBLE = "| Binary Version | Schema Version | Qdrant Collection | Status |\n"

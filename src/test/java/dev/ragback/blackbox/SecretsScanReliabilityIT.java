@@ -62,6 +62,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and the argv of ragback and all its child processes are scanned. Zero hits allowed.
  */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class SecretsScanReliabilityIT {
     private static final String ROLE = "ragscan";
     private static final String TASKDB_ROLE = "ragscan_taskdb";

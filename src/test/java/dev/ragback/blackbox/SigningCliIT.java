@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Signed manifests through bin/ragback: RAGBACK_SIGNING_KEY signs, and a changed or unsigned manifest exits 5. */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class SigningCliIT {
     private static final String SIGNING_KEY = "signing-key-3b8e0f61c2d94a57";
     private static final String API_KEY = "signing-api-key-5150";

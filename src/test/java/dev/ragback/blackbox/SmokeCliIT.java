@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** smoke through bin/ragback against the throwaway PostgreSQL, the Qdrant double and a local HTTP endpoint. */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class SmokeCliIT {
     private static final String API_KEY = "smoke-api-key-2718";
     private static final ObjectMapper JSON = new ObjectMapper();

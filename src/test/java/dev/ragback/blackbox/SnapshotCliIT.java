@@ -40,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** snapshot create/list/verify/promote/prune through bin/ragback against the throwaway PostgreSQL and the Qdrant double. */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class SnapshotCliIT {
     private static final String API_KEY = "snapshot-api-key-0815";
     private static final ObjectMapper JSON = new ObjectMapper();

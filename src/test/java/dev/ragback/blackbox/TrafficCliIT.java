@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** traffic set/status and the runbook's `make traffic:0`, with TaskDB in the throwaway PostgreSQL. */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class TrafficCliIT {
     @TempDir
     Path work;
