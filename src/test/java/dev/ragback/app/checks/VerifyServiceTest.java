@@ -78,7 +78,7 @@ class VerifyServiceTest {
     void verifyNeedsQdrant110AndSaysSo() {
         vectors.version = "1.9.2";
         RagbackException e = assertThrows(RagbackException.class, this::verify);
-        assertEquals(RagbackException.Kind.USAGE, e.kind());
+        assertEquals(RagbackException.Kind.UNSUPPORTED, e.kind());
         assertTrue(e.getMessage().contains("POST /collections/{c}/points/query, new in 1.10"), e.getMessage());
     }
 

@@ -132,7 +132,7 @@ class QdrantRestoreSafetyTest {
     void aClusterIsRefusedBeforeAnythingChanges() throws Exception {
         vectors.cluster = new ClusterStatus(ClusterStatus.Mode.CLUSTER, 3, "enabled");
         RagbackException e = assertThrows(RagbackException.class, () -> service().plan(id, RestoreService.Only.BOTH));
-        assertEquals(RagbackException.Kind.USAGE, e.kind());
+        assertEquals(RagbackException.Kind.UNSUPPORTED, e.kind());
         assertTrue(e.getMessage().startsWith("Qdrant runs in cluster mode (cluster mode, 3 peers): ragback refuses a restore"
                 + " on a cluster, because on a cluster a collection snapshot holds only the shards of the node"), e.getMessage());
         vectors.cluster = new ClusterStatus(ClusterStatus.Mode.UNKNOWN, 0, "GET /cluster answered 403");
@@ -146,7 +146,7 @@ class QdrantRestoreSafetyTest {
     void aSetMadeOnAClusterIsRefusedTheSameWay() throws Exception {
         editManifest("cluster", true);
         RagbackException e = assertThrows(RagbackException.class, () -> service().plan(id, RestoreService.Only.QDRANT));
-        assertEquals(RagbackException.Kind.USAGE, e.kind());
+        assertEquals(RagbackException.Kind.UNSUPPORTED, e.kind());
         assertTrue(e.getMessage().startsWith("snapshot set " + id + " was made on a Qdrant cluster (manifest qdrant.cluster: true)"),
                 e.getMessage());
     }

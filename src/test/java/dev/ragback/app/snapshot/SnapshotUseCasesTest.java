@@ -72,13 +72,13 @@ class SnapshotUseCasesTest {
     void createIsRefusedOnAClusterAndBelowQdrant110BeforeAnythingIsWritten() {
         vectors.cluster = new dev.ragback.app.port.ClusterStatus(dev.ragback.app.port.ClusterStatus.Mode.CLUSTER, 3, "enabled");
         RagbackException cluster = assertThrows(RagbackException.class, () -> creator().create(null, false, Progress.NONE));
-        assertEquals(RagbackException.Kind.USAGE, cluster.kind());
+        assertEquals(RagbackException.Kind.UNSUPPORTED, cluster.kind());
         assertTrue(cluster.getMessage().startsWith("Qdrant runs in cluster mode (cluster mode, 3 peers): ragback refuses "
                 + "snapshot create on a cluster"), cluster.getMessage());
         vectors.cluster = dev.ragback.app.port.ClusterStatus.singleNode();
         vectors.version = "1.9.7";
         RagbackException old = assertThrows(RagbackException.class, () -> creator().create(null, false, Progress.NONE));
-        assertEquals(RagbackException.Kind.USAGE, old.kind());
+        assertEquals(RagbackException.Kind.UNSUPPORTED, old.kind());
         assertTrue(old.getMessage().startsWith("Qdrant 1.9.7 is older than 1.10.0, the oldest ragback supports for snapshot create"),
                 old.getMessage());
         assertTrue(vectors.calls.isEmpty(), "no server snapshot: " + vectors.calls);
