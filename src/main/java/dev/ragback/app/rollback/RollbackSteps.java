@@ -163,15 +163,16 @@ public final class RollbackSteps {
     }
 
     StepResult report(RunState state, String outcome, Step failed) {
-        List<String> warnings = services.reporter().report(summary(state, outcome, failed));
-        warnings.forEach(state.listener::warn);
-        return StepResult.done(warnings.isEmpty() ? "metrics, notification and postmortem delivered"
-                : warnings.size() + " delivery warning(s)");
+        RunReporter.Delivery delivery = services.reporter().report(summary(state, outcome, failed));
+        delivery.warnings().forEach(state.listener::warn);
+        return StepResult.done(delivery.detail());
     }
 
     void reportQuietly(RunState state, String outcome, Step failed) {
         try {
-            services.reporter().report(summary(state, outcome, failed)).forEach(state.listener::warn);
+            RunReporter.Delivery delivery = services.reporter().report(summary(state, outcome, failed));
+            delivery.warnings().forEach(state.listener::warn);
+            state.listener.warn("report: " + delivery.detail());
         } catch (RuntimeException e) {
             state.listener.warn("report after the failure did not go out: " + e.getMessage());
         }

@@ -98,7 +98,7 @@ class RollbackServiceTest {
                 new TrafficService(traffic, audit, () -> new dev.ragback.app.Operator("oncall", "host")), () -> smoke, () -> eval, () -> verify,
                 summary -> {
                     reports.add(summary);
-                    return List.of();
+                    return new RunReporter.Delivery(List.of(), List.of());
                 });
     }
 
