@@ -97,9 +97,16 @@ public final class Session {
     /** The merged configuration, read on first use. */
     public Config config() {
         if (config == null) {
-            config = new ConfigLoader().load(configFile, env, ConfigLoader.parseSetFlags(overrides));
+            Path workDir = Path.of("").toAbsolutePath();
+            config = new ConfigLoader().load(ConfigLoader.locate(configFile, env, workDir), workDir, env,
+                    ConfigLoader.parseSetFlags(overrides));
         }
         return config;
+    }
+
+    /** True once the configuration was read and no config file was found. */
+    boolean noConfigFound() {
+        return config != null && config.noFileFound();
     }
 
     /** Adapters and use cases wired from the configuration, built on first use. */
