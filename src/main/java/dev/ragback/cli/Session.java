@@ -161,7 +161,7 @@ public final class Session {
         }
         String word = answer == null ? "" : answer.strip().toLowerCase(Locale.ROOT);
         if (!word.equals("y") && !word.equals("yes")) {
-            throw new RagbackException(RagbackException.Kind.EXTERNAL, "not confirmed; nothing changed",
+            throw new RagbackException(RagbackException.Kind.DECLINED, "not confirmed; nothing changed",
                     "run it again and answer y, or add --yes");
         }
     }

@@ -133,7 +133,7 @@ public final class RollbackSteps {
             }
         }
         if (!failures.isEmpty()) {
-            throw new RagbackException(RagbackException.Kind.GATE, "smoke failed: " + String.join(", ",
+            throw new RagbackException(SmokeReport.failureKind(failures), "smoke failed: " + String.join(", ",
                     failures.stream().map(c -> c.name() + " (" + c.detail() + ")").toList()), null);
         }
         return StepResult.done(report.checks().stream().filter(c -> c.status() == SmokeCheck.Status.PASS).count() + " of "
