@@ -50,9 +50,9 @@ public final class RollbackSteps {
         String note = null;
         if (target == null && current == null) {
             note = "no current release (release.dir holds none): revert skipped";
-        } else if (target == null && listing.releases().stream().anyMatch(r -> r.green() && r.version().equals(current))) {
+        } else if (target == null && ReleaseService.nothingToRevert(current, listing.releases()) != null) {
             target = current;
-            note = "current release " + current + " is green: nothing to revert";
+            note = ReleaseService.nothingToRevert(current, listing.releases());
         } else if (target == null) {
             try {
                 target = services.releases().planRevert(true).to();
