@@ -8,21 +8,61 @@
 #   4. a bad change: migration v1.1.0, corrupted and deleted points, changed rows, release v1.1.0 live;
 #   5. ragback rollback auto --reason manual --yes;
 #   6. the verification that both stores are back.
-# Everything happens in a scratch directory (DRILL_DIR, default a new temp dir); nothing of yours is touched.
+# Everything happens in a scratch directory (DRILL_DIR, default a new temp dir) and on names the drill
+# owns: a database ragback_drill_<id> it creates, and Qdrant collections and an alias prefixed
+# ragback_drill_<id>. Both are removed at the end unless DRILL_KEEP=1; nothing of yours is touched.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd -P)
 ragback="$root/bin/ragback"
+made_dir=""; [ -n "${DRILL_DIR:-}" ] && [ -e "$DRILL_DIR" ] || made_dir=yes
 drill_dir=${DRILL_DIR:-$(mktemp -d /tmp/ragback-drill.XXXXXX)}
 chunks=${DRILL_CHUNKS:-2000}
-say() { printf '\n[drill] %s\n' "$*"; }
-fail() { printf 'drill: %s\n' "$*" >&2; exit 1; }
+drill_name=ragback_drill_$(od -An -N4 -tx4 /dev/urandom | tr -d ' \n')
+collection=${drill_name}_main_v1
+alias_name=${drill_name}_main
+step="start"; reported=""
+say() { step=$*; printf '\n[drill] %s\n' "$*"; }
+fail() { reported=yes; printf 'drill: %s\n' "$1" >&2; exit "${2:-1}"; }
 
-started_pg=""
+started_pg=""; created_db=""; made_points=""; golden=""
+drop_drill_stores() {
+  if [ -n "$made_points" ]; then
+    q -X POST "$QDRANT_URL/collections/aliases" \
+      -d "{\"actions\": [{\"delete_alias\": {\"alias_name\": \"$alias_name\"}}]}" >/dev/null 2>&1 || true
+    # the drill's collections: its own and the shadow copies a restore makes from it (same prefix)
+    for name in $(q "$QDRANT_URL/collections" 2>/dev/null | python3 -c 'import json, sys
+print("\n".join(c["name"] for c in json.load(sys.stdin)["result"]["collections"] if c["name"].startswith(sys.argv[1])))' "${drill_name}_" 2>/dev/null); do
+      q -X DELETE "$QDRANT_URL/collections/$name" >/dev/null 2>&1 || true
+    done
+  fi
+  if [ -n "$created_db" ]; then
+    on_maintenance_db -c "DROP DATABASE IF EXISTS $drill_name WITH (FORCE)" >/dev/null 2>&1 \
+      || printf 'drill: could not drop database %s; drop it with: psql -c "DROP DATABASE %s"\n' "$drill_name" "$drill_name" >&2
+  fi
+}
 cleanup() {
+  status=$?
+  if [ "${DRILL_KEEP:-}" = 1 ]; then
+    [ -z "$created_db" ] || echo "drill: kept database $drill_name and Qdrant collections ${drill_name}_* (DRILL_KEEP=1)"
+  else
+    drop_drill_stores
+  fi
   if [ -n "$started_pg" ]; then "$root/ops/scripts/pg-throwaway.sh" stop "$drill_dir/pg" || true; fi
+  if [ "$status" -ne 0 ]; then
+    [ -n "$reported" ] || [ "$step" = start ] || printf 'drill: failed during "%s" (exit %s); the output above says why\n' "$step" "$status" >&2
+    # failed before there was anything to look at: leave no scratch directory behind
+    if [ -z "$golden" ] && [ -n "$made_dir" ] && [ "${DRILL_KEEP:-}" != 1 ]; then rm -rf "$drill_dir"; fi
+  fi
 }
 trap cleanup EXIT
+auth=(); [ -n "${QDRANT_API_KEY:-}" ] && auth=(-H "api-key: $QDRANT_API_KEY")
+q() { curl -fsS "${auth[@]}" -H 'Content-Type: application/json' "$@"; }
+# CREATE/DROP DATABASE run from a database that exists: postgres, else the one PGDATABASE names
+on_maintenance_db() {
+  psql -X -q -v ON_ERROR_STOP=1 -d postgres "$@" 2>/dev/null \
+    || psql -X -q -v ON_ERROR_STOP=1 -d "${user_db:-template1}" "$@"
+}
 
 [ -f "$root/target/ragback.jar" ] || fail "target/ragback.jar is missing; run: make build"
 use_docker=""
@@ -48,7 +88,15 @@ else
     started_pg=yes
   fi
 fi
-export QDRANT_COLLECTION=rag_main
+user_db=${PGDATABASE:-}
+pg_where="${PGHOST:-local socket}:${PGPORT:-5432}"
+echo "drill: PostgreSQL $pg_where/$drill_name as ${PGUSER:-$(id -un)} (a database the drill creates; ${user_db:+$user_db and }your other databases are not touched)"
+echo "drill: Qdrant $QDRANT_URL: collection $collection behind alias $alias_name (your collections are not touched)"
+if ! error=$(on_maintenance_db -c "CREATE DATABASE $drill_name" 2>&1); then
+  fail "cannot create its own database $drill_name on $pg_where: $(printf '%s' "$error" | grep -m1 -E 'ERROR|FATAL|error' | sed 's/^[^:]*: *//; s/^ERROR: *//'); the drill never works in an existing database: grant CREATEDB (ALTER ROLE ${PGUSER:-$(id -un)} CREATEDB) or point it at another PostgreSQL" 2
+fi
+created_db=yes
+export PGDATABASE=$drill_name QDRANT_COLLECTION=$alias_name
 
 say "scratch directory $drill_dir"
 mkdir -p "$drill_dir/ops/releases" "$drill_dir/compat" "$drill_dir/ops/state"
@@ -73,14 +121,11 @@ psql -q -v ON_ERROR_STOP=1 -c "INSERT INTO rag_chunks (uri, model_id, chunk_inde
   SELECT 'doc://runbook/' || (g / 8), CASE WHEN g % 4 = 0 THEN 'bge-small' ELSE 'e5-small' END, g % 8,
          'chunk ' || g || ' of the rollback runbook', ARRAY[(g % 7)::real, (g % 11)::real, (g % 13)::real, 1],
          jsonb_build_object('n', g) FROM generate_series(1, $chunks) AS g"
-auth=(); [ -n "${QDRANT_API_KEY:-}" ] && auth=(-H "api-key: $QDRANT_API_KEY")
-q() { curl -fsS "${auth[@]}" -H 'Content-Type: application/json' "$@"; }
-q -X DELETE "$QDRANT_URL/collections/rag_main_v1" >/dev/null || true
-q -X PUT "$QDRANT_URL/collections/rag_main_v1" -d '{"vectors": {"size": 4, "distance": "Cosine"}}' >/dev/null
-q -X POST "$QDRANT_URL/collections/aliases" -d '{"actions": [{"delete_alias": {"alias_name": "rag_main"}}]}' >/dev/null 2>&1 || true
+made_points=yes
+q -X PUT "$QDRANT_URL/collections/$collection" -d '{"vectors": {"size": 4, "distance": "Cosine"}}' >/dev/null
 q -X POST "$QDRANT_URL/collections/aliases" \
-  -d '{"actions": [{"create_alias": {"collection_name": "rag_main_v1", "alias_name": "rag_main"}}]}' >/dev/null
-python3 - "$chunks" <<'PY' | q -X PUT "$QDRANT_URL/collections/rag_main_v1/points?wait=true" --data-binary @- >/dev/null
+  -d "{\"actions\": [{\"create_alias\": {\"collection_name\": \"$collection\", \"alias_name\": \"$alias_name\"}}]}" >/dev/null
+python3 - "$chunks" <<'PY' | q -X PUT "$QDRANT_URL/collections/$collection/points?wait=true" --data-binary @- >/dev/null
 import json, sys
 n = int(sys.argv[1])
 print(json.dumps({"points": [{"id": g, "vector": [g % 7 + 0.5, g % 11, g % 13, 1.0],
@@ -90,12 +135,13 @@ PY
 
 say "golden snapshot"
 "$ragback" snapshot create --golden --label drill-golden
+golden=yes
 
 say "a bad change: migration v1.1.0, corrupted and deleted points, changed rows, release v1.1.0 live"
 "$ragback" migrate up --to v1.1.0
 psql -q -v ON_ERROR_STOP=1 -c "DELETE FROM rag_chunks WHERE id % 10 = 0; UPDATE rag_chunks SET model_id = 'poisoned' WHERE id % 7 = 0"
-q -X POST "$QDRANT_URL/collections/rag_main_v1/points/delete?wait=true" -d '{"points": [1, 2, 3, 4, 5, 6, 7, 8]}' >/dev/null
-q -X PUT "$QDRANT_URL/collections/rag_main_v1/points?wait=true" \
+q -X POST "$QDRANT_URL/collections/$collection/points/delete?wait=true" -d '{"points": [1, 2, 3, 4, 5, 6, 7, 8]}' >/dev/null
+q -X PUT "$QDRANT_URL/collections/$collection/points?wait=true" \
   -d '{"points": [{"id": 9, "vector": [9, 0, 0, 0], "payload": {"uri": "corrupted"}}]}' >/dev/null
 ln -sfn v1.1.0 ops/releases/current
 "$ragback" verify || true
@@ -108,4 +154,4 @@ say "verification: both stores are back"
 "$ragback" history --limit 1
 echo
 echo "drill: done. Release: $(readlink ops/releases/current), traffic: $(cat ops/state/traffic) % (restore it with: ragback traffic set 100)"
-echo "drill: scratch directory $drill_dir (delete it when done)"
+echo "drill: scratch directory $drill_dir, $(du -sh "$drill_dir" | cut -f1) (delete it when done)"

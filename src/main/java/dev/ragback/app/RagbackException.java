@@ -23,7 +23,9 @@ public class RagbackException extends RuntimeException {
         /** Snapshot integrity: unknown id, no golden set, missing file, size or sha256 mismatch. */
         INTEGRITY,
         /** The user interrupted the run. */
-        INTERRUPTED
+        INTERRUPTED,
+        /** The user answered no at a confirmation prompt: nothing changed. */
+        DECLINED
     }
 
     private final Kind kind;

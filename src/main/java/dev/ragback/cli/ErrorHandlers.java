@@ -34,6 +34,11 @@ final class ErrorHandlers implements CommandLine.IParameterExceptionHandler, Com
         if (session.verbosity() >= 2) {
             ex.printStackTrace(err);
         }
+        if (session.noConfigFound()) {
+            // the likeliest cause of a surprising failure: run from the wrong directory
+            err.println("ragback: note: " + session.config().fileLabel().replaceFirst("^none \\(", "no config file found (")
+                    .replace("; built-in defaults)", "); built-in defaults apply"));
+        }
         if (ex instanceof RagbackException failure) {
             if (failure.kind() == RagbackException.Kind.USAGE) {
                 err.print(cmd.getHelp().fullSynopsis());

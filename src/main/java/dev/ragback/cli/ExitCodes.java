@@ -6,6 +6,8 @@ import dev.ragback.app.RagbackException;
 public final class ExitCodes {
     public static final int OK = 0;
     public static final int RUNTIME_FAILURE = 1;
+    /** Answered no at a confirmation prompt (nothing changed): like a failed step, the asked-for change did not happen. */
+    public static final int DECLINED = RUNTIME_FAILURE;
     public static final int USAGE = 2;
     public static final int GATE_FAILED = 3;
     public static final int LOCKED = 4;
@@ -13,7 +15,8 @@ public final class ExitCodes {
     public static final int INTERRUPTED = 130;
 
     static final String HELP_OK = OK + ":success (a check that passes with warnings is 0; the warnings are printed)";
-    static final String HELP_RUNTIME = RUNTIME_FAILURE + ":runtime failure: an external system or a step failed";
+    static final String HELP_RUNTIME = RUNTIME_FAILURE + ":runtime failure: an external system cannot be reached or a step failed; "
+            + "also a 'no' at a confirmation prompt (nothing changed)";
     static final String HELP_USAGE = USAGE + ":usage or configuration error, malformed input file (matrix, manifest, config, migrations)";
     static final String HELP_GATE = GATE_FAILED + ":a gate failed: smoke, verify or eval below threshold or inconclusive; "
             + "compat INCOMPATIBLE (UNKNOWN too for compat gate)";
@@ -32,6 +35,7 @@ public final class ExitCodes {
             case LOCKED -> LOCKED;
             case INTEGRITY -> INTEGRITY;
             case INTERRUPTED -> INTERRUPTED;
+            case DECLINED -> DECLINED;
         };
     }
 

@@ -97,9 +97,16 @@ public final class Session {
     /** The merged configuration, read on first use. */
     public Config config() {
         if (config == null) {
-            config = new ConfigLoader().load(configFile, env, ConfigLoader.parseSetFlags(overrides));
+            Path workDir = Path.of("").toAbsolutePath();
+            config = new ConfigLoader().load(ConfigLoader.locate(configFile, env, workDir), workDir, env,
+                    ConfigLoader.parseSetFlags(overrides));
         }
         return config;
+    }
+
+    /** True once the configuration was read and no config file was found. */
+    boolean noConfigFound() {
+        return config != null && config.noFileFound();
     }
 
     /** Adapters and use cases wired from the configuration, built on first use. */
@@ -154,7 +161,7 @@ public final class Session {
         }
         String word = answer == null ? "" : answer.strip().toLowerCase(Locale.ROOT);
         if (!word.equals("y") && !word.equals("yes")) {
-            throw new RagbackException(RagbackException.Kind.EXTERNAL, "not confirmed; nothing changed",
+            throw new RagbackException(RagbackException.Kind.DECLINED, "not confirmed; nothing changed",
                     "run it again and answer y, or add --yes");
         }
     }

@@ -32,6 +32,12 @@ final class SmokeCommand implements Callable<Integer> {
         }
         report.checks().stream().filter(c -> c.warning() != null).forEach(c -> session.warn(c.name() + ": " + c.warning()));
         List<SmokeCheck> failures = report.failures();
+        if (SmokeReport.failureKind(failures) == RagbackException.Kind.EXTERNAL) {
+            List<SmokeCheck> unreachable = failures.stream().filter(SmokeCheck::unreachable).toList();
+            throw new RagbackException(RagbackException.Kind.EXTERNAL, "smoke: " + unreachable.size() + " of " + report.checks().size()
+                    + " checks could not reach what they check: " + String.join(", ", unreachable.stream().map(SmokeCheck::name).toList()),
+                    "bring it back (ragback doctor shows each connection), then run: ragback smoke");
+        }
         if (!failures.isEmpty()) {
             throw new RagbackException(RagbackException.Kind.GATE, "smoke failed: "
                     + String.join(", ", failures.stream().map(SmokeCheck::name).toList())

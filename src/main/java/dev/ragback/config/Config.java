@@ -8,10 +8,17 @@ import java.util.Map;
 public final class Config {
     private final Map<String, Setting> settings;
     private final String fileLabel;
+    private final ConfigLoader.Location location;
 
-    Config(Map<String, Setting> settings, String fileLabel) {
+    Config(Map<String, Setting> settings, String fileLabel, ConfigLoader.Location location) {
         this.settings = Map.copyOf(settings);
         this.fileLabel = fileLabel;
+        this.location = location;
+    }
+
+    /** True when no config file was found by {@link ConfigLoader#locate} (built-in defaults apply). */
+    public boolean noFileFound() {
+        return location != null && !location.found();
     }
 
     /** The value of {@code key}, or {@code null} when it has no value. */

@@ -45,6 +45,64 @@ public final class ConfigLoader {
         this.defaultFile = defaultFile;
     }
 
+    /** The environment variable naming the config file when {@code --config} is not given. */
+    public static final String CONFIG_ENV = "RAGBACK_CONFIG";
+
+    /**
+     * Where the configuration comes from, found the way git finds {@code .git}.
+     *
+     * @param file the config file, or {@code null} when none was found (built-in defaults)
+     * @param root the project root: relative paths of the file and of the defaults resolve against it
+     * @param how  how it was found, for messages: {@code --config}, {@code RAGBACK_CONFIG}, or the directories searched
+     */
+    public record Location(Path file, Path root, String how) {
+        public boolean found() {
+            return file != null;
+        }
+    }
+
+    /**
+     * {@code --config}, else {@code RAGBACK_CONFIG}, else {@code ops/ragback.yaml} in {@code workDir} or the
+     * nearest parent holding one. The project root is the directory holding {@code ops/} (or the file's own
+     * directory when it is not in one named {@code ops}); with no file, the working directory.
+     */
+    public static Location locate(Path explicit, Map<String, String> env, Path workDir) {
+        Path cwd = workDir.toAbsolutePath().normalize();
+        String named = env.get(CONFIG_ENV);
+        if (explicit != null || (named != null && !named.isEmpty())) {
+            Path file = explicit != null ? explicit : Path.of(named);
+            Path absolute = cwd.resolve(file).normalize();
+            Path dir = absolute.getParent();
+            boolean inOps = dir.getFileName() != null && dir.getFileName().toString().equals("ops") && dir.getParent() != null;
+            return new Location(file, inOps ? dir.getParent() : dir, explicit != null ? "--config" : CONFIG_ENV);
+        }
+        for (Path dir = cwd; dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve(DEFAULT_FILE);
+            if (Files.isRegularFile(candidate)) {
+                return new Location(dir.equals(cwd) ? DEFAULT_FILE : candidate, dir, "found in " + dir);
+            }
+        }
+        return new Location(null, cwd, "no --config, no " + CONFIG_ENV + ", no " + DEFAULT_FILE + " in " + cwd + " or a parent");
+    }
+
+    /**
+     * Merges the layers from a located file. Relative paths from the file and the defaults resolve
+     * against the project root; those from the environment and flags, typed in a shell, stay
+     * relative to the working directory.
+     */
+    public Config load(Location location, Path workDir, Map<String, String> env, Map<String, String> flags) {
+        Map<String, Setting> settings = new HashMap<>();
+        String merged = merge(location.file(), env, flags, settings);
+        String fileLabel = location.found() ? merged : "none (" + location.how() + "; built-in defaults)";
+        if (!location.root().equals(workDir.toAbsolutePath().normalize())) {
+            settings.replaceAll((name, setting) -> setting.value() instanceof Path path && !path.isAbsolute()
+                    && (setting.source() == Source.DEFAULT || setting.source() == Source.FILE)
+                    ? new Setting(setting.key(), location.root().resolve(path).normalize(), setting.source(), setting.origin())
+                    : setting);
+        }
+        return new Config(settings, fileLabel, location);
+    }
+
     /**
      * Merges the layers.
      *
@@ -54,6 +112,11 @@ public final class ConfigLoader {
      */
     public Config load(Path file, Map<String, String> env, Map<String, String> flags) {
         Map<String, Setting> settings = new HashMap<>();
+        String fileLabel = merge(file, env, flags, settings);
+        return new Config(settings, fileLabel, null);
+    }
+
+    private String merge(Path file, Map<String, String> env, Map<String, String> flags, Map<String, Setting> settings) {
         for (Key<?> key : ConfigKeys.all()) {
             Object value = key.defaultText() == null ? null : key.parser().parse(defaultNode(key.defaultText()));
             settings.put(key.name(), new Setting(key, value, Source.DEFAULT, "built-in"));
@@ -67,7 +130,7 @@ public final class ConfigLoader {
             }
         }
         flags.forEach((name, raw) -> settings.put(name, parseFlag(name, raw)));
-        return new Config(settings, fileLabel);
+        return fileLabel;
     }
 
     private String readFile(Path file, Map<String, Setting> settings) {

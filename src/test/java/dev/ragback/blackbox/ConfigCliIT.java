@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Configuration precedence and bad configuration, through bin/ragback. */
+@org.junit.jupiter.api.extension.ExtendWith(dev.ragback.testing.pg.PostgresExtension.class)
 @BlackBox
 class ConfigCliIT {
     @TempDir
@@ -106,5 +107,65 @@ class ConfigCliIT {
             }
         }
         throw new AssertionError("no setting " + key);
+    }
+
+    @Test
+    void fromASubdirectoryTheProjectConfigIsFoundAndItsRelativePathsResolveAgainstTheProjectRoot() throws IOException {
+        Files.writeString(work.resolve("ops/ragback.yaml"), """
+                qdrant:
+                  url: http://127.0.0.1:%d
+                postgres:
+                  host: 127.0.0.1
+                  port: %d
+                compat:
+                  matrix: compat/matrix.md
+                """.formatted(closedPort, closedPort));
+        Path deep = Files.createDirectories(work.resolve("src/somewhere/deep"));
+        RagbackCli.Result result = cli.workDir(deep).run("doctor", "--json");
+
+        JsonNode doctor = new ObjectMapper().readTree(result.stdout());
+        Path root = work.toRealPath();
+        assertEquals(root.resolve("ops/ragback.yaml").toString(), doctor.get("config_file").asText(), result.stdout());
+        assertEquals(root.resolve("compat/matrix.md").toString(), find(doctor.get("config"), "compat.matrix").get("value").asText());
+        assertEquals(root.resolve("backups").toString(), find(doctor.get("config"), "backups.dir").get("value").asText(),
+                "a default path resolves against the project root too");
+        assertEquals("ok", check(doctor, "matrix").get("status").asText(), result.stdout());
+        try (var left = Files.list(deep)) {
+            assertEquals(0, left.count(), "doctor created nothing where it was run");
+        }
+    }
+
+    @Test
+    void ragbackConfigNamesTheFileWhenRunFromElsewhere(@TempDir Path elsewhere) throws IOException {
+        Files.writeString(work.resolve("ops/ragback.yaml"), "compat:\n  matrix: compat/matrix.md\n");
+        cli.workDir(elsewhere).run("compat", "show").assertExit(2);
+        RagbackCli.Result named = cli.env("RAGBACK_CONFIG", work.resolve("ops/ragback.yaml").toString()).run("compat", "show");
+        named.assertExit(0);
+        assertTrue(named.stdout().contains("v1.0.0"), named.stdout());
+    }
+
+    @Test
+    void withNoConfigFoundAFailureSaysSoAndAReadOnlyRunCreatesNoDirectory(@TempDir Path elsewhere,
+                                                                          dev.ragback.testing.pg.PgDatabase db) throws IOException {
+        RagbackCli.Result result = cli.workDir(elsewhere).env(db.env())
+                .env("QDRANT_URL", "http://127.0.0.1:" + closedPort).run("rollback", "auto", "--reason", "manual", "--dry-run");
+
+        assertEquals(5, result.exitCode(), result.toString());
+        assertTrue(result.stderr().contains("ragback: note: no config file found (no --config, no RAGBACK_CONFIG, no ops/ragback.yaml in "
+                + elsewhere.toRealPath()), result.stderr());
+        assertTrue(result.stderr().indexOf("note: no config file found") < result.stderr().indexOf("no golden snapshot set"),
+                "said before the failure:\n" + result.stderr());
+        try (var left = Files.list(elsewhere)) {
+            assertEquals(java.util.List.of(), left.toList(), "a dry run creates no directory");
+        }
+    }
+
+    private static JsonNode check(JsonNode doctor, String name) {
+        for (JsonNode check : doctor.get("checks")) {
+            if (check.get("name").asText().equals(name)) {
+                return check;
+            }
+        }
+        throw new AssertionError("no check " + name + " in " + doctor);
     }
 }

@@ -56,6 +56,80 @@ class DrillIT {
     }
 
     @Test
+    void drillLeavesSomeoneElsesDatabaseAndCollectionByteForByteUnchanged(PgDatabase db) throws Exception {
+        db.execute("CREATE TABLE rag_chunks (id bigint PRIMARY KEY, content text); "
+                + "INSERT INTO rag_chunks VALUES (1, 'theirs'), (2, 'also theirs'); "
+                + "CREATE TABLE their_notes (note text); INSERT INTO their_notes VALUES ('keep me')");
+        try (QdrantDouble qdrant = new QdrantDouble()) {
+            qdrant.createCollection("rag_main_v1", 4, "Cosine");
+            qdrant.upsertPoints("rag_main_v1", "[{\"id\": 424242, \"vector\": [1, 2, 3, 4], \"payload\": {\"owner\": \"them\"}}, "
+                    + "{\"id\": 1, \"vector\": [4, 3, 2, 1], \"payload\": {\"owner\": \"them\"}}]");
+            qdrant.createAlias("rag_main", "rag_main_v1");
+            String dumpBefore = pgDump(db);
+            List<String> pointsBefore = qdrant.pointLines("rag_main_v1");
+            Map<String, String> aliasesBefore = qdrant.store().aliases();
+
+            Map<String, String> env = new java.util.HashMap<>(db.env());
+            env.put("QDRANT_URL", qdrant.url().toString());
+            env.put("QDRANT_COLLECTION", "rag_main");
+            env.put("DRILL_DIR", scratch.resolve("drill").toString());
+            env.put("DRILL_CHUNKS", "300");
+            String[] result = run(env, scratch.resolve("out"));
+
+            assertEquals("0", result[0], result[1]);
+            java.util.regex.Matcher target = java.util.regex.Pattern
+                    .compile("drill: PostgreSQL 127\\.0\\.0\\.1:\\d+/(ragback_drill_[0-9a-f]+) ").matcher(result[1]);
+            assertTrue(target.find(), "the PostgreSQL target is printed first:\n" + result[1]);
+            String drillDb = target.group(1);
+            assertTrue(result[1].contains("drill: Qdrant " + qdrant.url() + ": collection " + drillDb + "_main_v1 behind alias "
+                    + drillDb + "_main"), result[1]);
+            assertTrue(result[1].indexOf("drill: Qdrant") < result[1].indexOf("[drill] a small RAG dataset"), result[1]);
+
+            assertEquals(dumpBefore, pgDump(db), "someone else's database is byte-for-byte unchanged");
+            assertEquals(pointsBefore, qdrant.pointLines("rag_main_v1"), "someone else's points are unchanged");
+            assertEquals(aliasesBefore, qdrant.store().aliases(), "someone else's alias still points where it did");
+            assertEquals(List.of("rag_main_v1"), qdrant.store().names(), "the drill removed its own collections");
+            assertEquals(List.of(), db.rows("SELECT datname FROM pg_database WHERE datname = '" + drillDb + "'"),
+                    "the drill dropped its own database");
+        }
+    }
+
+    @Test
+    void whenItCannotCreateItsOwnDatabaseItRefusesWithExit2(PgDatabase db) throws Exception {
+        String role = "drill_nocreatedb_" + ProcessHandle.current().pid();
+        db.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'pw-" + role + "' NOCREATEDB");
+        try (QdrantDouble qdrant = new QdrantDouble()) {
+            String dumpBefore = pgDump(db);
+            Map<String, String> env = new java.util.HashMap<>(db.env());
+            env.put("PGUSER", role);
+            env.put("PGPASSWORD", "pw-" + role);
+            env.put("QDRANT_URL", qdrant.url().toString());
+            Path drill = scratch.resolve("drill");
+            env.put("DRILL_DIR", drill.toString());
+            String[] result = run(env, scratch.resolve("out"));
+
+            assertEquals("2", result[0], result[1]);
+            assertTrue(result[1].matches("(?s).*drill: cannot create its own database ragback_drill_[0-9a-f]+ on .*"
+                    + "permission denied to create database.*CREATEDB.*"), result[1]);
+            assertEquals(dumpBefore, pgDump(db), "nothing was written into the database it was pointed at");
+            assertEquals(List.of(), qdrant.store().names(), "nothing was made in Qdrant");
+            assertFalse(Files.exists(drill), "a drill that failed early leaves no scratch directory");
+        } finally {
+            db.execute("DROP ROLE " + role);
+        }
+    }
+
+    private static String pgDump(PgDatabase db) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("pg_dump", "--no-password").redirectErrorStream(true);
+        builder.environment().putAll(db.env());
+        Process process = builder.start();
+        String dump = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0, dump);
+        // newer pg_dump versions fence the script with a random \restrict key, different on each run
+        return dump.replaceAll("(?m)^\\\\(un)?restrict .*$", "");
+    }
+
+    @Test
     void withoutPgVariablesItStartsAThrowawayPostgresqlAndStopsIt() throws Exception {
         try (QdrantDouble qdrant = new QdrantDouble()) {
             Path drill = scratch.resolve("drill");

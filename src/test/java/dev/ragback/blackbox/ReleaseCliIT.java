@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -187,12 +188,27 @@ class ReleaseCliIT {
     }
 
     @Test
-    void noGreenReleaseOlderThanCurrentExits1() throws Exception {
+    void whenTheCurrentReleaseIsTheNewestGreenOneThereIsNothingToRevertAndItExits0() throws Exception {
         Files.delete(releases.resolve("current"));
-        Files.createSymbolicLink(releases.resolve("current"), Path.of("v1.0.0"));
+        Files.createSymbolicLink(releases.resolve("current"), Path.of("v1.1.0"));
+        RagbackCli.Result result = cli.run("revert", "last-green", "--yes");
+        assertEquals(0, result.exitCode(), result.toString());
+        assertEquals(List.of("nothing to revert: v1.1.0 is the newest green release"), result.stdoutLines());
+        assertEquals(Path.of("v1.1.0"), current());
+        assertEquals(List.of(), events("release_revert", "to"));
+        JsonNode json = new ObjectMapper().readTree(cli.run("--json", "revert", "last-green", "--yes").assertExit(0).stdout());
+        assertFalse(json.get("changed").asBoolean());
+        assertTrue(json.get("to").isNull(), json.toString());
+    }
+
+    @Test
+    void noGreenReleaseOlderThanCurrentExits1() throws Exception {
+        Files.createDirectories(releases.resolve("v0.9.0"));
+        Files.delete(releases.resolve("current"));
+        Files.createSymbolicLink(releases.resolve("current"), Path.of("v0.9.0"));
         RagbackCli.Result result = cli.run("revert", "last-green", "--yes");
         assertEquals(1, result.exitCode(), result.toString());
-        assertEquals("ragback: revert last-green: no green release older than v1.0.0 (green: v1.0.0, v1.1.0) — "
+        assertEquals("ragback: revert last-green: no green release older than v0.9.0 (green: v1.0.0, v1.1.0) — "
                 + "mark a known-good release first: ragback release mark-green VERSION", result.stderrLines().get(result.stderrLines().size() - 1));
     }
 

@@ -139,12 +139,32 @@ class RollbackCliIT {
     }
 
     @Test
+    void withNothingConfiguredTheReportSaysSoChannelByChannelAndInTaskDb() throws Exception {
+        damage();
+        RagbackCli.Result run = cli.env("SLACK_WEBHOOK", null).env("PUSHGATEWAY_URL", null)
+                .run("rollback", "auto", "--reason", "manual", "--yes").assertExit(0);
+        java.util.regex.Matcher report = java.util.regex.Pattern.compile("\\n    report +succeeded +\\S+ +(.*)\\n").matcher(run.stdout());
+        assertTrue(report.find(), run.stdout());
+        String detail = report.group(1);
+        assertTrue(detail.matches("postmortem: \\S*ops/postmortems/\\d{4}-\\d\\d-\\d\\d-rollback_\\d+\\.md; metrics: not configured; "
+                + "slack: not configured"), detail);
+        assertTrue(Files.exists(work.resolve(detail.substring("postmortem: ".length(), detail.indexOf(';')))), detail);
+        assertFalse((run.stdout() + run.stderr()).contains("delivered"), run.stdout());
+        assertEquals(1, run.stderr().split("nobody was notified", -1).length - 1, "said once:\n" + run.stderr());
+        assertTrue(run.stderr().contains("post in #ops-alerts by hand"), run.stderr());
+        assertEquals(List.of(List.of(detail)), db.rows("SELECT metadata->>'detail' FROM task_events WHERE event_type = 'rollback_step' "
+                + "AND metadata->>'step' = 'report' AND metadata->>'status' = 'succeeded'"), "TaskDB holds the same truthful text");
+        assertTrue(receiver.received("/").isEmpty(), "nothing was sent anywhere");
+    }
+
+    @Test
     @Scenario(broken = "Slack answers 500, then hangs", expected = "run exits 0 with a warning; webhook never printed")
     void slackAnswering500OrHangingStillEndsTheRunWithAWarning(ScenarioOutcome outcome) throws Exception {
         damage();
         receiver.answer(500);
         RagbackCli.Result failing = cli.run("rollback", "auto", "--reason", "manual", "--yes").assertExit(0);
         assertTrue(failing.stderr().contains("warning: ") && failing.stderr().contains("Slack"), failing.stderr());
+        assertTrue(failing.stdout().contains("slack: failed (HTTP 500)"), failing.stdout());
         receiver.answer(200);
         receiver.delay(java.time.Duration.ofSeconds(8));
         damage();

@@ -139,14 +139,23 @@ class SmokeCliIT {
     }
 
     @Test
-    void stoppedPostgresExits3NamingTheChecksThatNeedIt() {
+    void stoppedPostgresExits1NamingTheChecksThatNeedIt() {
+        // cannot reach is 1 everywhere (verify too); 3 is for a check that ran and failed
         RagbackCli.Result result = cli.env("PGPORT", String.valueOf(ThrowawayPostgres.closedPort())).run("smoke");
-        assertEquals(3, result.exitCode(), result.stdout() + result.stderr());
+        assertEquals(1, result.exitCode(), result.stdout() + result.stderr());
         assertTrue(line(result, "postgres").startsWith("fail  postgres"), result.stdout());
         assertTrue(line(result, "qdrant").startsWith("pass  qdrant"), result.stdout());
-        assertTrue(lastLine(result.stderr()).startsWith("ragback: smoke failed: postgres, schema, compat (3 of 6 checks)"),
-                result.stderr());
+        assertTrue(lastLine(result.stderr()).startsWith("ragback: smoke: 3 of 6 checks could not reach what they check: "
+                + "postgres, schema, compat"), result.stderr());
         assertFalse(result.stderr().contains("\tat ") || result.stderr().contains("Exception"), result.stderr());
+    }
+
+    @Test
+    void qdrantDownExits1AsVerifyDoes() {
+        cli.env("QDRANT_URL", "http://127.0.0.1:" + ThrowawayPostgres.closedPort());
+        RagbackCli.Result smoke = cli.run("smoke");
+        assertEquals(1, smoke.exitCode(), smoke.stdout() + smoke.stderr());
+        assertTrue(lastLine(smoke.stderr()).matches("ragback: smoke: \\d of 6 checks could not reach what they check: qdrant.*"), smoke.stderr());
     }
 
     @Test

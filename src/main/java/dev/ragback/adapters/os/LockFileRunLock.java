@@ -25,8 +25,22 @@ public final class LockFileRunLock implements RunLock {
     @Override
     public Lease acquire(Holder me, boolean breakStale) {
         String content = me.runId() + "\n" + me.host() + "\n" + me.pid() + "\n" + me.since() + "\n";
+        Path journal = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(journal.getParent())) {
+            // no backups dir: nothing there to restore and no other run's lock file; creating it would be a side effect
+            return new Lease() {
+                @Override
+                public Holder broken() {
+                    return null;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.createDirectories(journal);
             Holder broken = null;
             try {
                 Path created = Files.createFile(file);

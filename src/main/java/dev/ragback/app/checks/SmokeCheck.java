@@ -11,8 +11,9 @@ import java.util.Locale;
  * @param detail   one line: what was found, or why it failed or was skipped
  * @param warning  something to print although the check passed, or {@code null}
  * @param duration how long the check took
+ * @param unreachable true when the check could not run because what it checks could not be reached
  */
-public record SmokeCheck(String name, Status status, String detail, String warning, Duration duration) {
+public record SmokeCheck(String name, Status status, String detail, String warning, Duration duration, boolean unreachable) {
 
     /** How a check ended; skip means it could not apply (nothing to compare with), not that it failed. */
     public enum Status {

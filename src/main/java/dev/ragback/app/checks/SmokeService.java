@@ -122,15 +122,17 @@ public final class SmokeService {
     private static SmokeCheck timed(Named check) {
         long start = System.nanoTime();
         Result result;
+        boolean unreachable = false;
         try {
             result = check.body().get();
         } catch (RagbackException e) {
+            unreachable = e.kind() == RagbackException.Kind.EXTERNAL;
             result = Result.fail(e.getMessage());
         } catch (RuntimeException e) {
             result = Result.fail("unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         return new SmokeCheck(check.name(), result.status(), oneLine(result.detail()), result.warning(),
-                Duration.ofNanos(System.nanoTime() - start));
+                Duration.ofNanos(System.nanoTime() - start), unreachable);
     }
 
     private Result postgres() {

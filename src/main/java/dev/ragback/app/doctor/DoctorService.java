@@ -196,7 +196,7 @@ public final class DoctorService {
             }
             return CheckResult.ok("matrix", detail + ", lints clean");
         } catch (RagbackException e) {
-            return CheckResult.fail("matrix", e.getMessage(), "fix the line, then run: ragback compat lint");
+            return CheckResult.fail("matrix", e.getMessage(), e.hint() != null ? e.hint() : "fix the line, then run: ragback compat lint");
         }
     }
 

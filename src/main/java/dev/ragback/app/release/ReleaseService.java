@@ -59,13 +59,29 @@ public final class ReleaseService {
      * What {@code revert last-green} will do.
      *
      * @param from     the live release now
-     * @param to       the newest green release older than {@code from}
+     * @param to       the newest green release older than {@code from}; {@code null} when {@code from} is green
+     *                 (nothing to revert: {@link #nothingToRevert} says why)
      * @param verdict  the matrix's answer for ({@code to}, live schema, live collection); UNKNOWN
      *                 when a live part is unknown
      * @param forced   true when {@code --force} lets an INCOMPATIBLE (or unchecked) revert through
      * @param warnings what the user should know before confirming
      */
     public record RevertPlan(String from, String to, CompatVerdict verdict, boolean forced, List<String> warnings) {
+        public boolean nothingToRevert() {
+            return to == null;
+        }
+    }
+
+    /**
+     * Null unless {@code current} is green, and then why there is nothing to revert: a green release is
+     * the one to keep when only data went bad ({@code revert last-green} and {@code rollback auto} agree).
+     */
+    public static String nothingToRevert(String current, List<Release> installed) {
+        if (installed.stream().noneMatch(r -> r.green() && r.version().equals(current))) {
+            return null;
+        }
+        boolean newest = installed.stream().filter(Release::green).noneMatch(r -> Versions.SEMANTIC.compare(r.version(), current) > 0);
+        return "nothing to revert: " + current + (newest ? " is the newest green release" : " is green");
     }
 
     /**
@@ -115,6 +131,9 @@ public final class ReleaseService {
                 "revert last-green: no current release, so there is nothing to revert from",
                 "see: ragback release list; activate a release first"));
         List<Release> installed = releases.releases();
+        if (nothingToRevert(from, installed) != null) {
+            return new RevertPlan(from, null, null, force, List.of());
+        }
         String to = installed.stream()
                 .filter(Release::green)
                 .map(Release::version)
@@ -158,7 +177,7 @@ public final class ReleaseService {
     /** {@link #planRevert} then, unless {@code dryRun}, {@link #revert}. */
     public Reverted revertLastGreen(boolean dryRun, boolean force, String taskId) {
         RevertPlan plan = planRevert(force);
-        return dryRun ? new Reverted(plan, false, null, plan.warnings()) : revert(plan, taskId);
+        return dryRun || plan.nothingToRevert() ? new Reverted(plan, false, null, plan.warnings()) : revert(plan, taskId);
     }
 
     private CompatVerdict verdictFor(String to, boolean force, List<String> warnings) {

@@ -18,6 +18,7 @@ import java.util.TreeMap;
 /** The {@code report} step's deliveries: the postmortem draft, the metrics, the notification; each failure is a warning. */
 public final class DeliveringReporter implements RunReporter {
     private static final int ALL_RUNS = 100_000;
+    private static final java.util.regex.Pattern HTTP_STATUS = java.util.regex.Pattern.compile("(?:answered|HTTP) (\\d{3})");
 
     private final AuditLog audit;
     private final Path journalDir;
@@ -37,27 +38,46 @@ public final class DeliveringReporter implements RunReporter {
     }
 
     @Override
-    public List<String> report(RunSummary summary) {
+    public Delivery report(RunSummary summary) {
         List<String> warnings = new ArrayList<>();
+        List<String> channels = new ArrayList<>();
         List<AuditLog.Event> events = new ArrayList<>(new Journal(audit, journalDir, summary.runId(), clock).events());
         // the run's own end is journaled after this step: the draft shows it already
         events.add(new AuditLog.Event(Long.MAX_VALUE, summary.runId(), "rollback_finished", RollbackService.map(
                 "outcome", summary.outcome(), "failed_step", summary.failedStep(), "duration_s", summary.durationSeconds()),
                 clock.instant()));
         try {
-            postmortem.write(summary.runId(), events, false);
+            channels.add("postmortem: " + postmortem.write(summary.runId(), events, false));
         } catch (RagbackException e) {
+            channels.add("postmortem: failed");
             warnings.add("postmortem draft not written: " + e.getMessage());
         }
-        warnings.addAll(metrics.publish(new MetricsSink.RunMetrics(summary.runId(), summary.reason(), summary.outcome(),
-                summary.durationSeconds(), summary.stepSeconds(), rollbacksByReason(summary, warnings), summary.snapshotBytes())));
-        String notified = notifier.notify(new Notifier.RollbackNotice(summary.runId(), summary.reason(), summary.outcome(),
+        List<String> unpublished = metrics.publish(new MetricsSink.RunMetrics(summary.runId(), summary.reason(), summary.outcome(),
+                summary.durationSeconds(), summary.stepSeconds(), rollbacksByReason(summary, warnings), summary.snapshotBytes()));
+        channels.add("metrics: " + (!metrics.configured() ? "not configured" : unpublished.isEmpty() ? "pushed to " + metrics.describe()
+                : "failed"));
+        warnings.addAll(unpublished);
+        channels.add("slack: " + notify(summary, warnings));
+        return new Delivery(channels, warnings);
+    }
+
+    private String notify(RunSummary summary, List<String> warnings) {
+        if (!notifier.configured()) {
+            warnings.add("nobody was notified: Slack is not configured (SLACK_WEBHOOK unset); post in #ops-alerts by hand");
+            return "not configured";
+        }
+        String failure = notifier.notify(new Notifier.RollbackNotice(summary.runId(), summary.reason(), summary.outcome(),
                 summary.failedStep(), Durations.format(Duration.ofMillis((long) (summary.durationSeconds() * 1000))),
                 summary.snapshot(), summary.release(), dev.ragback.app.Host.name(), clock.instant().toString()));
-        if (notified != null) {
-            warnings.add(notified);
+        if (failure == null) {
+            return "sent";
         }
-        return warnings;
+        warnings.add(failure);
+        if (failure.startsWith("Slack notified")) {
+            return "sent with the built-in message";
+        }
+        java.util.regex.Matcher status = HTTP_STATUS.matcher(failure);
+        return status.find() ? "failed (HTTP " + status.group(1) + ")" : "failed";
     }
 
     /** rag_rollback_total{reason}: counted from TaskDB, so it only ever grows; dry runs do not count. */

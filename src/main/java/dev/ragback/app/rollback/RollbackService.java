@@ -80,11 +80,14 @@ public final class RollbackService {
             if (request.dryRun()) {
                 return state.finish("succeeded", null);
             }
+            Instant asked = clock.instant();
             try {
                 listener.confirm(state.plan);
             } catch (RagbackException declined) {
                 state.failedStep = Step.PLAN;
                 throw new Declined(declined);
+            } finally {
+                state.waitedAtPrompt(Duration.between(asked, clock.instant()));
             }
             state.runStep(Step.TRAFFIC_OFF, () -> steps.trafficOff(state));
             state.runStep(Step.RESTORE, () -> steps.restore(state, progress));

@@ -50,9 +50,9 @@ public final class RollbackSteps {
         String note = null;
         if (target == null && current == null) {
             note = "no current release (release.dir holds none): revert skipped";
-        } else if (target == null && listing.releases().stream().anyMatch(r -> r.green() && r.version().equals(current))) {
+        } else if (target == null && ReleaseService.nothingToRevert(current, listing.releases()) != null) {
             target = current;
-            note = "current release " + current + " is green: nothing to revert";
+            note = ReleaseService.nothingToRevert(current, listing.releases());
         } else if (target == null) {
             try {
                 target = services.releases().planRevert(true).to();
@@ -136,7 +136,7 @@ public final class RollbackSteps {
             }
         }
         if (!failures.isEmpty()) {
-            throw new RagbackException(RagbackException.Kind.GATE, "smoke failed: " + String.join(", ",
+            throw new RagbackException(SmokeReport.failureKind(failures), "smoke failed: " + String.join(", ",
                     failures.stream().map(c -> c.name() + " (" + c.detail() + ")").toList()), null);
         }
         return StepResult.done(report.checks().stream().filter(c -> c.status() == SmokeCheck.Status.PASS).count() + " of "
@@ -167,15 +167,16 @@ public final class RollbackSteps {
     }
 
     StepResult report(RunState state, String outcome, Step failed) {
-        List<String> warnings = services.reporter().report(summary(state, outcome, failed));
-        warnings.forEach(state.listener::warn);
-        return StepResult.done(warnings.isEmpty() ? "metrics, notification and postmortem delivered"
-                : warnings.size() + " delivery warning(s)");
+        RunReporter.Delivery delivery = services.reporter().report(summary(state, outcome, failed));
+        delivery.warnings().forEach(state.listener::warn);
+        return StepResult.done(delivery.detail());
     }
 
     void reportQuietly(RunState state, String outcome, Step failed) {
         try {
-            services.reporter().report(summary(state, outcome, failed)).forEach(state.listener::warn);
+            RunReporter.Delivery delivery = services.reporter().report(summary(state, outcome, failed));
+            delivery.warnings().forEach(state.listener::warn);
+            state.listener.warn("report: " + delivery.detail());
         } catch (RuntimeException e) {
             state.listener.warn("report after the failure did not go out: " + e.getMessage());
         }

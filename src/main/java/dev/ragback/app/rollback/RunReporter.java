@@ -18,8 +18,26 @@ public interface RunReporter {
                       boolean taskDbDown) {
     }
 
-    /** Delivers what it can; returns one warning per delivery that failed, never throws for those. */
-    List<String> report(RunSummary summary);
+    /**
+     * What the report step did, channel by channel.
+     *
+     * @param channels one line per channel, e.g. {@code slack: not configured}, {@code postmortem: ops/postmortems/x.md}
+     * @param warnings what the on-call engineer must know or do: one line per failed delivery, and that nobody was
+     *                 notified when Slack is not configured
+     */
+    record Delivery(List<String> channels, List<String> warnings) {
+        public Delivery {
+            channels = List.copyOf(channels);
+            warnings = List.copyOf(warnings);
+        }
 
-    RunReporter NONE = summary -> List.of();
+        public String detail() {
+            return String.join("; ", channels);
+        }
+    }
+
+    /** Delivers what it can, says what happened on each channel; never throws for failed deliveries. */
+    Delivery report(RunSummary summary);
+
+    RunReporter NONE = summary -> new Delivery(List.of(), List.of());
 }

@@ -30,6 +30,7 @@ final class RunState {
     final Map<String, Long> snapshotBytes = new LinkedHashMap<>();
     private final Clock clock;
     private final Instant started;
+    private volatile Duration promptWait = Duration.ZERO;
     private final List<Object[]> heldBack = new ArrayList<>();
     private boolean opened;
     RollbackPlan plan;
@@ -57,8 +58,13 @@ final class RunState {
         return resumed != null ? String.valueOf(resumed.get("reason")) : request.reason();
     }
 
+    /** The time spent at the confirmation prompt: not the run's (the duration metric, history and postmortem leave it out). */
+    void waitedAtPrompt(Duration wait) {
+        promptWait = wait;
+    }
+
     Duration elapsed() {
-        return Duration.between(started, clock.instant());
+        return Duration.between(started, clock.instant()).minus(promptWait);
     }
 
     synchronized void record(String eventType, Map<String, Object> metadata) {
@@ -156,7 +162,7 @@ final class RunState {
                 open(plan == null ? null : plan.restore().id(), plan == null ? null : plan.releaseTarget());
             }
             record("rollback_finished", RollbackService.map("outcome", outcome, "failed_step", failed == null ? null : failed.label(),
-                    "duration_s", elapsed().toMillis() / 1000.0));
+                    "duration_s", elapsed().toMillis() / 1000.0, "prompt_wait_s", promptWait.toMillis() / 1000.0));
             finished = true;
         }
         return new RollbackService.Outcome(runId(), outcome, failed, elapsed(), plan);

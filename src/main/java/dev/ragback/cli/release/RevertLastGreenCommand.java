@@ -34,6 +34,16 @@ final class RevertLastGreenCommand implements Callable<Integer> {
     public Integer call() {
         ReleaseService releases = session.services().releases();
         ReleaseService.RevertPlan plan = releases.planRevert(force);
+        if (plan.nothingToRevert()) {
+            // exit 0: the runbook's make chain goes on when only the data went bad
+            String note = ReleaseService.nothingToRevert(plan.from(), releases.list().releases());
+            if (session.json()) {
+                session.printJson(json(plan, false, null, List.of(note)));
+            } else {
+                session.out().println(note);
+            }
+            return ExitCodes.OK;
+        }
         if (!session.json()) {
             CompatVerdict verdict = plan.verdict();
             session.out().println("revert: " + plan.from() + " -> " + plan.to());
@@ -62,12 +72,15 @@ final class RevertLastGreenCommand implements Callable<Integer> {
     }
 
     private static Map<String, Object> json(ReleaseService.RevertPlan plan, boolean changed, Long eventId, List<String> warnings) {
-        Map<String, Object> compat = new LinkedHashMap<>();
-        compat.put("status", plan.verdict().status().name());
-        compat.put("binary", plan.verdict().triple().binary());
-        compat.put("schema", plan.verdict().triple().schema());
-        compat.put("collection", plan.verdict().triple().collection());
-        compat.put("line", plan.verdict().line() == 0 ? null : plan.verdict().line());
+        Map<String, Object> compat = null;
+        if (plan.verdict() != null) {
+            compat = new LinkedHashMap<>();
+            compat.put("status", plan.verdict().status().name());
+            compat.put("binary", plan.verdict().triple().binary());
+            compat.put("schema", plan.verdict().triple().schema());
+            compat.put("collection", plan.verdict().triple().collection());
+            compat.put("line", plan.verdict().line() == 0 ? null : plan.verdict().line());
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("from", plan.from());
         out.put("to", plan.to());

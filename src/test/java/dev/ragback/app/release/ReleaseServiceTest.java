@@ -141,11 +141,22 @@ class ReleaseServiceTest {
 
     @Test
     void noGreenReleaseOlderThanCurrentFailsNamingTheGreenOnes() throws IOException {
-        releases.current("v1.0.0");
+        releases.with("v0.9.0", false).current("v0.9.0");
         RagbackException failure = assertThrows(RagbackException.class, () -> compatible().planRevert(false));
         assertEquals(RagbackException.Kind.EXTERNAL, failure.kind());
-        assertEquals("revert last-green: no green release older than v1.0.0 (green: v1.0.0, v1.1.0, v3.0.0)", failure.getMessage());
+        assertEquals("revert last-green: no green release older than v0.9.0 (green: v1.0.0, v1.1.0, v3.0.0)", failure.getMessage());
         assertTrue(failure.hint().contains("ragback release mark-green"), failure.hint());
+    }
+
+    @Test
+    void aGreenCurrentReleaseHasNothingToRevert() throws IOException {
+        releases.current("v3.0.0");
+        ReleaseService.RevertPlan newest = compatible().planRevert(false);
+        assertTrue(newest.nothingToRevert());
+        assertEquals("nothing to revert: v3.0.0 is the newest green release",
+                ReleaseService.nothingToRevert("v3.0.0", releases.releases()));
+        assertEquals("nothing to revert: v1.1.0 is green", ReleaseService.nothingToRevert("v1.1.0", releases.releases()));
+        assertEquals(null, ReleaseService.nothingToRevert("v2.0.0", releases.releases()));
     }
 
     @Test

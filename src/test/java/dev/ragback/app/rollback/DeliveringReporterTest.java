@@ -56,7 +56,7 @@ class DeliveringReporterTest {
 
     private Map<String, Long> report(String runId, String reason, String outcome) {
         List<String> warnings = reporter.report(new RunReporter.RunSummary(runId, reason, outcome, "failed".equals(outcome) ? "eval" : null,
-                12.5, new LinkedHashMap<>(Map.of("restore", 10.0)), "20261128-031502", "v1.0.0", Map.of(), false));
+                12.5, new LinkedHashMap<>(Map.of("restore", 10.0)), "20261128-031502", "v1.0.0", Map.of(), false)).warnings();
         assertEquals(List.of(), warnings);
         MetricsSink.RunMetrics last = published.get(published.size() - 1);
         assertEquals(runId, last.runId());
@@ -105,8 +105,69 @@ class DeliveringReporterTest {
         started("rollback_1764300100", "manual", false);
         audit.down = true;
         List<String> warnings = reporter.report(new RunReporter.RunSummary("rollback_1764300200", "manual", "succeeded", null, 3.0,
-                new LinkedHashMap<>(), null, null, Map.of(), true));
+                new LinkedHashMap<>(), null, null, Map.of(), true)).warnings();
         assertEquals(Map.of(), published.get(0).rollbacksByReason());
         assertTrue(warnings.stream().anyMatch(w -> w.startsWith("rag_rollback_total left out: TaskDB is unreachable")), warnings.toString());
+    }
+
+    @Test
+    void eachChannelIsReportedAsItWentAndNobodyNotifiedIsSaidOnce() {
+        MetricsSink none = new MetricsSink() {
+            @Override
+            public List<String> publish(RunMetrics metrics) {
+                return List.of();
+            }
+
+            @Override
+            public boolean configured() {
+                return false;
+            }
+        };
+        Notifier unset = new Notifier() {
+            @Override
+            public String notify(RollbackNotice notice) {
+                throw new AssertionError("nothing is sent when Slack is not configured");
+            }
+
+            @Override
+            public boolean configured() {
+                return false;
+            }
+        };
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        started("rollback_1764300000", "manual", false);
+        RunReporter.Delivery delivery = new DeliveringReporter(audit, work.resolve("journal"), new Postmortem(audit,
+                work.resolve("postmortem.md"), work.resolve("postmortems"), clock), none, unset, clock)
+                .report(new RunReporter.RunSummary("rollback_1764300000", "manual", "succeeded", null, 3.0, new LinkedHashMap<>(),
+                        null, null, Map.of(), false));
+        assertTrue(delivery.detail().matches("postmortem: " + java.util.regex.Pattern.quote(work.resolve("postmortems").toString())
+                + "/[\\w-]+-rollback_1764300000\\.md; metrics: not configured; slack: not configured"), delivery.detail());
+        assertEquals(List.of("nobody was notified: Slack is not configured (SLACK_WEBHOOK unset); post in #ops-alerts by hand"),
+                delivery.warnings());
+    }
+
+    @Test
+    void aFailedSlackDeliverySaysFailedWithItsHttpStatus() {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        MetricsSink pushed = new MetricsSink() {
+            @Override
+            public List<String> publish(RunMetrics metrics) {
+                return List.of();
+            }
+
+            @Override
+            public String describe() {
+                return "Pushgateway http://pg:9091 (job ragback)";
+            }
+        };
+        started("rollback_1764300000", "manual", false);
+        RunReporter.Delivery delivery = new DeliveringReporter(audit, work.resolve("journal"), new Postmortem(audit,
+                work.resolve("postmortem.md"), work.resolve("postmortems"), clock), pushed,
+                notice -> "Slack notification failed: the Slack webhook answered 500 'oops'; retry: the Slack webhook answered 500", clock)
+                .report(new RunReporter.RunSummary("rollback_1764300000", "manual", "succeeded", null, 3.0, new LinkedHashMap<>(),
+                        null, null, Map.of(), false));
+        assertTrue(delivery.detail().endsWith("; metrics: pushed to Pushgateway http://pg:9091 (job ragback); slack: failed (HTTP 500)"),
+                delivery.detail());
+        assertEquals(1, delivery.warnings().size(), delivery.warnings().toString());
     }
 }

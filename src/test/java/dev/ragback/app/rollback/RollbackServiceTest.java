@@ -98,11 +98,15 @@ class RollbackServiceTest {
                 new TrafficService(traffic, audit, () -> new dev.ragback.app.Operator("oncall", "host")), () -> smoke, () -> eval, () -> verify,
                 summary -> {
                     reports.add(summary);
-                    return List.of();
+                    return new RunReporter.Delivery(List.of(), List.of());
                 });
     }
 
     private RollbackService service() {
+        return service(Clock.systemUTC());
+    }
+
+    private RollbackService service(Clock clock) {
         RunLock lock = (me, breakStale) -> new RunLock.Lease() {
             @Override
             public RunLock.Holder broken() {
@@ -114,7 +118,45 @@ class RollbackServiceTest {
             }
         };
         return new RollbackService(new RollbackSteps(services()), lock, lock, audit, root.resolve("journal"),
-                Clock.systemUTC(), "host", 42);
+                clock, "host", 42);
+    }
+
+    /** A clock that stands still until a test moves it: the time at a prompt, without waiting for it. */
+    private static final class HandClock extends Clock {
+        private Instant now = NOW;
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void theTimeAtTheConfirmationPromptIsRecordedApartAndLeftOutOfTheRunsDuration() {
+        HandClock clock = new HandClock();
+        RollbackService.Outcome outcome = service(clock).run(request(), listener(() -> clock.advance(Duration.ofMinutes(10))),
+                Progress.NONE);
+        assertEquals("succeeded", outcome.outcome());
+        assertEquals(Duration.ZERO, outcome.duration(), "the hand clock moved only while the prompt waited");
+        Map<String, Object> finished = audit.events(outcome.runId()).stream().filter(e -> e.eventType().equals("rollback_finished"))
+                .findFirst().orElseThrow().metadata();
+        assertEquals(0.0, finished.get("duration_s"));
+        assertEquals(600.0, finished.get("prompt_wait_s"));
+        assertEquals(0.0, reports.get(0).durationSeconds(), "the metric and the postmortem get the run's own time");
     }
 
     private static final StepListener QUIET = listener(() -> { });
