@@ -8,6 +8,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import dev.ragback.adapters.archfixture.AdapterThatUsesTheCli;
 import dev.ragback.app.archfixture.UseCaseThatTalksSql;
+import dev.ragback.cli.archfixture.CommandThatBuildsAnAdapter;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -32,6 +33,13 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage("dev.ragback.cli..")
             .because("the CLI wires adapters, not the other way round");
 
+    @ArchTest
+    static final ArchRule ONLY_THE_COMPOSITION_ROOT_KNOWS_ADAPTERS = noClasses()
+            .that().resideOutsideOfPackage("dev.ragback.adapters..")
+            .and().doNotHaveFullyQualifiedName("dev.ragback.cli.Services")
+            .should().dependOnClassesThat().resideInAPackage("dev.ragback.adapters..")
+            .because("commands and use cases reach adapters through the ports; cli.Services alone builds them");
+
     @Test
     void theRulesCatchDeliberatelyBadClasses() {
         JavaClasses bad = new ClassFileImporter().importClasses(UseCaseThatTalksSql.class, AdapterThatUsesTheCli.class);
@@ -40,5 +48,8 @@ class ArchitectureTest {
         assertTrue(appViolation.getMessage().contains("picocli.CommandLine"), appViolation.getMessage());
         AssertionError adapterViolation = assertThrows(AssertionError.class, () -> ADAPTERS_DO_NOT_KNOW_THE_CLI.check(bad));
         assertTrue(adapterViolation.getMessage().contains("dev.ragback.cli.ExitCodes"), adapterViolation.getMessage());
+        JavaClasses wiring = new ClassFileImporter().importClasses(CommandThatBuildsAnAdapter.class);
+        AssertionError rootViolation = assertThrows(AssertionError.class, () -> ONLY_THE_COMPOSITION_ROOT_KNOWS_ADAPTERS.check(wiring));
+        assertTrue(rootViolation.getMessage().contains("dev.ragback.adapters.os.LocalOperator"), rootViolation.getMessage());
     }
 }
