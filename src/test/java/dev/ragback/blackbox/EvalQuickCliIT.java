@@ -119,6 +119,8 @@ class EvalQuickCliIT {
     @Test
     void garbageOutputExits1WithOneClearLine() throws IOException {
         evaluator("echo 'Traceback (most recent call last):'\necho '  File \"eval.py\", line 1'");
+        Files.createDirectories(work.resolve("ops"));
+        Files.writeString(work.resolve("ops/ragback.yaml"), "# found, so no 'no config file found' note\n");
         RagbackCli.Result result = cli.run("eval-quick", "--set", EVALUATOR).assertExit(1);
 
         assertEquals(1, result.stderrLines().size(), result.toString());
