@@ -162,7 +162,8 @@ final class SecretsScanPlan {
         Files.writeString(state.resolve("activate.sh"), "sleep 0.2\necho \"$1\" > \"$(dirname \"$0\")/releases/current\"\n");
         Files.createDirectories(state.resolve("releases"));
         Files.writeString(state.resolve("releases/current"), "v1.1.0\n");
-        Files.writeString(state.resolve("releases/green"), "v1.0.0\nv1.1.0\n");
+        // v1.1.0 is live but not green, so revert last-green has something to activate (and its argv is sampled)
+        Files.writeString(state.resolve("releases/green"), "v1.0.0\n");
         Files.writeString(work.resolve("commands.yaml"), "traffic:\n  mode: command\n  command: [\"sh\", \"" + state.resolve("traffic.sh")
                 + "\", \"{percent}\"]\nrelease:\n  mode: command\n  dir: " + state.resolve("releases") + "\n  current_command: [\"cat\", \""
                 + state.resolve("releases/current") + "\"]\n  activate_command: [\"sh\", \"" + state.resolve("activate.sh") + "\", \"{version}\"]\n");
