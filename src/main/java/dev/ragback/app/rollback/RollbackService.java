@@ -104,6 +104,9 @@ public final class RollbackService {
                 throw failure(state, e);
             }
             boolean blocked = state.failedStep == Step.LOCK || state.failedStep == Step.PLAN;
+            if (blocked) {
+                steps.warnIfServing(state);
+            }
             String outcome = e.kind() == RagbackException.Kind.INTERRUPTED ? "aborted" : blocked ? "blocked" : "failed";
             // a blocked run is reported too (the alert that started it waits for an answer), but not one a person declined
             if (state.failedStep != null && state.failedStep != Step.REPORT && !(e instanceof Declined)
