@@ -155,7 +155,8 @@ public final class Services implements AutoCloseable {
     public DoctorService doctor() {
         return new DoctorService(new DoctorService.Subjects(vectorStore(), config.get(ConfigKeys.QDRANT_COLLECTION),
                 postgres(), taskDb(), dumpTool(), compat(), new BackupsDirCheck(config.get(ConfigKeys.BACKUPS_DIR)),
-                manifestSignature()));
+                manifestSignature()), new dev.ragback.app.doctor.RollbackReadiness(this::eval, releases(), traffic(),
+                snapshotCatalog(), snapshotVerifier()));
     }
 
     public BackupsDir backups() {

@@ -35,9 +35,16 @@ public final class DoctorService {
     }
 
     private final Subjects subjects;
+    private final RollbackReadiness readiness;
 
     public DoctorService(Subjects subjects) {
+        this(subjects, null);
+    }
+
+    /** Also checks what rollback auto needs ({@code readiness}), when not null. */
+    public DoctorService(Subjects subjects, RollbackReadiness readiness) {
         this.subjects = subjects;
+        this.readiness = readiness;
     }
 
     public DoctorReport run() {
@@ -55,8 +62,12 @@ public final class DoctorService {
             CompletableFuture<CheckResult> collection = async(pool, this::collectionCheck);
             CompletableFuture<CheckResult> backups = async(pool, subjects.backups()::check);
             CompletableFuture<CheckResult> matrix = async(pool, this::matrixCheck);
-            return new DoctorReport(List.of(postgres.join(), tools.join(), taskDb.join(), qdrant.join(),
+            CompletableFuture<List<CheckResult>> rollback = CompletableFuture.supplyAsync(
+                    () -> readiness == null ? List.<CheckResult>of() : readiness.checks(), pool);
+            List<CheckResult> checks = new java.util.ArrayList<>(List.of(postgres.join(), tools.join(), taskDb.join(), qdrant.join(),
                     collection.join(), backups.join(), matrix.join(), signingCheck()));
+            checks.addAll(rollback.join());
+            return new DoctorReport(List.copyOf(checks));
         } finally {
             pool.shutdownNow();
         }
