@@ -43,8 +43,7 @@ final class ErrorHandlers implements CommandLine.IParameterExceptionHandler, Com
             if (failure.kind() == RagbackException.Kind.USAGE) {
                 err.print(cmd.getHelp().fullSynopsis());
             }
-            String hint = failure.hint() == null ? "" : " — " + oneLine(failure.hint());
-            err.println("ragback: " + oneLine(failure.getMessage()) + hint);
+            err.println(failureLine(failure));
             printJsonError(oneLine(failure.getMessage()), failure.hint(), ExitCodes.of(ex));
         } else {
             err.println("ragback: unexpected " + ex.getClass().getSimpleName() + ": " + oneLine(String.valueOf(ex.getMessage()))
@@ -62,6 +61,12 @@ final class ErrorHandlers implements CommandLine.IParameterExceptionHandler, Com
             error.put("exit_code", exitCode);
             session.printJson(error);
         }
+    }
+
+    /** The last line of a failure: {@code ragback: <what failed> — <what to do next>}. */
+    static String failureLine(RagbackException failure) {
+        String hint = failure.hint() == null ? "" : " — " + oneLine(failure.hint());
+        return "ragback: " + oneLine(failure.getMessage()) + hint;
     }
 
     static String oneLine(String message) {

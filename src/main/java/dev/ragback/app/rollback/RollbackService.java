@@ -128,12 +128,17 @@ public final class RollbackService {
         }
     }
 
-    /** Ctrl-C: journal the run as aborted (called from a shutdown hook). */
-    public void abort() {
+    /**
+     * Ctrl-C: journal the run as aborted (called from a shutdown hook); returns what to tell the user,
+     * with the resume command, or empty when no run was going on.
+     */
+    public java.util.Optional<RagbackException> abort() {
         RunState state = current;
-        if (state != null && !state.finished) {
-            state.abort();
+        if (state == null || state.finished) {
+            return java.util.Optional.empty();
         }
+        state.abort();
+        return java.util.Optional.of(failure(state, new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted (Ctrl-C)")));
     }
 
     private RunState start(RollbackRequest request, StepListener listener) {
