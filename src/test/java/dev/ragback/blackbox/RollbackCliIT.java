@@ -249,6 +249,7 @@ class RollbackCliIT {
         assertEquals(List.of(List.of("failed", "interrupted (Ctrl-C)")), db.rows("SELECT metadata->>'status', metadata->>'detail' "
                 + "FROM task_events WHERE event_type = 'rollback_step' AND metadata->>'step' = 'eval' AND metadata->>'status' <> 'started'"));
         assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip());
+        cli.run("rollback", "auto", "--reason", "manual", "--dry-run").assertExit(0); // the lease went with the run
         outcome.observed("exit 130, aborted/eval journaled").dataIntact(true);
     }
 

@@ -138,6 +138,7 @@ public final class RollbackService {
             return java.util.Optional.empty();
         }
         state.abort();
+        state.releaseLock(); // the JVM halts after the hook: the finally that would release it never runs
         return java.util.Optional.of(failure(state, new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted (Ctrl-C)")));
     }
 

@@ -180,7 +180,7 @@ final class RunState {
         finish("aborted", step);
     }
 
-    void releaseLock() {
+    synchronized void releaseLock() {
         if (lease != null) {
             lease.close();
             lease = null;
