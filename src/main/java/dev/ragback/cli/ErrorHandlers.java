@@ -1,5 +1,6 @@
 package dev.ragback.cli;
 
+import dev.ragback.app.Names;
 import dev.ragback.app.RagbackException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -23,7 +24,15 @@ final class ErrorHandlers implements CommandLine.IParameterExceptionHandler, Com
         PrintWriter err = cmd.getErr();
         err.print(cmd.getHelp().fullSynopsis());
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-        err.println("ragback: " + oneLine(ex.getMessage()) + " (see: " + cmd.getCommandSpec().qualifiedName() + " --help)");
+        String message = oneLine(ex.getMessage());
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()
+                && !unmatched.getUnmatched().get(0).startsWith("-")) {
+            // picocli's "Unmatched argument at index 0" is for -v; a person needs the word they typed
+            String first = unmatched.getUnmatched().get(0);
+            message = "unknown " + (cmd.getSubcommands().isEmpty() ? "argument" : "command") + " '" + Names.printable(first) + "'"
+                    + (java.util.Arrays.stream(args).anyMatch(a -> a.matches("-v+")) ? " (" + message + ")" : "");
+        }
+        err.println("ragback: " + message + " (see: " + cmd.getCommandSpec().qualifiedName() + " --help)");
         err.flush();
         return ExitCodes.USAGE;
     }
