@@ -31,7 +31,7 @@ public final class ConfigLoader {
     /** The config file read when {@code --config} is not given. */
     public static final Path DEFAULT_FILE = Path.of("ops", "ragback.yaml");
 
-    private static final String KEYS_HINT = "every key is documented in ops/ragback.yaml and in the README";
+    private static final String KEYS_HINT = "every key is documented in ops/ragback.yaml and docs/configuration.md";
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private final Path defaultFile;
