@@ -9,10 +9,15 @@ RAGBACK_FLAGS ?=
 .PHONY: build check test drill bench compat doctor smoke eval.quick verify snapshot.create snapshot.restore rollback.auto clean \
 	migrate.up migrate.verify reliability fuzz traffic\:0 traffic\:100 revert\:last-green
 
-build: $(JAR)
+build: $(JAR) target/completion/ragback.bash
 
 $(JAR): $(SOURCES)
 	$(MVN) -DskipTests package
+
+# Shell completion generated from the command tree (picocli AutoComplete): ragback completion bash|zsh.
+target/completion/ragback.bash: $(JAR)
+	@mkdir -p target/completion
+	$(RAGBACK) completion bash > $@
 
 # Classes and methods run in a random order; SEED=N replays one (each run prints its seed).
 ifndef SEED

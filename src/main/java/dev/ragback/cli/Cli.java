@@ -78,6 +78,9 @@ public final class Cli {
                 root.addSubcommand(name, new CommandLine(subcommand, factory));
             }
         });
+        if (!one) {
+            root.addSubcommand("help", new CommandLine.HelpCommand()); // `ragback help [COMMAND]`, as git and kubectl
+        }
         return root;
     }
 

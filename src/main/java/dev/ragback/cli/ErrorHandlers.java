@@ -1,5 +1,6 @@
 package dev.ragback.cli;
 
+import dev.ragback.app.Names;
 import dev.ragback.app.RagbackException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -23,7 +24,15 @@ final class ErrorHandlers implements CommandLine.IParameterExceptionHandler, Com
         PrintWriter err = cmd.getErr();
         err.print(cmd.getHelp().fullSynopsis());
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-        err.println("ragback: " + oneLine(ex.getMessage()) + " (see: " + cmd.getCommandSpec().qualifiedName() + " --help)");
+        String message = oneLine(ex.getMessage());
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()
+                && !unmatched.getUnmatched().get(0).startsWith("-")) {
+            // picocli's "Unmatched argument at index 0" is for -v; a person needs the word they typed
+            String first = unmatched.getUnmatched().get(0);
+            message = "unknown " + (cmd.getSubcommands().isEmpty() ? "argument" : "command") + " '" + Names.printable(first) + "'"
+                    + (java.util.Arrays.stream(args).anyMatch(a -> a.matches("-v+")) ? " (" + message + ")" : "");
+        }
+        err.println("ragback: " + message + " (see: " + cmd.getCommandSpec().qualifiedName() + " --help)");
         err.flush();
         return ExitCodes.USAGE;
     }
@@ -43,8 +52,7 @@ final class ErrorHandlers implements CommandLine.IParameterExceptionHandler, Com
             if (failure.kind() == RagbackException.Kind.USAGE) {
                 err.print(cmd.getHelp().fullSynopsis());
             }
-            String hint = failure.hint() == null ? "" : " — " + oneLine(failure.hint());
-            err.println("ragback: " + oneLine(failure.getMessage()) + hint);
+            err.println(failureLine(failure));
             printJsonError(oneLine(failure.getMessage()), failure.hint(), ExitCodes.of(ex));
         } else {
             err.println("ragback: unexpected " + ex.getClass().getSimpleName() + ": " + oneLine(String.valueOf(ex.getMessage()))
@@ -62,6 +70,12 @@ final class ErrorHandlers implements CommandLine.IParameterExceptionHandler, Com
             error.put("exit_code", exitCode);
             session.printJson(error);
         }
+    }
+
+    /** The last line of a failure: {@code ragback: <what failed> — <what to do next>}. */
+    static String failureLine(RagbackException failure) {
+        String hint = failure.hint() == null ? "" : " — " + oneLine(failure.hint());
+        return "ragback: " + oneLine(failure.getMessage()) + hint;
     }
 
     static String oneLine(String message) {

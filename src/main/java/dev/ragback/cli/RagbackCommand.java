@@ -33,7 +33,7 @@ public final class RagbackCommand implements Callable<Integer> {
     static final List<Class<?>> SUBCOMMANDS = List.of(RollbackCommand.class, SnapshotCommand.class, QdrantCommand.class,
             TrafficCommand.class, ReleaseCommand.class, RevertCommand.class, SmokeCommand.class, VerifyCommand.class,
             EvalQuickCommand.class, MigrateCommand.class, HistoryCommand.class, PostmortemCommand.class, CompatCommand.class,
-            DoctorCommand.class);
+            DoctorCommand.class, CompletionCommand.class);
 
     @Mixin
     GlobalOptions globals;

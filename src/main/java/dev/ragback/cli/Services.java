@@ -28,6 +28,7 @@ import dev.ragback.app.compat.LiveSources;
 import dev.ragback.app.doctor.BackupsDirCheck;
 import dev.ragback.app.doctor.DoctorService;
 import dev.ragback.app.doctor.JudgeChecks;
+import dev.ragback.app.doctor.RollbackReadiness;
 import dev.ragback.app.eval.EvalPolicy;
 import dev.ragback.app.eval.EvalService;
 import dev.ragback.app.eval.JudgeEvaluation;
@@ -165,7 +166,8 @@ public final class Services implements AutoCloseable {
                 () -> JudgeEvaluation.sampleQuestion(config.get(ConfigKeys.EVAL_DATASET)), Clock.systemUTC()) : null;
         return new DoctorService(new DoctorService.Subjects(vectorStore(), config.get(ConfigKeys.QDRANT_COLLECTION),
                 postgres(), taskDb(), dumpTool(), compat(), new BackupsDirCheck(config.get(ConfigKeys.BACKUPS_DIR)),
-                manifestSignature(), judge));
+                manifestSignature(), judge), new RollbackReadiness(this::eval, releases(), traffic(),
+                snapshotCatalog(), snapshotVerifier()));
     }
 
     public BackupsDir backups() {

@@ -135,6 +135,12 @@ public final class Session {
         out.flush();
     }
 
+    /** A failure's last line on stderr, for failures reported outside the exception handler (a shutdown hook). */
+    public void fail(RagbackException failure) {
+        err.println(ErrorHandlers.failureLine(failure));
+        err.flush();
+    }
+
     /** A warning on stderr, unless -q. */
     public void warn(String message) {
         if (!quiet) {

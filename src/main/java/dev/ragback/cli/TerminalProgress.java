@@ -14,6 +14,7 @@ final class TerminalProgress implements Progress {
     private final PrintWriter err;
     private final Map<String, String> parts = new TreeMap<>();
     private long lastDraw;
+    private boolean closed;
 
     TerminalProgress(PrintWriter err) {
         this.err = err;
@@ -33,7 +34,7 @@ final class TerminalProgress implements Progress {
 
     private void draw(boolean force) {
         long now = System.nanoTime();
-        if (!force && now - lastDraw < REDRAW_NANOS) {
+        if (closed || (!force && now - lastDraw < REDRAW_NANOS)) {
             return;
         }
         lastDraw = now;
@@ -45,7 +46,10 @@ final class TerminalProgress implements Progress {
 
     @Override
     public synchronized void done() {
-        err.print("\r\u001b[K");
-        err.flush();
+        if (!closed) {
+            err.print("\r\u001b[K");
+            err.flush();
+        }
+        closed = true; // a transfer still running (Ctrl-C) must not draw over the lines that follow
     }
 }

@@ -37,7 +37,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (!report.passed()) {
             report.problems().forEach(p -> session.err().println("differs: " + p));
             throw new RagbackException(RagbackException.Kind.GATE, "verify against " + report.snapshotId() + ": "
-                    + report.problems().size() + " difference(s): " + report.problems().get(0),
+                    + report.problems().size() + " difference(s), listed above",
                     "restore the set: ragback snapshot restore " + report.snapshotId());
         }
         return ExitCodes.OK;

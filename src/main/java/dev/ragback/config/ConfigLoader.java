@@ -31,7 +31,7 @@ public final class ConfigLoader {
     /** The config file read when {@code --config} is not given. */
     public static final Path DEFAULT_FILE = Path.of("ops", "ragback.yaml");
 
-    private static final String KEYS_HINT = "every key is documented in ops/ragback.yaml and in the README";
+    private static final String KEYS_HINT = "every key is documented in ops/ragback.yaml and docs/configuration.md";
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private final Path defaultFile;
@@ -139,7 +139,24 @@ public final class ConfigLoader {
             return "none (" + defaultFile + " not found; built-in defaults)";
         }
         String label = path.toString();
-        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new RagbackException(RagbackException.Kind.MALFORMED_INPUT,
+                    "config file " + label + " not found", "check --config, or run from the directory that holds ops/");
+        } catch (IOException e) {
+            throw new RagbackException(RagbackException.Kind.MALFORMED_INPUT,
+                    "config file " + label + " cannot be read: " + e.getMessage(), "check the file's permissions");
+        }
+        try {
+            yaml.readTree(text); // the whole file first: a syntax error is reported as one, not as the key before it
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw new RagbackException(RagbackException.Kind.MALFORMED_INPUT, "config file " + label + ": invalid YAML at line "
+                    + line + ": " + e.getOriginalMessage().lines().findFirst().orElse(""), KEYS_HINT);
+        }
+        try (Reader reader = new java.io.StringReader(text);
              JsonParser parser = yaml.getFactory().createParser(reader)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -150,9 +167,6 @@ public final class ConfigLoader {
             }
             walk(parser, "", label, settings);
             return label;
-        } catch (NoSuchFileException e) {
-            throw new RagbackException(RagbackException.Kind.MALFORMED_INPUT,
-                    "config file " + label + " not found", "check --config, or run from the directory that holds ops/");
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             throw fileError(label, line, "not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""));
@@ -186,7 +200,7 @@ public final class ConfigLoader {
             } else if (valueToken == JsonToken.START_OBJECT && ConfigKeys.isSection(name)) {
                 walk(parser, name, label, settings);
             } else {
-                throw fileError(label, line, "unknown key '" + Names.printable(name) + "'");
+                throw fileError(label, line, "unknown key '" + Names.printable(name) + "'" + nearest(name));
             }
         }
     }
@@ -195,7 +209,7 @@ public final class ConfigLoader {
         Key<?> key = ConfigKeys.byName(name);
         if (key == null) {
             throw new RagbackException(RagbackException.Kind.USAGE,
-                    "--set " + Names.printable(name) + ": unknown key", KEYS_HINT);
+                    "--set " + Names.printable(name) + ": unknown key" + nearest(name), KEYS_HINT);
         }
         if (key.envOnly()) {
             throw RagbackException.usage("--set " + name + ": secrets never go on the command line; set "
@@ -233,6 +247,39 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("built-in default is not YAML: " + text, e);
         }
+    }
+
+    /** {@code " (did you mean qdrant.timeout?)"} for a key within two edits of a real one, else empty. */
+    static String nearest(String name) {
+        String best = null;
+        int bestDistance = 3;
+        for (Key<?> key : ConfigKeys.all()) {
+            int distance = editDistance(name, key.name());
+            if (distance < bestDistance) {
+                best = key.name();
+                bestDistance = distance;
+            }
+        }
+        return best == null ? "" : " (did you mean " + best + "?)";
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     private static int line(JsonParser parser) {

@@ -109,7 +109,7 @@ class CompatCliIT {
         RagbackCli.Result result = cli.run("compat", "chek");
         assertEquals(2, result.exitCode());
         assertTrue(result.stderr().startsWith("Usage: ragback compat"), result.stderr());
-        assertTrue(lastLine(result.stderr()).startsWith("ragback: Unmatched argument"), result.stderr());
+        assertTrue(lastLine(result.stderr()).startsWith("ragback: unknown command 'chek'"), result.stderr());
     }
 
     @Test

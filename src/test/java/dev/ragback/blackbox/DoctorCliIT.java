@@ -50,12 +50,21 @@ class DoctorCliIT {
         qdrant.close();
     }
 
+    /** What rollback auto needs beyond healthy stores: an evaluator, a current release, a golden set. */
+    private void readyForARollback() throws IOException {
+        Files.createDirectories(work.resolve("ops/releases/v1.0.0"));
+        Files.createSymbolicLink(work.resolve("ops/releases/current"), Path.of("v1.0.0"));
+        Files.writeString(work.resolve("ops/ragback.yaml"), "eval:\n  command: [\"true\"]\n");
+        cli.run("snapshot", "create", "--golden").assertExit(0);
+    }
+
     @Test
     void passesAgainstAHealthyStack() throws IOException {
+        readyForARollback();
         RagbackCli.Result result = cli.run("doctor");
         assertEquals(0, result.exitCode(), result.stdout() + result.stderr());
         for (String check : new String[] {"postgres", "pg_tools", "taskdb", "qdrant", "collection", "qdrant_files", "backups",
-                "matrix"}) {
+                "matrix", "golden", "eval", "release", "traffic"}) {
             assertTrue(result.stdout().matches("(?s).*\\R  ok    " + check + " .*"), check + " not ok:\n" + result.stdout());
         }
         assertTrue(result.stdout().contains("rag_main -> rag_main_v2 (alias), green"), result.stdout());
@@ -68,7 +77,17 @@ class DoctorCliIT {
 
         JsonNode json = new ObjectMapper().readTree(cli.run("--json", "doctor").stdout());
         assertTrue(json.get("healthy").asBoolean());
-        assertEquals(9, json.get("checks").size());
+        assertEquals(13, json.get("checks").size());
+    }
+
+    @Test
+    void failsWhileARollbackCouldNotRunNamingTheStepEachGapBlocks() {
+        RagbackCli.Result result = cli.run("doctor");
+        assertEquals(1, result.exitCode(), result.stdout() + result.stderr());
+        assertTrue(result.stderr().contains("fail: golden: no golden snapshot set: blocks rollback auto at plan"), result.stderr());
+        assertTrue(result.stderr().contains("fail: eval: eval.command is not set: blocks rollback auto at plan"), result.stderr());
+        assertTrue(result.stderr().matches("(?s).*fail: release: .*: rollback auto's revert step is skipped.*"), result.stderr());
+        assertTrue(result.stdout().matches("(?s).*\\R  ok    traffic +100 % .*"), "a missing traffic file reads as 100:\n" + result.stdout());
     }
 
     @Test
@@ -78,7 +97,7 @@ class DoctorCliIT {
         String[] errLines = result.stderr().strip().split("\\R");
         assertTrue(errLines[0].startsWith("fail: postgres: "), result.stderr());
         assertTrue(errLines[0].contains("— start PostgreSQL"), errLines[0]);
-        assertEquals("ragback: doctor: 2 of 9 checks failed — fix the lines above, then run: ragback doctor",
+        assertEquals("ragback: doctor: 5 of 13 checks failed — fix the lines above, then run: ragback doctor",
                 errLines[errLines.length - 1], result.stderr());
         assertFalse(result.stderr().contains("\tat ") || result.stderr().contains("Exception"), result.stderr());
     }

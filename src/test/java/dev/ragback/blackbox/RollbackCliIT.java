@@ -229,17 +229,28 @@ class RollbackCliIT {
         Process run = cli.start(io, "rollback", "auto", "--reason", "manual", "--yes");
         try {
             Waits.until(() -> Processes.stdoutSoFar(io).contains("==> eval"), "==> eval");
+            Thread.sleep(1500); // the eval step has been running a while: its duration must say so
             new ProcessBuilder("kill", "-INT", String.valueOf(run.pid())).start().waitFor();
             assertEquals(130, run.waitFor());
+            String stdout = Files.readString(io.resolve("stdout"));
+            String stderr = Files.readString(io.resolve("stderr"));
+            assertTrue(stdout.matches("(?s).*\\n    eval +failed +[1-9][0-9.]*\\s?m?s +interrupted \\(Ctrl-C\\).*"), stdout);
+            String[] errLines = stderr.strip().split("\\R");
+            assertTrue(errLines[errLines.length - 1].matches("ragback: rollback auto rollback_\\d+ was interrupted at step eval; "
+                    + "traffic stays at 0 — resume with: ragback rollback auto --resume rollback_\\d+ .*"), stderr);
         } finally {
             Files.deleteIfExists(work.resolve("hang"));
             TempDirs.delete(io);
         }
         assertEquals(List.of(List.of("aborted", "eval")), db.rows("SELECT metadata->>'outcome', metadata->>'failed_step' "
                 + "FROM task_events WHERE event_type = 'rollback_finished'"));
+        assertTrue(Integer.parseInt(db.rows("SELECT metadata->>'duration_ms' FROM task_events WHERE event_type = 'rollback_step' "
+                + "AND metadata->>'step' = 'eval' AND metadata->>'status' = 'failed'").get(0).get(0)) >= 1000,
+                "the interrupted step's duration is the time it ran");
         assertEquals(List.of(List.of("failed", "interrupted (Ctrl-C)")), db.rows("SELECT metadata->>'status', metadata->>'detail' "
                 + "FROM task_events WHERE event_type = 'rollback_step' AND metadata->>'step' = 'eval' AND metadata->>'status' <> 'started'"));
         assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip());
+        cli.run("rollback", "auto", "--reason", "manual", "--dry-run").assertExit(0); // the lease went with the run
         outcome.observed("exit 130, aborted/eval journaled").dataIntact(true);
     }
 

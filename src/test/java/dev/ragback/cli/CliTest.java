@@ -149,4 +149,20 @@ class CliTest {
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
+
+    @Test
+    void helpIsACommandAndAnUnknownOneIsNamedWithoutPicoclisIndex() {
+        CliRun help = CliRun.of("help");
+        assertEquals(0, help.exitCode(), help.err());
+        assertTrue(help.out().startsWith("Usage: ragback "), help.out());
+        assertFalse(help.err().contains("Did you mean"), help.err());
+        CliRun snapshotHelp = CliRun.of("help", "snapshot");
+        assertTrue(snapshotHelp.out().startsWith("Usage: ragback snapshot "), snapshotHelp.out());
+
+        CliRun typo = CliRun.of("snapshto");
+        assertEquals(2, typo.exitCode());
+        assertTrue(typo.err().contains("ragback: unknown command 'snapshto' (see: ragback --help)"), typo.err());
+        assertFalse(typo.err().contains("Unmatched argument"), typo.err());
+        assertTrue(CliRun.of("-v", "snapshto").err().contains("Unmatched argument at index"), "the raw text behind -v");
+    }
 }

@@ -31,4 +31,16 @@ class SessionProgressTest {
         assertSame(Progress.NONE, session(true, false).progress());
         assertEquals("", err.toString());
     }
+
+    @Test
+    void afterDoneATransferStillRunningDrawsNothingOverTheLinesThatFollow() {
+        Progress progress = session(false, true).progress();
+        progress.stage("qdrant", "upload");
+        progress.done();
+        int cleared = err.toString().length();
+        progress.stage("qdrant", "upload");
+        progress.bytes("postgres", 1 << 20);
+        progress.done();
+        assertEquals(cleared, err.toString().length(), "drawn after done (Ctrl-C): " + err);
+    }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,7 +67,7 @@ class ConfigLoaderTest {
         Path path = file("qdrant:\n  url: http://localhost:6333\n  colection: typo\n");
         RagbackException e = assertThrows(RagbackException.class, () -> loader.load(path, Map.of(), Map.of()));
         assertEquals(RagbackException.Kind.MALFORMED_INPUT, e.kind());
-        assertEquals(path + ":3: unknown key 'qdrant.colection'", e.getMessage());
+        assertEquals(path + ":3: unknown key 'qdrant.colection' (did you mean qdrant.collection?)", e.getMessage());
     }
 
     @Test
@@ -118,7 +119,7 @@ class ConfigLoaderTest {
         Path path = file("qdrant:\n  url: http://a:1\n  timeout: \"30s\n");
         RagbackException e = assertThrows(RagbackException.class, () -> loader.load(path, Map.of(), Map.of()));
         assertEquals(RagbackException.Kind.MALFORMED_INPUT, e.kind());
-        assertTrue(e.getMessage().matches(".*ragback\\.yaml:\\d+: not valid YAML.*"), e.getMessage());
+        assertTrue(e.getMessage().matches(".*ragback\\.yaml: invalid YAML at line 3: .*"), e.getMessage());
     }
 
     @Test
@@ -205,5 +206,23 @@ class ConfigLoaderTest {
             String leaf = setting.key().name().substring(setting.key().name().indexOf('.') + 1);
             assertTrue(text.contains(leaf + ":"), "ops/ragback.yaml does not document " + setting.key().name());
         }
+    }
+
+    @Test
+    void brokenYamlIsReportedAsInvalidYamlWithItsLineNotAsAnUnknownKey() throws IOException {
+        Path path = file("postgres:\n  port: 5432\nqdrant: [\n");
+        RagbackException e = assertThrows(RagbackException.class, () -> loader.load(path, Map.of(), Map.of()));
+        assertTrue(e.getMessage().matches("config file .*: invalid YAML at line \\d+: .*"), e.getMessage());
+        assertFalse(e.getMessage().contains("unknown key"), e.getMessage());
+    }
+
+    @Test
+    void aTypoSuggestsTheNearestKeyInTheFileAndInSet() throws IOException {
+        RagbackException inFile = assertThrows(RagbackException.class, () -> loader.load(file("qdrant:\n  timout: 3s\n"), Map.of(), Map.of()));
+        assertTrue(inFile.getMessage().endsWith("unknown key 'qdrant.timout' (did you mean qdrant.timeout?)"), inFile.getMessage());
+        RagbackException inFlag = assertThrows(RagbackException.class, () -> loader.load(file(""), Map.of(), Map.of("postgres.hots", "x")));
+        assertTrue(inFlag.getMessage().contains("(did you mean postgres.host?)"), inFlag.getMessage());
+        RagbackException farOff = assertThrows(RagbackException.class, () -> loader.load(file("qdrant:\n  colour: red\n"), Map.of(), Map.of()));
+        assertFalse(farOff.getMessage().contains("did you mean"), farOff.getMessage());
     }
 }

@@ -41,9 +41,16 @@ public final class DoctorService {
     }
 
     private final Subjects subjects;
+    private final RollbackReadiness readiness;
 
     public DoctorService(Subjects subjects) {
+        this(subjects, null);
+    }
+
+    /** Also checks what rollback auto needs ({@code readiness}), when not null. */
+    public DoctorService(Subjects subjects, RollbackReadiness readiness) {
         this.subjects = subjects;
+        this.readiness = readiness;
     }
 
     public DoctorReport run() {
@@ -64,10 +71,13 @@ public final class DoctorService {
             CompletableFuture<CheckResult> matrix = async(pool, this::matrixCheck);
             CompletableFuture<List<CheckResult>> judge = subjects.judge() == null ? CompletableFuture.completedFuture(List.of())
                     : CompletableFuture.supplyAsync(subjects.judge()::run, pool);
+            CompletableFuture<List<CheckResult>> rollback = CompletableFuture.supplyAsync(
+                    () -> readiness == null ? List.<CheckResult>of() : readiness.checks(), pool);
             List<CheckResult> checks = new ArrayList<>(List.of(postgres.join(), tools.join(), taskDb.join(), qdrant.join(),
                     collection.join(), qdrantFiles.join(), backups.join(), matrix.join(), signingCheck()));
             checks.addAll(judge.join());
-            return new DoctorReport(checks);
+            checks.addAll(rollback.join());
+            return new DoctorReport(List.copyOf(checks));
         } finally {
             pool.shutdownNow();
         }

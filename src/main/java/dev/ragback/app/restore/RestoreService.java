@@ -84,7 +84,7 @@ public final class RestoreService {
 
     /** Verifies the set (exit 5 on any damage, nothing touched) and works out what will happen. */
     public RestorePlan plan(String id, Only only) {
-        SnapshotVerifier.SetCheck check = verifier.verify(id, false);
+        SnapshotVerifier.SetCheck check = verifier.verify(id, false, only != Only.POSTGRES, only != Only.QDRANT);
         if (!check.ok()) {
             throw new RagbackException(RagbackException.Kind.INTEGRITY, "snapshot set " + id + " does not verify: "
                     + String.join("; ", check.problems()), "nothing was restored; pick another set: ragback snapshot list");

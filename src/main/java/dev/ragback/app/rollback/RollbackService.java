@@ -104,6 +104,9 @@ public final class RollbackService {
                 throw failure(state, e);
             }
             boolean blocked = state.failedStep == Step.LOCK || state.failedStep == Step.PLAN;
+            if (blocked) {
+                steps.warnIfServing(state);
+            }
             String outcome = e.kind() == RagbackException.Kind.INTERRUPTED ? "aborted" : blocked ? "blocked" : "failed";
             // a blocked run is reported too (the alert that started it waits for an answer), but not one a person declined
             if (state.failedStep != null && state.failedStep != Step.REPORT && !(e instanceof Declined)
@@ -125,12 +128,18 @@ public final class RollbackService {
         }
     }
 
-    /** Ctrl-C: journal the run as aborted (called from a shutdown hook). */
-    public void abort() {
+    /**
+     * Ctrl-C: journal the run as aborted (called from a shutdown hook); returns what to tell the user,
+     * with the resume command, or empty when no run was going on.
+     */
+    public java.util.Optional<RagbackException> abort() {
         RunState state = current;
-        if (state != null && !state.finished) {
-            state.abort();
+        if (state == null || state.finished) {
+            return java.util.Optional.empty();
         }
+        state.abort();
+        state.releaseLock(); // the JVM halts after the hook: the finally that would release it never runs
+        return java.util.Optional.of(failure(state, new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted (Ctrl-C)")));
     }
 
     private RunState start(RollbackRequest request, StepListener listener) {

@@ -157,6 +157,11 @@ public final class RollbackSteps {
         return StepResult.done((gated.isEmpty() ? "passed" : String.join(", ", gated)) + audit);
     }
 
+    /** A run that stopped before traffic_off: if users are still served, say so (the alert is still firing). */
+    void warnIfServing(RunState state) {
+        services.traffic().serving("the stores this rollback did not restore").ifPresent(state.listener::warn);
+    }
+
     StepResult trafficOn(RunState state) {
         if (!state.plan.restoreTraffic()) {
             return StepResult.skipped("traffic stays at 0; when you are satisfied: ragback traffic set 100");

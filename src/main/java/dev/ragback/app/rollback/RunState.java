@@ -31,6 +31,7 @@ final class RunState {
     private final Clock clock;
     private final Instant started;
     private volatile Duration promptWait = Duration.ZERO;
+    private volatile Instant runningSince;
     private final List<Object[]> heldBack = new ArrayList<>();
     private boolean opened;
     RollbackPlan plan;
@@ -110,10 +111,11 @@ final class RunState {
             listener.finished(step, "skipped", Duration.ZERO, "done in an earlier attempt");
             return;
         }
+        Instant begin = clock.instant();
+        runningSince = begin;
         running = step;
         listener.started(step);
         record("rollback_step", RollbackService.map("step", step.label(), "status", "started", "duration_ms", 0, "detail", null));
-        Instant begin = clock.instant();
         StepResult result;
         try {
             result = body.call();
@@ -172,13 +174,13 @@ final class RunState {
     synchronized void abort() {
         Step step = running != null ? running : failedStep;
         if (running != null) {
-            end(running, "failed", clock.instant(), "interrupted (Ctrl-C)");
+            end(running, "failed", runningSince, "interrupted (Ctrl-C)");
         }
         failedStep = step;
         finish("aborted", step);
     }
 
-    void releaseLock() {
+    synchronized void releaseLock() {
         if (lease != null) {
             lease.close();
             lease = null;

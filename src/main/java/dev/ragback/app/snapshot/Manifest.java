@@ -92,11 +92,16 @@ public record Manifest(String id, String createdAt, String label, String status,
 
     /** Every data file of the set, relative to the set directory. */
     public List<FileDigest> dataFiles() {
+        return dataFiles(true, true);
+    }
+
+    /** The data files of the stores asked for (a restore of one store needs only that store's files intact). */
+    public List<FileDigest> dataFiles(boolean ofQdrant, boolean ofPostgres) {
         List<FileDigest> files = new ArrayList<>();
-        if (qdrant != null && qdrant.file() != null) {
+        if (ofQdrant && qdrant != null && qdrant.file() != null) {
             files.add(new FileDigest(qdrant.file(), qdrant.size(), qdrant.sha256()));
         }
-        if (postgres != null) {
+        if (ofPostgres && postgres != null) {
             if (postgres.files() != null && !postgres.files().isEmpty()) {
                 files.addAll(postgres.files());
             } else if (postgres.file() != null) {

@@ -84,6 +84,24 @@ public final class TrafficService {
     }
 
     /**
+     * When users are being served (traffic read back above 0), one line saying so about {@code stores}
+     * and how to stop it; empty when traffic is 0 or cannot be read back.
+     */
+    public java.util.Optional<String> serving(String stores) {
+        OptionalInt percent;
+        try {
+            percent = traffic.percent();
+        } catch (RagbackException e) {
+            return java.util.Optional.empty();
+        }
+        if (percent.isEmpty() || percent.getAsInt() == 0) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("traffic is at " + percent.getAsInt() + " % (" + traffic.describe() + "): users are being served from "
+                + stores + "; stop it: make traffic:0 (or: ragback traffic set 0)");
+    }
+
+    /**
      * Sets the traffic to {@code percent} and records a {@code traffic_set} event under
      * {@code taskId} ({@link #TASK_ID} when {@code null}; a rollback passes its run id).
      */

@@ -58,9 +58,12 @@ final class RollbackAutoCommand implements Callable<Integer> {
         }
         RollbackService service = session.services().rollback();
         RollbackOutput output = new RollbackOutput(session, yes);
-        Thread onCtrlC = new Thread(service::abort, "rollback-abort");
-        Runtime.getRuntime().addShutdownHook(onCtrlC);
         Progress progress = session.progress();
+        Thread onCtrlC = new Thread(() -> {
+            progress.done();
+            service.abort().ifPresent(session::fail);
+        }, "rollback-abort");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
         RollbackService.Outcome outcome;
         try {
             outcome = service.run(new RollbackRequest(reason, snapshot, restoreTraffic, force, dryRun, resume, breakLock),

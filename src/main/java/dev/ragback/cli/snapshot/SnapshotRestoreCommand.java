@@ -58,6 +58,13 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
         String id = restore.pick(which == null ? null : which.id);
         RestorePlan plan = restore.plan(id, stores());
         RestorePlanView.print(session, plan, dryRun);
+        session.services().traffic().serving("the stores being restored").ifPresent(serving -> {
+            if (session.json()) {
+                session.warn(serving);
+            } else {
+                session.out().println("  traffic   " + serving);
+            }
+        });
         if (dryRun) {
             if (session.json()) {
                 session.printJson(Map.of("plan", RestorePlanView.json(plan), "dry_run", true));

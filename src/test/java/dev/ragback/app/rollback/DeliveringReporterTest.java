@@ -110,9 +110,9 @@ class DeliveringReporterTest {
         assertTrue(warnings.stream().anyMatch(w -> w.startsWith("rag_rollback_total left out: TaskDB is unreachable")), warnings.toString());
     }
 
-    @Test
-    void eachChannelIsReportedAsItWentAndNobodyNotifiedIsSaidOnce() {
-        MetricsSink none = new MetricsSink() {
+    /** A metrics sink that publishes nothing: {@code describe} null means not configured. */
+    private static MetricsSink sink(String describe) {
+        return new MetricsSink() {
             @Override
             public List<String> publish(RunMetrics metrics) {
                 return List.of();
@@ -120,9 +120,27 @@ class DeliveringReporterTest {
 
             @Override
             public boolean configured() {
-                return false;
+                return describe != null;
+            }
+
+            @Override
+            public String describe() {
+                return describe;
             }
         };
+    }
+
+    private RunReporter.Delivery deliver(MetricsSink metrics, Notifier notifier) {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        started("rollback_1764300000", "manual", false);
+        return new DeliveringReporter(audit, work.resolve("journal"), new Postmortem(audit, work.resolve("postmortem.md"),
+                work.resolve("postmortems"), clock), metrics, notifier, clock)
+                .report(new RunReporter.RunSummary("rollback_1764300000", "manual", "succeeded", null, 3.0, new LinkedHashMap<>(),
+                        null, null, Map.of(), false));
+    }
+
+    @Test
+    void eachChannelIsReportedAsItWentAndNobodyNotifiedIsSaidOnce() {
         Notifier unset = new Notifier() {
             @Override
             public String notify(RollbackNotice notice) {
@@ -134,12 +152,7 @@ class DeliveringReporterTest {
                 return false;
             }
         };
-        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        started("rollback_1764300000", "manual", false);
-        RunReporter.Delivery delivery = new DeliveringReporter(audit, work.resolve("journal"), new Postmortem(audit,
-                work.resolve("postmortem.md"), work.resolve("postmortems"), clock), none, unset, clock)
-                .report(new RunReporter.RunSummary("rollback_1764300000", "manual", "succeeded", null, 3.0, new LinkedHashMap<>(),
-                        null, null, Map.of(), false));
+        RunReporter.Delivery delivery = deliver(sink(null), unset);
         assertTrue(delivery.detail().matches("postmortem: " + java.util.regex.Pattern.quote(work.resolve("postmortems").toString())
                 + "/[\\w-]+-rollback_1764300000\\.md; metrics: not configured; slack: not configured"), delivery.detail());
         assertEquals(List.of("nobody was notified: Slack is not configured (SLACK_WEBHOOK unset); post in #ops-alerts by hand"),
@@ -148,24 +161,8 @@ class DeliveringReporterTest {
 
     @Test
     void aFailedSlackDeliverySaysFailedWithItsHttpStatus() {
-        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        MetricsSink pushed = new MetricsSink() {
-            @Override
-            public List<String> publish(RunMetrics metrics) {
-                return List.of();
-            }
-
-            @Override
-            public String describe() {
-                return "Pushgateway http://pg:9091 (job ragback)";
-            }
-        };
-        started("rollback_1764300000", "manual", false);
-        RunReporter.Delivery delivery = new DeliveringReporter(audit, work.resolve("journal"), new Postmortem(audit,
-                work.resolve("postmortem.md"), work.resolve("postmortems"), clock), pushed,
-                notice -> "Slack notification failed: the Slack webhook answered 500 'oops'; retry: the Slack webhook answered 500", clock)
-                .report(new RunReporter.RunSummary("rollback_1764300000", "manual", "succeeded", null, 3.0, new LinkedHashMap<>(),
-                        null, null, Map.of(), false));
+        RunReporter.Delivery delivery = deliver(sink("Pushgateway http://pg:9091 (job ragback)"),
+                notice -> "Slack notification failed: the Slack webhook answered 500 'oops'; retry: the Slack webhook answered 500");
         assertTrue(delivery.detail().endsWith("; metrics: pushed to Pushgateway http://pg:9091 (job ragback); slack: failed (HTTP 500)"),
                 delivery.detail());
         assertEquals(1, delivery.warnings().size(), delivery.warnings().toString());
