@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** ragback completion bash: the script bash really loads, and it completes command names. */
+@BlackBox
 class CompletionCliIT {
     @TempDir
     Path work;

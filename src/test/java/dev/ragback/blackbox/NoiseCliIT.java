@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One failure, one line: logs read as warnings do, and verify does not repeat a difference. */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class NoiseCliIT {
     @TempDir
     Path work;

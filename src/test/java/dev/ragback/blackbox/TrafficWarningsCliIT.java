@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Traffic is mentioned where it matters: a restore planned while users are served, a rollback that stops before traffic_off. */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class TrafficWarningsCliIT {
     private static final String SERVING = "traffic is at 100 % (file ops/state/traffic): users are being served from ";
 
