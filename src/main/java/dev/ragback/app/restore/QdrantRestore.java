@@ -46,9 +46,9 @@ final class QdrantRestore {
         String target = plan.qdrantTarget();
         boolean aliasMode = !plan.qdrantInPlace();
         boolean created = false;
-        if (aliasMode && vectors.collection(target).isPresent() && !aliasedTo(target)) {
-            LOG.info("removing {} left by an earlier, unfinished restore", target);
-            vectors.deleteCollection(target);
+        if (aliasMode && vectors.collectionExists(target)) {
+            throw RagbackException.external("collection " + target + " appeared after the plan was made; nothing was changed",
+                    "run the restore again: it picks a free name", null);
         }
         UploadedCopy copy = new UploadedCopy(vectors, target, UploadedCopy.forRestore(plan.id(), target), part.size());
         try {
@@ -96,10 +96,6 @@ final class QdrantRestore {
         }
         progress.stage("qdrant", "waiting for " + target + " to be green");
         awaitGreen(target, part.pointsCount());
-    }
-
-    private boolean aliasedTo(String collection) {
-        return vectors.aliases().stream().anyMatch(a -> a.collectionName().equals(collection));
     }
 
     private void awaitGreen(String collection, long expectedPoints) {

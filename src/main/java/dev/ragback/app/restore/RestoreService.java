@@ -119,7 +119,7 @@ public final class RestoreService {
             boolean aliasMode = aliasTarget.isPresent() || manifest.qdrant().aliases().stream()
                     .anyMatch(a -> a.aliasName().equals(configuredCollection)) && vectors.collection(configuredCollection).isEmpty();
             if (aliasMode) {
-                target = Triple.matrixCollection(manifest.qdrant().collection()) + "_r" + manifest.id();
+                target = shadowName(Triple.matrixCollection(manifest.qdrant().collection()) + "_r" + manifest.id());
                 Set<String> names = new LinkedHashSet<>();
                 names.add(configuredCollection);
                 manifest.qdrant().aliases().forEach(a -> names.add(a.aliasName()));
@@ -137,6 +137,20 @@ public final class RestoreService {
         return new RestorePlan(manifest, postgres, qdrant, liveSchema, downChain, postgres && manifest.postgres().format()
                 .equals("directory") && jobs > 1, target, inPlace, aliases, previous, compatOf(manifest), findings.notes(),
                 findings.peakDiskBytes());
+    }
+
+    /**
+     * {@code base}, or {@code base_<n>} with the next free n: a restore never uploads into a
+     * collection that exists, least of all the live one (SPEC section 5; issue 14 item 2).
+     */
+    private String shadowName(String base) {
+        Set<String> taken = new java.util.HashSet<>(vectors.collectionNames());
+        vectors.aliases().forEach(a -> taken.add(a.aliasName()));
+        String name = base;
+        for (int n = 2; taken.contains(name); n++) {
+            name = base + "_" + n;
+        }
+        return name;
     }
 
     private static String current(List<AppliedMigrations.Applied> applied) {

@@ -41,7 +41,8 @@ public final class RestorePlanView {
             } else {
                 out.println("  qdrant    upload into new collection " + plan.qdrantTarget() + ", wait for green with "
                         + m.qdrant().pointsCount() + " points, then point " + String.join(", ", plan.aliasesToSwitch())
-                        + " at it" + (plan.previousCollection() == null ? "" : " (keeping " + plan.previousCollection() + ")"));
+                        + " at it" + (plan.previousCollection() == null ? "" : "; the live collection " + plan.previousCollection()
+                        + " is kept as it is, so this can be undone"));
             }
             out.println("            the Qdrant host needs about " + Sizes.human(plan.qdrantPeakDisk()) + " free while it restores"
                     + " (3x the snapshot: upload, kept copy, unpacked copy); ragback deletes its uploaded copy afterwards");

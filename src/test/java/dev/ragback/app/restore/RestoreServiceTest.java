@@ -119,6 +119,20 @@ class RestoreServiceTest {
     }
 
     @Test
+    void restoringTheSameSetTwiceUploadsIntoANewNameAndKeepsTheLiveOne() throws Exception {
+        RestoreService service = service();
+        service.execute(service.plan(id, RestoreService.Only.QDRANT), Progress.NONE);
+        vectors.points.get("rag_main_v2_r" + id).remove(0);
+        RestorePlan second = service.plan(id, RestoreService.Only.QDRANT);
+        assertEquals("rag_main_v2_r" + id + "_2", second.qdrantTarget());
+        assertEquals("rag_main_v2_r" + id, second.previousCollection());
+        service.execute(second, Progress.NONE);
+        assertEquals(List.of(new Alias("rag_main", "rag_main_v2_r" + id + "_2")), vectors.aliases);
+        assertEquals(11, vectors.points.get("rag_main_v2_r" + id).size(), "the live collection of the first restore is kept as it was");
+        assertEquals("rag_main_v2_r" + id + "_3", service.plan(id, RestoreService.Only.QDRANT).qdrantTarget());
+    }
+
+    @Test
     void executeRestoresBothAndSwitchesTheAliasKeepingTheOldCollection() throws Exception {
         RestoreService service = service();
         service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE);
