@@ -12,12 +12,14 @@ import dev.ragback.app.compat.Triple;
 import dev.ragback.app.eval.EvalResult;
 import dev.ragback.app.eval.EvalService;
 import dev.ragback.app.release.ReleaseService;
+import dev.ragback.app.restore.RestoreJournal;
 import dev.ragback.app.restore.RestorePlan;
 import dev.ragback.app.restore.RestoreService;
 import dev.ragback.app.traffic.TrafficService;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -93,7 +95,17 @@ public final class RollbackSteps {
 
     StepResult restore(RunState state, Progress progress) {
         VerifiedRestore.Result result = new VerifiedRestore(services.restore(), services.verify(), null)
-                .run(state.plan.restore(), false, progress, state.listener::warn);
+                .runLeased(state.plan.restore(), progress, new RestoreJournal() {
+                    @Override
+                    public void record(String eventType, Map<String, Object> metadata) {
+                        state.record(eventType, metadata);
+                    }
+
+                    @Override
+                    public void say(String line) {
+                        state.listener.warn(line.strip());
+                    }
+                });
         if (result.verified() != null) {
             result.verified().warnings().forEach(state.listener::warn);
         }

@@ -48,6 +48,13 @@ public final class RestorePlanView {
                     + " (3x the snapshot: upload, kept copy, unpacked copy); ragback deletes its uploaded copy afterwards");
             plan.qdrantNotes().forEach(note -> out.println("            " + note));
         }
+        if (plan.atomic()) {
+            out.println("  commit    both or neither: both are prepared in parallel, nothing visible; then PostgreSQL's COMMIT"
+                    + " and the alias switch. Its open transaction locks the restored tables until then: readers wait");
+        } else if (plan.postgres() || plan.qdrant()) {
+            out.println("  commit    NOT both or neither:");
+            plan.notAtomicBecause().forEach(reason -> out.println("            " + reason));
+        }
         out.println("  compat    " + (plan.compat() == null ? "unknown (no current release or schema version)"
                 : plan.compat().status() + " " + plan.compat().triple()));
         out.flush();
@@ -72,6 +79,8 @@ public final class RestorePlanView {
         out.put("previous_collection", plan.previousCollection());
         out.put("qdrant_peak_disk_bytes", plan.qdrant() ? plan.qdrantPeakDisk() : null);
         out.put("qdrant_notes", plan.qdrantNotes());
+        out.put("atomic", plan.atomic());
+        out.put("not_atomic_because", plan.notAtomicBecause());
         out.put("compat", plan.compat() == null ? "UNKNOWN" : plan.compat().status().name());
         return out;
     }
