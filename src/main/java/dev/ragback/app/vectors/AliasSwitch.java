@@ -1,6 +1,9 @@
 package dev.ragback.app.vectors;
 
+import dev.ragback.app.Names;
+import dev.ragback.app.Operator;
 import dev.ragback.app.RagbackException;
+import dev.ragback.app.port.AuditLog;
 import dev.ragback.app.port.Alias;
 import dev.ragback.app.port.VectorStore;
 import org.slf4j.Logger;
@@ -10,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -32,6 +36,38 @@ public final class AliasSwitch {
 
     public AliasSwitch(VectorStore vectors) {
         this(vectors, 3, Duration.ofMillis(500));
+    }
+
+    /** What {@code qdrant switch-alias} changed. */
+    public record Switched(String alias, String from, String to) {
+    }
+
+    /**
+     * {@code qdrant switch-alias}: points {@code alias} at an existing {@code collection} (the roll-forward
+     * a restore names when its alias switch failed after the COMMIT), then records a
+     * {@code qdrant_alias_switched} event; a TaskDB that cannot take it is a warning.
+     */
+    public Switched switchRecorded(String alias, String collection, AuditLog audit, Operator who, Consumer<String> warn) {
+        Names.require("alias", alias);
+        Names.require("collection name", collection);
+        if (vectors.collection(collection).isEmpty()) {
+            throw RagbackException.external("Qdrant has no collection '" + collection + "'",
+                    "list them: ragback qdrant collections", null);
+        }
+        String from = current(List.of(alias)).get(alias);
+        pointAt(List.of(alias), collection);
+        Map<String, Object> event = new java.util.LinkedHashMap<>();
+        event.put("alias", alias);
+        event.put("from", from);
+        event.put("to", collection);
+        event.put("user", who.user());
+        event.put("host", who.host());
+        try {
+            audit.record("qdrant", "qdrant_alias_switched", event);
+        } catch (RagbackException e) {
+            warn.accept("the switch of " + alias + " is not in TaskDB: " + e.getMessage());
+        }
+        return new Switched(alias, from, collection);
     }
 
     /** Where each alias points now ({@code null}: nowhere). */
