@@ -164,8 +164,8 @@ class TwoPhaseRestoreReliabilityIT {
         JsonNode out = JSON.readTree(cli.run("--json", "snapshot", "restore", "--yes").assertExit(0).stdout());
         assertTrue(out.get("commit_window_ms").asLong() >= 0, out.toString());
         assertTrue(out.at("/plan/atomic").asBoolean(), out.toString());
-        assertEquals(List.of(List.of("restore_prepared"), List.of("restore_committed")), db.rows("SELECT event_type FROM task_events"
-                + " WHERE event_type LIKE 'restore_%' ORDER BY id"));
+        assertEquals(List.of(List.of("restore_started"), List.of("restore_prepared"), List.of("restore_postgres_committed"),
+                List.of("restore_committed")), db.rows("SELECT event_type FROM task_events WHERE event_type LIKE 'restore_%' ORDER BY id"));
     }
 
     private void assertNothingChanged(State before, String stderr, String event) throws Exception {

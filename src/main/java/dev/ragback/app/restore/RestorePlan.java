@@ -34,6 +34,12 @@ public record RestorePlan(Manifest manifest, boolean postgres, boolean qdrant, S
         return manifest.id();
     }
 
+    /** This plan with the collection an earlier attempt of the same run restored into (a resume). */
+    public RestorePlan into(String collection) {
+        return new RestorePlan(manifest, postgres, qdrant, liveSchema, downChain, parallelPostgres, collection, qdrantInPlace,
+                aliasesToSwitch, previousCollection, compat, qdrantNotes, qdrantPeakDisk);
+    }
+
     /** The database's transaction stays open until Qdrant is ready (both stores, not a parallel pg_restore). */
     public boolean postgresWaits() {
         return postgres && qdrant && !parallelPostgres;

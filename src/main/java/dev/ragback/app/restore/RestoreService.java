@@ -14,6 +14,7 @@ import dev.ragback.app.snapshot.BackupsDir;
 import dev.ragback.app.snapshot.Manifest;
 import dev.ragback.app.snapshot.SnapshotCatalog;
 import dev.ragback.app.snapshot.SnapshotVerifier;
+import dev.ragback.app.vectors.AliasSwitch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -181,5 +182,25 @@ public final class RestoreService {
 
     public Restored execute(RestorePlan plan, Progress progress) {
         return execute(plan, progress, RestoreJournal.NONE);
+    }
+
+    /**
+     * An earlier attempt committed PostgreSQL into {@code collection}'s restore: points the plan's aliases at
+     * {@code collection} (a no-op when they are there already). True when an alias moved.
+     */
+    public boolean finishCommitted(RestorePlan plan, String collection) {
+        AliasSwitch aliases = new AliasSwitch(vectors);
+        boolean moved = aliases.current(plan.aliasesToSwitch()).values().stream().anyMatch(c -> !collection.equals(c));
+        aliases.pointAt(plan.aliasesToSwitch(), collection);
+        return moved;
+    }
+
+    /** Deletes a collection an earlier, killed attempt was preparing, unless an alias points at it. What was done, or null. */
+    public String discardUnfinished(String collection) {
+        if (!vectors.collectionExists(collection) || vectors.aliases().stream().anyMatch(a -> a.collectionName().equals(collection))) {
+            return null;
+        }
+        vectors.deleteCollection(collection);
+        return "deleted " + collection + ", left by an earlier attempt killed during prepare";
     }
 }

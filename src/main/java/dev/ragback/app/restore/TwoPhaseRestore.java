@@ -42,6 +42,7 @@ final class TwoPhaseRestore {
             return thread;
         });
         try {
+            journal.record("restore_started", metadata(plan));
             Future<PreparedHalf> pgFuture = pool.submit(() -> plan.postgres() ? postgres.prepare(plan, progress) : null);
             Future<PreparedHalf> qFuture = pool.submit(() -> plan.qdrant() ? qdrant.prepare(plan, progress) : null);
             boolean[] interrupted = {false};
@@ -76,6 +77,10 @@ final class TwoPhaseRestore {
                 String qState = q == null ? null : q.abort();
                 throw stopped(plan, e, "unchanged (the COMMIT failed: " + e.getMessage() + ")", qState, false);
             }
+        }
+        if (pg != null && q != null) {
+            // a run killed from here on resumes by finishing the switch (rollback auto --resume)
+            journal.record("restore_postgres_committed", metadata(plan));
         }
         if (q != null) {
             try {

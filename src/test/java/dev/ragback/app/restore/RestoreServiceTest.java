@@ -174,7 +174,7 @@ class RestoreServiceTest {
                 "  PostgreSQL: unchanged (rolled back)",
                 "  Qdrant:     unchanged, alias rag_main still on rag_main_v2; the new collection rag_main_v2_r" + id
                         + " was deleted, no alias was switched"), journal.lines);
-        assertEquals(List.of("restore_aborted"), journal.types());
+        assertEquals(List.of("restore_started", "restore_aborted"), journal.types());
     }
 
     @Test
@@ -188,7 +188,7 @@ class RestoreServiceTest {
         assertEquals(List.of("prepared", "rolled back"), dumpTool.transactions);
         assertEquals(List.of(new Alias("rag_main", "rag_main_v2")), vectors.aliases);
         assertEquals("  PostgreSQL: unchanged (its transaction was rolled back)", journal.lines.get(1));
-        assertEquals(true, journal.events.get(0).getValue().get("unchanged"));
+        assertEquals(true, journal.events.get(1).getValue().get("unchanged"));
     }
 
     @Test
@@ -197,8 +197,8 @@ class RestoreServiceTest {
         RecordingJournal journal = new RecordingJournal();
         RestoreService.Restored restored = service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE, journal);
         assertEquals(List.of("prepared", "committed"), dumpTool.transactions);
-        assertEquals(List.of("restore_prepared", "restore_committed"), journal.types());
-        assertEquals(restored.commitWindowMillis(), journal.events.get(1).getValue().get("window_ms"));
+        assertEquals(List.of("restore_started", "restore_prepared", "restore_postgres_committed", "restore_committed"), journal.types());
+        assertEquals(restored.commitWindowMillis(), journal.events.get(3).getValue().get("window_ms"));
         assertTrue(restored.commitWindowMillis() >= 0);
     }
 
@@ -225,7 +225,7 @@ class RestoreServiceTest {
         assertEquals("finish it: ragback qdrant switch-alias rag_main rag_main_v2_r" + id, e.hint());
         assertEquals(List.of("prepared", "committed"), dumpTool.transactions);
         assertTrue(vectors.collections.containsKey("rag_main_v2_r" + id), "the ready collection is kept for the roll-forward");
-        assertEquals(List.of("restore_prepared", "restore_roll_forward"), journal.types());
+        assertEquals(List.of("restore_started", "restore_prepared", "restore_postgres_committed", "restore_roll_forward"), journal.types());
     }
 
     @Test
