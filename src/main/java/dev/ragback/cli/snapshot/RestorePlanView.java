@@ -60,6 +60,21 @@ public final class RestorePlanView {
         out.flush();
     }
 
+    /**
+     * Traffic above 0 while PostgreSQL's transaction is open: readers of the restored tables wait until
+     * the COMMIT (issue 19 item 5). Said in the plan, before the confirmation; unknown when it cannot be read.
+     */
+    public static void printTraffic(Session session, RestorePlan plan, java.util.OptionalInt percent) {
+        if (!plan.postgresWaits() || percent.isPresent() && percent.getAsInt() == 0) {
+            return;
+        }
+        PrintWriter out = session.json() ? session.err() : session.out();
+        out.println("  traffic   " + (percent.isPresent() ? "at " + percent.getAsInt() + " %" : "unknown")
+                + ": until the COMMIT, readers of the restored tables wait on the open transaction's locks,"
+                + " and users are served from stores being restored; stop it first: ragback traffic set 0 (make traffic:0)");
+        out.flush();
+    }
+
     private static String or(String version) {
         return version == null ? "(none)" : version;
     }

@@ -60,6 +60,7 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
         String id = restore.pick(which == null ? null : which.id);
         RestorePlan plan = restore.plan(id, stores());
         RestorePlanView.print(session, plan, dryRun);
+        RestorePlanView.printTraffic(session, plan, traffic());
         if (dryRun) {
             if (session.json()) {
                 session.printJson(Map.of("plan", RestorePlanView.json(plan), "dry_run", true));
@@ -108,6 +109,15 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
             session.out().println("verified: both stores match snapshot " + id);
         }
         return ExitCodes.OK;
+    }
+
+    private java.util.OptionalInt traffic() {
+        try {
+            return session.services().traffic().status().percent();
+        } catch (RagbackException e) {
+            session.warn("cannot read the traffic: " + e.getMessage());
+            return java.util.OptionalInt.empty();
+        }
     }
 
     private void say(String line) {
