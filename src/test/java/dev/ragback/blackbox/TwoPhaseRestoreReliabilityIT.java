@@ -72,10 +72,7 @@ class TwoPhaseRestoreReliabilityIT {
     void anUploadRefusedAfterPostgresPreparedChangesNothing(ScenarioOutcome outcome) throws Exception {
         State before = state();
         qdrant.failNextUploadsAfterBody(1);
-        Run run = startWhenPostgresPrepared("snapshot", "restore", "--yes");
-        qdrant.releaseUploads();
-        String stderr = run.finish(1);
-        assertNothingChanged(before, stderr, "restore_aborted");
+        String stderr = failsOnceReleased(before, "snapshot", "restore", "--yes");
         assertTrue(lastLine(stderr).contains("injected failure after the upload was read; no collection rag_main_v2_r" + id
                 + " was made, no alias was switched; nothing was changed — "), stderr);
         outcome.observed("exit 1, both stores as before: " + lastLine(stderr)).dataIntact(before.equals(state()));
@@ -87,10 +84,7 @@ class TwoPhaseRestoreReliabilityIT {
     void aCollectionThatNeverTurnsGreenChangesNothing(ScenarioOutcome outcome) throws Exception {
         State before = state();
         qdrant.yellowAfterRecovery(100_000);
-        Run run = startWhenPostgresPrepared("--set", "qdrant.green_timeout=2s", "snapshot", "restore", "--yes");
-        qdrant.releaseUploads();
-        String stderr = run.finish(1);
-        assertNothingChanged(before, stderr, "restore_aborted");
+        String stderr = failsOnceReleased(before, "--set", "qdrant.green_timeout=2s", "snapshot", "restore", "--yes");
         assertTrue(stderr.contains("is not green with 2000 points after 2s"), stderr);
         outcome.observed("exit 1, both stores as before: " + lastLine(stderr)).dataIntact(before.equals(state()));
     }
@@ -166,6 +160,15 @@ class TwoPhaseRestoreReliabilityIT {
         assertTrue(out.at("/plan/atomic").asBoolean(), out.toString());
         assertEquals(List.of(List.of("restore_started"), List.of("restore_prepared"), List.of("restore_postgres_committed"),
                 List.of("restore_committed")), db.rows("SELECT event_type FROM task_events WHERE event_type LIKE 'restore_%' ORDER BY id"));
+    }
+
+    /** Started with uploads held until PostgreSQL prepared, then released: exit 1 and nothing changed. Its stderr. */
+    private String failsOnceReleased(State before, String... args) throws Exception {
+        Run run = startWhenPostgresPrepared(args);
+        qdrant.releaseUploads();
+        String stderr = run.finish(1);
+        assertNothingChanged(before, stderr, "restore_aborted");
+        return stderr;
     }
 
     private void assertNothingChanged(State before, String stderr, String event) throws Exception {

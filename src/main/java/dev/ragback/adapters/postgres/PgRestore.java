@@ -33,36 +33,33 @@ final class PgRestore {
     }
 
     void restore(Path archive, DumpTool.RestoreOptions options, LongConsumer progress) {
-        try {
+        failuresMapped(() -> {
             if (options.parallel()) {
                 parallel(archive, options);
             } else if (options.preludeSql().isBlank()) {
                 direct(archive, progress);
             } else {
-                atomic(archive, options, progress);
+                OpenTransaction.begin(psql(), connection, options.preludeSql(), script(archive), progress).commit();
             }
-        } catch (IOException e) {
-            throw RagbackException.external("restore of " + connection.describe() + " failed: "
-                    + PostgresFailures.oneLine(e.getMessage(), connection.password()), HINT_ROLLED_BACK, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RagbackException(RagbackException.Kind.INTERRUPTED,
-                    "restore of " + connection.describe() + " was interrupted; it was rolled back");
-        }
+            return null;
+        });
     }
 
-    private void atomic(Path archive, DumpTool.RestoreOptions options, LongConsumer progress)
-            throws IOException, InterruptedException {
-        OpenTransaction.begin(psql(), connection, options.preludeSql(), script(archive), progress).commit();
-    }
-
-    /** The transaction of {@link #atomic}, left open; see {@link DumpTool#prepare}. */
+    /** The transaction of an atomic {@link #restore}, left open; see {@link DumpTool#prepare}. */
     DumpTool.PreparedRestore prepare(Path archive, DumpTool.RestoreOptions options, LongConsumer progress) {
         if (options.parallel()) {
             throw new IllegalArgumentException("a parallel restore cannot be one transaction");
         }
+        return failuresMapped(() -> OpenTransaction.begin(psql(), connection, options.preludeSql(), script(archive), progress));
+    }
+
+    private interface Work<T> {
+        T run() throws IOException, InterruptedException;
+    }
+
+    private <T> T failuresMapped(Work<T> work) {
         try {
-            return OpenTransaction.begin(psql(), connection, options.preludeSql(), script(archive), progress);
+            return work.run();
         } catch (IOException e) {
             throw RagbackException.external("restore of " + connection.describe() + " failed: "
                     + PostgresFailures.oneLine(e.getMessage(), connection.password()), HINT_ROLLED_BACK, e);
