@@ -154,8 +154,10 @@ class TwoPhaseRestoreReliabilityIT {
     }
 
     @Test
-    void aRestoreThatWorksSaysItsCommitWindow() throws Exception {
+    @Scenario(broken = "nothing: a restore of both stores that works", expected = "exit 0; the commit window in --json and TaskDB")
+    void aRestoreThatWorksSaysItsCommitWindow(ScenarioOutcome outcome) throws Exception {
         JsonNode out = JSON.readTree(cli.run("--json", "snapshot", "restore", "--yes").assertExit(0).stdout());
+        outcome.observed("exit 0, commit window " + out.get("commit_window_ms").asLong() + " ms").dataIntact(true);
         assertTrue(out.get("commit_window_ms").asLong() >= 0, out.toString());
         assertTrue(out.at("/plan/atomic").asBoolean(), out.toString());
         assertEquals(List.of(List.of("restore_started"), List.of("restore_prepared"), List.of("restore_postgres_committed"),
