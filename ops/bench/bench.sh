@@ -98,14 +98,24 @@ fi
 if [[ $phases == *" restore "* ]]; then
   [ -f "$BENCH_TMP/baseline/ragdb.dump" ] || "$BENCH_ROOT/ops/bench/baseline.sh" create "$BENCH_TMP/baseline"
   bench_log "group: snapshot restore, the runbook's sequential restore, its floor; rollback auto, smoke, eval-quick"
+  # each restore keeps the collection it replaced (undo); drop the ones no alias points at between runs,
+  # or the double would hold a copy of the collection per run
+  drop_kept() {
+    "$ragback" --json qdrant collections | python3 -c 'import json,sys
+for c in json.load(sys.stdin):
+    if not c["aliases"] and c["name"] != sys.argv[1]: print(c["name"])' "${BENCH_COLLECTION}_r$golden" |
+      while read -r kept; do "$ragback" -q qdrant drop "$kept" --yes >/dev/null; done
+  }
   for i in $(seq 1 "$runs"); do
     run ragback.restore "$ragback" -q snapshot restore "$golden" --yes
+    drop_kept
     run baseline.restore "$BENCH_ROOT/ops/bench/baseline.sh" restore "$BENCH_TMP/baseline"
     run floor.pg_restore "$BENCH_ROOT/ops/bench/baseline.sh" pg-restore "$golden_dir/postgres/ragdb.dump"
-    # the collection ragback restores into (alias mode: <collection>_r<set id>)
+    # a collection of the set's name (alias mode restores into <collection>_r<set id>, or _r<set id>_<n> once that exists)
     run floor.upload "$BENCH_ROOT/ops/bench/baseline.sh" upload "$golden_dir/qdrant/$BENCH_COLLECTION.snapshot" \
       "${BENCH_COLLECTION}_r$golden"
     run ragback.rollback "$ragback" -q rollback auto --reason bench --snapshot "$golden" --yes
+    drop_kept
     run ragback.smoke "$ragback" -q smoke
     run ragback.eval "$ragback" -q eval-quick
   done

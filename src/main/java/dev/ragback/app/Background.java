@@ -22,6 +22,21 @@ public final class Background {
         });
     }
 
+    /**
+     * Runs clean-up work with this thread's interrupt flag cleared (Ctrl-C must not stop the
+     * clean-up it caused), then sets the flag again if it was set.
+     */
+    public static <T> T uninterrupted(Supplier<T> work) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return work.get();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** The result, or the {@link RuntimeException} the work threw, unwrapped. */
     public static <T> T join(CompletableFuture<T> future) {
         try {

@@ -311,7 +311,7 @@ public final class Services implements AutoCloseable {
     /** snapshot restore: restore and verify, under the run lock that rollback auto takes too. */
     public dev.ragback.app.rollback.VerifiedRestore verifiedRestore() {
         return new dev.ragback.app.rollback.VerifiedRestore(restore(), this::verify, new dev.ragback.app.rollback.VerifiedRestore.Lock(
-                runLock(), fallbackRunLock(), dev.ragback.app.Host.name(), ProcessHandle.current().pid(), Clock.systemUTC()));
+                runLock(), fallbackRunLock(), dev.ragback.app.Host.name(), ProcessHandle.current().pid(), Clock.systemUTC(), auditLog()));
     }
 
     public dev.ragback.app.rollback.RunReporter runReporter() {

@@ -98,6 +98,28 @@ class CrashResumeReliabilityIT {
     }
 
     @Test
+    @Scenario(broken = "kill -9 of rollback auto during the restore's prepare: PostgreSQL's transaction open, the upload under way",
+            expected = "PostgreSQL rolled back by the server; --resume starts the restore again; exit 0; stores equal the golden set")
+    void killedDuringPrepareThenResumeStartsTheRestoreAgain(ScenarioOutcome outcome) throws Exception {
+        List<List<String>> damagedRows = db.rows(RollbackStage.SECTION_7);
+        qdrant.holdUploads();
+        Path io = TempDirs.create("crash-prepare-");
+        Process run = cli.start(io, "rollback", "auto", "--reason", "manual", "--yes");
+        Waits.until(() -> !run.isAlive() || qdrant.requests().stream().anyMatch(r -> r.path().endsWith("/snapshots/upload"))
+                && "1".equals(db.rows("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND state = 'idle in transaction'").get(0).get(0)), "PostgreSQL prepared and the upload under way");
+        String killed = kill(run);
+        Waits.until(() -> "0".equals(db.rows("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND state LIKE 'idle in transaction%'").get(0).get(0)), "the server to end the orphaned session");
+        assertEquals(damagedRows, db.rows(RollbackStage.SECTION_7), "killed during prepare: PostgreSQL was not changed");
+        qdrant.releaseUploads();
+        String resumed = resumeAndCheck(io);
+        List<String> restoredInto = qdrant.store().names().stream().filter(n -> n.contains("_r")).toList();
+        assertEquals(List.of(qdrant.store().aliases().get("rag_main")), restoredInto, "only the live restored collection is left");
+        outcome.observed("mid prepare: " + killed + ", PostgreSQL unchanged; " + resumed).dataIntact(storesEqualGolden());
+    }
+
+    @Test
     @Scenario(broken = "kill -9 of rollback auto while the evaluator runs (it sleeps)",
             expected = "evaluator gone with it; --resume exit 0 without a second restore; verify exit 0; traffic 0")
     void killedDuringEvalThenResumeSkipsTheRestore(ScenarioOutcome outcome) throws Exception {

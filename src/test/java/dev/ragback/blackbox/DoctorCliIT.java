@@ -103,7 +103,8 @@ class DoctorCliIT {
     }
 
     @Test
-    void showsClusterModeAsAFailureAndFilesRagbackLeftAsAWarningNamingTheCommandThatRemovesThem() {
+    void showsClusterModeAsAFailureAndFilesRagbackLeftAsAWarningNamingTheCommandThatRemovesThem() throws IOException {
+        readyForARollback();
         assertEquals(500, qdrant.upload("rag_main_v2", "ragback-20261128-031502-rag_main_v2_r1.snapshot", new byte[2048]),
                 "a copy Qdrant keeps though the recovery failed");
         RagbackCli.Result left = cli.run("doctor").assertExit(0);

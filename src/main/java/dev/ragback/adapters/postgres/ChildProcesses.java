@@ -29,6 +29,17 @@ final class ChildProcesses {
         return builder;
     }
 
+    /** {@code what}, and the child's last error once it has ended (or 5 s passed). */
+    static String failure(Process child, StderrTail errors, String what) {
+        try {
+            child.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            return what + ": " + errors.text();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return what;
+        }
+    }
+
     /** Reads a child's stderr on its own thread, logging each line and keeping the last few for messages. */
     static final class StderrTail extends Thread {
         private static final int KEPT_LINES = 8;

@@ -136,6 +136,14 @@ public final class PgDumpTool implements DumpTool {
     }
 
     @Override
+    public PreparedRestore prepare(Path archive, RestoreOptions options, LongConsumer progress) {
+        if (connection == null) {
+            throw new IllegalStateException("no database to restore into");
+        }
+        return new PgRestore(programs, connection).prepare(archive, options, progress);
+    }
+
+    @Override
     public void checkReadable(Path archive) {
         Path program = program("pg_restore");
         List<String> argv = List.of(program.toString(), "--file=/dev/null", archive.toString());

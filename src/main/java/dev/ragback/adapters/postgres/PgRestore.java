@@ -16,8 +16,9 @@ import java.util.function.LongConsumer;
 
 /**
  * Restores an archive all or nothing: {@code pg_restore -f -} turns it into SQL, which is piped
- * into one psql session between our own BEGIN and a COMMIT sent only after pg_restore succeeded.
- * If anything fails, or ragback dies, psql sees no COMMIT and the server rolls everything back.
+ * into one psql session ({@link OpenTransaction}) between our own BEGIN and a COMMIT sent only
+ * after pg_restore succeeded, or later, when the caller commits a prepared restore. If anything
+ * fails, or ragback dies, psql sees no COMMIT and the server rolls everything back.
  */
 final class PgRestore {
     private static final Logger LOG = LoggerFactory.getLogger(PgRestore.class);
@@ -32,14 +33,33 @@ final class PgRestore {
     }
 
     void restore(Path archive, DumpTool.RestoreOptions options, LongConsumer progress) {
-        try {
+        failuresMapped(() -> {
             if (options.parallel()) {
                 parallel(archive, options);
             } else if (options.preludeSql().isBlank()) {
                 direct(archive, progress);
             } else {
-                atomic(archive, options, progress);
+                OpenTransaction.begin(psql(), connection, options.preludeSql(), script(archive), progress).commit();
             }
+            return null;
+        });
+    }
+
+    /** The transaction of an atomic {@link #restore}, left open; see {@link DumpTool#prepare}. */
+    DumpTool.PreparedRestore prepare(Path archive, DumpTool.RestoreOptions options, LongConsumer progress) {
+        if (options.parallel()) {
+            throw new IllegalArgumentException("a parallel restore cannot be one transaction");
+        }
+        return failuresMapped(() -> OpenTransaction.begin(psql(), connection, options.preludeSql(), script(archive), progress));
+    }
+
+    private interface Work<T> {
+        T run() throws IOException, InterruptedException;
+    }
+
+    private <T> T failuresMapped(Work<T> work) {
+        try {
+            return work.run();
         } catch (IOException e) {
             throw RagbackException.external("restore of " + connection.describe() + " failed: "
                     + PostgresFailures.oneLine(e.getMessage(), connection.password()), HINT_ROLLED_BACK, e);
@@ -50,46 +70,25 @@ final class PgRestore {
         }
     }
 
-    private void atomic(Path archive, DumpTool.RestoreOptions options, LongConsumer progress)
-            throws IOException, InterruptedException {
-        Process psql = psql().start();
-        ChildProcesses.StderrTail psqlErrors = new ChildProcesses.StderrTail(psql.getErrorStream(), LOG, "psql");
-        Process pgRestore = null;
-        boolean committed = false;
-        try (OutputStream sql = psql.getOutputStream()) {
-            sql.write(("BEGIN;\n" + options.preludeSql() + "\n").getBytes(StandardCharsets.UTF_8));
-            pgRestore = ChildProcesses.builder(List.of(program("pg_restore"), "--clean", "--if-exists", "--file=-",
+    /** pg_restore's SQL for the archive, piped into the open session. */
+    private OpenTransaction.Script script(Path archive) {
+        return (sql, progress) -> {
+            Process pgRestore = ChildProcesses.builder(List.of(program("pg_restore"), "--clean", "--if-exists", "--file=-",
                             archive.toString()), java.util.Map.of())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            ChildProcesses.StderrTail restoreErrors = new ChildProcesses.StderrTail(pgRestore.getErrorStream(), LOG, "pg_restore");
-            try (InputStream script = pgRestore.getInputStream()) {
-                pump(script, sql, progress);
-            } catch (IOException e) {
-                throw new IOException(psqlFailure(psql, psqlErrors, "psql stopped reading the restore"), e);
-            }
-            int restoreExit = pgRestore.waitFor();
-            if (restoreExit != 0) {
-                throw new IOException("pg_restore exited " + restoreExit + ": " + restoreErrors.text() + "; rolled back");
-            }
-            sql.write("COMMIT;\n".getBytes(StandardCharsets.UTF_8));
-            committed = true;
-        } catch (IOException e) {
-            if (!committed) {
-                psql.destroyForcibly();
-            }
-            throw e;
-        } finally {
-            if (pgRestore != null) {
+            try {
+                ChildProcesses.StderrTail restoreErrors = new ChildProcesses.StderrTail(pgRestore.getErrorStream(), LOG, "pg_restore");
+                try (InputStream script = pgRestore.getInputStream()) {
+                    pump(script, sql, progress);
+                }
+                int restoreExit = pgRestore.waitFor();
+                if (restoreExit != 0) {
+                    throw new IOException("pg_restore exited " + restoreExit + ": " + restoreErrors.text() + "; rolled back");
+                }
+            } finally {
                 pgRestore.destroyForcibly();
             }
-            if (!committed) {
-                psql.destroyForcibly(); // no COMMIT reached the server: it rolls back
-            }
-        }
-        int psqlExit = psql.waitFor();
-        if (psqlExit != 0) {
-            throw new IOException(psqlFailure(psql, psqlErrors, "psql exited " + psqlExit));
-        }
+        };
     }
 
     /**
@@ -123,7 +122,7 @@ final class PgRestore {
                 sql.write(("BEGIN;\n" + options.preludeSql() + "\nCOMMIT;\n").getBytes(StandardCharsets.UTF_8));
             }
             if (psql.waitFor() != 0) {
-                throw new IOException(psqlFailure(psql, errors, "the down chain failed"));
+                throw new IOException(ChildProcesses.failure(psql, errors, "the down chain failed"));
             }
         }
         List<String> argv = new ArrayList<>(List.of(program("pg_restore"), "--clean", "--if-exists", "--exit-on-error",
@@ -140,28 +139,22 @@ final class PgRestore {
     }
 
     private ProcessBuilder psql() {
-        return ChildProcesses.builder(List.of(program("psql"), "-X", "-q", "--no-password", "-v", "ON_ERROR_STOP=1",
+        return ChildProcesses.builder(List.of(program("psql"), "-X", "-q", "-A", "-t", "--no-password", "-v", "ON_ERROR_STOP=1",
                         "--file=-"), connection.childEnvironment())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     }
 
-    private static void pump(InputStream in, OutputStream out, LongConsumer progress) throws IOException {
+    // pipes do not answer Thread.interrupt(): Ctrl-C is noticed between two chunks
+    private static void pump(InputStream in, OutputStream out, LongConsumer progress) throws IOException, InterruptedException {
         byte[] buffer = new byte[256 * 1024];
         long total = 0;
         for (int n; (n = in.read(buffer)) >= 0; ) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted during the restore");
+            }
             out.write(buffer, 0, n);
             total += n;
             progress.accept(total);
-        }
-    }
-
-    private String psqlFailure(Process psql, ChildProcesses.StderrTail errors, String what) {
-        try {
-            psql.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
-            return what + ": " + errors.text();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return what;
         }
     }
 

@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
  * @param collection the real collection name
  */
 public record Triple(String binary, String schema, String collection) {
-    private static final Pattern RESTORED_SUFFIX = Pattern.compile("_r\\d{8}-\\d{6}(?:-\\d+)?$");
+    private static final Pattern RESTORED_SUFFIX = Pattern.compile("_r\\d{8}-\\d{6}(?:-\\d+)?(?:_\\d+)?$");
 
-    /** The collection as the matrix knows it: ragback's restore suffix {@code _r<set id>} removed. */
+    /** The collection as the matrix knows it: ragback's restore suffix {@code _r<set id>} or {@code _r<set id>_<n>} removed. */
     public static String matrixCollection(String collection) {
         return RESTORED_SUFFIX.matcher(collection).replaceFirst("");
     }

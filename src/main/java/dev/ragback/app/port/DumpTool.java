@@ -58,4 +58,23 @@ public interface DumpTool {
      * on any failure, interruption or crash the database stays as it was before.
      */
     void restore(Path archive, RestoreOptions options, LongConsumer progress);
+
+    /**
+     * A restore run up to, not including, its COMMIT: the down chain and the archive's SQL ran in
+     * one transaction on one session, which stays open and holds its locks; nothing is visible yet.
+     */
+    interface PreparedRestore {
+        /** Makes it visible; fails EXTERNAL when the server refused the COMMIT (then nothing changed). */
+        void commit();
+
+        /** Rolls it back and waits until the session is gone, so that its locks are free; never throws. */
+        void rollback();
+    }
+
+    /**
+     * Runs {@link #restore}'s transaction without committing it. Not for a
+     * {@link RestoreOptions#parallel()} restore, which cannot be one transaction. Failure or
+     * interruption: rolled back, nothing changed.
+     */
+    PreparedRestore prepare(Path archive, RestoreOptions options, LongConsumer progress);
 }

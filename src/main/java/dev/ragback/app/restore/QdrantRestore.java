@@ -1,26 +1,25 @@
 package dev.ragback.app.restore;
 
+import dev.ragback.app.Background;
 import dev.ragback.app.Progress;
 import dev.ragback.app.RagbackException;
-import dev.ragback.app.port.Alias;
 import dev.ragback.app.port.CollectionInfo;
 import dev.ragback.app.port.UploadInDoubt;
 import dev.ragback.app.port.VectorStore;
 import dev.ragback.app.snapshot.BackupsDir;
 import dev.ragback.app.snapshot.Manifest;
+import dev.ragback.app.vectors.AliasSwitch;
 import dev.ragback.app.vectors.UploadedCopy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
- * The vector half. Behind an alias: upload into a new collection, wait until it is green with
- * the right points count, then switch the aliases in one call, keeping the old collection.
+ * The vector half. Behind an alias: upload into a new collection and wait until it is green with
+ * the right points count (prepare); switch the aliases in one call, keeping the old collection (commit).
  * A plain collection is recovered in place. The copy Qdrant keeps of the upload is deleted
  * either way, before a half-made collection is.
  */
@@ -38,17 +37,21 @@ final class QdrantRestore {
         this.greenTimeout = greenTimeout;
     }
 
-    /** {millis, bytes}. */
-    long[] restore(RestorePlan plan, Progress progress) {
+    /**
+     * Uploads into the target and waits until it is green with the set's points. Behind an alias
+     * nothing is visible yet: the commit switches the aliases; the abort deletes the new collection.
+     * In place the collection has changed already: the commit recreates the manifest's aliases.
+     */
+    PreparedHalf prepare(RestorePlan plan, Progress progress) {
         long started = System.nanoTime();
         Manifest.QdrantPart part = plan.manifest().qdrant();
         Path file = backups.existing(plan.id()).resolve(part.file());
         String target = plan.qdrantTarget();
         boolean aliasMode = !plan.qdrantInPlace();
         boolean created = false;
-        if (aliasMode && vectors.collection(target).isPresent() && !aliasedTo(target)) {
-            LOG.info("removing {} left by an earlier, unfinished restore", target);
-            vectors.deleteCollection(target);
+        if (aliasMode && vectors.collectionExists(target)) {
+            throw RagbackException.external("collection " + target + " appeared after the plan was made; nothing was changed",
+                    "run the restore again: it picks a free name", null);
         }
         UploadedCopy copy = new UploadedCopy(vectors, target, UploadedCopy.forRestore(plan.id(), target), part.size());
         try {
@@ -56,17 +59,45 @@ final class QdrantRestore {
             progress.stage("qdrant", "upload into " + target);
             upload(target, file, part, copy, progress);
             copy.remove(); // a copy that stays is logged as a warning; the restore itself worked
-            if (!plan.aliasesToSwitch().isEmpty()) {
-                switchAliases(plan, target);
-            }
         } catch (UploadInDoubt e) {
             throw e; // Qdrant may still be recovering: neither its copy nor the collection is touched
         } catch (RagbackException e) {
-            String left = copy.remove();
-            RagbackException failure = left == null ? e : new RagbackException(e.kind(), e.getMessage() + "; " + left, e.hint(), e);
-            throw created ? deleteHalfCollection(target, failure) : failure;
+            boolean made = created;
+            throw Background.uninterrupted(() -> { // the clean-up must reach Qdrant even after Ctrl-C
+                String left = copy.remove();
+                RagbackException failure = left == null ? e : new RagbackException(e.kind(), e.getMessage() + "; " + left, e.hint(), e);
+                return made ? new RagbackException(failure.kind(), failure.getMessage() + "; " + deleteNew(target, "half-restored"),
+                        failure.hint(), failure) : failure;
+            });
         }
-        return new long[] {(System.nanoTime() - started) / 1_000_000, part.size()};
+        Runnable commit = () -> {
+            if (!plan.aliasesToSwitch().isEmpty()) {
+                new AliasSwitch(vectors).pointAt(plan.aliasesToSwitch(), target);
+            }
+        };
+        if (!aliasMode) {
+            return PreparedHalf.of(started, part.size(), commit, () -> "restored in place from " + plan.id()
+                    + " (a plain collection cannot wait)");
+        }
+        return PreparedHalf.of(started, part.size(), commit,
+                () -> Background.uninterrupted(() -> unchanged(plan) + "; " + deleteNew(target, "new")));
+    }
+
+    /** The vector store's state after its prepare failed with {@code failure}. */
+    static String failedState(RestorePlan plan, RuntimeException failure) {
+        if (failure instanceof UploadInDoubt) {
+            return "in doubt: Qdrant may still be recovering into " + plan.qdrantTarget() + " (see above); no alias was switched";
+        }
+        if (plan.qdrantInPlace()) {
+            return "unknown after a failed in-place recovery of " + plan.qdrantTarget() + ": check it with ragback verify --snapshot "
+                    + plan.id();
+        }
+        return unchanged(plan);
+    }
+
+    private static String unchanged(RestorePlan plan) {
+        String alias = plan.aliasesToSwitch().isEmpty() ? "no alias" : "alias " + plan.aliasesToSwitch().get(0);
+        return "unchanged, " + alias + " still on " + (plan.previousCollection() == null ? "nothing" : plan.previousCollection());
     }
 
     /**
@@ -98,10 +129,6 @@ final class QdrantRestore {
         awaitGreen(target, part.pointsCount());
     }
 
-    private boolean aliasedTo(String collection) {
-        return vectors.aliases().stream().anyMatch(a -> a.collectionName().equals(collection));
-    }
-
     private void awaitGreen(String collection, long expectedPoints) {
         long deadline = System.nanoTime() + greenTimeout.toNanos();
         String last = "missing";
@@ -131,31 +158,16 @@ final class QdrantRestore {
         }
     }
 
-    private void switchAliases(RestorePlan plan, String target) {
-        List<String> existing = vectors.aliases().stream().map(Alias::aliasName).toList();
-        List<VectorStore.AliasAction> actions = new ArrayList<>();
-        for (String alias : plan.aliasesToSwitch()) {
-            if (existing.contains(alias)) {
-                actions.add(VectorStore.AliasAction.remove(alias));
-            }
-            actions.add(VectorStore.AliasAction.create(alias, target));
-        }
-        vectors.updateAliases(actions);
-    }
-
-    private RagbackException deleteHalfCollection(String target, RagbackException cause) {
-        String outcome;
+    private String deleteNew(String target, String which) {
         try {
             if (!vectors.collectionExists(target)) {
-                return new RagbackException(cause.kind(), cause.getMessage() + "; no collection " + target
-                        + " was made, no alias was switched", cause.hint(), cause);
+                return "no collection " + target + " was made, no alias was switched";
             }
             vectors.deleteCollection(target);
-            outcome = "the half-restored collection " + target + " was deleted, no alias was switched";
+            return "the " + which + " collection " + target + " was deleted, no alias was switched";
         } catch (RuntimeException e) {
-            outcome = "the half-restored collection " + target + " could not be deleted (" + e.getMessage()
-                    + "), no alias was switched";
+            return "the " + which + " collection " + target + " could not be deleted (" + e.getMessage()
+                    + "), no alias was switched: delete it with ragback qdrant drop " + target;
         }
-        return new RagbackException(cause.kind(), cause.getMessage() + "; " + outcome, cause.hint(), cause);
     }
 }

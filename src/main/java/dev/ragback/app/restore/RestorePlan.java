@@ -33,4 +33,38 @@ public record RestorePlan(Manifest manifest, boolean postgres, boolean qdrant, S
     public String id() {
         return manifest.id();
     }
+
+    /** This plan with the collection an earlier attempt of the same run restored into (a resume). */
+    public RestorePlan into(String collection) {
+        return new RestorePlan(manifest, postgres, qdrant, liveSchema, downChain, parallelPostgres, collection, qdrantInPlace,
+                aliasesToSwitch, previousCollection, compat, qdrantNotes, qdrantPeakDisk);
+    }
+
+    /** The database's transaction stays open until Qdrant is ready (both stores, not a parallel pg_restore). */
+    public boolean postgresWaits() {
+        return postgres && qdrant && !parallelPostgres;
+    }
+
+    /** Both stores or neither: two phases, nothing visible before both are ready. */
+    public boolean atomic() {
+        return postgresWaits() && !qdrantInPlace;
+    }
+
+    /** Why this restore cannot be "both or neither", one reason each; empty when it is. */
+    public List<String> notAtomicBecause() {
+        List<String> reasons = new java.util.ArrayList<>();
+        if (!postgres || !qdrant) {
+            reasons.add("--only " + (postgres ? "postgres" : "qdrant") + ": one store is restored, the other is left as it is");
+        }
+        if (postgres && parallelPostgres) {
+            reasons.add("pg_restore --jobs runs in parallel sessions, not one transaction: PostgreSQL commits on its own"
+                    + " and a failure can leave it partly restored");
+        }
+        if (qdrant && qdrantInPlace) {
+            reasons.add(qdrantTarget + " is a plain collection, recovered in place: it changes as soon as the upload is"
+                    + " recovered" + (postgresWaits() ? "; PostgreSQL still commits only after that succeeded, else it"
+                    + " rolls back" : ""));
+        }
+        return reasons;
+    }
 }

@@ -14,6 +14,7 @@ import dev.ragback.app.snapshot.BackupsDir;
 import dev.ragback.app.snapshot.Manifest;
 import dev.ragback.app.snapshot.SnapshotCatalog;
 import dev.ragback.app.snapshot.SnapshotVerifier;
+import dev.ragback.app.vectors.AliasSwitch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +24,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
-/** {@code snapshot restore}: verify, plan, then both stores restored in parallel (SPEC section 5). */
+/** {@code snapshot restore}: verify, plan, then both stores restored in two phases, prepared in parallel (SPEC section 5; issue 19). */
 public final class RestoreService {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreService.class);
 
@@ -40,8 +37,10 @@ public final class RestoreService {
      *
      * @param postgresMillis time of the database half, or -1 when skipped
      * @param qdrantMillis   time of the vector half, or -1 when skipped
+     * @param commitWindowMillis from the PostgreSQL COMMIT to the alias switch: the time the stores disagreed
      */
-    public record Restored(RestorePlan plan, long postgresMillis, long postgresBytes, long qdrantMillis, long qdrantBytes) {
+    public record Restored(RestorePlan plan, long postgresMillis, long postgresBytes, long qdrantMillis, long qdrantBytes,
+                           long commitWindowMillis) {
     }
 
     private final BackupsDir backups;
@@ -119,7 +118,7 @@ public final class RestoreService {
             boolean aliasMode = aliasTarget.isPresent() || manifest.qdrant().aliases().stream()
                     .anyMatch(a -> a.aliasName().equals(configuredCollection)) && vectors.collection(configuredCollection).isEmpty();
             if (aliasMode) {
-                target = Triple.matrixCollection(manifest.qdrant().collection()) + "_r" + manifest.id();
+                target = shadowName(Triple.matrixCollection(manifest.qdrant().collection()) + "_r" + manifest.id());
                 Set<String> names = new LinkedHashSet<>();
                 names.add(configuredCollection);
                 manifest.qdrant().aliases().forEach(a -> names.add(a.aliasName()));
@@ -137,6 +136,20 @@ public final class RestoreService {
         return new RestorePlan(manifest, postgres, qdrant, liveSchema, downChain, postgres && manifest.postgres().format()
                 .equals("directory") && jobs > 1, target, inPlace, aliases, previous, compatOf(manifest), findings.notes(),
                 findings.peakDiskBytes());
+    }
+
+    /**
+     * {@code base}, or {@code base_<n>} with the next free n: a restore never uploads into a
+     * collection that exists, least of all the live one (SPEC section 5; issue 14 item 2).
+     */
+    private String shadowName(String base) {
+        Set<String> taken = new java.util.HashSet<>(vectors.collectionNames());
+        vectors.aliases().forEach(a -> taken.add(a.aliasName()));
+        String name = base;
+        for (int n = 2; taken.contains(name); n++) {
+            name = base + "_" + n;
+        }
+        return name;
     }
 
     private static String current(List<AppliedMigrations.Applied> applied) {
@@ -161,55 +174,33 @@ public final class RestoreService {
         }
     }
 
-    /** Restores both halves in parallel; the first failure is thrown once both have stopped. */
+    /** Restores both stores in two phases: both or neither where the plan allows (see {@link TwoPhaseRestore}). */
+    public Restored execute(RestorePlan plan, Progress progress, RestoreJournal journal) {
+        return new TwoPhaseRestore(new PostgresRestore(backups, dumpTool, jobs), new QdrantRestore(backups, vectors, greenTimeout),
+                journal).run(plan, progress);
+    }
+
     public Restored execute(RestorePlan plan, Progress progress) {
-        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
-            Thread thread = new Thread(r, "restore-" + plan.id());
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            Future<long[]> postgres = pool.submit(() -> plan.postgres()
-                    ? new PostgresRestore(backups, dumpTool, jobs).restore(plan, progress) : new long[] {-1, 0});
-            Future<long[]> qdrant = pool.submit(() -> plan.qdrant()
-                    ? new QdrantRestore(backups, vectors, greenTimeout).restore(plan, progress) : new long[] {-1, 0});
-            RuntimeException failure = null;
-            long[] p = null;
-            long[] q = null;
-            try {
-                p = postgres.get();
-            } catch (ExecutionException e) {
-                failure = unwrap(e);
-            }
-            try {
-                q = qdrant.get();
-            } catch (ExecutionException e) {
-                failure = failure == null ? unwrap(e) : failure;
-            }
-            if (failure != null) {
-                throw halfDone(plan, failure, p != null && plan.postgres(), q != null && plan.qdrant());
-            }
-            return new Restored(plan, p[0], p[1], q[0], q[1]);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RagbackException(RagbackException.Kind.INTERRUPTED, "restore interrupted");
-        } finally {
-            pool.shutdownNow();
-        }
+        return execute(plan, progress, RestoreJournal.NONE);
     }
 
-    /** One store restored, the other not: say which, so nobody believes both are as before (or both restored). */
-    static RuntimeException halfDone(RestorePlan plan, RuntimeException failure, boolean postgresDone, boolean qdrantDone) {
-        if (!(failure instanceof RagbackException known) || postgresDone == qdrantDone) {
-            return failure;
-        }
-        String done = postgresDone ? "PostgreSQL was restored from " + plan.id()
-                : "Qdrant was restored from " + plan.id() + " into " + plan.qdrantTarget();
-        return new RagbackException(known.kind(), known.getMessage() + " (" + done + ")", known.hint(), known);
+    /**
+     * An earlier attempt committed PostgreSQL into {@code collection}'s restore: points the plan's aliases at
+     * {@code collection} (a no-op when they are there already). True when an alias moved.
+     */
+    public boolean finishCommitted(RestorePlan plan, String collection) {
+        AliasSwitch aliases = new AliasSwitch(vectors);
+        boolean moved = aliases.current(plan.aliasesToSwitch()).values().stream().anyMatch(c -> !collection.equals(c));
+        aliases.pointAt(plan.aliasesToSwitch(), collection);
+        return moved;
     }
 
-    private static RuntimeException unwrap(ExecutionException e) {
-        Throwable cause = e.getCause();
-        return cause instanceof RuntimeException r ? r : RagbackException.external("restore failed: " + cause.getMessage(), null, cause);
+    /** Deletes a collection an earlier, killed attempt was preparing, unless an alias points at it. What was done, or null. */
+    public String discardUnfinished(String collection) {
+        if (!vectors.collectionExists(collection) || vectors.aliases().stream().anyMatch(a -> a.collectionName().equals(collection))) {
+            return null;
+        }
+        vectors.deleteCollection(collection);
+        return "deleted " + collection + ", left by an earlier attempt killed during prepare";
     }
 }

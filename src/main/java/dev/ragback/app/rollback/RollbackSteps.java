@@ -12,12 +12,15 @@ import dev.ragback.app.compat.Triple;
 import dev.ragback.app.eval.EvalResult;
 import dev.ragback.app.eval.EvalService;
 import dev.ragback.app.release.ReleaseService;
+import dev.ragback.app.checks.VerifyService;
+import dev.ragback.app.restore.RestoreJournal;
 import dev.ragback.app.restore.RestorePlan;
 import dev.ragback.app.restore.RestoreService;
 import dev.ragback.app.traffic.TrafficService;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -42,6 +45,10 @@ public final class RollbackSteps {
         String snapshot = state.resumed != null ? (String) state.resumed.get("snapshot") : request.snapshotId();
         String id = services.restore().pick(snapshot);
         RestorePlan restore = services.restore().plan(id, RestoreService.Only.BOTH);
+        String committed = state.resumed == null ? null : RestoreResume.of(state.journal.events(), id).committed();
+        if (committed != null) {
+            restore = restore.into(committed); // the earlier attempt's COMMIT stands: its collection is the one to finish
+        }
         services.smoke().get();
         services.eval().get();
         ReleaseService.Listing listing = services.releases().list();
@@ -92,8 +99,39 @@ public final class RollbackSteps {
     }
 
     StepResult restore(RunState state, Progress progress) {
+        RestorePlan plan = state.plan.restore();
+        RestoreResume earlier = RestoreResume.of(state.journal.events(), plan.id());
+        if (earlier.committed() != null) {
+            boolean moved = services.restore().finishCommitted(plan, earlier.committed());
+            VerifyService.Report verified = services.verify().get().verify(plan.id());
+            verified.warnings().forEach(state.listener::warn);
+            if (!verified.passed()) {
+                throw new RagbackException(RagbackException.Kind.GATE, "the stores differ from set " + plan.id() + ": "
+                        + String.join("; ", verified.problems()), null);
+            }
+            state.record("restore_committed", RollbackService.map("snapshot_id", plan.id(), "collection", earlier.committed(),
+                    "resumed", true));
+            return StepResult.done("set " + plan.id() + ": committed in an earlier attempt; " + (moved ? "alias switch finished"
+                    : "alias already on " + earlier.committed()) + ", verified");
+        }
+        earlier.started().forEach(collection -> {
+            String discarded = services.restore().discardUnfinished(collection);
+            if (discarded != null) {
+                state.listener.warn(discarded);
+            }
+        });
         VerifiedRestore.Result result = new VerifiedRestore(services.restore(), services.verify(), null)
-                .run(state.plan.restore(), false, progress, state.listener::warn);
+                .runLeased(plan, progress, new RestoreJournal() {
+                    @Override
+                    public void record(String eventType, Map<String, Object> metadata) {
+                        state.record(eventType, metadata);
+                    }
+
+                    @Override
+                    public void say(String line) {
+                        state.listener.warn(line.strip());
+                    }
+                });
         if (result.verified() != null) {
             result.verified().warnings().forEach(state.listener::warn);
         }

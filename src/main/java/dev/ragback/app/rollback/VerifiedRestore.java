@@ -2,9 +2,12 @@ package dev.ragback.app.rollback;
 
 import dev.ragback.app.Progress;
 import dev.ragback.app.checks.VerifyService;
+import dev.ragback.app.port.AuditLog;
 import dev.ragback.app.port.RunLock;
 import dev.ragback.app.restore.RestorePlan;
+import dev.ragback.app.restore.RestoreJournal;
 import dev.ragback.app.restore.RestoreService;
+import dev.ragback.app.restore.TaskDbRestoreJournal;
 
 import java.time.Clock;
 import java.util.function.Consumer;
@@ -27,39 +30,59 @@ public final class VerifiedRestore {
         }
     }
 
-    /** The run lock, and who takes it. */
-    public record Lock(RunLock primary, RunLock fallback, String host, long pid, Clock clock) {
+    /** The run lock, who takes it, and the TaskDB the restore's events go to under the lease's id. */
+    public record Lock(RunLock primary, RunLock fallback, String host, long pid, Clock clock, AuditLog audit) {
     }
 
     private final RestoreService restore;
     private final Supplier<VerifyService> verify;
     private final Lock lock;
 
-    /** {@code lock} null: the caller holds the run lock already. */
+    /** {@code lock} null: only {@link #runLeased} (the caller holds the run lock already). */
     public VerifiedRestore(RestoreService restore, Supplier<VerifyService> verify, Lock lock) {
         this.restore = restore;
         this.verify = verify;
         this.lock = lock;
     }
 
-    public Result run(RestorePlan plan, boolean breakLock, Progress progress, Consumer<String> warn) {
+    /** {@code snapshot restore}: takes the lease, journals to TaskDB under its id; {@code say} gets a stop's state block. */
+    public Result run(RestorePlan plan, boolean breakLock, Progress progress, Consumer<String> warn, Consumer<String> say) {
         RestoreService.Restored restored;
         try {
-            restored = lock == null ? restore.execute(plan, progress) : underLock(plan, breakLock, progress, warn);
+            restored = underLock(plan, breakLock, progress, warn, say);
         } finally {
             progress.done();
         }
+        return verified(plan, restored);
+    }
+
+    /** The restore step of a rollback, which holds the lease and journals the run. */
+    public Result runLeased(RestorePlan plan, Progress progress, RestoreJournal journal) {
+        RestoreService.Restored restored;
+        try {
+            restored = restore.execute(plan, progress, journal);
+        } finally {
+            progress.done();
+        }
+        return verified(plan, restored);
+    }
+
+    private Result verified(RestorePlan plan, RestoreService.Restored restored) {
         return new Result(restored, plan.postgres() && plan.qdrant() ? verify.get().verify(plan.id()) : null);
     }
 
-    private RestoreService.Restored underLock(RestorePlan plan, boolean breakLock, Progress progress, Consumer<String> warn) {
+    private RestoreService.Restored underLock(RestorePlan plan, boolean breakLock, Progress progress, Consumer<String> warn,
+                                              Consumer<String> say) {
         RunLock.Holder me = new RunLock.Holder("restore_" + lock.clock().instant().getEpochSecond(), lock.host(), lock.pid(),
                 lock.clock().instant());
         try (RunLock.Lease lease = Locks.acquire(lock.primary(), lock.fallback(), me, breakLock, warn)) {
             if (lease.broken() != null) {
                 warn.accept("broke the stale lease of " + lease.broken());
             }
-            return restore.execute(plan, progress);
+            return restore.execute(plan, progress, new TaskDbRestoreJournal(lock.audit(), me.runId(), line -> {
+                progress.done();
+                say.accept(line);
+            }, warn));
         }
     }
 }

@@ -121,9 +121,15 @@ public final class SnapshotCreator {
             }
             return new Created(manifest, dir, q.millis(), p.millis());
         } catch (IOException | RuntimeException e) {
-            stop(pool);
-            String left = removeQuietly(temp) ? "the unfinished set was removed" : "the unfinished set is left as "
-                    + temp.getFileName() + " (snapshot list shows it incomplete; snapshot prune removes it)";
+            // after Ctrl-C too: the other half cleans up (its server-side snapshot) before the temp dir goes
+            String left = dev.ragback.app.Background.uninterrupted(() -> {
+                stop(pool);
+                return removeQuietly(temp) ? "the unfinished set was removed" : "the unfinished set is left as "
+                        + temp.getFileName() + " (snapshot list shows it incomplete; snapshot prune removes it)";
+            });
+            if (e instanceof RagbackException r && r.kind() == RagbackException.Kind.INTERRUPTED) {
+                throw new RagbackException(r.kind(), r.getMessage() + "; " + left, r.hint(), r);
+            }
             String full = DiskFull.reason(e);
             if (e instanceof RagbackException r && (r.kind() != RagbackException.Kind.EXTERNAL || full == null)) {
                 throw r;

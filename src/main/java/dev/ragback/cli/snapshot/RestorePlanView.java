@@ -41,14 +41,37 @@ public final class RestorePlanView {
             } else {
                 out.println("  qdrant    upload into new collection " + plan.qdrantTarget() + ", wait for green with "
                         + m.qdrant().pointsCount() + " points, then point " + String.join(", ", plan.aliasesToSwitch())
-                        + " at it" + (plan.previousCollection() == null ? "" : " (keeping " + plan.previousCollection() + ")"));
+                        + " at it" + (plan.previousCollection() == null ? "" : "; the live collection " + plan.previousCollection()
+                        + " is kept as it is, so this can be undone"));
             }
             out.println("            the Qdrant host needs about " + Sizes.human(plan.qdrantPeakDisk()) + " free while it restores"
                     + " (3x the snapshot: upload, kept copy, unpacked copy); ragback deletes its uploaded copy afterwards");
             plan.qdrantNotes().forEach(note -> out.println("            " + note));
         }
+        if (plan.atomic()) {
+            out.println("  commit    both or neither: both are prepared in parallel, nothing visible; then PostgreSQL's COMMIT"
+                    + " and the alias switch. Its open transaction locks the restored tables until then: readers wait");
+        } else if (plan.postgres() || plan.qdrant()) {
+            out.println("  commit    NOT both or neither:");
+            plan.notAtomicBecause().forEach(reason -> out.println("            " + reason));
+        }
         out.println("  compat    " + (plan.compat() == null ? "unknown (no current release or schema version)"
                 : plan.compat().status() + " " + plan.compat().triple()));
+        out.flush();
+    }
+
+    /**
+     * Traffic above 0 while PostgreSQL's transaction is open: readers of the restored tables wait until
+     * the COMMIT (issue 19 item 5). Said in the plan, before the confirmation; unknown when it cannot be read.
+     */
+    /** Above 0 % (or unknown) traffic, says that readers wait on the open transaction until the COMMIT. */
+    public static void printLocks(Session session, RestorePlan plan, java.util.OptionalInt percent) {
+        if (!plan.postgresWaits() || percent.isPresent() && percent.getAsInt() == 0) {
+            return;
+        }
+        PrintWriter out = session.json() ? session.err() : session.out();
+        out.println("  locks     until the COMMIT, readers of the restored tables wait on the open transaction's locks"
+                + (percent.isPresent() ? "" : " (traffic unknown)") + "; stop traffic first: ragback traffic set 0 (make traffic:0)");
         out.flush();
     }
 
@@ -71,6 +94,8 @@ public final class RestorePlanView {
         out.put("previous_collection", plan.previousCollection());
         out.put("qdrant_peak_disk_bytes", plan.qdrant() ? plan.qdrantPeakDisk() : null);
         out.put("qdrant_notes", plan.qdrantNotes());
+        out.put("atomic", plan.atomic());
+        out.put("not_atomic_because", plan.notAtomicBecause());
         out.put("compat", plan.compat() == null ? "UNKNOWN" : plan.compat().status().name());
         return out;
     }

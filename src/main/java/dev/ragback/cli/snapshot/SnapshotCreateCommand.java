@@ -6,6 +6,7 @@ import dev.ragback.app.Sizes;
 import dev.ragback.app.snapshot.ManifestJson;
 import dev.ragback.app.snapshot.SnapshotCreator;
 import dev.ragback.cli.ExitCodes;
+import dev.ragback.cli.Interrupts;
 import dev.ragback.cli.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,7 +33,7 @@ final class SnapshotCreateCommand implements Callable<Integer> {
     public Integer call() {
         Progress progress = session.progress();
         SnapshotCreator.Created created;
-        try {
+        try (Interrupts ignored = Interrupts.interrupting(Thread.currentThread(), session.err())) {
             created = session.services().snapshotCreator().create(label, golden, progress);
         } finally {
             progress.done();

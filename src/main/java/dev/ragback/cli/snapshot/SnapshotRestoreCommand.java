@@ -9,6 +9,7 @@ import dev.ragback.app.restore.RestorePlan;
 import dev.ragback.app.restore.RestoreService;
 import dev.ragback.app.rollback.VerifiedRestore;
 import dev.ragback.cli.ExitCodes;
+import dev.ragback.cli.Interrupts;
 import dev.ragback.cli.Session;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -21,7 +22,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "restore", description = "Verify a set, print the plan, then restore Qdrant and PostgreSQL from it "
-        + "in parallel (default: the newest golden set). The audit trail (task_events) is never touched.")
+        + "(default: the newest golden set): both prepared in parallel, then committed together, or neither. "
+        + "The audit trail (task_events) is never touched.")
 final class SnapshotRestoreCommand implements Callable<Integer> {
     private final Session session;
 
@@ -65,6 +67,7 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
                 session.out().println("  traffic   " + serving);
             }
         });
+        RestorePlanView.printLocks(session, plan, traffic());
         if (dryRun) {
             if (session.json()) {
                 session.printJson(Map.of("plan", RestorePlanView.json(plan), "dry_run", true));
@@ -72,7 +75,10 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         session.confirm(yes, "ragback: restore " + RestorePlanView.stores(plan) + " from snapshot " + id + "?");
-        VerifiedRestore.Result result = session.services().verifiedRestore().run(plan, breakLock, session.progress(), session::warn);
+        VerifiedRestore.Result result;
+        try (Interrupts ignored = Interrupts.interrupting(Thread.currentThread(), session.err())) {
+            result = session.services().verifiedRestore().run(plan, breakLock, session.progress(), session::warn, this::say);
+        }
         RestoreService.Restored restored = result.restored();
         VerifyService.Report verified = result.verified();
         if (verified != null) {
@@ -85,6 +91,7 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
             out.put("postgres", plan.postgres() ? Map.of("millis", restored.postgresMillis(), "bytes", restored.postgresBytes()) : null);
             out.put("qdrant", plan.qdrant() ? Map.of("millis", restored.qdrantMillis(), "bytes", restored.qdrantBytes(),
                     "collection", plan.qdrantTarget()) : null);
+            out.put("commit_window_ms", plan.postgresWaits() ? restored.commitWindowMillis() : null);
             session.printJson(out);
         } else {
             if (plan.postgres()) {
@@ -94,6 +101,10 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
             if (plan.qdrant()) {
                 session.out().printf("restored qdrant    %-28s %10s  %s%n", plan.qdrantTarget(),
                         Sizes.human(restored.qdrantBytes()), Durations.format(Duration.ofMillis(restored.qdrantMillis())));
+            }
+            if (plan.postgresWaits() && session.verbosity() >= 1) {
+                session.out().println("commit window: " + restored.commitWindowMillis() + " ms from the PostgreSQL COMMIT to the"
+                        + " alias switch");
             }
         }
         if (!result.passed()) {
@@ -105,6 +116,20 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
             session.out().println("verified: both stores match snapshot " + id);
         }
         return ExitCodes.OK;
+    }
+
+    private java.util.OptionalInt traffic() {
+        try {
+            return session.services().traffic().status().percent();
+        } catch (RagbackException e) {
+            session.warn("cannot read the traffic: " + e.getMessage());
+            return java.util.OptionalInt.empty();
+        }
+    }
+
+    private void say(String line) {
+        session.err().println(line);
+        session.err().flush();
     }
 
     private RestoreService.Only stores() {

@@ -98,6 +98,8 @@ class MatrixParserTest {
                 matrix.find(new Triple("v2.0.0", "v1.1.0", "rag_main_v2_r20261128-031502")).orElseThrow().status());
         assertEquals(CompatStatus.INCOMPATIBLE,
                 matrix.find(new Triple("v2.0.0", "v1.1.0", "rag_main_v2_r20261128-031502-2")).orElseThrow().status());
+        assertEquals(CompatStatus.INCOMPATIBLE, matrix.find(new Triple("v2.0.0", "v1.1.0", "rag_main_v2_r20261128-031502_3"))
+                .orElseThrow().status(), "a later restore of the same set");
         assertTrue(matrix.find(new Triple("v2.0.0", "v1.1.0", "rag_main_v2_rlatest")).isEmpty());
     }
 }

@@ -73,4 +73,29 @@ public final class FakeDumpTool implements DumpTool {
             throw restoreFailure;
         }
     }
+
+    /** What happened to prepared restores: "prepared", "committed", "rolled back", in order. */
+    public final List<String> transactions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public RagbackException commitFailure;
+
+    @Override
+    public PreparedRestore prepare(Path archive, RestoreOptions options, LongConsumer progress) {
+        restore(archive, options, progress);
+        transactions.add("prepared");
+        return new PreparedRestore() {
+            @Override
+            public void commit() {
+                if (commitFailure != null) {
+                    transactions.add("rolled back");
+                    throw commitFailure;
+                }
+                transactions.add("committed");
+            }
+
+            @Override
+            public void rollback() {
+                transactions.add("rolled back");
+            }
+        };
+    }
 }

@@ -39,6 +39,8 @@ public final class FakeVectorStore implements VectorStore {
     /** When set, a download waits for it (or an interrupt), like a slow transfer. */
     public java.util.concurrent.CountDownLatch downloadGate;
     public RuntimeException uploadFailure;
+    /** How many alias updates still fail with a 500. */
+    public volatile int aliasFailures;
     /** Thrown once the upload's recovery is done, e.g. an answer lost on the way back. */
     public RuntimeException afterUploadFailure;
     /** The status a collection has after an upload (e.g. "yellow": stuck, never green). */
@@ -305,6 +307,10 @@ public final class FakeVectorStore implements VectorStore {
     public void updateAliases(List<AliasAction> actions) {
         reachable();
         calls.add("updateAliases " + actions);
+        if (aliasFailures > 0) {
+            aliasFailures--;
+            throw new RagbackException(RagbackException.Kind.EXTERNAL, "Qdrant answered 500 for POST /collections/aliases");
+        }
         for (AliasAction action : actions) {
             aliases.removeIf(a -> a.aliasName().equals(action.alias()));
             if (!action.delete()) {

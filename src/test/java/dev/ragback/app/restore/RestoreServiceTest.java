@@ -119,6 +119,20 @@ class RestoreServiceTest {
     }
 
     @Test
+    void restoringTheSameSetTwiceUploadsIntoANewNameAndKeepsTheLiveOne() throws Exception {
+        RestoreService service = service();
+        service.execute(service.plan(id, RestoreService.Only.QDRANT), Progress.NONE);
+        vectors.points.get("rag_main_v2_r" + id).remove(0);
+        RestorePlan second = service.plan(id, RestoreService.Only.QDRANT);
+        assertEquals("rag_main_v2_r" + id + "_2", second.qdrantTarget());
+        assertEquals("rag_main_v2_r" + id, second.previousCollection());
+        service.execute(second, Progress.NONE);
+        assertEquals(List.of(new Alias("rag_main", "rag_main_v2_r" + id + "_2")), vectors.aliases);
+        assertEquals(11, vectors.points.get("rag_main_v2_r" + id).size(), "the live collection of the first restore is kept as it was");
+        assertEquals("rag_main_v2_r" + id + "_3", service.plan(id, RestoreService.Only.QDRANT).qdrantTarget());
+    }
+
+    @Test
     void executeRestoresBothAndSwitchesTheAliasKeepingTheOldCollection() throws Exception {
         RestoreService service = service();
         service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE);
@@ -144,27 +158,136 @@ class RestoreServiceTest {
     }
 
     @Test
-    void postgresFailingWhileQdrantSucceedsSaysQdrantWasRestored() throws Exception {
+    void postgresFailingWhileQdrantIsPreparedDeletesTheNewCollectionAndChangesNothing() throws Exception {
         dumpTool.restoreFailure = new RagbackException(RagbackException.Kind.EXTERNAL,
                 "restore of db failed: connection to server was lost", "the database was left as it was; run the restore again");
         RestoreService service = service();
+        RecordingJournal journal = new RecordingJournal();
         RagbackException e = assertThrows(RagbackException.class,
-                () -> service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE));
+                () -> service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE, journal));
         assertEquals(RagbackException.Kind.EXTERNAL, e.kind());
-        assertTrue(e.getMessage().startsWith("restore of db failed: connection to server was lost"), e.getMessage());
-        assertTrue(e.getMessage().endsWith("(Qdrant was restored from " + id + " into rag_main_v2_r" + id + ")"), e.getMessage());
-        assertEquals("the database was left as it was; run the restore again", e.hint());
+        assertEquals("restore of db failed: connection to server was lost; nothing was changed", e.getMessage());
+        assertTrue(e.hint().startsWith("the database was left as it was; run the restore again; run it again"), e.hint());
+        assertEquals(List.of(new Alias("rag_main", "rag_main_v2")), vectors.aliases);
+        assertFalse(vectors.collections.containsKey("rag_main_v2_r" + id), "the prepared collection is deleted");
+        assertEquals(List.of("restore of " + id + " stopped before its commit; nothing was changed:",
+                "  PostgreSQL: unchanged (rolled back)",
+                "  Qdrant:     unchanged, alias rag_main still on rag_main_v2; the new collection rag_main_v2_r" + id
+                        + " was deleted, no alias was switched"), journal.lines);
+        assertEquals(List.of("restore_started", "restore_aborted"), journal.types());
     }
 
     @Test
-    void bothFailingOrOnlyOneStoreAskedKeepsTheFailureAsItIs() throws Exception {
+    void qdrantFailingAfterPostgresPreparedRollsTheTransactionBack() throws Exception {
+        vectors.uploadFailure = new RagbackException(RagbackException.Kind.EXTERNAL, "Qdrant answered 500 for POST upload");
+        RestoreService service = service();
+        RecordingJournal journal = new RecordingJournal();
+        RagbackException e = assertThrows(RagbackException.class,
+                () -> service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE, journal));
+        assertTrue(e.getMessage().endsWith("; nothing was changed"), e.getMessage());
+        assertEquals(List.of("prepared", "rolled back"), dumpTool.transactions);
+        assertEquals(List.of(new Alias("rag_main", "rag_main_v2")), vectors.aliases);
+        assertEquals("  PostgreSQL: unchanged (its transaction was rolled back)", journal.lines.get(1));
+        assertEquals(true, journal.events.get(1).getValue().get("unchanged"));
+    }
+
+    @Test
+    void bothReadyCommitsPostgresThenSwitchesTheAliasAndJournalsTheWindow() throws Exception {
+        RestoreService service = service();
+        RecordingJournal journal = new RecordingJournal();
+        RestoreService.Restored restored = service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE, journal);
+        assertEquals(List.of("prepared", "committed"), dumpTool.transactions);
+        assertEquals(List.of("restore_started", "restore_prepared", "restore_postgres_committed", "restore_committed"), journal.types());
+        assertEquals(restored.commitWindowMillis(), journal.events.get(3).getValue().get("window_ms"));
+        assertTrue(restored.commitWindowMillis() >= 0);
+    }
+
+    @Test
+    void aCommitThatFailsDeletesTheNewCollection() throws Exception {
+        dumpTool.commitFailure = RagbackException.external("restore of db did not commit: deferred constraint", null, null);
+        RestoreService service = service();
+        RagbackException e = assertThrows(RagbackException.class,
+                () -> service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE));
+        assertTrue(e.getMessage().endsWith("; nothing was changed"), e.getMessage());
+        assertEquals(List.of(new Alias("rag_main", "rag_main_v2")), vectors.aliases);
+        assertFalse(vectors.collections.containsKey("rag_main_v2_r" + id));
+    }
+
+    @Test
+    void anAliasSwitchThatFailsAfterTheCommitRollsForward() throws Exception {
+        vectors.aliasFailures = 10;
+        RestoreService service = service();
+        RecordingJournal journal = new RecordingJournal();
+        RagbackException e = assertThrows(RagbackException.class,
+                () -> service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE, journal));
+        assertEquals("PostgreSQL: restored to " + id + " (committed); Qdrant: collection rag_main_v2_r" + id
+                + " is ready, alias still on rag_main_v2", e.getMessage());
+        assertEquals("finish it: ragback qdrant switch-alias rag_main rag_main_v2_r" + id, e.hint());
+        assertEquals(List.of("prepared", "committed"), dumpTool.transactions);
+        assertTrue(vectors.collections.containsKey("rag_main_v2_r" + id), "the ready collection is kept for the roll-forward");
+        assertEquals(List.of("restore_started", "restore_prepared", "restore_postgres_committed", "restore_roll_forward"), journal.types());
+    }
+
+    @Test
+    void aFailedAliasSwitchIsTriedAgain() throws Exception {
+        vectors.aliasFailures = 1;
+        RestoreService service = service();
+        service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE);
+        assertEquals(List.of(new Alias("rag_main", "rag_main_v2_r" + id)), vectors.aliases);
+    }
+
+    @Test
+    void aStoreRestoredAloneKeepsItsFailureAndSaysNothingChanged() throws Exception {
         dumpTool.restoreFailure = new RagbackException(RagbackException.Kind.EXTERNAL, "restore of db failed");
         RestoreService service = service();
-        assertEquals("restore of db failed", assertThrows(RagbackException.class,
+        assertEquals("restore of db failed; nothing was changed", assertThrows(RagbackException.class,
                 () -> service.execute(service.plan(id, RestoreService.Only.POSTGRES), Progress.NONE)).getMessage());
-        vectors.uploadFailure = new RagbackException(RagbackException.Kind.EXTERNAL, "Qdrant answered 500");
-        assertEquals("restore of db failed", assertThrows(RagbackException.class,
-                () -> service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE)).getMessage());
+        assertEquals(List.of(), dumpTool.transactions, "alone, PostgreSQL does not wait: no open transaction");
+    }
+
+    @Test
+    void thePlanSaysWhenBothOrNeitherCannotHold() throws Exception {
+        assertEquals(List.of(), service().plan(id, RestoreService.Only.BOTH).notAtomicBecause());
+        assertTrue(service().plan(id, RestoreService.Only.POSTGRES).notAtomicBecause().get(0).startsWith("--only postgres"));
+        vectors.aliases.clear();
+        RestorePlan inPlace = service("rag_main_v2", Duration.ofSeconds(2)).plan(id, RestoreService.Only.BOTH);
+        assertFalse(inPlace.atomic());
+        assertTrue(inPlace.postgresWaits(), "in place, PostgreSQL still commits only after the upload succeeded");
+        assertTrue(inPlace.notAtomicBecause().get(0).contains("plain collection"), inPlace.notAtomicBecause().toString());
+    }
+
+    @Test
+    void inPlaceAnUploadTheServerRejectsRollsPostgresBack() throws Exception {
+        vectors.aliases.clear();
+        vectors.uploadFailure = new RagbackException(RagbackException.Kind.EXTERNAL, "Qdrant answered 500 for POST upload");
+        RestoreService service = service("rag_main_v2", Duration.ofSeconds(2));
+        RecordingJournal journal = new RecordingJournal();
+        RagbackException e = assertThrows(RagbackException.class,
+                () -> service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE, journal));
+        assertEquals(List.of("prepared", "rolled back"), dumpTool.transactions);
+        assertTrue(journal.lines.get(2).contains("unknown after a failed in-place recovery of rag_main_v2: check it with"
+                + " ragback verify --snapshot " + id), journal.lines.toString());
+        assertTrue(e.getMessage().endsWith("the stores are not as they were (see above)"), e.getMessage());
+    }
+
+    /** Events and lines, as TaskDB and the terminal would get them. */
+    static final class RecordingJournal implements RestoreJournal {
+        final List<java.util.Map.Entry<String, java.util.Map<String, Object>>> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void record(String eventType, java.util.Map<String, Object> metadata) {
+            events.add(java.util.Map.entry(eventType, metadata));
+        }
+
+        @Override
+        public void say(String line) {
+            lines.add(line);
+        }
+
+        List<String> types() {
+            return events.stream().map(java.util.Map.Entry::getKey).toList();
+        }
     }
 
     @Test

@@ -46,6 +46,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -236,6 +237,14 @@ class RollbackServiceTest {
                 lock.lease, lock.held);
     }
 
+    /** A first attempt of run rollback_1 ({@code resume} null), or its resume. */
+    private RunState attempt(Journal journal, String resume) {
+        return resume == null ? new RunState(journal, "host", QUIET, Clock.systemUTC(),
+                new RollbackRequest("faithfulness_drop", null, true, false, false, null, false), null)
+                : new RunState(journal, "host", QUIET, Clock.systemUTC(), new RollbackRequest(null, null, true, false, false, resume,
+                false), audit.only("rollback_auto").metadata());
+    }
+
     /** One attempt of every step, lock to report, as a run (or its resume) does them. */
     private RollbackPlan pass(RollbackSteps steps, RunState state, FakeRunLock lock, FakeRunLock lockFile, List<String> warnings) {
         RunLock.Lease lease = Locks.acquire(lock, lockFile, new RunLock.Holder(state.runId(), "host", 42, NOW), false, warnings::add);
@@ -259,11 +268,10 @@ class RollbackServiceTest {
         FakeRunLock lock = new FakeRunLock();
         FakeRunLock lockFile = new FakeRunLock();
         List<String> warnings = new ArrayList<>();
-        RollbackRequest request = new RollbackRequest("faithfulness_drop", null, true, false, false, null, false);
         RollbackSteps steps = new RollbackSteps(services());
         Journal journal = new Journal(audit, root.resolve("journal"), "rollback_1", Clock.systemUTC());
 
-        RunState first = new RunState(journal, "host", QUIET, Clock.systemUTC(), request, null);
+        RunState first = attempt(journal, null);
         RollbackPlan firstPlan = pass(steps, first, lock, lockFile, warnings);
         World afterFirst = world(lock);
         assertEquals(100, afterFirst.traffic());
@@ -276,8 +284,7 @@ class RollbackServiceTest {
         // the process dies before it journals the end; the resume runs every step again
         lock.processDied();
         lockFile.processDied();
-        RunState again = new RunState(journal, "host", QUIET, Clock.systemUTC(), new RollbackRequest(null, null, true, false,
-                false, "rollback_1", false), audit.only("rollback_auto").metadata());
+        RunState again = attempt(journal, "rollback_1");
         RollbackPlan secondPlan = pass(steps, again, lock, lockFile, warnings);
         World afterSecond = world(lock);
 
@@ -293,12 +300,56 @@ class RollbackServiceTest {
                 "the first attempt's switch, run again, sees its release live");
         assertEquals(List.of("v1.0.0"), releases.activations);
         assertEquals(List.of(0, 100, 0, 100), traffic.sets);
-        assertEquals(2, dumpTool.restores.size());
-        assertEquals(dumpTool.restores.get(0), dumpTool.restores.get(1), "the PostgreSQL half restored the same way twice");
+        assertEquals(1, dumpTool.restores.size(), "the first attempt committed: the resume finishes it instead of restoring again");
+        assertEquals(List.of("prepared", "committed"), dumpTool.transactions);
         assertEquals(2, reports.size());
         assertEquals(List.of(), warnings);
         assertEquals(1, audit.events.stream().filter(e -> e.eventType().equals("rollback_auto")).count(),
                 "the resume does not open the run a second time");
+    }
+
+    @Test
+    void aResumeAfterAnAliasSwitchThatFailedPastTheCommitFinishesTheSwitchWithoutRestoringAgain() {
+        vectors.points.get("rag_main_v1").subList(0, 4).clear();
+        FakeRunLock lock = new FakeRunLock();
+        FakeRunLock lockFile = new FakeRunLock();
+        RollbackSteps steps = new RollbackSteps(services());
+        Journal journal = new Journal(audit, root.resolve("journal"), "rollback_1", Clock.systemUTC());
+        RunState first = attempt(journal, null);
+        vectors.aliasFailures = 10;
+        RagbackException rolledForward = assertThrows(RagbackException.class, () -> pass(steps, first, lock, lockFile, new ArrayList<>()));
+        assertTrue(rolledForward.getMessage().contains("(committed); Qdrant: collection rag_main_v1_r"), rolledForward.getMessage());
+        String ready = (String) audit.events.stream().filter(e -> e.eventType().equals("restore_roll_forward")).findFirst()
+                .orElseThrow().metadata().get("collection");
+        assertEquals("rag_main_v1", vectors.resolveAlias("rag_main").orElseThrow());
+
+        vectors.aliasFailures = 0;
+        lock.processDied();
+        lockFile.processDied();
+        RollbackPlan plan = pass(steps, attempt(journal, "rollback_1"), lock, lockFile, new ArrayList<>());
+        assertEquals(ready, plan.restore().qdrantTarget(), "the resume finishes the collection the COMMIT went with");
+        assertEquals(ready, vectors.resolveAlias("rag_main").orElseThrow());
+        assertEquals(List.of("prepared", "committed"), dumpTool.transactions, "PostgreSQL was not restored a second time");
+    }
+
+    @Test
+    void aResumeAfterAKillDuringPrepareStartsTheRestoreAgainAndDeletesTheHalfCollection() {
+        FakeRunLock lock = new FakeRunLock();
+        FakeRunLock lockFile = new FakeRunLock();
+        RollbackSteps steps = new RollbackSteps(services());
+        Journal journal = new Journal(audit, root.resolve("journal"), "rollback_1", Clock.systemUTC());
+        RunState first = attempt(journal, null);
+        first.plan = steps.plan(first);
+        first.open(first.plan.restore().id(), first.plan.releaseTarget());
+        String killedInto = first.plan.restore().qdrantTarget();
+        // the killed attempt: it journaled its start and left a half-made collection
+        first.record("restore_started", RollbackService.map("snapshot_id", first.plan.restore().id(), "collection", killedInto));
+        vectors.withCollection(killedInto, "yellow", 3);
+
+        RollbackPlan plan = pass(steps, attempt(journal, "rollback_1"), lock, lockFile, new ArrayList<>());
+        assertEquals(killedInto + "_2", plan.restore().qdrantTarget());
+        assertFalse(vectors.collections.containsKey(killedInto), "the killed attempt's collection is deleted");
+        assertEquals(plan.restore().qdrantTarget(), vectors.resolveAlias("rag_main").orElseThrow());
     }
 
     @Test

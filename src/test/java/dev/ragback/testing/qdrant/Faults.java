@@ -19,6 +19,8 @@ final class Faults {
     private final AtomicInteger wrongChecksumsLeft = new AtomicInteger();
     private final AtomicInteger failedUploadsLeft = new AtomicInteger();
     private final AtomicInteger cutUploadsLeft = new AtomicInteger();
+    private final AtomicInteger failedAliasChangesLeft = new AtomicInteger();
+    private volatile java.util.concurrent.CountDownLatch uploadGate;
     private volatile boolean recoverBeforeCut;
     private volatile int failureStatus = 500;
     private volatile Duration delay = Duration.ZERO;
@@ -62,6 +64,43 @@ final class Faults {
     void cutUploadsAfterBody(int count, boolean recover) {
         recoverBeforeCut = recover;
         cutUploadsLeft.set(count);
+    }
+
+    /** The next {@code count} alias batches that change something answer 500 (an empty batch, a permission check, does not count). */
+    void failAliasChanges(int count) {
+        failedAliasChangesLeft.set(count);
+    }
+
+    boolean aliasChangesFail() {
+        return failedAliasChangesLeft.get() > 0;
+    }
+
+    boolean takeAliasChangeFailure() {
+        return takeOne(failedAliasChangesLeft);
+    }
+
+    /** Snapshot uploads wait before their body is read (a slow network: Qdrant has nothing yet) until released. */
+    void holdUploads() {
+        uploadGate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    void releaseUploads() {
+        java.util.concurrent.CountDownLatch gate = uploadGate;
+        uploadGate = null;
+        if (gate != null) {
+            gate.countDown();
+        }
+    }
+
+    /** Waits while uploads are held, at most 2 minutes; false when interrupted. */
+    boolean awaitUploadGate() {
+        java.util.concurrent.CountDownLatch gate = uploadGate;
+        try {
+            return gate == null || gate.await(2, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     void yellowAfterRecovery(int statusReads) {
@@ -150,6 +189,8 @@ final class Faults {
         wrongChecksumsLeft.set(0);
         failedUploadsLeft.set(0);
         cutUploadsLeft.set(0);
+        failedAliasChangesLeft.set(0);
+        releaseUploads();
         yellowReadsAfterRecovery = 0;
         delay = Duration.ZERO;
         stall = Duration.ZERO;

@@ -93,9 +93,27 @@ final class HttpFront implements HttpHandler {
                 return Replies.error(403, "Forbidden: Global manage access is required");
             }
         }
+        if (path.equals("/collections/aliases") && faults.aliasChangesFail()) {
+            byte[] batch = readAll(body);
+            if (new String(batch, java.nio.charset.StandardCharsets.UTF_8).contains("_alias\"") && faults.takeAliasChangeFailure()) {
+                return Replies.error(500, "Service internal error: injected alias failure");
+            }
+            body = new java.io.ByteArrayInputStream(batch);
+        }
+        if (path.endsWith("/snapshots/upload") && !faults.awaitUploadGate()) {
+            return Replies.error(503, "the double is closing");
+        }
         Request request = new Request(exchange.getRequestMethod(), segments(path), uri.getRawQuery(),
                 exchange.getRequestHeaders().getFirst("Content-Type"), body);
         return routes.route(request);
+    }
+
+    private static byte[] readAll(InputStream body) {
+        try {
+            return body.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String presentedKey(HttpExchange exchange) {

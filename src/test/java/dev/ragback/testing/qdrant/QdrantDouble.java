@@ -255,6 +255,20 @@ public final class QdrantDouble implements AutoCloseable {
     }
 
     /** The version {@code GET /} reports (default {@value QdrantRoutes#VERSION}). */
+    /** The next {@code count} alias batches that change something answer 500. */
+    public void failNextAliasChanges(int count) {
+        faults.failAliasChanges(count);
+    }
+
+    /** Snapshot uploads wait before Qdrant reads their body (a slow network) until {@link #releaseUploads()}. */
+    public void holdUploads() {
+        faults.holdUploads();
+    }
+
+    public void releaseUploads() {
+        faults.releaseUploads();
+    }
+
     public void serverVersion(String version) {
         faults.version(version);
     }

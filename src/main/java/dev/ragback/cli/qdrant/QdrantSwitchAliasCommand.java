@@ -1,0 +1,52 @@
+package dev.ragback.cli.qdrant;
+
+import dev.ragback.adapters.os.LocalOperator;
+import dev.ragback.app.vectors.AliasSwitch;
+import dev.ragback.cli.ExitCodes;
+import dev.ragback.cli.Session;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "switch-alias", description = "Point an alias at a collection in one atomic alias action (journaled). "
+        + "It finishes a restore whose alias switch failed after PostgreSQL committed, as the restore's message says.")
+final class QdrantSwitchAliasCommand implements Callable<Integer> {
+    private final Session session;
+
+    @Parameters(index = "0", paramLabel = "ALIAS", description = "The alias, e.g. rag_main.")
+    String alias;
+
+    @Parameters(index = "1", paramLabel = "COLLECTION", description = "The collection it will point at (it must exist).")
+    String collection;
+
+    @Option(names = "--yes", description = "Do not ask for confirmation (required without a terminal).")
+    boolean yes;
+
+    QdrantSwitchAliasCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        AliasSwitch aliases = new AliasSwitch(session.services().vectorStore());
+        String from = aliases.current(java.util.List.of(alias)).get(alias);
+        session.confirm(yes, "ragback: point alias " + alias + " at " + collection + (from == null ? "" : " (now on " + from + ")") + "?");
+        AliasSwitch.Switched switched = aliases.switchRecorded(alias, collection, session.services().auditLog(),
+                LocalOperator.current(), session::warn);
+        if (session.json()) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("alias", switched.alias());
+            out.put("from", switched.from());
+            out.put("to", switched.to());
+            session.printJson(out);
+        } else {
+            session.out().println("alias " + switched.alias() + " -> " + switched.to()
+                    + (switched.from() == null ? "" : " (was " + switched.from() + ", kept)"));
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,242 @@
+package dev.ragback.blackbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.testing.RagFixtures;
+import dev.ragback.testing.Waits;
+import dev.ragback.testing.cli.RagbackCli;
+import dev.ragback.testing.pg.PgDatabase;
+import dev.ragback.testing.pg.PostgresExtension;
+import dev.ragback.testing.qdrant.QdrantDouble;
+import dev.ragback.testing.reliability.Scenario;
+import dev.ragback.testing.reliability.ScenarioOutcome;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Both stores or neither (issue 19): every fault during the prepare phase leaves PostgreSQL exactly
+ * as it was (md5 of every row of every rag_* table and of schema_migrations), the alias where it was,
+ * and no collection or uploaded file behind. A fault after the COMMIT rolls forward.
+ */
+@ExtendWith(PostgresExtension.class)
+class TwoPhaseRestoreReliabilityIT {
+    private static final String API_KEY = "two-phase-key-5150";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+
+    private QdrantDouble qdrant;
+    private RagbackCli cli;
+    private PgDatabase db;
+    private String id;
+
+    @BeforeEach
+    void goldenSetThenDamage(PgDatabase db) throws Exception {
+        this.db = db;
+        db.execute("DROP TABLE IF EXISTS rag_chunks, rag_ingest_runs, schema_migrations, task_events, ragback_leases, dump_gate CASCADE");
+        RagFixtures.migrate(db, "v1.0.0");
+        RagFixtures.loadChunks(db, 2000);
+        RagFixtures.createTaskEvents(db);
+        qdrant = new QdrantDouble(API_KEY);
+        RagFixtures.loadPoints(qdrant, 2000);
+        cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString())
+                .env("QDRANT_API_KEY", API_KEY);
+        id = JSON.readTree(cli.run("--json", "snapshot", "create", "--golden").assertExit(0).stdout()).get("id").asText();
+        // the incident: a newer schema, rows changed and gone, points changed
+        RagFixtures.migrate(db, "v1.1.0");
+        db.execute("DELETE FROM rag_chunks WHERE id % 7 = 0; UPDATE rag_chunks SET content = 'poisoned' WHERE id % 11 = 0");
+        qdrant.deletePoints("rag_main_v2", 1L, 2L);
+    }
+
+    @AfterEach
+    void tearDown() {
+        qdrant.close();
+    }
+
+    @Test
+    @Scenario(broken = "Qdrant answers 500 to the upload after PostgreSQL prepared (transaction open)",
+            expected = "exit 1; PostgreSQL rolled back (md5 of every rag_* row unchanged); alias unchanged; no collection or file left")
+    void anUploadRefusedAfterPostgresPreparedChangesNothing(ScenarioOutcome outcome) throws Exception {
+        State before = state();
+        qdrant.failNextUploadsAfterBody(1);
+        String stderr = failsOnceReleased(before, "snapshot", "restore", "--yes");
+        assertTrue(lastLine(stderr).contains("injected failure after the upload was read; no collection rag_main_v2_r" + id
+                + " was made, no alias was switched; nothing was changed — "), stderr);
+        outcome.observed("exit 1, both stores as before: " + lastLine(stderr)).dataIntact(before.equals(state()));
+    }
+
+    @Test
+    @Scenario(broken = "the new collection never turns green (qdrant.green_timeout=2s) while PostgreSQL is prepared",
+            expected = "exit 1; PostgreSQL rolled back; alias unchanged; the new collection deleted")
+    void aCollectionThatNeverTurnsGreenChangesNothing(ScenarioOutcome outcome) throws Exception {
+        State before = state();
+        qdrant.yellowAfterRecovery(100_000);
+        String stderr = failsOnceReleased(before, "--set", "qdrant.green_timeout=2s", "snapshot", "restore", "--yes");
+        assertTrue(stderr.contains("is not green with 2000 points after 2s"), stderr);
+        outcome.observed("exit 1, both stores as before: " + lastLine(stderr)).dataIntact(before.equals(state()));
+    }
+
+    @Test
+    @Scenario(broken = "SIGINT (Ctrl-C) during prepare: PostgreSQL's transaction open, the upload under way",
+            expected = "exit 130; both stores as before; restore_interrupted in TaskDB; the next restore needs no --break-lock")
+    void ctrlCDuringPrepareChangesNothingAndReleasesTheLease(ScenarioOutcome outcome) throws Exception {
+        // a snapshot larger than the loopback's socket buffers: held, the upload is still going out (a slow network)
+        qdrant.snapshotBallast(48L << 20);
+        id = JSON.readTree(cli.run("--json", "snapshot", "create", "--golden").assertExit(0).stdout()).get("id").asText();
+        qdrant.deletePoints("rag_main_v2", 3L);
+        State before = state();
+        Run run = startWhenPostgresPrepared("snapshot", "restore", "--yes");
+        new ProcessBuilder("kill", "-INT", String.valueOf(run.process.pid())).start().waitFor();
+        String stderr = run.finish(130);
+        assertNothingChanged(before, stderr, "restore_interrupted");
+        boolean intact = before.equals(state());
+        assertTrue(stderr.contains("ragback: SIGINT: stopping"), stderr);
+        qdrant.releaseUploads();
+        Thread.sleep(500);
+        assertEquals(before.collections, state().collections, "Qdrant got part of the file only: it recovers nothing");
+
+        RagbackCli.Result again = cli.run("snapshot", "restore", "--yes").assertExit(0);
+        assertTrue(again.stdout().contains("verified: both stores match snapshot " + id), again.stdout());
+        assertEquals(Map.of("rag_main", "rag_main_v2_r" + id), qdrant.store().aliases());
+        outcome.observed("exit 130, both as before; next restore exit 0 without --break-lock").dataIntact(intact);
+    }
+
+    @Test
+    @Scenario(broken = "in place (a plain collection): Qdrant rejects the upload while PostgreSQL is prepared",
+            expected = "exit 1; PostgreSQL rolled back; the plan said it is not both-or-neither; Qdrant reported unknown")
+    void inPlaceAnUploadTheServerRejectsRollsPostgresBack(ScenarioOutcome outcome) throws Exception {
+        cli.env("QDRANT_COLLECTION", "rag_main_v2"); // a plain collection: recovered in place
+        State before = state();
+        qdrant.failNextUploadsAfterBody(1);
+        Run run = startWhenPostgresPrepared("snapshot", "restore", "--yes");
+        qdrant.releaseUploads();
+        String stderr = run.finish(1);
+        String stdout = Files.readString(run.io.resolve("stdout"));
+        assertTrue(stdout.contains("  commit    NOT both or neither:"), stdout);
+        assertTrue(stdout.contains("rag_main_v2 is a plain collection, recovered in place"), stdout);
+        assertEquals(before.postgres, fingerprint(), "PostgreSQL rolled back");
+        assertTrue(stderr.contains("  PostgreSQL: unchanged (its transaction was rolled back)"), stderr);
+        assertTrue(stderr.contains("  Qdrant:     unknown after a failed in-place recovery of rag_main_v2: check it with"
+                + " ragback verify --snapshot " + id), stderr);
+        outcome.observed("exit 1, PostgreSQL as before, Qdrant reported unknown").dataIntact(before.postgres.equals(fingerprint()));
+    }
+
+    @Test
+    @Scenario(broken = "every alias switch answers 500 after PostgreSQL committed",
+            expected = "exit 1 with the roll-forward state and command; qdrant switch-alias finishes it; verify passes")
+    void anAliasSwitchThatFailsAfterTheCommitRollsForward(ScenarioOutcome outcome) throws Exception {
+        qdrant.failNextAliasChanges(10);
+        RagbackCli.Result failed = cli.run("snapshot", "restore", "--yes").assertExit(1);
+        String target = "rag_main_v2_r" + id;
+        assertTrue(failed.stderr().contains("ragback: PostgreSQL: restored to " + id + " (committed); Qdrant: collection " + target
+                + " is ready, alias still on rag_main_v2 — finish it: ragback qdrant switch-alias rag_main " + target), failed.stderr());
+        assertEquals(Map.of("rag_main", "rag_main_v2"), qdrant.store().aliases());
+        assertEquals(List.of(List.of("1")), db.rows("SELECT count(*) FROM task_events WHERE event_type = 'restore_roll_forward'"));
+        qdrant.resetFaults();
+        RagbackCli.Result finished = cli.run("qdrant", "switch-alias", "rag_main", target, "--yes").assertExit(0);
+        assertTrue(finished.stdout().contains("alias rag_main -> " + target + " (was rag_main_v2, kept)"), finished.stdout());
+        assertEquals(List.of(List.of("rag_main_v2", target)), db.rows("SELECT metadata->>'from', metadata->>'to' FROM task_events"
+                + " WHERE event_type = 'qdrant_alias_switched'"));
+        cli.run("verify", "--snapshot", id).assertExit(0);
+        outcome.observed("exit 1 naming switch-alias; switch-alias exit 0; verify exit 0").dataIntact(true);
+    }
+
+    @Test
+    @Scenario(broken = "nothing: a restore of both stores that works", expected = "exit 0; the commit window in --json and TaskDB")
+    void aRestoreThatWorksSaysItsCommitWindow(ScenarioOutcome outcome) throws Exception {
+        JsonNode out = JSON.readTree(cli.run("--json", "snapshot", "restore", "--yes").assertExit(0).stdout());
+        outcome.observed("exit 0, commit window " + out.get("commit_window_ms").asLong() + " ms").dataIntact(true);
+        assertTrue(out.get("commit_window_ms").asLong() >= 0, out.toString());
+        assertTrue(out.at("/plan/atomic").asBoolean(), out.toString());
+        assertEquals(List.of(List.of("restore_started"), List.of("restore_prepared"), List.of("restore_postgres_committed"),
+                List.of("restore_committed")), db.rows("SELECT event_type FROM task_events WHERE event_type LIKE 'restore_%' ORDER BY id"));
+    }
+
+    /** Started with uploads held until PostgreSQL prepared, then released: exit 1 and nothing changed. Its stderr. */
+    private String failsOnceReleased(State before, String... args) throws Exception {
+        Run run = startWhenPostgresPrepared(args);
+        qdrant.releaseUploads();
+        String stderr = run.finish(1);
+        assertNothingChanged(before, stderr, "restore_aborted");
+        return stderr;
+    }
+
+    private void assertNothingChanged(State before, String stderr, String event) throws Exception {
+        State after = state();
+        assertEquals(before.postgres, after.postgres, "PostgreSQL: md5 of every rag_* row and of schema_migrations");
+        assertEquals(before.aliases, after.aliases, "alias unchanged");
+        assertEquals(before.collections, after.collections, "no collection left");
+        assertEquals(List.of(), qdrant.snapshotFiles(), "no uploaded file left");
+        assertTrue(stderr.contains("stopped before its commit; nothing was changed:"), stderr);
+        assertTrue(stderr.contains("  PostgreSQL: unchanged"), stderr);
+        assertTrue(stderr.contains("  Qdrant:     unchanged, alias rag_main still on rag_main_v2"), stderr);
+        assertTrue(lastLine(stderr).startsWith("ragback: ") && lastLine(stderr).contains("nothing was changed"), stderr);
+        assertEquals(List.of(List.of("true")), db.rows("SELECT metadata->>'unchanged' FROM task_events WHERE event_type = '"
+                + event + "'"));
+        assertEquals(List.of(List.of("0")), db.rows("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND state LIKE 'idle in transaction%'"), "the restore's session is gone");
+    }
+
+    private record State(Map<String, String> postgres, Map<String, String> aliases, List<String> collections) {
+    }
+
+    private State state() {
+        return new State(fingerprint(), new TreeMap<>(qdrant.store().aliases()), List.copyOf(qdrant.store().names()));
+    }
+
+    /** md5 of every row of every rag_* table and of schema_migrations, and each table's columns. */
+    private Map<String, String> fingerprint() {
+        Map<String, String> out = new TreeMap<>();
+        for (List<String> table : db.rows("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                + " AND (tablename LIKE 'rag\\_%' OR tablename = 'schema_migrations') ORDER BY 1")) {
+            String name = table.get(0);
+            out.put(name, db.rows("SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM " + name + " t")
+                    .get(0).get(0) + " " + db.rows("SELECT string_agg(column_name || ':' || data_type, ',' ORDER BY ordinal_position)"
+                    + " FROM information_schema.columns WHERE table_name = '" + name + "'").get(0).get(0));
+        }
+        return out;
+    }
+
+    /** A restore started with uploads held, once PostgreSQL's transaction is open and the upload has begun. */
+    private Run startWhenPostgresPrepared(String... args) throws Exception {
+        qdrant.holdUploads();
+        Path io = Files.createTempDirectory(work, "run-");
+        Process process = cli.start(io, args);
+        Waits.until(() -> !process.isAlive() || qdrant.requests().stream().anyMatch(r -> r.path().endsWith("/snapshots/upload"))
+                && "1".equals(db.rows("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND state = 'idle in transaction'").get(0).get(0)), "PostgreSQL prepared and the upload under way");
+        assertTrue(process.isAlive(), "the restore ended early");
+        return new Run(process, io);
+    }
+
+    private record Run(Process process, Path io) {
+        String finish(int expectedExit) throws Exception {
+            try {
+                int exit = process.waitFor();
+                String stderr = Files.readString(io.resolve("stderr"));
+                assertEquals(expectedExit, exit, stderr);
+                return stderr;
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static String lastLine(String text) {
+        List<String> lines = text.lines().toList();
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+}
