@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ctrl-C during snapshot create (issue 14 item 3): it stops cleanly, exit 130, and no half set is left to look complete. */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class SnapshotCreateInterruptIT {
     @TempDir
     Path work;

@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and no collection or uploaded file behind. A fault after the COMMIT rolls forward.
  */
 @ExtendWith(PostgresExtension.class)
+@BlackBox
 class TwoPhaseRestoreReliabilityIT {
     private static final String API_KEY = "two-phase-key-5150";
     private static final ObjectMapper JSON = new ObjectMapper();
