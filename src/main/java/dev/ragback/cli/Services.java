@@ -14,6 +14,7 @@ import dev.ragback.adapters.postgres.JdbcSchemaMigrator;
 import dev.ragback.adapters.postgres.PgDumpTool;
 import dev.ragback.adapters.postgres.PostgresConnection;
 import dev.ragback.adapters.qdrant.QdrantRestVectorStore;
+import dev.ragback.app.Operator;
 import dev.ragback.app.RagbackException;
 import dev.ragback.adapters.release.CommandReleaseSwitch;
 import dev.ragback.adapters.slack.SlackWebhookNotifier;
@@ -159,6 +160,11 @@ public final class Services implements AutoCloseable {
 
     public DumpTool dumpTool() {
         return new PgDumpTool(null, postgresConnection());
+    }
+
+    /** Who runs this invocation, for the audit events a command records itself. */
+    public Operator operator() {
+        return LocalOperator.current();
     }
 
     public DoctorService doctor() {

@@ -60,6 +60,10 @@ final class OpenTransaction implements DumpTool.PreparedRestore {
             try {
                 script.writeTo(tx.sql, progress);
             } catch (IOException e) {
+                // a broken pipe means psql is exiting; otherwise the script failed itself (pg_restore exited) and says how
+                if (!tx.psql.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw e;
+                }
                 throw new IOException(tx.failure("psql stopped reading the restore"), e);
             }
             tx.send("\\echo " + PREPARED + "\n");

@@ -1,6 +1,5 @@
 package dev.ragback.cli.qdrant;
 
-import dev.ragback.adapters.os.LocalOperator;
 import dev.ragback.app.vectors.AliasSwitch;
 import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Session;
@@ -36,7 +35,7 @@ final class QdrantSwitchAliasCommand implements Callable<Integer> {
         String from = aliases.current(java.util.List.of(alias)).get(alias);
         session.confirm(yes, "ragback: point alias " + alias + " at " + collection + (from == null ? "" : " (now on " + from + ")") + "?");
         AliasSwitch.Switched switched = aliases.switchRecorded(alias, collection, session.services().auditLog(),
-                LocalOperator.current(), session::warn);
+                session.services().operator(), session::warn);
         if (session.json()) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("alias", switched.alias());
