@@ -94,6 +94,10 @@ class RollbackFaultsCliIT {
         List<String> expected = new ArrayList<>(List.of("rollback_auto"));
         for (String step : List.of("lock", "plan", "traffic_off", "restore", "revert", "smoke", "eval", "traffic_on", "report")) {
             expected.add(step + " started");
+            if (step.equals("restore")) {
+                // the two phases of the restore step, journaled as they happen (docs/restore.md)
+                expected.addAll(List.of("restore_started", "restore_prepared", "restore_postgres_committed", "restore_committed"));
+            }
             // no release dir here: nothing to revert; no --restore-traffic: traffic stays at 0
             expected.add(step + " " + (step.equals("revert") || step.equals("traffic_on") ? "skipped" : "succeeded"));
         }

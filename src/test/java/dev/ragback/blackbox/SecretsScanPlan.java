@@ -83,6 +83,11 @@ final class SecretsScanPlan {
         both("qdrant prune-snapshots", 0, "--dry-run");
         both("qdrant prune-snapshots", 0, "--yes");
         failing("qdrant prune-snapshots", Map.of("QDRANT_API_KEY", test.wrong(test.qdrantKey())), "--yes");
+        failing("qdrant switch-alias", Map.of(), "rag_main", "rag_not_there", "--yes");
+        failing("qdrant switch-alias", Map.of("QDRANT_API_KEY", test.wrong(test.qdrantKey())), "rag_main", "rag_not_there", "--yes");
+
+        once("help", 0);
+        once("completion", 0, "bash");
 
         group("snapshot");
         both("snapshot create", 0, "--golden", "--label", "secrets scan");
