@@ -35,7 +35,8 @@ final class SecretsScanPlan {
     Map<String, List<Invocation>> invocations() {
         String commands = test.work().resolve("commands.yaml").toString();
         root();
-        both("doctor", 0);
+        // exit 1: no golden set yet, so doctor says a rollback could not run (its readiness checks)
+        both("doctor", 1);
         failing("doctor", Map.of("PGPASSWORD", test.alsoSecret("wrong PGPASSWORD", test.wrong(test.pgPassword()))));
         failing("doctor", Map.of("TASKDB_URL", taskdb(test.alsoSecret("wrong TASKDB_URL password", test.wrong(test.taskdbPassword())))));
         failing("doctor", Map.of("TASKDB_URL", test.taskdbUrl(1, test.taskdbPassword())));
