@@ -111,7 +111,7 @@ final class SecretsScanPlan {
         // judge mode: the judge's key and the RAG service's auth header in the environment, the audit file in the work dir
         String judgeMode = test.work().resolve("judge.yaml").toString();
         both("eval-quick", 0, "--config", judgeMode, "--min-faithfulness", "0.75");
-        once("doctor", 0, "--config", judgeMode);
+        once("doctor", 1, "--config", judgeMode); // no current release or golden set here: not ready for a rollback
         failing("eval-quick", Map.of("EVAL_JUDGE_API_KEY", test.alsoSecret("wrong EVAL_JUDGE_API_KEY", "wrong-judge-key")), "--config",
                 judgeMode);
         secretOnCommandLine("eval-quick", "--config", judgeMode, "--set", "eval.rag_auth=Bearer " + test.ragAuth());
