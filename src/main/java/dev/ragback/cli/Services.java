@@ -294,7 +294,7 @@ public final class Services implements AutoCloseable {
     public dev.ragback.app.restore.RestoreService restore() {
         return new dev.ragback.app.restore.RestoreService(backups(), snapshotVerifier(), snapshotCatalog(), appliedMigrations(),
                 dumpTool(), vectorStore(), releaseSwitch(), compat(), config.get(ConfigKeys.QDRANT_COLLECTION),
-                config.get(ConfigKeys.POSTGRES_JOBS), config.get(ConfigKeys.QDRANT_GREEN_TIMEOUT));
+                config.get(ConfigKeys.POSTGRES_JOBS), config.get(ConfigKeys.QDRANT_GREEN_TIMEOUT), probeComparison());
     }
 
     public dev.ragback.app.vectors.ServerSnapshotRecovery serverSnapshotRecovery() {

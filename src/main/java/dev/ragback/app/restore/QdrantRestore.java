@@ -3,6 +3,7 @@ package dev.ragback.app.restore;
 import dev.ragback.app.Background;
 import dev.ragback.app.Progress;
 import dev.ragback.app.RagbackException;
+import dev.ragback.app.checks.ProbeComparison;
 import dev.ragback.app.port.CollectionInfo;
 import dev.ragback.app.port.UploadInDoubt;
 import dev.ragback.app.port.VectorStore;
@@ -15,11 +16,13 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The vector half. Behind an alias: upload into a new collection and wait until it is green with
- * the right points count (prepare); switch the aliases in one call, keeping the old collection (commit).
+ * The vector half. Behind an alias: upload into a new collection, wait until it is green with the
+ * right points count, then replay the set's golden probes on it (prepare); switch the aliases in one
+ * call, keeping the old collection (commit).
  * A plain collection is recovered in place. The copy Qdrant keeps of the upload is deleted
  * either way, before a half-made collection is.
  */
@@ -30,15 +33,17 @@ final class QdrantRestore {
     private final BackupsDir backups;
     private final VectorStore vectors;
     private final Duration greenTimeout;
+    private final ProbeComparison probeRule;
 
-    QdrantRestore(BackupsDir backups, VectorStore vectors, Duration greenTimeout) {
+    QdrantRestore(BackupsDir backups, VectorStore vectors, Duration greenTimeout, ProbeComparison probeRule) {
         this.backups = backups;
         this.vectors = vectors;
         this.greenTimeout = greenTimeout;
+        this.probeRule = probeRule;
     }
 
     /**
-     * Uploads into the target and waits until it is green with the set's points. Behind an alias
+     * Uploads into the target, waits until it is green with the set's points and checks its probes. Behind an alias
      * nothing is visible yet: the commit switches the aliases; the abort deletes the new collection.
      * In place the collection has changed already: the commit recreates the manifest's aliases.
      */
@@ -70,6 +75,15 @@ final class QdrantRestore {
                         failure.hint(), failure) : failure;
             });
         }
+        try {
+            checkProbes(plan, target, progress);
+        } catch (RagbackException e) {
+            if (!aliasMode) {
+                throw e; // recovered in place already: there is nothing to delete (failedState says what it holds)
+            }
+            throw Background.uninterrupted(() -> new RagbackException(e.kind(), e.getMessage() + "; " + deleteNew(target, "new"),
+                    e.hint(), e));
+        }
         Runnable commit = () -> {
             if (!plan.aliasesToSwitch().isEmpty()) {
                 new AliasSwitch(vectors).pointAt(plan.aliasesToSwitch(), target);
@@ -87,6 +101,10 @@ final class QdrantRestore {
     static String failedState(RestorePlan plan, RuntimeException failure) {
         if (failure instanceof UploadInDoubt) {
             return "in doubt: Qdrant may still be recovering into " + plan.qdrantTarget() + " (see above); no alias was switched";
+        }
+        if (plan.qdrantInPlace() && failure instanceof ProbesFailed) {
+            return "changed: " + plan.qdrantTarget() + " was recovered in place from " + plan.id() + ", but its probes fail;"
+                    + " check it with ragback verify --snapshot " + plan.id();
         }
         if (plan.qdrantInPlace()) {
             return "unknown after a failed in-place recovery of " + plan.qdrantTarget() + ": check it with ragback verify --snapshot "
@@ -127,6 +145,30 @@ final class QdrantRestore {
         }
         progress.stage("qdrant", "waiting for " + target + " to be green");
         awaitGreen(target, part.pointsCount());
+    }
+
+    /** Green with the right count is not enough: the set's golden top-k queries must answer as they did (SPEC section 4). */
+    private void checkProbes(RestorePlan plan, String target, Progress progress) {
+        List<Manifest.Probe> probes = plan.manifest().probes();
+        if (probes == null || probes.isEmpty()) {
+            return;
+        }
+        progress.stage("qdrant", "checking the " + probes.size() + " golden probes on " + target);
+        List<String> failed = probeRule.replay(vectors, target, plan.manifest().qdrant().vectorName(), probes).stream()
+                .filter(outcome -> !outcome.passed()).map(outcome -> "probe " + outcome.pointId() + ": " + outcome.problem()).toList();
+        if (!failed.isEmpty()) {
+            throw new ProbesFailed("collection " + target + " is green with its " + plan.manifest().qdrant().pointsCount()
+                    + " points, but " + failed.size() + " of the " + probes.size() + " golden probes of set " + plan.id()
+                    + " fail (" + String.join("; ", failed) + ")",
+                    "the set's vectors do not answer as they did when it was taken: pick another set (ragback snapshot list)");
+        }
+    }
+
+    /** The restored collection does not answer the set's golden probes: a gate (exit 3), found before any commit. */
+    static final class ProbesFailed extends RagbackException {
+        ProbesFailed(String message, String hint) {
+            super(Kind.GATE, message, hint);
+        }
     }
 
     private void awaitGreen(String collection, long expectedPoints) {

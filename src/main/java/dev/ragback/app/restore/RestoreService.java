@@ -3,6 +3,7 @@ package dev.ragback.app.restore;
 import dev.ragback.app.Progress;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.Versions;
+import dev.ragback.app.checks.ProbeComparison;
 import dev.ragback.app.compat.CompatService;
 import dev.ragback.app.compat.CompatVerdict;
 import dev.ragback.app.compat.Triple;
@@ -54,10 +55,12 @@ public final class RestoreService {
     private final String configuredCollection;
     private final int jobs;
     private final Duration greenTimeout;
+    private final ProbeComparison probeRule;
 
+    /** {@code probeRule}: how the new collection's answers to the set's golden probes are judged before the commit. */
     public RestoreService(BackupsDir backups, SnapshotVerifier verifier, SnapshotCatalog catalog, AppliedMigrations migrations,
                           DumpTool dumpTool, VectorStore vectors, ReleaseSwitch releases, CompatService compat,
-                          String configuredCollection, int jobs, Duration greenTimeout) {
+                          String configuredCollection, int jobs, Duration greenTimeout, ProbeComparison probeRule) {
         this.backups = backups;
         this.verifier = verifier;
         this.catalog = catalog;
@@ -69,6 +72,7 @@ public final class RestoreService {
         this.configuredCollection = configuredCollection;
         this.jobs = jobs;
         this.greenTimeout = greenTimeout;
+        this.probeRule = probeRule;
     }
 
     /** The set to restore: {@code id}, or the newest golden one. */
@@ -176,7 +180,7 @@ public final class RestoreService {
 
     /** Restores both stores in two phases: both or neither where the plan allows (see {@link TwoPhaseRestore}). */
     public Restored execute(RestorePlan plan, Progress progress, RestoreJournal journal) {
-        return new TwoPhaseRestore(new PostgresRestore(backups, dumpTool, jobs), new QdrantRestore(backups, vectors, greenTimeout),
+        return new TwoPhaseRestore(new PostgresRestore(backups, dumpTool, jobs), new QdrantRestore(backups, vectors, greenTimeout, probeRule),
                 journal).run(plan, progress);
     }
 

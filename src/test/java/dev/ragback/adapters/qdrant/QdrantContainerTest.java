@@ -178,7 +178,8 @@ class QdrantContainerTest {
                 + "|---|---|---|---|\n");
         SnapshotVerifier verifier = new SnapshotVerifier(s.backups(), s.dumpTool());
         return new RestoreService(s.backups(), verifier, new SnapshotCatalog(s.backups(), verifier, Clock.systemUTC()), List::of,
-                s.dumpTool(), store(KEY), null, new CompatService(matrix), configured, 1, Duration.ofMinutes(2));
+                s.dumpTool(), store(KEY), null, new CompatService(matrix), configured, 1, Duration.ofMinutes(2),
+                new ProbeComparison(0.8, 0.05));
     }
 
     private VerifyService verify(Setup s, String configured) {

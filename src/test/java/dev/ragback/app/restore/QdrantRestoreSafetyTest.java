@@ -68,7 +68,8 @@ class QdrantRestoreSafetyTest {
                 + "|---|---|---|---|\n| v1.0.0 | v1.0.0 | rag_main_v2 | OK |\n");
         SnapshotVerifier verifier = new SnapshotVerifier(backups, dumpTool);
         return new RestoreService(backups, verifier, new SnapshotCatalog(backups, verifier, Clock.systemUTC()), List::of, dumpTool,
-                vectors, null, new CompatService(matrix), configured, 1, greenTimeout);
+                vectors, null, new CompatService(matrix), configured, 1, greenTimeout,
+                new dev.ragback.app.checks.ProbeComparison(0.8, 0.05));
     }
 
     private RestoreService service() throws Exception {

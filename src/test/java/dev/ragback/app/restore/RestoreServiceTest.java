@@ -67,7 +67,8 @@ class RestoreServiceTest {
                 + "|---|---|---|---|\n| v1.0.0 | v1.0.0 | rag_main_v2 | OK |\n");
         SnapshotVerifier verifier = new SnapshotVerifier(backups, dumpTool);
         return new RestoreService(backups, verifier, new SnapshotCatalog(backups, verifier, Clock.systemUTC()),
-                () -> List.copyOf(applied), dumpTool, vectors, null, new CompatService(matrix), configuredCollection, 1, greenTimeout);
+                () -> List.copyOf(applied), dumpTool, vectors, null, new CompatService(matrix), configuredCollection, 1, greenTimeout,
+                new dev.ragback.app.checks.ProbeComparison(0.8, 0.05));
     }
 
     @Test
@@ -268,6 +269,48 @@ class RestoreServiceTest {
         assertTrue(journal.lines.get(2).contains("unknown after a failed in-place recovery of rag_main_v2: check it with"
                 + " ragback verify --snapshot " + id), journal.lines.toString());
         assertTrue(e.getMessage().endsWith("the stores are not as they were (see above)"), e.getMessage());
+    }
+
+    @Test
+    void aNewCollectionThatFailsTheGoldenProbesIsDroppedBeforeTheCommit() throws Exception {
+        scrambleTheSetsVectors();
+        RestoreService service = service();
+        RecordingJournal journal = new RecordingJournal();
+        RagbackException e = assertThrows(RagbackException.class,
+                () -> service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE, journal));
+        assertEquals(RagbackException.Kind.GATE, e.kind(), "a probe that fails is a gate (exit 3)");
+        assertTrue(e.getMessage().startsWith("collection rag_main_v2_r" + id + " is green with its 12 points, but 2 of the 2 golden"
+                + " probes of set " + id + " fail (probe 1: "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; the new collection rag_main_v2_r" + id + " was deleted, no alias was switched;"
+                + " nothing was changed"), e.getMessage());
+        assertEquals(List.of("prepared", "rolled back"), dumpTool.transactions, "PostgreSQL never committed");
+        assertEquals(List.of(new Alias("rag_main", "rag_main_v2")), vectors.aliases);
+        assertFalse(vectors.collections.containsKey("rag_main_v2_r" + id), "the new collection is deleted");
+        assertEquals(java.util.Set.of(), vectors.uploadedCopies, "the uploaded file is deleted");
+        assertEquals(List.of("restore_started", "restore_aborted"), journal.types());
+        assertEquals(true, journal.events.get(1).getValue().get("unchanged"));
+    }
+
+    @Test
+    void inPlaceACollectionThatFailsTheGoldenProbesRollsPostgresBackAndSaysQdrantChanged() throws Exception {
+        vectors.aliases.clear();
+        scrambleTheSetsVectors();
+        RestoreService service = service("rag_main_v2", Duration.ofSeconds(2));
+        RecordingJournal journal = new RecordingJournal();
+        RagbackException e = assertThrows(RagbackException.class,
+                () -> service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE, journal));
+        assertEquals(RagbackException.Kind.GATE, e.kind());
+        assertEquals(List.of("prepared", "rolled back"), dumpTool.transactions);
+        assertEquals("  Qdrant:     changed: rag_main_v2 was recovered in place from " + id + ", but its probes fail; check it"
+                + " with ragback verify --snapshot " + id, journal.lines.get(2));
+        assertTrue(e.getMessage().endsWith("the stores are not as they were (see above)"), e.getMessage());
+    }
+
+    /** The set's file now restores points whose vectors are not the ones its probes were recorded on. */
+    private void scrambleTheSetsVectors() {
+        vectors.snapshotContents.replaceAll((checksum, content) -> content.stream()
+                .map(p -> new dev.ragback.app.port.VectorPoint(p.id(), new float[] {((Long) p.id()) % 2, 9 - ((Long) p.id()) % 4, 0, 0}))
+                .toList());
     }
 
     /** Events and lines, as TaskDB and the terminal would get them. */

@@ -88,7 +88,7 @@ class RollbackServiceTest {
         SnapshotCatalog catalog = new SnapshotCatalog(backups, verifier, Clock.systemUTC());
         CompatService compat = new CompatService(matrix, new LiveSources(releases, migrations, vectors, "rag_main"));
         RestoreService restore = new RestoreService(backups, verifier, catalog, migrations, dumpTool, vectors, releases, compat,
-                "rag_main", 1, Duration.ofSeconds(2));
+                "rag_main", 1, Duration.ofSeconds(2), new ProbeComparison(0.8, 0.05));
         ProbeComparison rule = new ProbeComparison(0.8, 0.05);
         HttpProbe http = url -> new HttpProbe.Answer(200, 1);
         SmokeService smoke = new SmokeService(new SmokeService.Subjects(database, vectors, catalog, compat, http),
