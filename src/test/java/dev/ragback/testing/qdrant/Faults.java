@@ -21,6 +21,9 @@ final class Faults {
     private final AtomicInteger cutUploadsLeft = new AtomicInteger();
     private final AtomicInteger failedAliasChangesLeft = new AtomicInteger();
     private volatile java.util.concurrent.CountDownLatch uploadGate;
+    private volatile java.util.concurrent.CountDownLatch aliasGate;
+    private final AtomicInteger aliasChangesWaiting = new AtomicInteger();
+    private final AtomicInteger scrambledRecoveriesLeft = new AtomicInteger();
     private volatile boolean recoverBeforeCut;
     private volatile int failureStatus = 500;
     private volatile Duration delay = Duration.ZERO;
@@ -77,6 +80,51 @@ final class Faults {
 
     boolean takeAliasChangeFailure() {
         return takeOne(failedAliasChangesLeft);
+    }
+
+    /** Alias batches that change something wait until released, then answer 503 having changed nothing (a hung server). */
+    void holdAliasChanges() {
+        aliasGate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    boolean aliasChangesHeld() {
+        return aliasGate != null;
+    }
+
+    void releaseAliasChanges() {
+        java.util.concurrent.CountDownLatch gate = aliasGate;
+        aliasGate = null;
+        if (gate != null) {
+            gate.countDown();
+        }
+    }
+
+    /** Waits while alias changes are held, at most 2 minutes. */
+    void awaitAliasGate() {
+        java.util.concurrent.CountDownLatch gate = aliasGate;
+        if (gate == null) {
+            return;
+        }
+        aliasChangesWaiting.incrementAndGet();
+        try {
+            gate.await(2, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            aliasChangesWaiting.decrementAndGet();
+        }
+    }
+
+    int aliasChangesWaiting() {
+        return aliasChangesWaiting.get();
+    }
+
+    void scrambleRecoveries(int count) {
+        scrambledRecoveriesLeft.set(count);
+    }
+
+    boolean takeScrambledRecovery() {
+        return takeOne(scrambledRecoveriesLeft);
     }
 
     /** Snapshot uploads wait before their body is read (a slow network: Qdrant has nothing yet) until released. */
@@ -190,7 +238,9 @@ final class Faults {
         failedUploadsLeft.set(0);
         cutUploadsLeft.set(0);
         failedAliasChangesLeft.set(0);
+        scrambledRecoveriesLeft.set(0);
         releaseUploads();
+        releaseAliasChanges();
         yellowReadsAfterRecovery = 0;
         delay = Duration.ZERO;
         stall = Duration.ZERO;

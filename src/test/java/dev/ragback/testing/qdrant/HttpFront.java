@@ -93,9 +93,14 @@ final class HttpFront implements HttpHandler {
                 return Replies.error(403, "Forbidden: Global manage access is required");
             }
         }
-        if (path.equals("/collections/aliases") && faults.aliasChangesFail()) {
+        if (path.equals("/collections/aliases") && (faults.aliasChangesFail() || faults.aliasChangesHeld())) {
             byte[] batch = readAll(body);
-            if (new String(batch, java.nio.charset.StandardCharsets.UTF_8).contains("_alias\"") && faults.takeAliasChangeFailure()) {
+            boolean changes = new String(batch, java.nio.charset.StandardCharsets.UTF_8).contains("_alias\"");
+            if (changes && faults.aliasChangesHeld()) {
+                faults.awaitAliasGate();
+                return Replies.error(503, "Service unavailable: injected hang of the alias change");
+            }
+            if (changes && faults.takeAliasChangeFailure()) {
                 return Replies.error(500, "Service internal error: injected alias failure");
             }
             body = new java.io.ByteArrayInputStream(batch);

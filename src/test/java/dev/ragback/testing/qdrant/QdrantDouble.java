@@ -260,6 +260,31 @@ public final class QdrantDouble implements AutoCloseable {
         faults.failAliasChanges(count);
     }
 
+    /**
+     * Alias batches that change something hang until {@link #releaseAliasChanges()}, then answer 503
+     * having changed nothing (the switch never happened).
+     */
+    public void holdAliasChanges() {
+        faults.holdAliasChanges();
+    }
+
+    public void releaseAliasChanges() {
+        faults.releaseAliasChanges();
+    }
+
+    /** How many alias changes are hanging now (see {@link #holdAliasChanges()}). */
+    public int aliasChangesWaiting() {
+        return faults.aliasChangesWaiting();
+    }
+
+    /**
+     * The next {@code count} uploads or recovers give each recovered point another point's vector:
+     * the collection is green with the right count, but its searches answer wrongly.
+     */
+    public void scrambleNextRecoveries(int count) {
+        faults.scrambleRecoveries(count);
+    }
+
     /** Snapshot uploads wait before Qdrant reads their body (a slow network) until {@link #releaseUploads()}. */
     public void holdUploads() {
         faults.holdUploads();

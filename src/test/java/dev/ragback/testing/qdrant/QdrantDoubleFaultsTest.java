@@ -141,6 +141,49 @@ class QdrantDoubleFaultsTest extends QdrantDoubleTestBase {
     }
 
     @Test
+    void aScrambledRecoveryIsGreenWithEveryPointButMovesTheVectors() throws Exception {
+        qdrant.createCollection("rag_main", 2, "Dot");
+        StringBuilder points = new StringBuilder("[");
+        for (int id = 1; id <= 8; id++) {
+            points.append(id == 1 ? "" : ",").append("{\"id\":").append(id).append(",\"vector\":[").append(id).append(",1]}");
+        }
+        qdrant.upsertPoints("rag_main", points.append("]").toString());
+        String name = json(valid("POST", "/collections/rag_main/snapshots?wait=true", null, 200)).at("/result/name").asText();
+        qdrant.scrambleNextRecoveries(1);
+        validUpload("scrambled", file(name), "priority=snapshot", 200);
+        validUpload("plain", file(name), "priority=snapshot", 200);
+        assertEquals("green", json(valid("GET", "/collections/scrambled", null, 200)).at("/result/status").asText());
+        List<String> original = qdrant.pointLines("rag_main");
+        List<String> scrambled = qdrant.pointLines("scrambled");
+        assertEquals(original.size(), scrambled.size());
+        assertNotEquals(original, scrambled, "the vectors moved");
+        assertEquals(original.stream().map(l -> l.replaceAll("^\\S+", "")).sorted().toList(),
+                scrambled.stream().map(l -> l.replaceAll("^\\S+", "")).sorted().toList(), "the same vectors, on other points");
+        assertEquals(original, qdrant.pointLines("plain"), "only the next recovery is scrambled");
+    }
+
+    @Test
+    void aHeldAliasChangeHangsThenFailsWithoutChangingAnything() throws Exception {
+        qdrant.createCollection("a", 2, "Dot");
+        qdrant.createCollection("b", 2, "Dot");
+        qdrant.createAlias("rag_main", "a");
+        qdrant.holdAliasChanges();
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> switched = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return send(qdrant, "POST", "/collections/aliases",
+                        "{\"actions\":[{\"create_alias\":{\"alias_name\":\"rag_main\",\"collection_name\":\"b\"}}]}");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        dev.ragback.testing.Waits.until(() -> qdrant.aliasChangesWaiting() == 1, "the alias change to hang");
+        assertEquals(java.util.Map.of("rag_main", "a"), qdrant.store().aliases());
+        qdrant.releaseAliasChanges();
+        assertEquals(503, switched.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+        assertEquals(java.util.Map.of("rag_main", "a"), qdrant.store().aliases());
+    }
+
+    @Test
     void uploadCanFailAfterItsBodyWasRead() throws Exception {
         String name = snapshotOfRagMain(256 << 10);
         qdrant.failNextUploadsAfterBody(1);

@@ -151,6 +151,9 @@ final class SnapshotRoutes {
         String target = store.find(collection).map(StoredCollection::name).orElse(collection);
         StoredCollection recovered = store.recover(target, SnapshotFormat.read(file, target));
         recovered.yellowFor(faults.yellowReadsAfterRecovery());
+        if (faults.takeScrambledRecovery()) {
+            recovered.scrambleVectors();
+        }
     }
 
     private Path localFile(URI uri) throws IOException {

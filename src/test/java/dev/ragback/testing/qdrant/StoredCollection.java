@@ -386,6 +386,19 @@ public final class StoredCollection {
         }
     }
 
+    /** Gives each point another point's vector (a fixed shuffle): green, the same count, the wrong answers. */
+    synchronized void scrambleVectors() {
+        List<Entry> entries = new ArrayList<>(points.values());
+        List<Entry> donors = new ArrayList<>(entries);
+        Collections.shuffle(donors, new java.util.Random(19));
+        for (int i = 0; i < entries.size(); i++) {
+            Entry own = entries.get(i);
+            Entry donor = donors.get(i);
+            Point moved = new Point(own.point().id(), donor.point().vector(), own.point().payload());
+            points.put(own.key(), new Entry(own.key(), moved, own.version(), donor.scored()));
+        }
+    }
+
     private Entry checkedPoint(JsonNode point, long version) {
         PointId id = PointId.of(point.get("id"), "points");
         JsonNode vector = point.path("vector");
