@@ -120,6 +120,36 @@ class CrashResumeReliabilityIT {
     }
 
     @Test
+    @Scenario(broken = "kill -9 of rollback auto after the restore's COMMIT, before the alias switch (the double holds the switch)",
+            expected = "--resume finishes the switch without a second upload; exit 0; verify exit 0; stores equal the golden set")
+    void killedBetweenCommitAndAliasSwitchThenResumeFinishesTheSwitch(ScenarioOutcome outcome) throws Exception {
+        qdrant.holdAliasChanges();
+        Path io = TempDirs.create("crash-commit-");
+        Process run = cli.start(io, "rollback", "auto", "--reason", "manual", "--yes");
+        Waits.until(() -> !run.isAlive() || qdrant.aliasChangesWaiting() > 0, "the alias switch after the COMMIT");
+        String killed = kill(run);
+        qdrant.resetFaults(); // the held switch answers 503 to nobody: it never happened
+        String runId = Processes.stdoutSoFar(io).replaceAll("(?s).*Rollback (rollback_\\d+).*", "$1");
+        assertEquals(goldenRows, db.rows(RollbackStage.SECTION_7), "PostgreSQL was committed before the kill");
+        assertEquals("rag_main_v2", qdrant.store().aliases().get("rag_main"), "the alias was not switched");
+        String prepared = db.rows("SELECT metadata->>'collection' FROM task_events WHERE task_id = '" + runId
+                + "' AND event_type = 'restore_postgres_committed'").get(0).get(0);
+        int uploads = qdrant.recoveries().size();
+
+        String resumed = resumeAndCheck(io);
+        assertEquals(prepared, qdrant.store().aliases().get("rag_main"), "the resume switched the alias into the committed collection");
+        assertEquals(uploads, qdrant.recoveries().size(), "the resume did not restore again");
+        assertEquals(List.of(List.of("restore_started", ""), List.of("restore_prepared", ""), List.of("restore_postgres_committed", ""),
+                List.of("restore_committed", "true")), db.rows("SELECT event_type, coalesce(metadata->>'resumed', '') FROM task_events"
+                + " WHERE task_id = '" + runId + "' AND event_type LIKE 'restore\\_%' ORDER BY id"));
+        assertEquals(List.of(List.of("started"), List.of("started"), List.of("succeeded")), db.rows("SELECT metadata->>'status'"
+                + " FROM task_events WHERE task_id = '" + runId + "' AND event_type = 'rollback_step' AND metadata->>'step' = 'restore'"
+                + " ORDER BY id"), "killed once inside the restore step, then finished by the resume");
+        outcome.observed("after the COMMIT: " + killed + ", PostgreSQL committed, alias unmoved; " + resumed
+                + "; alias switched by the resume").dataIntact(storesEqualGolden());
+    }
+
+    @Test
     @Scenario(broken = "kill -9 of rollback auto while the evaluator runs (it sleeps)",
             expected = "evaluator gone with it; --resume exit 0 without a second restore; verify exit 0; traffic 0")
     void killedDuringEvalThenResumeSkipsTheRestore(ScenarioOutcome outcome) throws Exception {

@@ -7,7 +7,9 @@ import java.util.concurrent.CountDownLatch;
  * Runs a {@link QdrantDouble} as its own process for benchmarks:
  * {@code --port N} (0: a free one), {@code --api-key-env NAME} (the key is read from that
  * environment variable), {@code --snapshot-ballast-bytes N}, {@code --cluster-peers N} (GET /cluster
- * reports a cluster of N peers). Prints
+ * reports a cluster of N peers), {@code --scramble-recoveries N} (the next N recoveries move the
+ * vectors: green, exact count, wrong answers), {@code --hold-alias-changes} (alias switches hang,
+ * then change nothing). Prints
  * {@code listening on http://127.0.0.1:PORT} and serves until killed.
  */
 public final class QdrantDoubleMain {
@@ -19,6 +21,8 @@ public final class QdrantDoubleMain {
         String apiKey = null;
         long ballast = 0;
         int peers = 0;
+        int scrambled = 0;
+        boolean holdAliases = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
@@ -27,6 +31,11 @@ public final class QdrantDoubleMain {
                     case "--api-key-env" -> apiKey = apiKey(required(args[i], value));
                     case "--snapshot-ballast-bytes" -> ballast = Long.parseLong(required(args[i], value));
                     case "--cluster-peers" -> peers = Integer.parseInt(required(args[i], value));
+                    case "--scramble-recoveries" -> scrambled = Integer.parseInt(required(args[i], value));
+                    case "--hold-alias-changes" -> {
+                        holdAliases = true;
+                        i--; // takes no value
+                    }
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;
@@ -38,6 +47,10 @@ public final class QdrantDoubleMain {
         QdrantDouble qdrant = new QdrantDouble(apiKey, port);
         qdrant.snapshotBallast(ballast);
         qdrant.clusterPeers(peers);
+        qdrant.scrambleNextRecoveries(scrambled);
+        if (holdAliases) {
+            qdrant.holdAliasChanges();
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(qdrant::close, "qdrant-double-stop"));
         System.out.println("listening on " + qdrant.url());
         System.out.flush();
@@ -61,6 +74,7 @@ public final class QdrantDoubleMain {
 
     private static void usage(PrintStream err, String problem) {
         err.println("qdrant-double: " + problem);
-        err.println("usage: QdrantDoubleMain [--port N] [--api-key-env NAME] [--snapshot-ballast-bytes N] [--cluster-peers N]");
+        err.println("usage: QdrantDoubleMain [--port N] [--api-key-env NAME] [--snapshot-ballast-bytes N] [--cluster-peers N]"
+                + " [--scramble-recoveries N] [--hold-alias-changes]");
     }
 }
