@@ -34,8 +34,17 @@ public final class Processes {
 
     /** What a process started with {@code RagbackCli.start(io, ...)} has written to stdout so far; "" before anything. */
     public static String stdoutSoFar(Path io) {
+        return soFar(io, "stdout");
+    }
+
+    /** The same for stderr. */
+    public static String stderrSoFar(Path io) {
+        return soFar(io, "stderr");
+    }
+
+    private static String soFar(Path io, String stream) {
         try {
-            return Files.readString(io.resolve("stdout"));
+            return Files.readString(io.resolve(stream));
         } catch (IOException e) {
             return "";
         }

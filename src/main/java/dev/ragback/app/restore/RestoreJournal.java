@@ -24,4 +24,13 @@ public interface RestoreJournal {
 
     /** One line for the person at the terminal (stderr). */
     void say(String line);
+
+    /**
+     * Both halves are prepared and the commit is about to begin: the point of no return. False when
+     * the person stopped the restore just before (it is aborted instead); after true, an interrupt
+     * is answered by finishing the commit and the alias switch.
+     */
+    default boolean commitBegins() {
+        return true;
+    }
 }

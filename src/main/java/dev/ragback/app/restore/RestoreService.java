@@ -39,9 +39,10 @@ public final class RestoreService {
      * @param postgresMillis time of the database half, or -1 when skipped
      * @param qdrantMillis   time of the vector half, or -1 when skipped
      * @param commitWindowMillis from the PostgreSQL COMMIT to the alias switch: the time the stores disagreed
+     * @param interruptedAfterCommit an interrupt came during the commit, which was finished first
      */
     public record Restored(RestorePlan plan, long postgresMillis, long postgresBytes, long qdrantMillis, long qdrantBytes,
-                           long commitWindowMillis) {
+                           long commitWindowMillis, boolean interruptedAfterCommit) {
     }
 
     private final BackupsDir backups;

@@ -4,6 +4,7 @@ import dev.ragback.app.RagbackException;
 import dev.ragback.app.port.AuditLog;
 
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -16,12 +17,21 @@ public final class TaskDbRestoreJournal implements RestoreJournal {
     private final String taskId;
     private final Consumer<String> say;
     private final Consumer<String> warn;
+    private final BooleanSupplier commitBegins;
 
-    public TaskDbRestoreJournal(AuditLog audit, String taskId, Consumer<String> say, Consumer<String> warn) {
+    /** {@code commitBegins}: see {@link RestoreJournal#commitBegins()} (the terminal's interrupt handling). */
+    public TaskDbRestoreJournal(AuditLog audit, String taskId, Consumer<String> say, Consumer<String> warn,
+                                BooleanSupplier commitBegins) {
         this.audit = audit;
         this.taskId = taskId;
         this.say = say;
         this.warn = warn;
+        this.commitBegins = commitBegins;
+    }
+
+    @Override
+    public boolean commitBegins() {
+        return commitBegins.getAsBoolean();
     }
 
     @Override

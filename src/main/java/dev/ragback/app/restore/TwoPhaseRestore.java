@@ -51,17 +51,20 @@ final class TwoPhaseRestore {
             if (interrupted[0] || pg.failure() != null || q.failure() != null) {
                 throw abort(plan, pg, q, interrupted[0]);
             }
+            if (Thread.interrupted() || !journal.commitBegins()) {
+                throw abort(plan, pg, q, true); // stopped just before the point of no return: still nothing visible
+            }
             journal.record("restore_prepared", metadata(plan, "postgres_ms", millis(pg), "qdrant_ms", millis(q)));
             // on a thread Ctrl-C does not interrupt: the commit is short, and stopping it halfway would split the stores
             boolean[] lateInterrupt = {false};
             Outcome<Long> window = await(pool.submit(() -> commit(plan, pg.value(), q.value())), null, lateInterrupt);
-            if (lateInterrupt[0]) {
-                journal.say("interrupted during the commit of " + plan.id() + ": the commit was finished first");
-            }
             if (window.failure() != null) {
                 throw window.failure();
             }
-            return new RestoreService.Restored(plan, millis(pg), bytes(pg), millis(q), bytes(q), window.value());
+            if (lateInterrupt[0]) {
+                journal.say("interrupt received after the commit of " + plan.id() + "; the switch was finished");
+            }
+            return new RestoreService.Restored(plan, millis(pg), bytes(pg), millis(q), bytes(q), window.value(), lateInterrupt[0]);
         } finally {
             pool.shutdownNow();
         }

@@ -1,6 +1,7 @@
 package dev.ragback.app.rollback;
 
 import dev.ragback.app.Progress;
+import dev.ragback.app.RagbackException;
 import dev.ragback.app.checks.VerifyService;
 import dev.ragback.app.port.AuditLog;
 import dev.ragback.app.port.RunLock;
@@ -10,6 +11,7 @@ import dev.ragback.app.restore.RestoreService;
 import dev.ragback.app.restore.TaskDbRestoreJournal;
 
 import java.time.Clock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -45,15 +47,34 @@ public final class VerifiedRestore {
         this.lock = lock;
     }
 
-    /** {@code snapshot restore}: takes the lease, journals to TaskDB under its id; {@code say} gets a stop's state block. */
-    public Result run(RestorePlan plan, boolean breakLock, Progress progress, Consumer<String> warn, Consumer<String> say) {
+    /**
+     * {@code snapshot restore}: takes the lease, journals to TaskDB under its id; {@code say} gets a stop's state block;
+     * {@code commitBegins} answers {@link RestoreJournal#commitBegins()}. An interrupt after the commit skips the verify:
+     * INTERRUPTED, saying both stores are restored.
+     */
+    public Result run(RestorePlan plan, boolean breakLock, Progress progress, Consumer<String> warn, Consumer<String> say,
+                      BooleanSupplier commitBegins) {
         RestoreService.Restored restored;
         try {
-            restored = underLock(plan, breakLock, progress, warn, say);
+            restored = underLock(plan, breakLock, progress, warn, say, commitBegins);
         } finally {
             progress.done();
         }
-        return verified(plan, restored);
+        if (restored.interruptedAfterCommit() || Thread.interrupted()) {
+            throw interruptedAfterCommit(plan, null);
+        }
+        try {
+            return verified(plan, restored);
+        } catch (RagbackException e) {
+            throw e.kind() == RagbackException.Kind.INTERRUPTED ? interruptedAfterCommit(plan, e) : e;
+        }
+    }
+
+    private static RagbackException interruptedAfterCommit(RestorePlan plan, RagbackException cause) {
+        String stores = plan.postgres() && plan.qdrant() ? "both stores are" : plan.postgres() ? "PostgreSQL is" : "Qdrant is";
+        return new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted after the commit: " + stores
+                + " restored to " + plan.id() + " (the commit was finished first); verify did not run",
+                "check them: ragback verify --snapshot " + plan.id(), cause);
     }
 
     /** The restore step of a rollback, which holds the lease and journals the run. */
@@ -72,7 +93,7 @@ public final class VerifiedRestore {
     }
 
     private RestoreService.Restored underLock(RestorePlan plan, boolean breakLock, Progress progress, Consumer<String> warn,
-                                              Consumer<String> say) {
+                                              Consumer<String> say, BooleanSupplier commitBegins) {
         RunLock.Holder me = new RunLock.Holder("restore_" + lock.clock().instant().getEpochSecond(), lock.host(), lock.pid(),
                 lock.clock().instant());
         try (RunLock.Lease lease = Locks.acquire(lock.primary(), lock.fallback(), me, breakLock, warn)) {
@@ -82,7 +103,7 @@ public final class VerifiedRestore {
             return restore.execute(plan, progress, new TaskDbRestoreJournal(lock.audit(), me.runId(), line -> {
                 progress.done();
                 say.accept(line);
-            }, warn));
+            }, warn, commitBegins));
         }
     }
 }

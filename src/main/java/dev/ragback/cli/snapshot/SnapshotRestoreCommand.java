@@ -76,8 +76,9 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
         }
         session.confirm(yes, "ragback: restore " + RestorePlanView.stores(plan) + " from snapshot " + id + "?");
         VerifiedRestore.Result result;
-        try (Interrupts ignored = Interrupts.interrupting(Thread.currentThread(), session.err())) {
-            result = session.services().verifiedRestore().run(plan, breakLock, session.progress(), session::warn, this::say);
+        try (Interrupts interrupts = Interrupts.interrupting(Thread.currentThread(), session.err())) {
+            result = session.services().verifiedRestore().run(plan, breakLock, session.progress(), session::warn, this::say,
+                    interrupts::pointOfNoReturn);
         }
         RestoreService.Restored restored = result.restored();
         VerifyService.Report verified = result.verified();

@@ -306,6 +306,36 @@ class RestoreServiceTest {
         assertTrue(e.getMessage().endsWith("the stores are not as they were (see above)"), e.getMessage());
     }
 
+    @Test
+    void stoppedJustBeforeThePointOfNoReturnChangesNothing() throws Exception {
+        RestoreService service = service();
+        RecordingJournal journal = new RecordingJournal();
+        journal.commitBegins = () -> false; // the signal came first
+        RagbackException e = assertThrows(RagbackException.class,
+                () -> service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE, journal));
+        assertEquals(RagbackException.Kind.INTERRUPTED, e.kind());
+        assertEquals(List.of("prepared", "rolled back"), dumpTool.transactions);
+        assertEquals(List.of(new Alias("rag_main", "rag_main_v2")), vectors.aliases);
+        assertFalse(vectors.collections.containsKey("rag_main_v2_r" + id));
+        assertEquals(List.of("restore_started", "restore_interrupted"), journal.types());
+    }
+
+    @Test
+    void anInterruptAfterThePointOfNoReturnFinishesTheCommitAndTheSwitch() throws Exception {
+        RestoreService service = service();
+        RecordingJournal journal = new RecordingJournal();
+        journal.commitBegins = () -> {
+            Thread.currentThread().interrupt(); // Ctrl-C right after the point of no return
+            return true;
+        };
+        RestoreService.Restored restored = service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE, journal);
+        assertTrue(restored.interruptedAfterCommit());
+        assertEquals(List.of("prepared", "committed"), dumpTool.transactions);
+        assertEquals(List.of(new Alias("rag_main", "rag_main_v2_r" + id)), vectors.aliases);
+        assertEquals(List.of("restore_started", "restore_prepared", "restore_postgres_committed", "restore_committed"), journal.types());
+        assertEquals(List.of("interrupt received after the commit of " + id + "; the switch was finished"), journal.lines);
+    }
+
     /** The set's file now restores points whose vectors are not the ones its probes were recorded on. */
     private void scrambleTheSetsVectors() {
         vectors.snapshotContents.replaceAll((checksum, content) -> content.stream()
@@ -317,6 +347,12 @@ class RestoreServiceTest {
     static final class RecordingJournal implements RestoreJournal {
         final List<java.util.Map.Entry<String, java.util.Map<String, Object>>> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.function.BooleanSupplier commitBegins = () -> true;
+
+        @Override
+        public boolean commitBegins() {
+            return commitBegins.getAsBoolean();
+        }
 
         @Override
         public void record(String eventType, java.util.Map<String, Object> metadata) {
