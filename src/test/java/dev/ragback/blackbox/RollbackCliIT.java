@@ -229,7 +229,13 @@ class RollbackCliIT {
         Process run = cli.start(io, "rollback", "auto", "--reason", "manual", "--yes");
         try {
             Waits.until(() -> Processes.stdoutSoFar(io).contains("==> eval"), "==> eval");
-            Thread.sleep(1500); // the eval step has been running a while: its duration must say so
+            // under load "==> eval" can come well before the step's started event and the evaluator: a signal
+            // sent then would race the step's own journal writes, so wait until the step is really in the evaluator
+            Waits.until(() -> !run.isAlive() || !db.rows("SELECT 1 FROM task_events WHERE event_type = 'rollback_step'"
+                    + " AND metadata->>'step' = 'eval' AND metadata->>'status' = 'started'").isEmpty()
+                    && run.toHandle().descendants().anyMatch(p -> p.info().commandLine().orElse("").contains("eval.sh")),
+                    "the eval step's started event and its evaluator");
+            Thread.sleep(1200); // the eval step has been running a while: its duration must say so
             new ProcessBuilder("kill", "-INT", String.valueOf(run.pid())).start().waitFor();
             assertEquals(130, run.waitFor());
             String stdout = Files.readString(io.resolve("stdout"));
