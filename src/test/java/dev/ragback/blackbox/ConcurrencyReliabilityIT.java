@@ -40,12 +40,7 @@ class ConcurrencyReliabilityIT {
     void setUp(PgDatabase db) throws Exception {
         this.db = db;
         qdrant = new QdrantDouble();
-        RollbackStage.stores(db, qdrant, 800);
-        RollbackStage.releases(work, "v1.1.0", "v1.1.0");
-        RollbackStage.evaluator(work, "");
-        cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
-        cli.run("release", "mark-green", "v1.1.0").assertExit(0);
-        cli.run("snapshot", "create", "--golden").assertExit(0);
+        cli = RollbackStage.ready(work, db, qdrant, 800, "v1.1.0");
     }
 
     @AfterEach

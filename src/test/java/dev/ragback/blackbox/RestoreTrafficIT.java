@@ -45,12 +45,7 @@ class RestoreTrafficIT {
     void setUp(PgDatabase db) throws Exception {
         this.db = db;
         qdrant = new QdrantDouble();
-        RollbackStage.stores(db, qdrant, 600);
-        RollbackStage.releases(work, "v1.1.0", "v1.0.0", "v1.1.0", "v2.0.0");
-        RollbackStage.evaluator(work, "");
-        cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
-        cli.run("release", "mark-green", "v1.1.0").assertExit(0);
-        cli.run("snapshot", "create", "--golden").assertExit(0);
+        cli = RollbackStage.ready(work, db, qdrant, 600, "v1.0.0", "v1.1.0", "v2.0.0");
     }
 
     @AfterEach

@@ -29,6 +29,20 @@ public final class RollbackStage {
         RagFixtures.loadPoints(qdrant, chunks);
     }
 
+    /**
+     * Ready for rollback auto: {@link #stores}, {@link #releases} (current v1.1.0), {@link #evaluator}, then
+     * v1.1.0 marked green and a golden set taken. The CLI, on those stores.
+     */
+    public static RagbackCli ready(Path work, PgDatabase db, QdrantDouble qdrant, int chunks, String... releases) throws IOException {
+        stores(db, qdrant, chunks);
+        releases(work, "v1.1.0", releases);
+        evaluator(work, "");
+        RagbackCli cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
+        cli.run("release", "mark-green", "v1.1.0").assertExit(0);
+        cli.run("snapshot", "create", "--golden").assertExit(0);
+        return cli;
+    }
+
     /** {@code ops/releases/<version>/} for each version, {@code current} pointing at {@code current}; the shipped matrix in compat/. */
     public static Path releases(Path work, String current, String... versions) throws IOException {
         Path releases = Files.createDirectories(work.resolve("ops/releases"));

@@ -20,9 +20,8 @@ final class Faults {
     private final AtomicInteger failedUploadsLeft = new AtomicInteger();
     private final AtomicInteger cutUploadsLeft = new AtomicInteger();
     private final AtomicInteger failedAliasChangesLeft = new AtomicInteger();
-    private volatile java.util.concurrent.CountDownLatch uploadGate;
-    private volatile java.util.concurrent.CountDownLatch aliasGate;
-    private final AtomicInteger aliasChangesWaiting = new AtomicInteger();
+    private final Gate uploadGate = new Gate();
+    private final Gate aliasGate = new Gate();
     private final AtomicInteger scrambledRecoveriesLeft = new AtomicInteger();
     private volatile boolean recoverBeforeCut;
     private volatile int failureStatus = 500;
@@ -82,41 +81,57 @@ final class Faults {
         return takeOne(failedAliasChangesLeft);
     }
 
+    /** Requests that wait until released: uploads (a slow network), alias changes (a hung server). */
+    static final class Gate {
+        private volatile java.util.concurrent.CountDownLatch latch;
+        private final AtomicInteger waiting = new AtomicInteger();
+
+        void hold() {
+            latch = new java.util.concurrent.CountDownLatch(1);
+        }
+
+        boolean held() {
+            return latch != null;
+        }
+
+        void release() {
+            java.util.concurrent.CountDownLatch gate = latch;
+            latch = null;
+            if (gate != null) {
+                gate.countDown();
+            }
+        }
+
+        /** Waits while held, at most 2 minutes; false when interrupted. */
+        boolean await() {
+            java.util.concurrent.CountDownLatch gate = latch;
+            if (gate == null) {
+                return true;
+            }
+            waiting.incrementAndGet();
+            try {
+                return gate.await(2, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } finally {
+                waiting.decrementAndGet();
+            }
+        }
+
+        int waiting() {
+            return waiting.get();
+        }
+    }
+
+    /** Snapshot uploads wait before their body is read (a slow network: Qdrant has nothing yet) until released. */
+    Gate uploads() {
+        return uploadGate;
+    }
+
     /** Alias batches that change something wait until released, then answer 503 having changed nothing (a hung server). */
-    void holdAliasChanges() {
-        aliasGate = new java.util.concurrent.CountDownLatch(1);
-    }
-
-    boolean aliasChangesHeld() {
-        return aliasGate != null;
-    }
-
-    void releaseAliasChanges() {
-        java.util.concurrent.CountDownLatch gate = aliasGate;
-        aliasGate = null;
-        if (gate != null) {
-            gate.countDown();
-        }
-    }
-
-    /** Waits while alias changes are held, at most 2 minutes. */
-    void awaitAliasGate() {
-        java.util.concurrent.CountDownLatch gate = aliasGate;
-        if (gate == null) {
-            return;
-        }
-        aliasChangesWaiting.incrementAndGet();
-        try {
-            gate.await(2, java.util.concurrent.TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            aliasChangesWaiting.decrementAndGet();
-        }
-    }
-
-    int aliasChangesWaiting() {
-        return aliasChangesWaiting.get();
+    Gate aliasChanges() {
+        return aliasGate;
     }
 
     void scrambleRecoveries(int count) {
@@ -125,30 +140,6 @@ final class Faults {
 
     boolean takeScrambledRecovery() {
         return takeOne(scrambledRecoveriesLeft);
-    }
-
-    /** Snapshot uploads wait before their body is read (a slow network: Qdrant has nothing yet) until released. */
-    void holdUploads() {
-        uploadGate = new java.util.concurrent.CountDownLatch(1);
-    }
-
-    void releaseUploads() {
-        java.util.concurrent.CountDownLatch gate = uploadGate;
-        uploadGate = null;
-        if (gate != null) {
-            gate.countDown();
-        }
-    }
-
-    /** Waits while uploads are held, at most 2 minutes; false when interrupted. */
-    boolean awaitUploadGate() {
-        java.util.concurrent.CountDownLatch gate = uploadGate;
-        try {
-            return gate == null || gate.await(2, java.util.concurrent.TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     void yellowAfterRecovery(int statusReads) {
@@ -239,8 +230,8 @@ final class Faults {
         cutUploadsLeft.set(0);
         failedAliasChangesLeft.set(0);
         scrambledRecoveriesLeft.set(0);
-        releaseUploads();
-        releaseAliasChanges();
+        uploadGate.release();
+        aliasGate.release();
         yellowReadsAfterRecovery = 0;
         delay = Duration.ZERO;
         stall = Duration.ZERO;

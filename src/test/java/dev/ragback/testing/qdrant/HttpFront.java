@@ -93,11 +93,11 @@ final class HttpFront implements HttpHandler {
                 return Replies.error(403, "Forbidden: Global manage access is required");
             }
         }
-        if (path.equals("/collections/aliases") && (faults.aliasChangesFail() || faults.aliasChangesHeld())) {
+        if (path.equals("/collections/aliases") && (faults.aliasChangesFail() || faults.aliasChanges().held())) {
             byte[] batch = readAll(body);
             boolean changes = new String(batch, java.nio.charset.StandardCharsets.UTF_8).contains("_alias\"");
-            if (changes && faults.aliasChangesHeld()) {
-                faults.awaitAliasGate();
+            if (changes && faults.aliasChanges().held()) {
+                faults.aliasChanges().await();
                 return Replies.error(503, "Service unavailable: injected hang of the alias change");
             }
             if (changes && faults.takeAliasChangeFailure()) {
@@ -105,7 +105,7 @@ final class HttpFront implements HttpHandler {
             }
             body = new java.io.ByteArrayInputStream(batch);
         }
-        if (path.endsWith("/snapshots/upload") && !faults.awaitUploadGate()) {
+        if (path.endsWith("/snapshots/upload") && !faults.uploads().await()) {
             return Replies.error(503, "the double is closing");
         }
         Request request = new Request(exchange.getRequestMethod(), segments(path), uri.getRawQuery(),

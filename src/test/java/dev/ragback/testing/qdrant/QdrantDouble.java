@@ -265,16 +265,16 @@ public final class QdrantDouble implements AutoCloseable {
      * having changed nothing (the switch never happened).
      */
     public void holdAliasChanges() {
-        faults.holdAliasChanges();
+        faults.aliasChanges().hold();
     }
 
     public void releaseAliasChanges() {
-        faults.releaseAliasChanges();
+        faults.aliasChanges().release();
     }
 
     /** How many alias changes are hanging now (see {@link #holdAliasChanges()}). */
     public int aliasChangesWaiting() {
-        return faults.aliasChangesWaiting();
+        return faults.aliasChanges().waiting();
     }
 
     /**
@@ -287,11 +287,11 @@ public final class QdrantDouble implements AutoCloseable {
 
     /** Snapshot uploads wait before Qdrant reads their body (a slow network) until {@link #releaseUploads()}. */
     public void holdUploads() {
-        faults.holdUploads();
+        faults.uploads().hold();
     }
 
     public void releaseUploads() {
-        faults.releaseUploads();
+        faults.uploads().release();
     }
 
     public void serverVersion(String version) {
