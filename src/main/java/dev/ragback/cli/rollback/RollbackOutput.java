@@ -5,6 +5,7 @@ import dev.ragback.app.rollback.RollbackPlan;
 import dev.ragback.app.rollback.RollbackService;
 import dev.ragback.app.rollback.Step;
 import dev.ragback.app.rollback.StepListener;
+import dev.ragback.app.rollback.StepStatus;
 import dev.ragback.cli.Session;
 import dev.ragback.cli.snapshot.RestorePlanView;
 
@@ -36,12 +37,12 @@ final class RollbackOutput implements StepListener {
     }
 
     @Override
-    public void finished(Step step, String status, Duration duration, String detail) {
-        out.printf("    %-11s %-9s %7s  %s%n", step.label(), status, Durations.format(duration), detail == null ? "" : detail);
+    public void finished(Step step, StepStatus status, Duration duration, String detail) {
+        out.printf("    %-11s %-9s %7s  %s%n", step.label(), status.word(), Durations.format(duration), detail == null ? "" : detail);
         out.flush();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("step", step.label());
-        json.put("status", status);
+        json.put("status", status.word());
         json.put("duration_ms", duration.toMillis());
         json.put("detail", detail);
         steps.add(json);
@@ -74,7 +75,7 @@ final class RollbackOutput implements StepListener {
         if (session.json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("run_id", outcome.runId());
-            doc.put("outcome", outcome.outcome());
+            doc.put("outcome", outcome.outcome().word());
             doc.put("dry_run", dryRun);
             doc.put("duration_ms", outcome.duration().toMillis());
             doc.put("plan", plan == null ? null : planJson(plan));
@@ -83,7 +84,7 @@ final class RollbackOutput implements StepListener {
             return;
         }
         out.println((dryRun ? "dry run: nothing was changed; " : "rollback " + outcome.runId() + " ")
-                + outcome.outcome() + " in " + Durations.format(outcome.duration()));
+                + outcome.outcome().word() + " in " + Durations.format(outcome.duration()));
         out.flush();
     }
 
