@@ -69,6 +69,11 @@ public final class ConfirmOptions {
             return true;
         }
 
+        /** As {@link Yes#confirm(String)}, for a question asked later (not on a dry run). */
+        public void confirm(String question) {
+            confirmation.confirm(question);
+        }
+
         /** As {@link Yes#requireYesOrTerminal()}, except on a dry run, which asks nothing. */
         public void requireYesOrTerminal() {
             if (!dryRun) {

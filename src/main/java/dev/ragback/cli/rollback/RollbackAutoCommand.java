@@ -54,7 +54,7 @@ final class RollbackAutoCommand implements Callable<Integer> {
         }
         confirm.requireYesOrTerminal(); // before the lock and the journal: a refused run leaves no trace
         RollbackService service = session.services().rollback();
-        RollbackOutput output = new RollbackOutput(session, confirm.yes());
+        RollbackOutput output = new RollbackOutput(session, confirm);
         Progress progress = session.progress();
         Thread onCtrlC = new Thread(() -> {
             progress.done();

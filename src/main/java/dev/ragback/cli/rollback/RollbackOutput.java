@@ -6,6 +6,7 @@ import dev.ragback.app.rollback.RollbackService;
 import dev.ragback.app.rollback.Step;
 import dev.ragback.app.rollback.StepListener;
 import dev.ragback.app.rollback.StepStatus;
+import dev.ragback.cli.ConfirmOptions;
 import dev.ragback.cli.Session;
 import dev.ragback.cli.snapshot.RestorePlanView;
 
@@ -19,14 +20,14 @@ import java.util.Map;
 /** Shows a run step by step (stdout, or stderr under --json) and renders its end. */
 final class RollbackOutput implements StepListener {
     private final Session session;
-    private final boolean yes;
+    private final ConfirmOptions.DryRun confirm;
     private final PrintWriter out;
     private final List<Map<String, Object>> steps = new ArrayList<>();
     private RollbackPlan plan;
 
-    RollbackOutput(Session session, boolean yes) {
+    RollbackOutput(Session session, ConfirmOptions.DryRun confirm) {
         this.session = session;
-        this.yes = yes;
+        this.confirm = confirm;
         this.out = session.json() ? session.err() : session.out();
     }
 
@@ -63,7 +64,7 @@ final class RollbackOutput implements StepListener {
 
     @Override
     public void confirm(RollbackPlan plan) {
-        session.confirm(yes, "ragback: set traffic to 0 and restore snapshot " + plan.restore().id() + "?");
+        confirm.confirm("ragback: set traffic to 0 and restore snapshot " + plan.restore().id() + "?");
     }
 
     @Override
