@@ -145,7 +145,6 @@ public final class RollbackService {
 
     private RunState start(RollbackRequest request, StepListener listener) {
         if (request.resumeRunId() != null) {
-            checkRunId(request.resumeRunId());
             Journal journal = new Journal(audit, journalDir, request.resumeRunId(), clock);
             List<AuditLog.Event> events = journal.events();
             AuditLog.Event first = events.stream().filter(e -> e.eventType().equals("rollback_auto")).findFirst()
@@ -156,7 +155,6 @@ public final class RollbackService {
             state.record("rollback_resumed", Map.of("resumed_from", state.succeeded.toString(), "host", self.host()));
             return state;
         }
-        checkReason(request.reason());
         long second = clock.instant().getEpochSecond();
         // two runs in the same second must not share a run id (and so an audit trail)
         while (!new Journal(audit, journalDir, "rollback_" + second, clock).events().isEmpty()) {

@@ -44,14 +44,8 @@ final class RollbackAutoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (resume == null && reason == null) {
-            throw dev.ragback.app.RagbackException.usage("--reason is required (or --resume RUN_ID)");
-        }
-        if (resume != null) {
-            RollbackService.checkRunId(resume);
-        } else {
-            RollbackService.checkReason(reason);
-        }
+        RollbackRequest request = new RollbackRequest(reason, snapshot, restoreTraffic, force, confirm.dryRun(), resume,
+                lease.breakLock());
         confirm.requireYesOrTerminal(); // before the lock and the journal: a refused run leaves no trace
         RollbackService service = session.services().rollback();
         RollbackOutput output = new RollbackOutput(session, confirm);
@@ -63,9 +57,7 @@ final class RollbackAutoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         RollbackService.Outcome outcome;
         try {
-            outcome = service.run(new RollbackRequest(reason, snapshot, restoreTraffic, force, confirm.dryRun(), resume,
-                            lease.breakLock()),
-                    output, progress);
+            outcome = service.run(request, output, progress);
         } finally {
             removeHook(onCtrlC);
         }
