@@ -8,6 +8,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import dev.ragback.adapters.archfixture.AdapterThatUsesTheCli;
 import dev.ragback.app.archfixture.UseCaseThatTalksSql;
+import dev.ragback.cli.archfixture.CommandThatAsksTheSession;
 import dev.ragback.cli.archfixture.CommandThatBuildsAnAdapter;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,13 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage("dev.ragback.adapters..")
             .because("commands and use cases reach adapters through the ports; cli.Services alone builds them");
 
+    @ArchTest
+    static final ArchRule ONLY_CONFIRM_OPTIONS_ASK_FOR_CONFIRMATION = noClasses()
+            .that().doNotBelongToAnyOf(dev.ragback.cli.ConfirmOptions.class, dev.ragback.cli.Session.class)
+            .should().callMethod(dev.ragback.cli.Session.class, "confirm", boolean.class, String.class)
+            .orShould().callMethod(dev.ragback.cli.Session.class, "requireYesOrTerminal", boolean.class)
+            .because("--yes, --dry-run and the prompt are one mixin (cli.ConfirmOptions): a command asks it, not the session");
+
     @Test
     void theRulesCatchDeliberatelyBadClasses() {
         JavaClasses bad = new ClassFileImporter().importClasses(UseCaseThatTalksSql.class, AdapterThatUsesTheCli.class);
@@ -51,5 +59,8 @@ class ArchitectureTest {
         JavaClasses wiring = new ClassFileImporter().importClasses(CommandThatBuildsAnAdapter.class);
         AssertionError rootViolation = assertThrows(AssertionError.class, () -> ONLY_THE_COMPOSITION_ROOT_KNOWS_ADAPTERS.check(wiring));
         assertTrue(rootViolation.getMessage().contains("dev.ragback.adapters.os.LocalOperator"), rootViolation.getMessage());
+        JavaClasses asking = new ClassFileImporter().importClasses(CommandThatAsksTheSession.class);
+        AssertionError confirmViolation = assertThrows(AssertionError.class, () -> ONLY_CONFIRM_OPTIONS_ASK_FOR_CONFIRMATION.check(asking));
+        assertTrue(confirmViolation.getMessage().contains("Session.confirm"), confirmViolation.getMessage());
     }
 }

@@ -132,9 +132,9 @@ public final class Services implements AutoCloseable {
 
     public TrafficSwitch trafficSwitch() {
         return switch (config.get(ConfigKeys.TRAFFIC_MODE)) {
-            case "command" -> new CommandTrafficSwitch(config.get(ConfigKeys.TRAFFIC_COMMAND));
-            case "http" -> new HttpTrafficSwitch(config.get(ConfigKeys.TRAFFIC_URL));
-            default -> new FileTrafficSwitch(config.get(ConfigKeys.TRAFFIC_FILE));
+            case FILE -> new FileTrafficSwitch(config.get(ConfigKeys.TRAFFIC_FILE));
+            case COMMAND -> new CommandTrafficSwitch(config.get(ConfigKeys.TRAFFIC_COMMAND));
+            case HTTP -> new HttpTrafficSwitch(config.get(ConfigKeys.TRAFFIC_URL));
         };
     }
 
@@ -143,11 +143,11 @@ public final class Services implements AutoCloseable {
     }
 
     public ReleaseSwitch releaseSwitch() {
-        if ("command".equals(config.get(ConfigKeys.RELEASE_MODE))) {
-            return new CommandReleaseSwitch(config.get(ConfigKeys.RELEASE_CURRENT_COMMAND),
+        return switch (config.get(ConfigKeys.RELEASE_MODE)) {
+            case SYMLINK -> new SymlinkReleaseSwitch(config.get(ConfigKeys.RELEASE_DIR));
+            case COMMAND -> new CommandReleaseSwitch(config.get(ConfigKeys.RELEASE_CURRENT_COMMAND),
                     config.get(ConfigKeys.RELEASE_ACTIVATE_COMMAND), config.get(ConfigKeys.RELEASE_DIR));
-        }
-        return new SymlinkReleaseSwitch(config.get(ConfigKeys.RELEASE_DIR));
+        };
     }
 
     public ReleaseService releases() {
@@ -181,7 +181,10 @@ public final class Services implements AutoCloseable {
     }
 
     public SnapshotSettings snapshotSettings() {
-        boolean directory = "directory".equals(config.get(ConfigKeys.POSTGRES_DUMP_FORMAT));
+        boolean directory = switch (config.get(ConfigKeys.POSTGRES_DUMP_FORMAT)) {
+            case CUSTOM -> false;
+            case DIRECTORY -> true;
+        };
         DumpTool.DumpOptions dump = new DumpTool.DumpOptions(directory, config.get(ConfigKeys.POSTGRES_COMPRESS),
                 directory ? config.get(ConfigKeys.POSTGRES_JOBS) : 1, List.of("task_events", "task_events_id_seq", "ragback_*"));
         return new SnapshotSettings(config.get(ConfigKeys.QDRANT_COLLECTION), config.get(ConfigKeys.QDRANT_VECTOR_NAME),
@@ -243,7 +246,10 @@ public final class Services implements AutoCloseable {
     }
 
     public boolean judgeMode() {
-        return "judge".equals(config.get(ConfigKeys.EVAL_MODE));
+        return switch (config.get(ConfigKeys.EVAL_MODE)) {
+            case COMMAND -> false;
+            case JUDGE -> true;
+        };
     }
 
     public EvalService eval() {

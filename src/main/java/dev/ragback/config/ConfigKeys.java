@@ -25,7 +25,7 @@ public final class ConfigKeys {
     public static final Key<String> POSTGRES_USER = key("postgres.user", "PGUSER", "rag", Parsers.text());
     public static final Key<String> POSTGRES_DATABASE = key("postgres.database", "PGDATABASE", "ragdb", Parsers.name());
     public static final Key<String> POSTGRES_PASSWORD = secret("postgres.password", "PGPASSWORD", Parsers.text());
-    public static final Key<String> POSTGRES_DUMP_FORMAT = key("postgres.dump_format", null, "custom", Parsers.oneOf("custom", "directory"));
+    public static final Key<DumpFormat> POSTGRES_DUMP_FORMAT = key("postgres.dump_format", null, "custom", Parsers.oneOf(DumpFormat.class));
     public static final Key<Integer> POSTGRES_JOBS = key("postgres.jobs", null, "1", Parsers.integer(1, 64));
     public static final Key<Integer> POSTGRES_COMPRESS = key("postgres.compress", null, "1", Parsers.integer(0, 9));
     public static final Key<String> POSTGRES_CHUNKS_TABLE = key("postgres.chunks_table", null, "rag_chunks", Parsers.name());
@@ -39,12 +39,12 @@ public final class ConfigKeys {
     public static final Key<Path> COMPAT_MATRIX = key("compat.matrix", null, "compat/matrix.md", Parsers.path());
     public static final Key<Path> MIGRATIONS_DIR = key("migrations.dir", null, "ops/migrations", Parsers.path());
 
-    public static final Key<String> TRAFFIC_MODE = key("traffic.mode", null, "file", Parsers.oneOf("file", "command", "http"));
+    public static final Key<TrafficMode> TRAFFIC_MODE = key("traffic.mode", null, "file", Parsers.oneOf(TrafficMode.class));
     public static final Key<Path> TRAFFIC_FILE = key("traffic.file", null, "ops/state/traffic", Parsers.path());
     public static final Key<List<String>> TRAFFIC_COMMAND = key("traffic.command", null, null, Parsers.argv());
     public static final Key<URI> TRAFFIC_URL = key("traffic.url", null, null, Parsers.httpUrl());
 
-    public static final Key<String> RELEASE_MODE = key("release.mode", null, "symlink", Parsers.oneOf("symlink", "command"));
+    public static final Key<ReleaseMode> RELEASE_MODE = key("release.mode", null, "symlink", Parsers.oneOf(ReleaseMode.class));
     public static final Key<Path> RELEASE_DIR = key("release.dir", null, "ops/releases", Parsers.path());
     public static final Key<List<String>> RELEASE_CURRENT_COMMAND = key("release.current_command", null, null, Parsers.argv());
     public static final Key<List<String>> RELEASE_ACTIVATE_COMMAND = key("release.activate_command", null, null, Parsers.argv());
@@ -55,7 +55,7 @@ public final class ConfigKeys {
     public static final Key<Double> SMOKE_SCORE_TOLERANCE = key("smoke.score_tolerance", null, "0.05", Parsers.decimal(0, 1));
     public static final Key<List<HttpCheck>> SMOKE_HTTP = key("smoke.http", null, "[]", Parsers.httpChecks());
 
-    public static final Key<String> EVAL_MODE = key("eval.mode", null, "command", Parsers.oneOf("command", "judge"));
+    public static final Key<EvalMode> EVAL_MODE = key("eval.mode", null, "command", Parsers.oneOf(EvalMode.class));
     public static final Key<List<String>> EVAL_COMMAND = key("eval.command", null, null, Parsers.argv());
     public static final Key<Duration> EVAL_TIMEOUT = key("eval.timeout", null, "10m", Parsers.duration());
     public static final Key<Integer> EVAL_QUERIES = key("eval.queries", null, "20", Parsers.integer(1, 100_000));

@@ -121,14 +121,18 @@ final class Parsers {
         };
     }
 
-    static Key.ValueParser<String> oneOf(String... words) {
-        Set<String> allowed = Set.of(words);
+    /** One of an enum's constants, written in lower case ({@link Setting#format} shows it so). */
+    static <E extends Enum<E>> Key.ValueParser<E> oneOf(Class<E> type) {
+        E[] constants = type.getEnumConstants();
         return node -> {
             String value = scalar(node);
-            if (!allowed.contains(value)) {
-                throw new IllegalArgumentException("expected one of " + String.join(", ", words));
+            for (E constant : constants) {
+                if (Setting.word(constant).equals(value)) {
+                    return constant;
+                }
             }
-            return value;
+            throw new IllegalArgumentException("expected one of " + String.join(", ",
+                    java.util.Arrays.stream(constants).map(Setting::word).toList()));
         };
     }
 

@@ -42,6 +42,14 @@ public record Setting(Key<?> key, Object value, Source source, String origin) {
                     : "\"" + item + "\""));
             return joined.toString();
         }
+        if (value instanceof Enum<?> constant) {
+            return word(constant);
+        }
         return String.valueOf(value);
+    }
+
+    /** An enum value as the config writes it: {@code TrafficMode.HTTP} is {@code http}. */
+    static String word(Enum<?> constant) {
+        return constant.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -99,6 +99,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void modesAreEnumsWrittenInLowerCase() throws IOException {
+        Config config = loader.load(file("traffic:\n  mode: http\nrelease:\n  mode: command\neval:\n  mode: judge\n"
+                + "postgres:\n  dump_format: directory\n"), Map.of(), Map.of());
+        assertEquals(TrafficMode.HTTP, config.get(ConfigKeys.TRAFFIC_MODE));
+        assertEquals(ReleaseMode.COMMAND, config.get(ConfigKeys.RELEASE_MODE));
+        assertEquals(EvalMode.JUDGE, config.get(ConfigKeys.EVAL_MODE));
+        assertEquals(DumpFormat.DIRECTORY, config.get(ConfigKeys.POSTGRES_DUMP_FORMAT));
+        assertEquals("http", new Setting(ConfigKeys.TRAFFIC_MODE, TrafficMode.HTTP, Source.FILE, "x").display(), "doctor shows the word");
+        Config defaults = loader.load(file(""), Map.of(), Map.of());
+        assertEquals(TrafficMode.FILE, defaults.get(ConfigKeys.TRAFFIC_MODE));
+        assertEquals(ReleaseMode.SYMLINK, defaults.get(ConfigKeys.RELEASE_MODE));
+        assertEquals(EvalMode.COMMAND, defaults.get(ConfigKeys.EVAL_MODE));
+        assertEquals(DumpFormat.CUSTOM, defaults.get(ConfigKeys.POSTGRES_DUMP_FORMAT));
+        for (String upper : List.of("HTTP", "Http", "kafka")) {
+            Path path = file("traffic:\n  mode: " + upper + "\n");
+            assertTrue(assertThrows(RagbackException.class, () -> loader.load(path, Map.of(), Map.of())).getMessage()
+                    .contains(":2: bad value '" + upper + "' for traffic.mode: expected one of file, command, http"), upper);
+        }
+    }
+
+    @Test
     void secretsAreRefusedInTheFile() throws IOException {
         Path path = file("postgres:\n  password: hunter2\n");
         RagbackException e = assertThrows(RagbackException.class, () -> loader.load(path, Map.of(), Map.of()));

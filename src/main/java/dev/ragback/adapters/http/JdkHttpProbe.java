@@ -2,6 +2,7 @@ package dev.ragback.adapters.http;
 
 import dev.ragback.app.Durations;
 import dev.ragback.app.RagbackException;
+import dev.ragback.app.Retry;
 import dev.ragback.app.Redaction;
 import dev.ragback.app.port.HttpProbe;
 
@@ -39,31 +40,25 @@ public final class JdkHttpProbe implements HttpProbe {
     public Answer get(URI url) {
         String shown = Redaction.redactUrl(url.toString());
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
-        Duration backoff = firstBackoff;
-        for (int attempt = 1; ; attempt++) {
-            RagbackException failure;
+        return Retry.run(new Retry.Policy(TRIES, firstBackoff), Retry::pause, attempt -> {
             try {
                 HttpResponse<Void> response = client().send(request, HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() < 500 || attempt >= TRIES) {
-                    return new Answer(response.statusCode(), attempt);
+                Answer answer = new Answer(response.statusCode(), attempt.number());
+                if (response.statusCode() < 500) {
+                    return Retry.done(answer);
                 }
-                failure = null;
+                return Retry.again(outOfTime -> answer); // a 5xx is tried again; the last one is the answer
             } catch (HttpTimeoutException e) {
-                failure = RagbackException.external("GET " + shown + ": no answer within " + Durations.format(timeout)
-                        + Retries.tries(attempt), "is the endpoint up?", e);
+                return Retry.againOrThrow(RagbackException.external("GET " + shown + ": no answer within "
+                        + Durations.format(timeout) + Retries.tries(attempt.number()), "is the endpoint up?", e));
             } catch (IOException e) {
-                failure = RagbackException.external("GET " + shown + " failed" + Retries.tries(attempt) + ": "
-                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), "is the endpoint up?", e);
+                return Retry.againOrThrow(RagbackException.external("GET " + shown + " failed" + Retries.tries(attempt.number())
+                        + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), "is the endpoint up?", e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted during GET " + shown, null, e);
             }
-            if (failure != null && attempt >= TRIES) {
-                throw failure;
-            }
-            Retries.pause(backoff);
-            backoff = backoff.multipliedBy(2);
-        }
+        });
     }
 
     private synchronized HttpClient client() {

@@ -1,8 +1,10 @@
 package dev.ragback.adapters.http;
 
 import dev.ragback.app.RagbackException;
+import dev.ragback.app.Retry;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
@@ -20,18 +22,12 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * What the HTTP adapters share: a client without redirects, the backoff pause, the "after N tries"
- * note, {@code Retry-After}, and {@link #send}: one request tried again on 429, 5xx and connection
- * failures within a deadline.
+ * What the HTTP adapters share: a client without redirects, the "after N tries" note, {@code Retry-After},
+ * and {@link #send}: one request tried again ({@link Retry}) on 429, 5xx and connection failures within
+ * a deadline.
  */
 public final class Retries {
     private Retries() {
-    }
-
-    /** Waits before the next try; a seam so tests see the waits without taking them. */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration wait);
     }
 
     /**
@@ -80,15 +76,6 @@ public final class Retries {
         return attempt > 1 ? " (after " + attempt + " tries)" : "";
     }
 
-    public static void pause(Duration backoff) {
-        try {
-            Thread.sleep(backoff.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted while waiting to retry", null, e);
-        }
-    }
-
     /** The server's {@code Retry-After}: delay-seconds or an HTTP date; empty when absent, unreadable or past. */
     public static Optional<Duration> retryAfter(HttpHeaders headers, Clock clock) {
         Optional<String> header = headers.firstValue("Retry-After").map(String::strip);
@@ -115,50 +102,49 @@ public final class Retries {
      * time is up without an answer.
      */
     public static HttpResponse<String> send(HttpClient client, Function<Duration, HttpRequest> request, Plan plan,
-                                            Clock clock, Sleeper sleeper, Consumer<Try> seen) throws IOException {
-        Duration backoff = plan.firstBackoff();
-        for (int attempt = 1; ; attempt++) {
-            Duration left = Duration.between(clock.instant(), plan.deadline());
-            if (left.isNegative() || left.isZero()) {
-                throw new DeadlineExceeded("no answer before the deadline");
-            }
-            long started = System.nanoTime();
-            Duration wait;
-            try {
-                HttpResponse<String> response = client.send(request.apply(left), HttpResponse.BodyHandlers.ofString());
-                seen.accept(new Try(response.statusCode(), response.body(), null, millisSince(started)));
-                if (!retryable(response.statusCode()) || attempt >= plan.tries()) {
-                    return response;
-                }
-                wait = retryAfter(response.headers(), clock).orElse(backoff);
-                if (clock.instant().plus(wait).isAfter(plan.deadline())) {
-                    return response;
-                }
-            } catch (HttpConnectTimeoutException e) {
-                seen.accept(new Try(0, null, "connect timeout", millisSince(started)));
-                if (attempt >= plan.tries()) {
-                    throw e;
-                }
-                wait = backoff;
-            } catch (HttpTimeoutException e) {
-                seen.accept(new Try(0, null, "no answer within " + left.toMillis() + " ms", millisSince(started)));
-                throw new DeadlineExceeded("no answer before the deadline");
-            } catch (IOException e) {
-                seen.accept(new Try(0, null, message(e), millisSince(started)));
-                if (attempt >= plan.tries()) {
-                    throw e;
-                }
-                wait = backoff;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted during an HTTP request", null, e);
-            }
-            if (clock.instant().plus(wait).isAfter(plan.deadline())) {
-                throw new DeadlineExceeded("no time left for another try");
-            }
-            sleeper.sleep(wait);
-            backoff = backoff.multipliedBy(2);
+                                            Clock clock, Retry.Sleeper sleeper, Consumer<Try> seen) throws IOException {
+        Retry.Policy policy = new Retry.Policy(plan.tries(), plan.firstBackoff());
+        try {
+            return Retry.until(plan.deadline(), clock, policy, sleeper, attempt -> tryOnce(client, request, plan, clock, seen));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
+    }
+
+    private static Retry.Outcome<HttpResponse<String>> tryOnce(HttpClient client, Function<Duration, HttpRequest> request, Plan plan,
+                                                               Clock clock, Consumer<Try> seen) {
+        Duration left = Duration.between(clock.instant(), plan.deadline());
+        if (left.isNegative() || left.isZero()) {
+            throw new UncheckedIOException(new DeadlineExceeded("no answer before the deadline"));
+        }
+        long started = System.nanoTime();
+        try {
+            HttpResponse<String> response = client.send(request.apply(left), HttpResponse.BodyHandlers.ofString());
+            seen.accept(new Try(response.statusCode(), response.body(), null, millisSince(started)));
+            if (!retryable(response.statusCode())) {
+                return Retry.done(response);
+            }
+            return Retry.again(retryAfter(response.headers(), clock).orElse(null), outOfTime -> response);
+        } catch (HttpConnectTimeoutException e) {
+            seen.accept(new Try(0, null, "connect timeout", millisSince(started)));
+            return againOrThrow(e);
+        } catch (HttpTimeoutException e) {
+            seen.accept(new Try(0, null, "no answer within " + left.toMillis() + " ms", millisSince(started)));
+            throw new UncheckedIOException(new DeadlineExceeded("no answer before the deadline"));
+        } catch (IOException e) {
+            seen.accept(new Try(0, null, message(e), millisSince(started)));
+            return againOrThrow(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted during an HTTP request", null, e);
+        }
+    }
+
+    /** A connection failure: thrown when the tries run out, {@link DeadlineExceeded} when the time does. */
+    private static Retry.Outcome<HttpResponse<String>> againOrThrow(IOException failure) {
+        return Retry.again(outOfTime -> {
+            throw new UncheckedIOException(outOfTime ? new DeadlineExceeded("no time left for another try") : failure);
+        });
     }
 
     public static boolean retryable(int status) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ragback.adapters.http.Retries;
+import dev.ragback.app.Retry;
 import dev.ragback.app.Durations;
 import dev.ragback.app.Quotes;
 import dev.ragback.app.RagbackException;
@@ -55,15 +56,15 @@ public final class OpenAiChatModel implements ChatModel {
     private final Settings settings;
     private final URI endpoint;
     private final Clock clock;
-    private final Retries.Sleeper sleeper;
+    private final Retry.Sleeper sleeper;
     private final AtomicBoolean jsonObjectOnly = new AtomicBoolean();
     private final HttpClient client;
 
     public OpenAiChatModel(Settings settings) {
-        this(settings, Clock.systemUTC(), Retries::pause);
+        this(settings, Clock.systemUTC(), Retry::pause);
     }
 
-    OpenAiChatModel(Settings settings, Clock clock, Retries.Sleeper sleeper) {
+    OpenAiChatModel(Settings settings, Clock clock, Retry.Sleeper sleeper) {
         this.settings = settings;
         String base = settings.baseUrl().toString();
         this.endpoint = URI.create(base + (base.endsWith("/") ? "" : "/") + "chat/completions");

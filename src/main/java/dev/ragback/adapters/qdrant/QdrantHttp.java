@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.app.Durations;
 import dev.ragback.app.RagbackException;
+import dev.ragback.app.Retry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,43 +136,40 @@ final class QdrantHttp {
 
     @SuppressWarnings("unchecked")
     <T> T withRetries(String method, String path, boolean idempotent, Duration callTimeout, Exchange<T> exchange) {
-        int attempts = idempotent ? retry.attempts() : 1;
-        Duration backoff = retry.firstBackoff();
-        for (int attempt = 1; ; attempt++) {
+        Retry.Policy policy = new Retry.Policy(idempotent ? retry.attempts() : 1, retry.firstBackoff());
+        return Retry.run(policy, QdrantHttp::pause, attempt -> {
             RagbackException failure;
             long started = System.nanoTime();
             try {
                 Object outcome = exchange.run();
                 LOG.debug("Qdrant {} {} done in {} ms", method, path, (System.nanoTime() - started) / 1_000_000);
                 if (!(outcome instanceof StatusFailure status)) {
-                    return (T) outcome;
+                    return Retry.done((T) outcome);
                 }
-                failure = withTries(status.failure(), attempt);
+                failure = withTries(status.failure(), attempt.number());
                 if (!status.retryable()) {
                     throw failure;
                 }
             } catch (HttpConnectTimeoutException e) {
                 failure = transportFailure("could not connect within " + Durations.format(connectTimeout()) + " (connect timeout)",
-                        method, path, attempt, UNREACHABLE_HINT, e);
+                        method, path, attempt.number(), UNREACHABLE_HINT, e);
             } catch (HttpTimeoutException e) {
                 failure = transportFailure("no answer within " + Durations.format(callTimeout) + " (timeout)",
-                        method, path, attempt, SLOW_HINT, e);
+                        method, path, attempt.number(), SLOW_HINT, e);
             } catch (IdleTimeout e) {
-                failure = transportFailure(e.getMessage(), method, path, attempt, SLOW_HINT, e);
+                failure = transportFailure(e.getMessage(), method, path, attempt.number(), SLOW_HINT, e);
             } catch (IOException e) {
-                failure = transportFailure(ioCause(e), method, path, attempt, UNREACHABLE_HINT, e);
+                failure = transportFailure(ioCause(e), method, path, attempt.number(), UNREACHABLE_HINT, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RagbackException(RagbackException.Kind.INTERRUPTED,
                         "interrupted while waiting for Qdrant at " + where, null, e);
             }
-            if (attempt >= attempts) {
-                throw failure;
+            if (!attempt.last()) {
+                LOG.debug("trying again: {}", failure.getMessage());
             }
-            LOG.debug("retrying in {}: {}", Durations.format(backoff), failure.getMessage());
-            pause(backoff);
-            backoff = backoff.multipliedBy(2);
-        }
+            return Retry.againOrThrow(failure);
+        });
     }
 
     /** Thrown by stream readers when the peer went silent for too long. */

@@ -2,6 +2,7 @@ package dev.ragback.adapters.qdrant;
 
 import dev.ragback.app.Durations;
 import dev.ragback.app.RagbackException;
+import dev.ragback.app.Retry;
 import dev.ragback.app.files.FileWriteException;
 import dev.ragback.app.files.FileDigest;
 import dev.ragback.app.port.UploadInDoubt;
@@ -116,29 +117,27 @@ final class QdrantTransfers {
                 }), size),
                 HttpRequest.BodyPublishers.ofByteArray(tail.getBytes(StandardCharsets.UTF_8)));
         HttpRequest request = http.request("POST", path, body, "multipart/form-data; boundary=" + boundary, callTimeout);
-        Duration backoff = http.retry().firstBackoff();
-        for (int attempt = 1; ; attempt++) {
+        return Retry.run(new Retry.Policy(http.retry().attempts(), http.retry().firstBackoff()), QdrantHttp::pause, attempt -> {
             try {
                 HttpResponse<String> response = http.client().send(request, HttpResponse.BodyHandlers.ofString());
                 QdrantHttp.Reply reply = new QdrantHttp.Reply(response.statusCode(), response.body());
                 if (reply.status() / 100 != 2) {
                     throw http.statusFailure("POST", path, reply).failure();
                 }
-                return reply;
+                return Retry.done(reply);
             } catch (IOException e) {
-                if (QdrantHttp.refused(e) && attempt < http.retry().attempts()) {
-                    QdrantHttp.pause(backoff);
-                    backoff = backoff.multipliedBy(2);
-                    continue;
+                RagbackException failure = unanswered(path, e, sent.get(), size, attempt.number(), callTimeout);
+                if (QdrantHttp.refused(e)) {
+                    return Retry.againOrThrow(failure); // no byte went out
                 }
-                throw unanswered(path, e, sent.get(), size, attempt, callTimeout);
+                throw failure;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted while uploading to Qdrant at "
                         + http.where() + (sent.get() == size ? " (the whole file had gone out: Qdrant may go on recovering)" : ""),
                         null, e);
             }
-        }
+        });
     }
 
     private RagbackException unanswered(String path, IOException e, long sent, long size, int attempts, Duration timeout) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.adapters.http.Retries;
+import dev.ragback.app.Retry;
 import dev.ragback.app.Quotes;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.Redaction;
@@ -50,14 +51,14 @@ public final class HttpRagService implements RagService {
     private final JsonPointer answerAt;
     private final JsonPointer contextsAt;
     private final Clock clock;
-    private final Retries.Sleeper sleeper;
+    private final Retry.Sleeper sleeper;
     private final HttpClient client = Retries.http11Client(CONNECT_TIMEOUT);
 
     public HttpRagService(Settings settings) {
-        this(settings, Clock.systemUTC(), Retries::pause);
+        this(settings, Clock.systemUTC(), Retry::pause);
     }
 
-    HttpRagService(Settings settings, Clock clock, Retries.Sleeper sleeper) {
+    HttpRagService(Settings settings, Clock clock, Retry.Sleeper sleeper) {
         this.settings = settings;
         this.answerAt = JsonPointer.compile(settings.answerPointer());
         this.contextsAt = JsonPointer.compile(settings.contextsPointer());

@@ -1,6 +1,7 @@
 package dev.ragback.adapters.slack;
 
 import dev.ragback.adapters.http.Retries;
+import dev.ragback.app.Retry;
 import dev.ragback.app.Durations;
 import dev.ragback.app.port.Notifier;
 
@@ -119,38 +120,53 @@ public final class SlackWebhookNotifier implements Notifier {
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
         HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
         List<String> failures = new ArrayList<>();
-        for (int attempt = 1; attempt <= 2; attempt++) {
-            Duration wait = defaultBackoff;
-            try {
-                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                int status = response.statusCode();
-                if (status / 100 == 2) {
-                    return null;
-                }
-                String answered = WEBHOOK + " answered " + status + quote(response.body());
-                if (status != 429 && status < 500) {
-                    return (failures.isEmpty() ? "" : failures.get(0) + "; retry: ") + answered + " (check SLACK_WEBHOOK)";
-                }
-                failures.add(answered);
-                wait = retryAfter(response).orElse(defaultBackoff);
-            } catch (HttpConnectTimeoutException e) {
-                failures.add("cannot connect to " + WEBHOOK + " within " + Durations.format(timeout));
-            } catch (HttpTimeoutException e) {
-                failures.add("no answer from " + WEBHOOK + " within " + Durations.format(timeout));
-            } catch (ConnectException e) {
-                failures.add("cannot connect to " + WEBHOOK + ": " + message(e));
-            } catch (IOException e) {
-                failures.add("sending to " + WEBHOOK + " failed: " + message(e));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return "interrupted while sending to " + WEBHOOK;
+        Retry.Sleeper pausing = wait -> {
+            if (!sleeper.sleep(wait)) {
+                throw new SleepInterrupted();
             }
-            if (attempt == 1 && !sleeper.sleep(wait)) {
-                return failures.get(0) + "; interrupted before the retry";
-            }
+        };
+        try {
+            return Retry.run(new Retry.Policy(2, defaultBackoff), pausing, attempt -> {
+                try {
+                    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                    int status = response.statusCode();
+                    if (status / 100 == 2) {
+                        return Retry.done(null);
+                    }
+                    String answered = WEBHOOK + " answered " + status + quote(response.body());
+                    if (status != 429 && status < 500) {
+                        return Retry.done((failures.isEmpty() ? "" : failures.get(0) + "; retry: ") + answered + " (check SLACK_WEBHOOK)");
+                    }
+                    failures.add(answered);
+                    return Retry.again(retryAfter(response).orElse(defaultBackoff), outOfTime -> bothFailed(failures));
+                } catch (HttpConnectTimeoutException e) {
+                    failures.add("cannot connect to " + WEBHOOK + " within " + Durations.format(timeout));
+                } catch (HttpTimeoutException e) {
+                    failures.add("no answer from " + WEBHOOK + " within " + Durations.format(timeout));
+                } catch (ConnectException e) {
+                    failures.add("cannot connect to " + WEBHOOK + ": " + message(e));
+                } catch (IOException e) {
+                    failures.add("sending to " + WEBHOOK + " failed: " + message(e));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Retry.done("interrupted while sending to " + WEBHOOK);
+                }
+                return Retry.again(outOfTime -> bothFailed(failures));
+            });
+        } catch (SleepInterrupted e) {
+            return failures.get(0) + "; interrupted before the retry";
         }
+    }
+
+    private static String bothFailed(List<String> failures) {
         return failures.get(0).equals(failures.get(1)) ? failures.get(0) + " (2 tries)"
                 : failures.get(0) + "; retry: " + failures.get(1);
+    }
+
+    private static final class SleepInterrupted extends RuntimeException {
+        SleepInterrupted() {
+            super(null, null, false, false);
+        }
     }
 
     private Optional<Duration> retryAfter(HttpResponse<?> response) {

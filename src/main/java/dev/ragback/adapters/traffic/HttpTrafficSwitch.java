@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.app.Durations;
 import dev.ragback.app.Names;
 import dev.ragback.app.RagbackException;
+import dev.ragback.app.Retry;
 import dev.ragback.app.Redaction;
 import dev.ragback.app.port.TrafficSwitch;
 
@@ -81,35 +82,31 @@ public final class HttpTrafficSwitch implements TrafficSwitch {
         } else {
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
         }
-        Duration backoff = firstBackoff;
-        for (int attempt = 1; ; attempt++) {
-            RagbackException failure;
+        return Retry.run(new Retry.Policy(ATTEMPTS, firstBackoff), Retry::pause, attempt -> {
             try {
                 HttpResponse<String> response = client().send(request.build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() / 100 == 2) {
-                    return response.body();
+                    return Retry.done(response.body());
                 }
-                failure = RagbackException.external(describe() + " answered " + response.statusCode() + " to " + method
-                        + Retries.tries(attempt) + ": " + quote(response.body()), "look at the traffic endpoint's log", null);
+                RagbackException failure = RagbackException.external(describe() + " answered " + response.statusCode() + " to "
+                        + method + Retries.tries(attempt.number()) + ": " + quote(response.body()),
+                        "look at the traffic endpoint's log", null);
                 if (response.statusCode() < 500) {
                     throw failure;
                 }
+                return Retry.againOrThrow(failure);
             } catch (HttpTimeoutException e) {
-                failure = RagbackException.external(describe() + ": no answer to " + method + " within "
-                        + Durations.format(timeout) + Retries.tries(attempt), "is the traffic endpoint up?", e);
+                return Retry.againOrThrow(RagbackException.external(describe() + ": no answer to " + method + " within "
+                        + Durations.format(timeout) + Retries.tries(attempt.number()), "is the traffic endpoint up?", e));
             } catch (IOException e) {
-                failure = RagbackException.external(describe() + ": " + method + " failed" + Retries.tries(attempt) + ": "
-                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), "is the traffic endpoint up?", e);
+                return Retry.againOrThrow(RagbackException.external(describe() + ": " + method + " failed"
+                        + Retries.tries(attempt.number()) + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                        : e.getMessage()), "is the traffic endpoint up?", e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted while calling " + describe(), null, e);
             }
-            if (attempt >= ATTEMPTS) {
-                throw failure;
-            }
-            Retries.pause(backoff);
-            backoff = backoff.multipliedBy(2);
-        }
+        });
     }
 
     private synchronized HttpClient client() {

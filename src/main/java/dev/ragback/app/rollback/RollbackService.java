@@ -29,7 +29,7 @@ public final class RollbackService {
     static final String MANUAL = "the manual procedure is section 4 of the runbook (RAG_ROLLBACK.md)";
 
     /** The end of a run. */
-    public record Outcome(String runId, String outcome, Step failedStep, Duration duration, RollbackPlan plan) {
+    public record Outcome(String runId, RunOutcome outcome, Step failedStep, Duration duration, RollbackPlan plan) {
     }
 
     private final RollbackSteps steps;
@@ -78,7 +78,7 @@ public final class RollbackService {
                         + (state.plan.releaseTarget() == null ? "unknown" : state.plan.releaseTarget()));
             });
             if (request.dryRun()) {
-                return state.finish("succeeded", null);
+                return state.finish(RunOutcome.SUCCEEDED, null);
             }
             Instant asked = clock.instant();
             try {
@@ -95,8 +95,8 @@ public final class RollbackService {
             state.runStep(Step.SMOKE, () -> steps.smoke(state));
             state.runStep(Step.EVAL, () -> steps.eval(state));
             state.runStep(Step.TRAFFIC_ON, () -> steps.trafficOn(state));
-            state.runStep(Step.REPORT, () -> steps.report(state, "succeeded", null));
-            return state.finish("succeeded", null);
+            state.runStep(Step.REPORT, () -> steps.report(state, RunOutcome.SUCCEEDED, null));
+            return state.finish(RunOutcome.SUCCEEDED, null);
         } catch (RagbackException e) {
             if (state.failedStep == Step.LOCK && e.kind() == RagbackException.Kind.LOCKED && request.resumeRunId() == null) {
                 // refused before it began: its id may equal the holder's, whose audit trail it must not touch
@@ -107,7 +107,8 @@ public final class RollbackService {
             if (blocked) {
                 steps.warnIfServing(state);
             }
-            String outcome = e.kind() == RagbackException.Kind.INTERRUPTED ? "aborted" : blocked ? "blocked" : "failed";
+            RunOutcome outcome = e.kind() == RagbackException.Kind.INTERRUPTED ? RunOutcome.ABORTED
+                    : blocked ? RunOutcome.BLOCKED : RunOutcome.FAILED;
             // a blocked run is reported too (the alert that started it waits for an answer), but not one a person declined
             if (state.failedStep != null && state.failedStep != Step.REPORT && !(e instanceof Declined)
                     && e.kind() != RagbackException.Kind.LOCKED && !request.dryRun()) {
@@ -144,7 +145,6 @@ public final class RollbackService {
 
     private RunState start(RollbackRequest request, StepListener listener) {
         if (request.resumeRunId() != null) {
-            checkRunId(request.resumeRunId());
             Journal journal = new Journal(audit, journalDir, request.resumeRunId(), clock);
             List<AuditLog.Event> events = journal.events();
             AuditLog.Event first = events.stream().filter(e -> e.eventType().equals("rollback_auto")).findFirst()
@@ -155,7 +155,6 @@ public final class RollbackService {
             state.record("rollback_resumed", Map.of("resumed_from", state.succeeded.toString(), "host", self.host()));
             return state;
         }
-        checkReason(request.reason());
         long second = clock.instant().getEpochSecond();
         // two runs in the same second must not share a run id (and so an audit trail)
         while (!new Journal(audit, journalDir, "rollback_" + second, clock).events().isEmpty()) {
@@ -168,7 +167,7 @@ public final class RollbackService {
     private static Set<Step> succeededSteps(List<AuditLog.Event> events) {
         Set<Step> done = new java.util.LinkedHashSet<>();
         for (AuditLog.Event event : events) {
-            if (event.eventType().equals("rollback_step") && "succeeded".equals(event.metadata().get("status"))) {
+            if (event.eventType().equals("rollback_step") && StepStatus.SUCCEEDED.word().equals(event.metadata().get("status"))) {
                 try {
                     done.add(Step.valueOf(String.valueOf(event.metadata().get("step")).toUpperCase(java.util.Locale.ROOT)));
                 } catch (IllegalArgumentException e) {

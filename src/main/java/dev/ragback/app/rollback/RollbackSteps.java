@@ -209,13 +209,13 @@ public final class RollbackSteps {
         return StepResult.done("traffic 0 -> 100");
     }
 
-    StepResult report(RunState state, String outcome, Step failed) {
+    StepResult report(RunState state, RunOutcome outcome, Step failed) {
         RunReporter.Delivery delivery = services.reporter().report(summary(state, outcome, failed));
         delivery.warnings().forEach(state.listener::warn);
         return StepResult.done(delivery.detail());
     }
 
-    void reportQuietly(RunState state, String outcome, Step failed) {
+    void reportQuietly(RunState state, RunOutcome outcome, Step failed) {
         try {
             RunReporter.Delivery delivery = services.reporter().report(summary(state, outcome, failed));
             delivery.warnings().forEach(state.listener::warn);
@@ -225,9 +225,9 @@ public final class RollbackSteps {
         }
     }
 
-    private static RunReporter.RunSummary summary(RunState state, String outcome, Step failed) {
+    private static RunReporter.RunSummary summary(RunState state, RunOutcome outcome, Step failed) {
         RollbackPlan plan = state.plan;
-        return new RunReporter.RunSummary(state.runId(), state.reason(), outcome, failed == null ? null : failed.label(),
+        return new RunReporter.RunSummary(state.runId(), state.reason(), outcome.word(), failed == null ? null : failed.label(),
                 state.elapsed().toMillis() / 1000.0, state.stepSeconds, plan == null ? null : plan.restore().id(),
                 plan == null ? null : plan.releaseTarget(), state.snapshotBytes, state.journal.local());
     }

@@ -106,16 +106,16 @@ final class RunState {
 
     void runStep(Step step, Callable<StepResult> body) {
         if (succeeded.contains(step) && step != Step.LOCK && step != Step.PLAN) {
-            record("rollback_step", RollbackService.map("step", step.label(), "status", "skipped", "duration_ms", 0,
+            record("rollback_step", RollbackService.map("step", step.label(), "status", StepStatus.SKIPPED.word(), "duration_ms", 0,
                     "detail", "succeeded in an earlier attempt of this run"));
-            listener.finished(step, "skipped", Duration.ZERO, "done in an earlier attempt");
+            listener.finished(step, StepStatus.SKIPPED, Duration.ZERO, "done in an earlier attempt");
             return;
         }
         Instant begin = clock.instant();
         runningSince = begin;
         running = step;
         listener.started(step);
-        record("rollback_step", RollbackService.map("step", step.label(), "status", "started", "duration_ms", 0, "detail", null));
+        record("rollback_step", RollbackService.map("step", step.label(), "status", StepStatus.STARTED.word(), "duration_ms", 0, "detail", null));
         StepResult result;
         try {
             result = body.call();
@@ -134,7 +134,7 @@ final class RunState {
     // a journal that cannot be written (TaskDB down, disk full) must not hide why the step failed
     private void failed(Step step, Instant begin, String detail, RagbackException failure) {
         try {
-            end(step, "failed", begin, detail);
+            end(step, StepStatus.FAILED, begin, detail);
         } catch (RagbackException journal) {
             failedStep = step;
             running = null;
@@ -143,27 +143,27 @@ final class RunState {
         }
     }
 
-    private synchronized void end(Step step, String status, Instant begin, String detail) {
+    private synchronized void end(Step step, StepStatus status, Instant begin, String detail) {
         if (finished) {
             return;
         }
         Duration took = Duration.between(begin, clock.instant());
         stepSeconds.put(step.label(), took.toMillis() / 1000.0);
-        if ("failed".equals(status)) {
+        if (status == StepStatus.FAILED) {
             failedStep = step;
         }
-        record("rollback_step", RollbackService.map("step", step.label(), "status", status, "duration_ms", took.toMillis(),
+        record("rollback_step", RollbackService.map("step", step.label(), "status", status.word(), "duration_ms", took.toMillis(),
                 "detail", detail));
         listener.finished(step, status, took, detail);
         running = null;
     }
 
-    synchronized RollbackService.Outcome finish(String outcome, Step failed) {
+    synchronized RollbackService.Outcome finish(RunOutcome outcome, Step failed) {
         if (!finished) {
             if (!opened) {
                 open(plan == null ? null : plan.restore().id(), plan == null ? null : plan.releaseTarget());
             }
-            record("rollback_finished", RollbackService.map("outcome", outcome, "failed_step", failed == null ? null : failed.label(),
+            record("rollback_finished", RollbackService.map("outcome", outcome.word(), "failed_step", failed == null ? null : failed.label(),
                     "duration_s", elapsed().toMillis() / 1000.0, "prompt_wait_s", promptWait.toMillis() / 1000.0));
             finished = true;
         }
@@ -174,10 +174,10 @@ final class RunState {
     synchronized void abort() {
         Step step = running != null ? running : failedStep;
         if (running != null) {
-            end(running, "failed", runningSince, "interrupted (Ctrl-C)");
+            end(running, StepStatus.FAILED, runningSince, "interrupted (Ctrl-C)");
         }
         failedStep = step;
-        finish("aborted", step);
+        finish(RunOutcome.ABORTED, step);
     }
 
     synchronized void releaseLock() {

@@ -7,7 +7,7 @@ public interface StepListener {
 
     void started(Step step);
 
-    void finished(Step step, String status, Duration duration, String detail);
+    void finished(Step step, StepStatus status, Duration duration, String detail);
 
     /** The plan is known; nothing has changed yet. */
     void plan(RollbackPlan plan);

@@ -1,12 +1,12 @@
 package dev.ragback.app.rollback;
 
 /** How a step ended when it did not throw: succeeded or skipped, with a detail line. */
-record StepResult(String status, String detail) {
+record StepResult(StepStatus status, String detail) {
     static StepResult done(String detail) {
-        return new StepResult("succeeded", detail);
+        return new StepResult(StepStatus.SUCCEEDED, detail);
     }
 
     static StepResult skipped(String detail) {
-        return new StepResult("skipped", detail);
+        return new StepResult(StepStatus.SKIPPED, detail);
     }
 }

@@ -3,6 +3,7 @@ package dev.ragback.app.vectors;
 import dev.ragback.app.Names;
 import dev.ragback.app.Operator;
 import dev.ragback.app.RagbackException;
+import dev.ragback.app.Retry;
 import dev.ragback.app.port.AuditLog;
 import dev.ragback.app.port.Alias;
 import dev.ragback.app.port.VectorStore;
@@ -81,8 +82,7 @@ public final class AliasSwitch {
 
     /** Points every alias at {@code target}; the last failure when every attempt failed. */
     public void pointAt(List<String> aliases, String target) {
-        Duration pause = firstPause;
-        for (int attempt = 1; ; attempt++) {
+        Retry.run(new Retry.Policy(attempts, firstPause), AliasSwitch::sleep, attempt -> {
             try {
                 Map<String, String> now = current(aliases);
                 List<VectorStore.AliasAction> actions = new ArrayList<>();
@@ -97,16 +97,18 @@ public final class AliasSwitch {
                 if (!actions.isEmpty()) {
                     vectors.updateAliases(actions);
                 }
-                return;
+                return Retry.done(null);
             } catch (RagbackException e) {
-                if (attempt >= attempts || e.kind() == RagbackException.Kind.INTERRUPTED) {
+                if (e.kind() == RagbackException.Kind.INTERRUPTED) {
                     throw e;
                 }
-                LOG.warn("alias switch to {} failed (attempt {} of {}): {}; trying again", target, attempt, attempts, e.getMessage());
-                sleep(pause);
-                pause = pause.multipliedBy(2);
+                if (!attempt.last()) {
+                    LOG.warn("alias switch to {} failed (attempt {} of {}): {}; trying again", target, attempt.number(), attempts,
+                            e.getMessage());
+                }
+                return Retry.againOrThrow(e);
             }
-        }
+        });
     }
 
     private static void sleep(Duration pause) {

@@ -1,9 +1,11 @@
 package dev.ragback.cli.migrate;
 
 import dev.ragback.app.migrate.MigrationService;
+import dev.ragback.cli.ConfirmOptions;
 import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Session;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
@@ -19,11 +21,8 @@ final class MigrateDownCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "V", required = true, description = "The version to go back to (it stays applied).")
     String to;
 
-    @Option(names = "--dry-run", description = "Print the plan and change nothing.")
-    boolean dryRun;
-
-    @Option(names = "--yes", description = "Do not ask for confirmation (needed without a terminal).")
-    boolean yes;
+    @Mixin
+    ConfirmOptions.DryRun confirm;
 
     MigrateDownCommand(Session session) {
         this.session = session;
@@ -47,12 +46,11 @@ final class MigrateDownCommand implements Callable<Integer> {
             finish(plan, List.of(), false, "nothing to revert: no applied version is newer than " + plan.to());
             return ExitCodes.OK;
         }
-        if (dryRun) {
+        if (!confirm.proceed("Revert " + plan.reverts().size() + " migration(s) on " + plan.database() + " down to "
+                + plan.to() + "?")) {
             finish(plan, List.of(), false, "dry run: nothing changed");
             return ExitCodes.OK;
         }
-        session.confirm(yes, "Revert " + plan.reverts().size() + " migration(s) on " + plan.database() + " down to "
-                + plan.to() + "?");
         List<MigrationService.Step> reverted = migrations.down(plan, step -> {
             if (!session.json()) {
                 session.out().println("reverted " + step.version() + " (" + step.took().toMillis() + " ms)");
@@ -70,7 +68,7 @@ final class MigrateDownCommand implements Callable<Integer> {
             out.put("from", plan.from());
             out.put("to", plan.to());
             out.put("plan", plan.reverts().stream().map(r -> Map.of("version", r.version(), "escrowed", r.escrowed())).toList());
-            out.put("dry_run", dryRun);
+            out.put("dry_run", confirm.dryRun());
             out.put("changed", changed);
             out.put("reverted", reverted.stream().map(MigrateUpCommand::json).toList());
             out.put("warnings", plan.warnings());

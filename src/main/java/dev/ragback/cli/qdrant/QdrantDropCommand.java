@@ -1,10 +1,11 @@
 package dev.ragback.cli.qdrant;
 
 import dev.ragback.app.vectors.CollectionDrop;
+import dev.ragback.cli.ConfirmOptions;
 import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Session;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.util.LinkedHashMap;
@@ -18,11 +19,8 @@ final class QdrantDropCommand implements Callable<Integer> {
     @Parameters(paramLabel = "COLLECTION", description = "The collection (not an alias; see: ragback qdrant collections).")
     String collection;
 
-    @Option(names = "--dry-run", description = "Print what would happen; change nothing.")
-    boolean dryRun;
-
-    @Option(names = "--yes", description = "Do not ask for confirmation (required without a terminal).")
-    boolean yes;
+    @Mixin
+    ConfirmOptions.DryRun confirm;
 
     QdrantDropCommand(Session session) {
         this.session = session;
@@ -33,18 +31,18 @@ final class QdrantDropCommand implements Callable<Integer> {
         CollectionDrop drop = session.services().collectionDrop();
         CollectionDrop.Plan plan = drop.plan(collection);
         String what = "delete collection " + plan.collection() + " and its " + plan.points() + " points";
-        (session.json() ? session.err() : session.out()).println("Plan" + (dryRun ? " (dry run)" : "") + ": " + what);
-        if (!dryRun) {
-            session.confirm(yes, "ragback: " + what + "?");
+        (session.json() ? session.err() : session.out()).println("Plan" + (confirm.dryRun() ? " (dry run)" : "") + ": " + what);
+        boolean dropped = confirm.proceed("ragback: " + what + "?");
+        if (dropped) {
             drop.drop(plan, session::warn);
         }
         if (session.json()) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("collection", plan.collection());
             out.put("points", plan.points());
-            out.put("dropped", !dryRun);
+            out.put("dropped", dropped);
             session.printJson(out);
-        } else if (!dryRun) {
+        } else if (dropped) {
             session.out().println("dropped " + plan.collection());
         }
         return ExitCodes.OK;

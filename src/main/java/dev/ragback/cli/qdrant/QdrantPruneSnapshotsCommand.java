@@ -2,10 +2,11 @@ package dev.ragback.cli.qdrant;
 
 import dev.ragback.app.Sizes;
 import dev.ragback.app.vectors.CollectionsOverview;
+import dev.ragback.cli.ConfirmOptions;
 import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Session;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,11 +19,8 @@ import java.util.concurrent.Callable;
 final class QdrantPruneSnapshotsCommand implements Callable<Integer> {
     private final Session session;
 
-    @Option(names = "--dry-run", description = "Print what would be deleted; change nothing.")
-    boolean dryRun;
-
-    @Option(names = "--yes", description = "Do not ask for confirmation (required without a terminal).")
-    boolean yes;
+    @Mixin
+    ConfirmOptions.DryRun confirm;
 
     QdrantPruneSnapshotsCommand(Session session) {
         this.session = session;
@@ -34,12 +32,11 @@ final class QdrantPruneSnapshotsCommand implements Callable<Integer> {
         List<CollectionsOverview.Leftover> left = overview.leftovers();
         long bytes = left.stream().mapToLong(l -> l.snapshot().size()).sum();
         var text = session.json() ? session.err() : session.out();
-        text.println("Plan" + (dryRun ? " (dry run)" : "") + ": delete " + left.size() + " snapshot file(s) left by ragback ("
+        text.println("Plan" + (confirm.dryRun() ? " (dry run)" : "") + ": delete " + left.size() + " snapshot file(s) left by ragback ("
                 + Sizes.human(bytes) + ")");
         left.forEach(l -> text.println("  " + l.collection() + "/" + l.snapshot().name() + "  " + Sizes.human(l.snapshot().size())));
-        boolean delete = !dryRun && !left.isEmpty();
+        boolean delete = !left.isEmpty() && confirm.proceed("ragback: delete these " + left.size() + " file(s) from the Qdrant host?");
         if (delete) {
-            session.confirm(yes, "ragback: delete these " + left.size() + " file(s) from the Qdrant host?");
             overview.delete(left);
         }
         if (session.json()) {

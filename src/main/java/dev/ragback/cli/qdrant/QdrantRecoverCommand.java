@@ -4,10 +4,12 @@ import dev.ragback.app.Progress;
 import dev.ragback.app.Sizes;
 import dev.ragback.app.files.FileDigest;
 import dev.ragback.app.vectors.ServerSnapshotRecovery;
+import dev.ragback.cli.ConfirmOptions;
 import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Session;
 import dev.ragback.config.ConfigKeys;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,11 +28,8 @@ final class QdrantRecoverCommand implements Callable<Integer> {
     @Option(names = "--collection", paramLabel = "C", description = "Collection or alias (default: qdrant.collection).")
     String collection;
 
-    @Option(names = "--dry-run", description = "Print what would happen; change nothing.")
-    boolean dryRun;
-
-    @Option(names = "--yes", description = "Do not ask for confirmation (required without a terminal).")
-    boolean yes;
+    @Mixin
+    ConfirmOptions.DryRun confirm;
 
     QdrantRecoverCommand(Session session) {
         this.session = session;
@@ -43,14 +42,13 @@ final class QdrantRecoverCommand implements Callable<Integer> {
                 collection == null ? session.config().get(ConfigKeys.QDRANT_COLLECTION) : collection);
         String what = "replace the points of " + plan.collection() + " with snapshot " + plan.snapshot().name()
                 + " (" + Sizes.human(plan.snapshot().size()) + ")";
-        (session.json() ? session.err() : session.out()).println("Plan" + (dryRun ? " (dry run)" : "") + ": " + what);
-        if (dryRun) {
+        (session.json() ? session.err() : session.out()).println("Plan" + (confirm.dryRun() ? " (dry run)" : "") + ": " + what);
+        if (!confirm.proceed("ragback: " + what + "?")) {
             if (session.json()) {
                 session.printJson(Map.of("collection", plan.collection(), "snapshot", plan.snapshot().name(), "dry_run", true));
             }
             return ExitCodes.OK;
         }
-        session.confirm(yes, "ragback: " + what + "?");
         Progress progress = session.progress();
         FileDigest digest;
         try {

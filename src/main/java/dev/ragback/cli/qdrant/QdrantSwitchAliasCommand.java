@@ -1,10 +1,11 @@
 package dev.ragback.cli.qdrant;
 
 import dev.ragback.app.vectors.AliasSwitch;
+import dev.ragback.cli.ConfirmOptions;
 import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Session;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.util.LinkedHashMap;
@@ -22,8 +23,8 @@ final class QdrantSwitchAliasCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "COLLECTION", description = "The collection it will point at (it must exist).")
     String collection;
 
-    @Option(names = "--yes", description = "Do not ask for confirmation (required without a terminal).")
-    boolean yes;
+    @Mixin
+    ConfirmOptions.Yes confirm;
 
     QdrantSwitchAliasCommand(Session session) {
         this.session = session;
@@ -33,7 +34,7 @@ final class QdrantSwitchAliasCommand implements Callable<Integer> {
     public Integer call() {
         AliasSwitch aliases = new AliasSwitch(session.services().vectorStore());
         String from = aliases.current(java.util.List.of(alias)).get(alias);
-        session.confirm(yes, "ragback: point alias " + alias + " at " + collection + (from == null ? "" : " (now on " + from + ")") + "?");
+        confirm.confirm("ragback: point alias " + alias + " at " + collection + (from == null ? "" : " (now on " + from + ")") + "?");
         AliasSwitch.Switched switched = aliases.switchRecorded(alias, collection, session.services().auditLog(),
                 session.services().operator(), session::warn);
         if (session.json()) {

@@ -2,9 +2,11 @@ package dev.ragback.cli.release;
 
 import dev.ragback.app.compat.CompatVerdict;
 import dev.ragback.app.release.ReleaseService;
+import dev.ragback.cli.ConfirmOptions;
 import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Session;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
@@ -20,11 +22,8 @@ final class RevertLastGreenCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Revert even when the matrix says INCOMPATIBLE or the live triple cannot be read.")
     boolean force;
 
-    @Option(names = "--dry-run", description = "Print the plan and change nothing (exit 0; 3 when the revert would be blocked).")
-    boolean dryRun;
-
-    @Option(names = "--yes", description = "Do not ask for confirmation (needed without a terminal).")
-    boolean yes;
+    @Mixin
+    ConfirmOptions.DryRun confirm;
 
     RevertLastGreenCommand(Session session) {
         this.session = session;
@@ -52,11 +51,10 @@ final class RevertLastGreenCommand implements Callable<Integer> {
             session.out().flush();
         }
         plan.warnings().forEach(session::warn);
-        if (dryRun) {
+        if (!confirm.proceed("Activate release " + plan.to() + " (now " + plan.from() + ")?")) {
             finish(plan, false, null, plan.warnings());
             return ExitCodes.OK;
         }
-        session.confirm(yes, "Activate release " + plan.to() + " (now " + plan.from() + ")?");
         ReleaseService.Reverted result = releases.revert(plan, null);
         result.warnings().stream().skip(plan.warnings().size()).forEach(session::warn);
         finish(plan, true, result.eventId(), result.warnings());

@@ -3,9 +3,11 @@ package dev.ragback.cli.rollback;
 import dev.ragback.app.Progress;
 import dev.ragback.app.rollback.RollbackRequest;
 import dev.ragback.app.rollback.RollbackService;
+import dev.ragback.cli.ConfirmOptions;
 import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Session;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
@@ -27,17 +29,14 @@ final class RollbackAutoCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Go on although the matrix says INCOMPATIBLE (journaled).")
     boolean force;
 
-    @Option(names = "--dry-run", description = "Print the plan; change nothing.")
-    boolean dryRun;
-
-    @Option(names = "--yes", description = "Do not ask for confirmation (required without a terminal).")
-    boolean yes;
+    @Mixin
+    ConfirmOptions.DryRun confirm;
 
     @Option(names = "--resume", paramLabel = "RUN_ID", description = "Continue a failed or interrupted run from its first step that did not succeed.")
     String resume;
 
-    @Option(names = "--break-lock", description = "Take over a lease left by a rollback whose process is gone (journaled).")
-    boolean breakLock;
+    @Mixin
+    ConfirmOptions.BreakLock lease;
 
     RollbackAutoCommand(Session session) {
         this.session = session;
@@ -45,19 +44,11 @@ final class RollbackAutoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (resume == null && reason == null) {
-            throw dev.ragback.app.RagbackException.usage("--reason is required (or --resume RUN_ID)");
-        }
-        if (resume != null) {
-            RollbackService.checkRunId(resume);
-        } else {
-            RollbackService.checkReason(reason);
-        }
-        if (!dryRun) {
-            session.requireYesOrTerminal(yes); // before the lock and the journal: a refused run leaves no trace
-        }
+        RollbackRequest request = new RollbackRequest(reason, snapshot, restoreTraffic, force, confirm.dryRun(), resume,
+                lease.breakLock());
+        confirm.requireYesOrTerminal(); // before the lock and the journal: a refused run leaves no trace
         RollbackService service = session.services().rollback();
-        RollbackOutput output = new RollbackOutput(session, yes);
+        RollbackOutput output = new RollbackOutput(session, confirm);
         Progress progress = session.progress();
         Thread onCtrlC = new Thread(() -> {
             progress.done();
@@ -66,12 +57,11 @@ final class RollbackAutoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         RollbackService.Outcome outcome;
         try {
-            outcome = service.run(new RollbackRequest(reason, snapshot, restoreTraffic, force, dryRun, resume, breakLock),
-                    output, progress);
+            outcome = service.run(request, output, progress);
         } finally {
             removeHook(onCtrlC);
         }
-        output.done(outcome, dryRun);
+        output.done(outcome, confirm.dryRun());
         return ExitCodes.OK;
     }
 

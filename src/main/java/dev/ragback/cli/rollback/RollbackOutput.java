@@ -5,6 +5,8 @@ import dev.ragback.app.rollback.RollbackPlan;
 import dev.ragback.app.rollback.RollbackService;
 import dev.ragback.app.rollback.Step;
 import dev.ragback.app.rollback.StepListener;
+import dev.ragback.app.rollback.StepStatus;
+import dev.ragback.cli.ConfirmOptions;
 import dev.ragback.cli.Session;
 import dev.ragback.cli.snapshot.RestorePlanView;
 
@@ -18,14 +20,14 @@ import java.util.Map;
 /** Shows a run step by step (stdout, or stderr under --json) and renders its end. */
 final class RollbackOutput implements StepListener {
     private final Session session;
-    private final boolean yes;
+    private final ConfirmOptions.DryRun confirm;
     private final PrintWriter out;
     private final List<Map<String, Object>> steps = new ArrayList<>();
     private RollbackPlan plan;
 
-    RollbackOutput(Session session, boolean yes) {
+    RollbackOutput(Session session, ConfirmOptions.DryRun confirm) {
         this.session = session;
-        this.yes = yes;
+        this.confirm = confirm;
         this.out = session.json() ? session.err() : session.out();
     }
 
@@ -36,12 +38,12 @@ final class RollbackOutput implements StepListener {
     }
 
     @Override
-    public void finished(Step step, String status, Duration duration, String detail) {
-        out.printf("    %-11s %-9s %7s  %s%n", step.label(), status, Durations.format(duration), detail == null ? "" : detail);
+    public void finished(Step step, StepStatus status, Duration duration, String detail) {
+        out.printf("    %-11s %-9s %7s  %s%n", step.label(), status.word(), Durations.format(duration), detail == null ? "" : detail);
         out.flush();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("step", step.label());
-        json.put("status", status);
+        json.put("status", status.word());
         json.put("duration_ms", duration.toMillis());
         json.put("detail", detail);
         steps.add(json);
@@ -62,7 +64,7 @@ final class RollbackOutput implements StepListener {
 
     @Override
     public void confirm(RollbackPlan plan) {
-        session.confirm(yes, "ragback: set traffic to 0 and restore snapshot " + plan.restore().id() + "?");
+        confirm.confirm("ragback: set traffic to 0 and restore snapshot " + plan.restore().id() + "?");
     }
 
     @Override
@@ -74,7 +76,7 @@ final class RollbackOutput implements StepListener {
         if (session.json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("run_id", outcome.runId());
-            doc.put("outcome", outcome.outcome());
+            doc.put("outcome", outcome.outcome().word());
             doc.put("dry_run", dryRun);
             doc.put("duration_ms", outcome.duration().toMillis());
             doc.put("plan", plan == null ? null : planJson(plan));
@@ -83,7 +85,7 @@ final class RollbackOutput implements StepListener {
             return;
         }
         out.println((dryRun ? "dry run: nothing was changed; " : "rollback " + outcome.runId() + " ")
-                + outcome.outcome() + " in " + Durations.format(outcome.duration()));
+                + outcome.outcome().word() + " in " + Durations.format(outcome.duration()));
         out.flush();
     }
 

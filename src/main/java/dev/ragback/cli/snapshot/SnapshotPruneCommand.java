@@ -2,10 +2,12 @@ package dev.ragback.cli.snapshot;
 
 import dev.ragback.app.snapshot.BackupsDir;
 import dev.ragback.app.snapshot.SnapshotCatalog;
+import dev.ragback.cli.ConfirmOptions;
 import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Session;
 import dev.ragback.config.ConfigKeys;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
@@ -20,11 +22,8 @@ final class SnapshotPruneCommand implements Callable<Integer> {
     @Option(names = "--keep", paramLabel = "N", description = "Complete sets to keep (default: backups.keep).")
     Integer keep;
 
-    @Option(names = "--dry-run", description = "Print what would be removed; change nothing.")
-    boolean dryRun;
-
-    @Option(names = "--yes", description = "Do not ask for confirmation (required without a terminal).")
-    boolean yes;
+    @Mixin
+    ConfirmOptions.DryRun confirm;
 
     SnapshotPruneCommand(Session session) {
         this.session = session;
@@ -39,17 +38,16 @@ final class SnapshotPruneCommand implements Callable<Integer> {
         SnapshotCatalog catalog = session.services().snapshotCatalog();
         SnapshotCatalog.PrunePlan plan = catalog.plan(keeping);
         if (!session.json()) {
-            plan.remove().forEach(e -> session.out().println((dryRun ? "would remove " : "remove ") + e.id()
+            plan.remove().forEach(e -> session.out().println((confirm.dryRun() ? "would remove " : "remove ") + e.id()
                     + (e.complete() ? "" : " (incomplete)")));
             plan.keep().forEach(e -> session.out().println("keep " + e.id() + (e.manifest().golden() ? " (golden)" : "")));
         }
-        if (!dryRun && !plan.remove().isEmpty()) {
-            session.confirm(yes, "ragback: remove " + plan.remove().size() + " snapshot set(s)?");
+        if (!plan.remove().isEmpty() && confirm.proceed("ragback: remove " + plan.remove().size() + " snapshot set(s)?")) {
             catalog.prune(plan);
         }
         if (session.json()) {
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("dry_run", dryRun);
+            out.put("dry_run", confirm.dryRun());
             out.put("removed", plan.remove().stream().map(BackupsDir.Entry::id).toList());
             out.put("kept", plan.keep().stream().map(BackupsDir.Entry::id).toList());
             session.printJson(out);

@@ -8,11 +8,13 @@ import dev.ragback.app.checks.VerifyService;
 import dev.ragback.app.restore.RestorePlan;
 import dev.ragback.app.restore.RestoreService;
 import dev.ragback.app.rollback.VerifiedRestore;
+import dev.ragback.cli.ConfirmOptions;
 import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Interrupts;
 import dev.ragback.cli.Session;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -41,14 +43,11 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
     @Option(names = "--only", paramLabel = "qdrant|postgres", description = "Restore one store only.")
     String only;
 
-    @Option(names = "--dry-run", description = "Verify and print the plan; change nothing.")
-    boolean dryRun;
+    @Mixin
+    ConfirmOptions.DryRun confirm;
 
-    @Option(names = "--yes", description = "Do not ask for confirmation (required without a terminal).")
-    boolean yes;
-
-    @Option(names = "--break-lock", description = "Take over a run lease left by a ragback process that is gone.")
-    boolean breakLock;
+    @Mixin
+    ConfirmOptions.BreakLock lease;
 
     SnapshotRestoreCommand(Session session) {
         this.session = session;
@@ -59,7 +58,7 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
         RestoreService restore = session.services().restore();
         String id = restore.pick(which == null ? null : which.id);
         RestorePlan plan = restore.plan(id, stores());
-        RestorePlanView.print(session, plan, dryRun);
+        RestorePlanView.print(session, plan, confirm.dryRun());
         session.services().traffic().serving("the stores being restored").ifPresent(serving -> {
             if (session.json()) {
                 session.warn(serving);
@@ -68,16 +67,15 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
             }
         });
         RestorePlanView.printLocks(session, plan, traffic());
-        if (dryRun) {
+        if (!confirm.proceed("ragback: restore " + RestorePlanView.stores(plan) + " from snapshot " + id + "?")) {
             if (session.json()) {
                 session.printJson(Map.of("plan", RestorePlanView.json(plan), "dry_run", true));
             }
             return ExitCodes.OK;
         }
-        session.confirm(yes, "ragback: restore " + RestorePlanView.stores(plan) + " from snapshot " + id + "?");
         VerifiedRestore.Result result;
         try (Interrupts interrupts = Interrupts.interrupting(Thread.currentThread(), session.err())) {
-            result = session.services().verifiedRestore().run(plan, breakLock, session.progress(), session::warn, this::say,
+            result = session.services().verifiedRestore().run(plan, lease.breakLock(), session.progress(), session::warn, this::say,
                     interrupts::pointOfNoReturn);
         }
         RestoreService.Restored restored = result.restored();

@@ -1,10 +1,11 @@
 package dev.ragback.cli.traffic;
 
 import dev.ragback.app.traffic.TrafficService;
+import dev.ragback.cli.ConfirmOptions;
 import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Session;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.util.LinkedHashMap;
@@ -19,8 +20,8 @@ final class TrafficSetCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PERCENT", description = "0..100")
     String percent;
 
-    @Option(names = "--yes", description = "Do not ask for confirmation (needed without a terminal).")
-    boolean yes;
+    @Mixin
+    ConfirmOptions.Yes confirm;
 
     TrafficSetCommand(Session session) {
         this.session = session;
@@ -30,7 +31,7 @@ final class TrafficSetCommand implements Callable<Integer> {
     public Integer call() {
         int wanted = TrafficService.parsePercent(percent);
         TrafficService traffic = session.services().traffic();
-        session.confirm(yes, "Set traffic to " + wanted + " % (" + traffic.where() + ")?");
+        confirm.confirm("Set traffic to " + wanted + " % (" + traffic.where() + ")?");
         TrafficService.Change change = traffic.set(wanted, null);
         change.warnings().forEach(session::warn);
         if (session.json()) {

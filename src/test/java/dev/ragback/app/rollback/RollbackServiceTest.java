@@ -151,7 +151,7 @@ class RollbackServiceTest {
         HandClock clock = new HandClock();
         RollbackService.Outcome outcome = service(clock).run(request(), listener(() -> clock.advance(Duration.ofMinutes(10))),
                 Progress.NONE);
-        assertEquals("succeeded", outcome.outcome());
+        assertEquals(RunOutcome.SUCCEEDED, outcome.outcome());
         assertEquals(Duration.ZERO, outcome.duration(), "the hand clock moved only while the prompt waited");
         Map<String, Object> finished = audit.events(outcome.runId()).stream().filter(e -> e.eventType().equals("rollback_finished"))
                 .findFirst().orElseThrow().metadata();
@@ -170,7 +170,7 @@ class RollbackServiceTest {
             }
 
             @Override
-            public void finished(Step step, String status, Duration duration, String detail) {
+            public void finished(Step step, StepStatus status, Duration duration, String detail) {
             }
 
             @Override
@@ -203,7 +203,7 @@ class RollbackServiceTest {
     @Test
     void aRunJournalsRollbackAutoFirstThenEveryStepThenFinished() {
         RollbackService.Outcome outcome = service().run(request(), QUIET, Progress.NONE);
-        assertEquals("succeeded", outcome.outcome());
+        assertEquals(RunOutcome.SUCCEEDED, outcome.outcome());
         List<String> events = journal(outcome.runId());
         assertEquals("rollback_auto", events.get(0));
         assertEquals("rollback_step lock started", events.get(1));
@@ -257,7 +257,7 @@ class RollbackServiceTest {
         steps.smoke(state);
         steps.eval(state);
         steps.trafficOn(state);
-        steps.report(state, "succeeded", null);
+        steps.report(state, RunOutcome.SUCCEEDED, null);
         return state.plan;
     }
 
@@ -382,7 +382,7 @@ class RollbackServiceTest {
 
         evaluator.output = "{\"faithfulness\": 0.95}";
         RollbackRequest resume = new RollbackRequest(null, null, true, false, false, runId, false);
-        assertEquals("succeeded", service().run(resume, QUIET, Progress.NONE).outcome());
+        assertEquals(RunOutcome.SUCCEEDED, service().run(resume, QUIET, Progress.NONE).outcome());
         assertEquals(1, dumpTool.restores.size(), "the restore is not done again");
         assertEquals(List.of(0, 100), traffic.sets, "--restore-traffic on resume");
         assertTrue(journal(runId).contains("rollback_step restore skipped"), journal(runId).toString());
@@ -392,7 +392,7 @@ class RollbackServiceTest {
     void taskDbDownGoesToTheLocalJournalAndTheNextRunReplaysIt() {
         audit.down = true;
         RollbackService.Outcome outcome = service().run(request(), QUIET, Progress.NONE);
-        assertEquals("succeeded", outcome.outcome());
+        assertEquals(RunOutcome.SUCCEEDED, outcome.outcome());
         assertTrue(Files.exists(root.resolve("journal").resolve(outcome.runId() + ".jsonl")));
         audit.down = false;
         service().run(new RollbackRequest("manual", null, false, false, true, null, false), QUIET, Progress.NONE);
@@ -429,7 +429,7 @@ class RollbackServiceTest {
                 + "|---|---|---|---|\n| v1.0.0 | v1.0.0 | rag_main_v1 | INCOMPATIBLE |\n");
         RollbackService.Outcome outcome = service().run(new RollbackRequest("manual", null, false, true, false, null, false),
                 QUIET, Progress.NONE);
-        assertEquals("succeeded", outcome.outcome());
+        assertEquals(RunOutcome.SUCCEEDED, outcome.outcome());
         assertTrue(journal(outcome.runId()).contains("rollback_step smoke succeeded"), journal(outcome.runId()).toString());
         assertEquals("INCOMPATIBLE", audit.only("rollback_forced").metadata().get("status"));
     }
