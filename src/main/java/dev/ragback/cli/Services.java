@@ -75,15 +75,22 @@ public final class Services implements AutoCloseable {
     private final Config config;
     private JdbcAuditLog auditLog;
     private VectorStore vectorStore;
+    private CompatService compat;
 
     Services(Config config) {
         this.config = config;
     }
 
-    /** The matrix, with the live triple read from the release switch, schema_migrations and Qdrant. */
-    public CompatService compat() {
-        return new CompatService(config.get(ConfigKeys.COMPAT_MATRIX), new LiveSources(releaseSwitch(), appliedMigrations(),
-                vectorStore(), config.get(ConfigKeys.QDRANT_COLLECTION)));
+    /**
+     * The matrix, with the live triple read from the release switch, schema_migrations and Qdrant. One per
+     * invocation (it keeps no state: each check reads the matrix and the live triple again).
+     */
+    public synchronized CompatService compat() {
+        if (compat == null) {
+            compat = new CompatService(config.get(ConfigKeys.COMPAT_MATRIX), new LiveSources(releaseSwitch(), appliedMigrations(),
+                    vectorStore(), config.get(ConfigKeys.QDRANT_COLLECTION)));
+        }
+        return compat;
     }
 
     /** One per invocation, so every call shares its HTTP connections. */

@@ -1,11 +1,10 @@
 package dev.ragback.app;
 
+import dev.ragback.testing.HandClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,29 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class RetryTest {
     private static final Duration FIRST = Duration.ofMillis(100);
 
-    /** A clock that moves only when the sleeper "sleeps". */
-    private static final class FakeTime extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    /** A clock that moves only when the sleeper "sleeps", and the waits it was asked for. */
+    private static final class FakeTime {
+        final HandClock clock = new HandClock(Instant.parse("2026-01-01T00:00:00Z"));
         final List<Duration> waits = new ArrayList<>();
 
         void sleep(Duration wait) {
             waits.add(wait);
-            now = now.plus(wait);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
+            clock.advance(wait);
         }
     }
 
@@ -122,9 +106,9 @@ class RetryTest {
 
     @Test
     void aWaitThatWouldEndPastTheDeadlineGivesUpAsOutOfTimeWithoutWaiting() {
-        Instant deadline = time.now.plus(Duration.ofMillis(250));
+        Instant deadline = time.clock.instant().plus(Duration.ofMillis(250));
         List<Boolean> outOfTime = new ArrayList<>();
-        String value = Retry.until(deadline, time, new Retry.Policy(10, FIRST), time::sleep, attempt -> {
+        String value = Retry.until(deadline, time.clock, new Retry.Policy(10, FIRST), time::sleep, attempt -> {
             attempts.add(attempt);
             return Retry.again(late -> {
                 outOfTime.add(late);
@@ -140,8 +124,8 @@ class RetryTest {
 
     @Test
     void aWaitEndingExactlyAtTheDeadlineIsTaken() {
-        Instant deadline = time.now.plus(FIRST);
-        Retry.until(deadline, time, new Retry.Policy(3, FIRST), time::sleep,
+        Instant deadline = time.clock.instant().plus(FIRST);
+        Retry.until(deadline, time.clock, new Retry.Policy(3, FIRST), time::sleep,
                 attempt -> attempt.number() == 1 ? Retry.againOrThrow(new IllegalStateException()) : Retry.done("on time"));
         assertEquals(List.of(FIRST), time.waits);
     }

@@ -31,6 +31,7 @@ import dev.ragback.app.snapshot.SnapshotCreator;
 import dev.ragback.app.snapshot.SnapshotSettings;
 import dev.ragback.app.snapshot.SnapshotVerifier;
 import dev.ragback.app.traffic.TrafficService;
+import dev.ragback.testing.HandClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,33 +123,9 @@ class RollbackServiceTest {
                 clock, "host", 42);
     }
 
-    /** A clock that stands still until a test moves it: the time at a prompt, without waiting for it. */
-    private static final class HandClock extends Clock {
-        private Instant now = NOW;
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void theTimeAtTheConfirmationPromptIsRecordedApartAndLeftOutOfTheRunsDuration() {
-        HandClock clock = new HandClock();
+        HandClock clock = new HandClock(NOW);
         RollbackService.Outcome outcome = service(clock).run(request(), listener(() -> clock.advance(Duration.ofMinutes(10))),
                 Progress.NONE);
         assertEquals(RunOutcome.SUCCEEDED, outcome.outcome());
