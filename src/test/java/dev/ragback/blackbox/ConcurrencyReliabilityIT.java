@@ -40,7 +40,7 @@ class ConcurrencyReliabilityIT {
     void setUp(PgDatabase db) throws Exception {
         this.db = db;
         qdrant = new QdrantDouble();
-        cli = RollbackStage.ready(work, db, qdrant, 800, "v1.1.0");
+        cli = RollbackStage.ready(RagbackCli.create(), work, db, qdrant, 800, "v1.1.0");
     }
 
     @AfterEach

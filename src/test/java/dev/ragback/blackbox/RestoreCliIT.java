@@ -154,7 +154,7 @@ class RestoreCliIT {
         assertTrue(plan.stdoutLines().contains("            down chain + pg_restore --clean --if-exists in one transaction "
                 + "(all or nothing); task_events untouched"), plan.stdout());
         assertTrue(plan.stdoutLines().contains("  qdrant    upload into new collection rag_main_v2_r" + id
-                + ", wait for green with 2000 points, then point rag_main at it; the live collection rag_main_v2 is kept as it is, so this can be undone"), plan.stdout());
+                + ", wait for green with 2000 points answering its 5 golden probes, then point rag_main at it; the live collection rag_main_v2 is kept as it is, so this can be undone"), plan.stdout());
         // no current release: the matrix cannot be asked
         assertTrue(plan.stdoutLines().contains("  compat    unknown (no current release or schema version)"), plan.stdout());
         JsonNode json = JSON.readTree(cli.run("--json", "snapshot", "restore", "--dry-run").assertExit(0).stdout());

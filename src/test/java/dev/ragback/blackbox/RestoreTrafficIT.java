@@ -45,7 +45,7 @@ class RestoreTrafficIT {
     void setUp(PgDatabase db) throws Exception {
         this.db = db;
         qdrant = new QdrantDouble();
-        cli = RollbackStage.ready(work, db, qdrant, 600, "v1.0.0", "v1.1.0", "v2.0.0");
+        cli = RollbackStage.ready(RagbackCli.create(), work, db, qdrant, 600, "v1.0.0", "v1.1.0", "v2.0.0");
     }
 
     @AfterEach

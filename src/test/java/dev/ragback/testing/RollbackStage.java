@@ -31,13 +31,14 @@ public final class RollbackStage {
 
     /**
      * Ready for rollback auto: {@link #stores}, {@link #releases} (current v1.1.0), {@link #evaluator}, then
-     * v1.1.0 marked green and a golden set taken. The CLI, on those stores.
+     * v1.1.0 marked green and a golden set taken. {@code cli} (from the black-box test), pointed at those stores.
      */
-    public static RagbackCli ready(Path work, PgDatabase db, QdrantDouble qdrant, int chunks, String... releases) throws IOException {
+    public static RagbackCli ready(RagbackCli cli, Path work, PgDatabase db, QdrantDouble qdrant, int chunks, String... releases)
+            throws IOException {
         stores(db, qdrant, chunks);
         releases(work, "v1.1.0", releases);
         evaluator(work, "");
-        RagbackCli cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
+        cli.workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
         cli.run("release", "mark-green", "v1.1.0").assertExit(0);
         cli.run("snapshot", "create", "--golden").assertExit(0);
         return cli;

@@ -40,7 +40,8 @@ public final class RestorePlanView {
                         + (plan.aliasesToSwitch().isEmpty() ? "" : ", then recreate " + String.join(", ", plan.aliasesToSwitch())));
             } else {
                 out.println("  qdrant    upload into new collection " + plan.qdrantTarget() + ", wait for green with "
-                        + m.qdrant().pointsCount() + " points, then point " + String.join(", ", plan.aliasesToSwitch())
+                        + m.qdrant().pointsCount() + " points" + (m.probes() == null || m.probes().isEmpty() ? ""
+                        : " answering its " + m.probes().size() + " golden probes") + ", then point " + String.join(", ", plan.aliasesToSwitch())
                         + " at it" + (plan.previousCollection() == null ? "" : "; the live collection " + plan.previousCollection()
                         + " is kept as it is, so this can be undone"));
             }

@@ -8,8 +8,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code --port N} (0: a free one), {@code --api-key-env NAME} (the key is read from that
  * environment variable), {@code --snapshot-ballast-bytes N}, {@code --cluster-peers N} (GET /cluster
  * reports a cluster of N peers), {@code --scramble-recoveries N} (the next N recoveries move the
- * vectors: green, exact count, wrong answers), {@code --hold-alias-changes} (alias switches hang,
- * then change nothing). Prints
+ * vectors: green, exact count, wrong answers), {@code --hold-first-alias-change SECONDS} (the first
+ * alias switch hangs that long, then answers 503 having changed nothing; later ones go through). Prints
  * {@code listening on http://127.0.0.1:PORT} and serves until killed.
  */
 public final class QdrantDoubleMain {
@@ -22,7 +22,7 @@ public final class QdrantDoubleMain {
         long ballast = 0;
         int peers = 0;
         int scrambled = 0;
-        boolean holdAliases = false;
+        int holdAliasSeconds = 0;
         try {
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
@@ -32,10 +32,7 @@ public final class QdrantDoubleMain {
                     case "--snapshot-ballast-bytes" -> ballast = Long.parseLong(required(args[i], value));
                     case "--cluster-peers" -> peers = Integer.parseInt(required(args[i], value));
                     case "--scramble-recoveries" -> scrambled = Integer.parseInt(required(args[i], value));
-                    case "--hold-alias-changes" -> {
-                        holdAliases = true;
-                        i--; // takes no value
-                    }
+                    case "--hold-first-alias-change" -> holdAliasSeconds = Integer.parseInt(required(args[i], value));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;
@@ -48,13 +45,30 @@ public final class QdrantDoubleMain {
         qdrant.snapshotBallast(ballast);
         qdrant.clusterPeers(peers);
         qdrant.scrambleNextRecoveries(scrambled);
-        if (holdAliases) {
-            qdrant.holdAliasChanges();
+        if (holdAliasSeconds > 0) {
+            holdFirstAliasChange(qdrant, holdAliasSeconds);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(qdrant::close, "qdrant-double-stop"));
         System.out.println("listening on " + qdrant.url());
         System.out.flush();
         new CountDownLatch(1).await();
+    }
+
+    private static void holdFirstAliasChange(QdrantDouble qdrant, int seconds) {
+        qdrant.holdAliasChanges();
+        Thread release = new Thread(() -> {
+            try {
+                while (qdrant.aliasChangesWaiting() == 0) {
+                    Thread.sleep(50);
+                }
+                Thread.sleep(seconds * 1000L);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            qdrant.releaseAliasChanges();
+        }, "qdrant-double-alias-hold");
+        release.setDaemon(true);
+        release.start();
     }
 
     private static String required(String option, String value) {
@@ -75,6 +89,6 @@ public final class QdrantDoubleMain {
     private static void usage(PrintStream err, String problem) {
         err.println("qdrant-double: " + problem);
         err.println("usage: QdrantDoubleMain [--port N] [--api-key-env NAME] [--snapshot-ballast-bytes N] [--cluster-peers N]"
-                + " [--scramble-recoveries N] [--hold-alias-changes]");
+                + " [--scramble-recoveries N] [--hold-first-alias-change SECONDS]");
     }
 }
