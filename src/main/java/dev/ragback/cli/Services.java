@@ -65,9 +65,11 @@ public final class Services implements AutoCloseable {
     private final Config config;
     private JdbcAuditLog auditLog;
     private VectorStore vectorStore;
+    private final Repository repository;
 
     Services(Config config) {
         this.config = config;
+        this.repository = new Repository(config);
     }
 
     /** The matrix, with the live triple read from the release switch, schema_migrations and Qdrant. */
@@ -154,12 +156,24 @@ public final class Services implements AutoCloseable {
 
     public DoctorService doctor() {
         return new DoctorService(new DoctorService.Subjects(vectorStore(), config.get(ConfigKeys.QDRANT_COLLECTION),
-                postgres(), taskDb(), dumpTool(), compat(), new BackupsDirCheck(config.get(ConfigKeys.BACKUPS_DIR)),
+                postgres(), taskDb(), dumpTool(), compat(), repository.bucket() ? new BackupsDirCheck(repository.store())
+                        : new BackupsDirCheck(repository.backups().root()),
                 manifestSignature()));
     }
 
+    /** The backups dir, or for an S3 repository this run's staging dir. */
     public BackupsDir backups() {
-        return new BackupsDir(config.get(ConfigKeys.BACKUPS_DIR));
+        return repository.backups();
+    }
+
+    /** Where the sets are: the directory or {@code s3://bucket/prefix}. */
+    public String repositoryLocation() {
+        return repository.location();
+    }
+
+    /** Keeps this run's staging dir (S3 repository) after the run; returns it, or {@code null}. */
+    public java.nio.file.Path keepStaging() {
+        return repository.keepStaging();
     }
 
     public SnapshotSettings snapshotSettings() {
@@ -173,8 +187,9 @@ public final class Services implements AutoCloseable {
     }
 
     public SnapshotCreator snapshotCreator() {
-        return new SnapshotCreator(backups(), vectorStore(), postgres(), dumpTool(), appliedMigrations(), releaseSwitch(),
-                snapshotSettings(), VersionProvider.version(), Clock.systemUTC(), manifestSignature());
+        SnapshotCreator creator = new SnapshotCreator(backups(), vectorStore(), postgres(), dumpTool(), appliedMigrations(),
+                releaseSwitch(), snapshotSettings(), VersionProvider.version(), Clock.systemUTC(), manifestSignature());
+        return repository.bucket() ? creator.uploadingTo(repository.objectSets(manifestSignature())) : creator;
     }
 
     /** Signs and checks manifests with RAGBACK_SIGNING_KEY; does neither when it is unset. */
@@ -183,11 +198,13 @@ public final class Services implements AutoCloseable {
     }
 
     public SnapshotVerifier snapshotVerifier() {
-        return new SnapshotVerifier(backups(), dumpTool(), manifestSignature());
+        return repository.bucket() ? new SnapshotVerifier(backups(), dumpTool(), repository.objectSets(manifestSignature()))
+                : new SnapshotVerifier(backups(), dumpTool(), manifestSignature());
     }
 
     public SnapshotCatalog snapshotCatalog() {
-        return new SnapshotCatalog(backups(), snapshotVerifier(), Clock.systemUTC());
+        return repository.bucket() ? new SnapshotCatalog(repository.objectSets(manifestSignature()), snapshotVerifier(), Clock.systemUTC())
+                : new SnapshotCatalog(backups(), snapshotVerifier(), Clock.systemUTC());
     }
 
     public dev.ragback.app.vectors.CollectionDrop collectionDrop() {
@@ -238,17 +255,19 @@ public final class Services implements AutoCloseable {
     }
 
     public dev.ragback.app.restore.RestoreService restore() {
-        return new dev.ragback.app.restore.RestoreService(backups(), snapshotVerifier(), snapshotCatalog(), appliedMigrations(),
-                dumpTool(), vectorStore(), releaseSwitch(), compat(), config.get(ConfigKeys.QDRANT_COLLECTION),
-                config.get(ConfigKeys.POSTGRES_JOBS), config.get(ConfigKeys.QDRANT_GREEN_TIMEOUT));
+        // from a bucket: the set is downloaded into staging, and verified there like a local set before any restore
+        var restore = new dev.ragback.app.restore.RestoreService(backups(), new SnapshotVerifier(backups(), dumpTool(),
+                manifestSignature()), snapshotCatalog(), appliedMigrations(), dumpTool(), vectorStore(), releaseSwitch(), compat(),
+                config.get(ConfigKeys.QDRANT_COLLECTION), config.get(ConfigKeys.POSTGRES_JOBS), config.get(ConfigKeys.QDRANT_GREEN_TIMEOUT));
+        return repository.bucket() ? restore.stagingFrom(repository.objectSets(manifestSignature())) : restore;
     }
 
     public dev.ragback.app.vectors.ServerSnapshotRecovery serverSnapshotRecovery() {
-        return new dev.ragback.app.vectors.ServerSnapshotRecovery(vectorStore(), config.get(ConfigKeys.BACKUPS_DIR));
+        return new dev.ragback.app.vectors.ServerSnapshotRecovery(vectorStore(), repository.localState());
     }
 
     public java.nio.file.Path journalDir() {
-        return config.get(ConfigKeys.BACKUPS_DIR).resolve(".journal");
+        return repository.localState().resolve(".journal");
     }
 
     /** The run lock in TaskDB, and the lock file used when TaskDB is down. */
@@ -327,5 +346,6 @@ public final class Services implements AutoCloseable {
         if (auditLog != null) {
             auditLog.close();
         }
+        repository.close();
     }
 }

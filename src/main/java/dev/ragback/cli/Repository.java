@@ -1,0 +1,126 @@
+package dev.ragback.cli;
+
+import dev.ragback.adapters.s3.S3BlobStore;
+import dev.ragback.adapters.s3.S3Settings;
+import dev.ragback.app.RagbackException;
+import dev.ragback.app.snapshot.BackupsDir;
+import dev.ragback.app.snapshot.ManifestSignature;
+import dev.ragback.app.snapshot.ObjectSets;
+import dev.ragback.config.Config;
+import dev.ragback.config.ConfigKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Where snapshot sets live ({@code backups.dir}): a directory, or an S3 bucket. For a bucket, the
+ * local work (a create before its upload, a restore's verified download) happens in a staging dir
+ * per run, under {@code backups.staging} (default: the temp dir), removed at the end of the run.
+ */
+final class Repository implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Repository.class);
+
+    private final Config config;
+    private final String location;
+    private S3BlobStore store;
+    private Path runStaging;
+    private boolean keepStaging;
+
+    Repository(Config config) {
+        this.config = config;
+        this.location = config.get(ConfigKeys.BACKUPS_DIR);
+    }
+
+    /** The given location ({@code --to}, {@code --from}) with the other backups.s3.* settings. */
+    Repository(Config config, String location) {
+        this.config = config;
+        this.location = location;
+    }
+
+    static boolean isBucket(String location) {
+        return location.regionMatches(true, 0, "s3://", 0, 5);
+    }
+
+    boolean bucket() {
+        return isBucket(location);
+    }
+
+    String location() {
+        return location;
+    }
+
+    /** Local state that outlives a run (journal, lock file): the backups dir, or for a bucket backups.staging. */
+    Path localState() {
+        if (!bucket()) {
+            return Path.of(location);
+        }
+        Path staging = config.get(ConfigKeys.BACKUPS_STAGING);
+        return staging != null ? staging : Path.of(System.getProperty("java.io.tmpdir"), "ragback-" + System.getProperty("user.name"));
+    }
+
+    /** The sets' directory, or for a bucket this run's staging dir. */
+    synchronized BackupsDir backups() {
+        if (!bucket()) {
+            return new BackupsDir(Path.of(location));
+        }
+        if (runStaging == null) {
+            try {
+                Files.createDirectories(localState());
+                runStaging = Files.createTempDirectory(localState(), "staging-");
+            } catch (IOException e) {
+                throw RagbackException.external("cannot create a staging dir in " + localState() + ": " + e.getMessage(),
+                        "set backups.staging to a writable directory with room for one set", e);
+            }
+        }
+        return new BackupsDir(runStaging);
+    }
+
+    synchronized S3BlobStore store() {
+        if (store == null) {
+            store = new S3BlobStore(settings());
+        }
+        return store;
+    }
+
+    ObjectSets objectSets(ManifestSignature signature) {
+        return new ObjectSets(store(), backups().root().resolve(".scratch"), signature, Clock.systemUTC());
+    }
+
+    private S3Settings settings() {
+        String rest = location.substring("s3://".length());
+        int slash = rest.indexOf('/');
+        String bucket = slash < 0 ? rest : rest.substring(0, slash);
+        String prefix = slash < 0 ? "" : rest.substring(slash + 1).replaceAll("/+$", "");
+        String sse = config.get(ConfigKeys.BACKUPS_S3_SSE);
+        String kms = config.get(ConfigKeys.BACKUPS_S3_KMS_KEY_ID);
+        if (kms != null && !"aws:kms".equals(sse)) {
+            throw RagbackException.malformed("backups.s3.kms_key_id is set but backups.s3.sse is not aws:kms");
+        }
+        return new S3Settings(bucket, prefix, config.get(ConfigKeys.BACKUPS_S3_ENDPOINT), config.get(ConfigKeys.BACKUPS_S3_REGION),
+                config.get(ConfigKeys.BACKUPS_S3_PATH_STYLE), sse, kms, Math.toIntExact(config.get(ConfigKeys.BACKUPS_S3_PART_SIZE)));
+    }
+
+    /** Leaves this run's staging dir in place at the end (restore --keep-staging). */
+    synchronized Path keepStaging() {
+        keepStaging = true;
+        return runStaging;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (store != null) {
+            store.close();
+        }
+        if (runStaging != null && !keepStaging) {
+            try {
+                new BackupsDir(runStaging.getParent()).delete(runStaging);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("could not remove the staging dir {}: {}", runStaging, e.getMessage());
+            }
+        }
+    }
+}
