@@ -67,9 +67,9 @@ public final class VerifyService {
     /** Compares the live stores with set {@code id}, or with the newest golden set. */
     public Report verify(String id) {
         String setId = id != null ? id : catalog.newestGolden().map(BackupsDir.Entry::id).orElseThrow(() -> new RagbackException(
-                RagbackException.Kind.INTEGRITY, "no golden snapshot set to verify against in " + backups.root(),
+                RagbackException.Kind.INTEGRITY, "no golden snapshot set to verify against in " + catalog.location(),
                 "name one: ragback verify --snapshot ID"));
-        Manifest manifest = ManifestJson.read(backups.existing(setId).resolve(BackupsDir.MANIFEST));
+        Manifest manifest = catalog.manifest(setId);
         // the database half runs beside the Qdrant half: a freshly restored table's first scan is slow
         CompletableFuture<DatabaseSide> databaseSide = Background.start("verify-database", () -> checkDatabase(manifest));
         List<String> problems = new ArrayList<>();

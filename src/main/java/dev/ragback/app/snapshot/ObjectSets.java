@@ -33,6 +33,7 @@ import java.util.function.LongConsumer;
  * directory so the rules of {@link BackupsDir}, {@link ManifestJson} and signing apply unchanged.
  */
 public final class ObjectSets {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ObjectSets.class);
     static final String CHECKSUMS = "checksums.json";
     /** Incomplete sets younger than this may be a create still running: prune leaves them. */
     public static final Duration INCOMPLETE_GRACE = Duration.ofDays(1);
@@ -146,7 +147,10 @@ public final class ObjectSets {
             return new SnapshotVerifier.FileCheck(expected.path(), blob.size(), "checksums.json says " + recorded
                     + ", the manifest's sha256 is " + expected.sha256());
         }
-        if (blob.checksum() != null && !blob.checksum().equals(wanted)) {
+        if (blob.checksum() == null) {
+            LOG.warn("{}/{}/{}: the store keeps no SHA-256 checksum attribute; only its size was checked (use --deep)",
+                    location(), id, expected.path());
+        } else if (!blob.checksum().equals(wanted)) {
             return new SnapshotVerifier.FileCheck(expected.path(), blob.size(), "stored checksum " + blob.checksum()
                     + ", expected " + wanted);
         }

@@ -101,6 +101,11 @@ public final class SnapshotCatalog {
         checkRewritable(id, "rewriting");
     }
 
+    /** The manifest of set {@code id} as stored (not verified). */
+    public Manifest manifest(String id) {
+        return ManifestJson.read(manifestFile(id));
+    }
+
     private Path manifestFile(String id) {
         return (remote == null ? backups.existing(id) : remote.fetchManifest(id)).resolve(BackupsDir.MANIFEST);
     }
