@@ -62,17 +62,23 @@ final class Repository implements AutoCloseable {
         return staging != null ? staging : Path.of(System.getProperty("java.io.tmpdir"), "ragback-" + System.getProperty("user.name"));
     }
 
+    private Path stagingParent() {
+        return bucket() ? localState() : localState().resolve(".staging");
+    }
+
     /** The sets' directory, or for a bucket this run's staging dir. */
-    synchronized BackupsDir backups() {
-        if (!bucket()) {
-            return new BackupsDir(Path.of(location));
-        }
+    BackupsDir backups() {
+        return bucket() ? staging() : new BackupsDir(Path.of(location));
+    }
+
+    /** This run's staging dir, created on first use and removed at the end of the run. */
+    synchronized BackupsDir staging() {
         if (runStaging == null) {
             try {
-                Files.createDirectories(localState());
-                runStaging = Files.createTempDirectory(localState(), "staging-");
+                Files.createDirectories(stagingParent());
+                runStaging = Files.createTempDirectory(stagingParent(), "staging-");
             } catch (IOException e) {
-                throw RagbackException.external("cannot create a staging dir in " + localState() + ": " + e.getMessage(),
+                throw RagbackException.external("cannot create a staging dir in " + stagingParent() + ": " + e.getMessage(),
                         "set backups.staging to a writable directory with room for one set", e);
             }
         }
@@ -87,7 +93,7 @@ final class Repository implements AutoCloseable {
     }
 
     ObjectSets objectSets(ManifestSignature signature) {
-        return new ObjectSets(store(), backups().root().resolve(".scratch"), signature, Clock.systemUTC());
+        return new ObjectSets(store(), staging().root().resolve(".scratch"), signature, Clock.systemUTC());
     }
 
     private S3Settings settings() {

@@ -66,6 +66,7 @@ public final class Services implements AutoCloseable {
     private JdbcAuditLog auditLog;
     private VectorStore vectorStore;
     private final Repository repository;
+    private final List<Repository> others = new java.util.ArrayList<>();
 
     Services(Config config) {
         this.config = config;
@@ -169,6 +170,21 @@ public final class Services implements AutoCloseable {
     /** Where the sets are: the directory or {@code s3://bucket/prefix}. */
     public String repositoryLocation() {
         return repository.location();
+    }
+
+    /** {@code snapshot copy}: verified copies between directories and buckets, through this run's staging dir. */
+    public dev.ragback.app.snapshot.SetCopy setCopy() {
+        return new dev.ragback.app.snapshot.SetCopy(dumpTool(), manifestSignature(), repository.staging());
+    }
+
+    /** One end of a copy: {@code location} (a directory or s3://...) with the backups.s3.* settings. */
+    public synchronized dev.ragback.app.snapshot.SetCopy.Side side(String location) {
+        Repository other = location.equals(repository.location()) ? repository : new Repository(config, location);
+        if (other != repository) {
+            others.add(other);
+        }
+        return other.bucket() ? new dev.ragback.app.snapshot.SetCopy.Bucket(other.objectSets(manifestSignature()))
+                : new dev.ragback.app.snapshot.SetCopy.Dir(other.backups());
     }
 
     /** Keeps this run's staging dir (S3 repository) after the run; returns it, or {@code null}. */
@@ -347,5 +363,6 @@ public final class Services implements AutoCloseable {
             auditLog.close();
         }
         repository.close();
+        others.forEach(Repository::close);
     }
 }

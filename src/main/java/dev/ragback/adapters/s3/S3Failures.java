@@ -18,6 +18,16 @@ final class S3Failures {
     }
 
     static RagbackException map(String doing, S3Settings settings, SdkException e) {
+        RagbackException mapped = mapCause(doing, settings, e);
+        if (settings.endpoint() != null && !settings.pathStyle() && (mapped.hint() == null || !mapped.hint().contains("path_style"))) {
+            // a custom endpoint in virtual-hosted style: the usual cause of every failure above
+            return RagbackException.external(mapped.getMessage(), (mapped.hint() == null ? "" : mapped.hint() + "; ")
+                    + "with a custom endpoint (MinIO, Ceph, s3proxy) set backups.s3.path_style: true", e);
+        }
+        return mapped;
+    }
+
+    private static RagbackException mapCause(String doing, S3Settings settings, SdkException e) {
         String where = settings.location();
         if (e instanceof S3Exception s3) {
             String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
@@ -49,9 +59,11 @@ final class S3Failures {
             root = root.getCause();
             if (root instanceof UnknownHostException || root instanceof ConnectException || root instanceof HttpTimeoutException
                     || root instanceof java.net.SocketTimeoutException) {
+                boolean virtualHost = root instanceof UnknownHostException && settings.endpoint() != null && !settings.pathStyle();
                 return RagbackException.external(doing + " " + where + ": host cannot be reached ("
-                        + root.getClass().getSimpleName() + ": " + oneLine(root.getMessage()) + ")",
-                        "check backups.s3.endpoint and the network", e);
+                        + root.getClass().getSimpleName() + ": " + oneLine(root.getMessage()) + ")", virtualHost
+                        ? "the bucket name was put in the host name (virtual-hosted style); MinIO, Ceph and s3proxy need "
+                                + "backups.s3.path_style: true" : "check backups.s3.endpoint and the network", e);
             }
         }
         if (e instanceof SdkClientException && String.valueOf(e.getMessage()).contains("credentials")) {
