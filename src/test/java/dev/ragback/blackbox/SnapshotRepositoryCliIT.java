@@ -47,8 +47,10 @@ class SnapshotRepositoryCliIT {
     /** A CLI whose backups.dir is a directory ("dir") or a fresh prefix of the class's bucket ("s3"). */
     static Repo repo(String kind, Path work, S3Bucket bucket) {
         if (kind.equals("dir")) {
-            return new Repo(work.resolve("backups").toString(), List.of(), java.util.Map.of("RAGBACK_BACKUPS",
-                    work.resolve("backups").toString()), null);
+            // the bucket's settings and credentials too, for a copy to it; a directory repository ignores them
+            java.util.Map<String, String> env = new java.util.LinkedHashMap<>(bucket.proxy().credentialsEnv());
+            env.put("RAGBACK_BACKUPS", work.resolve("backups").toString());
+            return new Repo(work.resolve("backups").toString(), bucket.setFlags(), env, null);
         }
         String prefix = "sets-" + UUID.randomUUID().toString().substring(0, 8);
         return new Repo(bucket.url(prefix), bucket.setFlags(), bucket.env(prefix), prefix);
@@ -109,6 +111,17 @@ class SnapshotRepositoryCliIT {
         assertEquals(chunksBefore, db.rows("SELECT count(*) || ':' || coalesce(sum(length(content)), 0) FROM rag_chunks").toString());
         assertEquals(pointsBefore, qdrant.pointLines("rag_main"));
         cli.run(repo.args("verify")).assertExit(0);
+
+        // copy to the other kind of repository and back into a fresh one of this kind: verified at each end
+        Repo other = repo(kind.equals("dir") ? "s3" : "dir", work.resolve("other"), bucket);
+        cli.run(repo.args("snapshot", "copy", id, "--to", other.location())).assertExit(0);
+        RagbackCli otherCli = RagbackCli.create().workDir(work).env(db.env()).env(other.env());
+        otherCli.run(other.args("snapshot", "verify", "--deep", id)).assertExit(0);
+        Repo back = repo(kind, work.resolve("back"), bucket);
+        cli.run(repo.args("snapshot", "copy", id, "--from", other.location(), "--to", back.location())).assertExit(0);
+        RagbackCli backCli = RagbackCli.create().workDir(work).env(db.env()).env(back.env());
+        backCli.run(back.args("snapshot", "verify", id)).assertExit(0);
+        cli.run(repo.args("snapshot", "copy", id, "--to", other.location())).assertExit(2);
 
         JsonNode second = JSON.readTree(cli.run(repo.args("--json", "snapshot", "create")).assertExit(0).stdout());
         JsonNode third = JSON.readTree(cli.run(repo.args("--json", "snapshot", "create")).assertExit(0).stdout());
