@@ -8,8 +8,6 @@ import dev.ragback.app.snapshot.ManifestSignature;
 import dev.ragback.app.snapshot.ObjectSets;
 import dev.ragback.config.Config;
 import dev.ragback.config.ConfigKeys;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,8 +20,6 @@ import java.time.Clock;
  * per run, under {@code backups.staging} (default: the temp dir), removed at the end of the run.
  */
 final class Repository implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Repository.class);
-
     private final Config config;
     private final String location;
     private S3BlobStore store;
@@ -110,10 +106,13 @@ final class Repository implements AutoCloseable {
                 config.get(ConfigKeys.BACKUPS_S3_PATH_STYLE), sse, kms, Math.toIntExact(config.get(ConfigKeys.BACKUPS_S3_PART_SIZE)));
     }
 
-    /** Leaves this run's staging dir in place at the end (restore --keep-staging). */
+    /** Leaves this run's staging dir in place at the end (restore --keep-staging); returns it, or null for a directory repository. */
     synchronized Path keepStaging() {
+        if (!bucket()) {
+            return null;
+        }
         keepStaging = true;
-        return runStaging;
+        return staging().root();
     }
 
     @Override
@@ -122,11 +121,7 @@ final class Repository implements AutoCloseable {
             store.close();
         }
         if (runStaging != null && !keepStaging) {
-            try {
-                new BackupsDir(runStaging.getParent()).delete(runStaging);
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("could not remove the staging dir {}: {}", runStaging, e.getMessage());
-            }
+            new BackupsDir(runStaging.getParent()).deleteQuietly(runStaging);
         }
     }
 }

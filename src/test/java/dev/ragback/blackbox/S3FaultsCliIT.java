@@ -2,7 +2,6 @@ package dev.ragback.blackbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ragback.testing.DiskLimit;
-import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
@@ -42,14 +41,9 @@ class S3FaultsCliIT {
 
     @BeforeEach
     void setUp(PgDatabase db) {
-        db.execute("DROP TABLE IF EXISTS rag_chunks, rag_ingest_runs, schema_migrations, task_events, dump_gate CASCADE");
-        qdrant = new QdrantDouble("faults-key-5");
-        cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString())
-                .env("QDRANT_API_KEY", "faults-key-5");
-        RagFixtures.migrate(db, "v1.0.0");
-        RagFixtures.loadChunks(db, 1000);
-        RagFixtures.createTaskEvents(db);
-        RagFixtures.loadPoints(qdrant, 1000);
+        SnapshotRepositoryCliIT.Stores stores = SnapshotRepositoryCliIT.Stores.load(db, work, 1000);
+        qdrant = stores.qdrant();
+        cli = stores.cli();
     }
 
     @AfterEach
@@ -139,7 +133,7 @@ class S3FaultsCliIT {
             db.execute("DELETE FROM rag_chunks WHERE id % 2 = 0");
             List<List<String>> damaged = db.rows(COUNT);
             RagbackCli viaPrlimit = RagbackCli.create().workDir(work).env(db.env()).env(bucket.env(prefix))
-                    .env("QDRANT_URL", qdrant.url().toString()).env("QDRANT_API_KEY", "faults-key-5");
+                    .env("QDRANT_URL", qdrant.url().toString()).env("QDRANT_API_KEY", "repo-key-31");
             RagbackCli.Result restore = disk.run(s3, viaPrlimit, args(bucket, "--set", "backups.staging=" + staging,
                     "snapshot", "restore", "--golden", "--yes"));
             assertEquals(1, restore.exitCode(), restore.toString());

@@ -64,16 +64,25 @@ class SnapshotRepositoryCliIT {
         }
     }
 
+    /** Both stores with {@code rows} chunks and points at schema v1.0.0, and a CLI pointed at them. */
+    record Stores(QdrantDouble qdrant, RagbackCli cli) {
+        static Stores load(PgDatabase db, Path work, int rows) {
+            db.execute("DROP TABLE IF EXISTS rag_chunks, rag_ingest_runs, schema_migrations, task_events, dump_gate CASCADE");
+            QdrantDouble qdrant = new QdrantDouble("repo-key-31");
+            RagbackCli cli = RagbackCli.create().workDir(work).env(db.env())
+                    .env("QDRANT_URL", qdrant.url().toString()).env("QDRANT_API_KEY", "repo-key-31");
+            RagFixtures.migrate(db, "v1.0.0");
+            RagFixtures.loadChunks(db, rows);
+            RagFixtures.createTaskEvents(db);
+            RagFixtures.loadPoints(qdrant, rows);
+            return new Stores(qdrant, cli);
+        }
+    }
+
     private RagbackCli cli(PgDatabase db, Repo repo) {
-        db.execute("DROP TABLE IF EXISTS rag_chunks, rag_ingest_runs, schema_migrations, task_events, dump_gate CASCADE");
-        qdrant = new QdrantDouble("repo-key-31");
-        RagbackCli cli = RagbackCli.create().workDir(work).env(db.env()).env(repo.env())
-                .env("QDRANT_URL", qdrant.url().toString()).env("QDRANT_API_KEY", "repo-key-31");
-        RagFixtures.migrate(db, "v1.0.0");
-        RagFixtures.loadChunks(db, 1500);
-        RagFixtures.createTaskEvents(db);
-        RagFixtures.loadPoints(qdrant, 1500);
-        return cli;
+        Stores stores = Stores.load(db, work, 1500);
+        qdrant = stores.qdrant();
+        return stores.cli().env(repo.env());
     }
 
     @ParameterizedTest

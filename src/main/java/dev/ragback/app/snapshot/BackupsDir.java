@@ -173,6 +173,19 @@ public final class BackupsDir {
         AtomicFiles.write(root.resolve(SUMS), sums.toString(), false);
     }
 
+    /** As {@link #delete}, for clean-up after the work is done: a failure is a warning, and false. */
+    public boolean deleteQuietly(Path dir) {
+        try {
+            if (Files.exists(dir)) {
+                delete(dir);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(BackupsDir.class).warn("could not remove {}: {}", dir, e.getMessage());
+            return false;
+        }
+    }
+
     /** Removes a directory tree (a set or a leftover). */
     public void delete(Path dir) throws IOException {
         if (!dir.toAbsolutePath().normalize().startsWith(root.toAbsolutePath().normalize()) || dir.equals(root)) {

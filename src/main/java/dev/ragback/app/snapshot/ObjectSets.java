@@ -262,8 +262,12 @@ public final class ObjectSets {
         }
     }
 
-    /** Aborts ragback's multipart uploads (under the prefix) started more than {@code grace} ago. */
+    /**
+     * Aborts ragback's multipart uploads (under the prefix) started more than {@code grace} ago; a
+     * zero grace (the operator says no create is running) aborts every one, whatever start time the
+     * store reports (s3proxy's filesystem backend reports the time of the listing).
+     */
     int abortUploads(Duration grace) {
-        return store.abortUploads("", clock.instant().minus(grace));
+        return store.abortUploads("", grace.isZero() ? Instant.MAX : clock.instant().minus(grace));
     }
 }

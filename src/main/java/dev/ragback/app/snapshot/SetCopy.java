@@ -110,12 +110,6 @@ public final class SetCopy {
     }
 
     private static void deleteQuietly(BackupsDir dir, String id) {
-        try {
-            if (Files.exists(dir.root().resolve(id))) {
-                dir.delete(dir.root().resolve(id));
-            }
-        } catch (IOException | RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(SetCopy.class).warn("could not remove {}: {}", dir.root().resolve(id), e.getMessage());
-        }
+        dir.deleteQuietly(dir.root().resolve(id));
     }
 }

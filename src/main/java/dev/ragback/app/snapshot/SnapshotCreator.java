@@ -158,7 +158,7 @@ public final class SnapshotCreator {
             remote.publish(backups, id, bytes -> progress.bytes("upload", bytes));
         } finally {
             backups.unpublish(id);
-            backups.delete(backups.temp(id));
+            backups.deleteQuietly(backups.temp(id));
         }
         return new Created(manifest, null, qdrantMillis, postgresMillis, remote.location() + "/" + id);
     }

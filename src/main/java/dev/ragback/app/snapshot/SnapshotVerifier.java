@@ -164,12 +164,7 @@ public final class SnapshotVerifier {
             return new SetCheck(id, local.manifest(), damaged, true, local.deepProblem(), local.signatureChecked(),
                     local.signatureProblem());
         } finally {
-            try {
-                backups.delete(backups.root().resolve(id));
-            } catch (java.io.IOException | RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(SnapshotVerifier.class).warn("could not remove the staged copy {}: {}",
-                        backups.root().resolve(id), e.getMessage());
-            }
+            backups.deleteQuietly(backups.root().resolve(id));
         }
     }
 
