@@ -151,12 +151,17 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     @Override
     public Uploaded upload(String key, InputStream in, String relativePath, LongConsumer progress) {
         MessageDigest whole = Sha256.newDigest();
-        byte[] part = new byte[settings.partSize()];
+        // the buffer grows to a part only for objects that big: a small file costs a small buffer
+        byte[] part = new byte[Math.min(settings.partSize(), 1 << 20)];
         String uploadId = null;
         try {
-            int n = readFully(in, part);
+            int n = readFully(in, part, 0);
+            while (n == part.length && part.length < settings.partSize()) {
+                part = java.util.Arrays.copyOf(part, (int) Math.min(settings.partSize(), 2L * part.length));
+                n = readFully(in, part, n);
+            }
             whole.update(part, 0, n);
-            if (n < part.length) {
+            if (n < settings.partSize()) {
                 String checksum = base64(digestOf(part, n));
                 putObject(key, part, n, checksum);
                 progress.accept(n);
@@ -180,7 +185,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).checksumSHA256(checksum).build());
                 size += n;
                 progress.accept(size);
-                n = readFully(in, part);
+                n = readFully(in, part, 0);
                 whole.update(part, 0, n);
             }
             String id = uploadId;
@@ -214,8 +219,8 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         }
     }
 
-    private static int readFully(InputStream in, byte[] buffer) throws IOException {
-        int filled = 0;
+    /** Fills {@code buffer} from {@code filled} on; returns how much of it holds data. */
+    private static int readFully(InputStream in, byte[] buffer, int filled) throws IOException {
         while (filled < buffer.length) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedIOException("upload cancelled");
