@@ -41,11 +41,12 @@ public final class SnapshotCreator {
      * A finished set and how long each store took.
      *
      * @param manifest       the set's manifest
-     * @param dir            where the set is
+     * @param dir            where the set is, or {@code null} when it went to an object store
      * @param qdrantMillis   time of the Qdrant half
      * @param postgresMillis time of the PostgreSQL half
+     * @param where          where the set is, for people: the directory or {@code s3://bucket/prefix/<id>}
      */
-    public record Created(Manifest manifest, Path dir, long qdrantMillis, long postgresMillis) {
+    public record Created(Manifest manifest, Path dir, long qdrantMillis, long postgresMillis, String where) {
     }
 
     private final BackupsDir backups;
@@ -58,6 +59,7 @@ public final class SnapshotCreator {
     private final String ragbackVersion;
     private final Clock clock;
     private final ManifestSignature signature;
+    private ObjectSets remote;
 
     public SnapshotCreator(BackupsDir backups, VectorStore vectors, DatabaseProbe database, DumpTool dumpTool,
                            AppliedMigrations migrations, ReleaseSwitch releasesOrNull, SnapshotSettings settings,
@@ -80,6 +82,15 @@ public final class SnapshotCreator {
         this.ragbackVersion = ragbackVersion;
         this.clock = clock;
         this.signature = signature;
+    }
+
+    /**
+     * Publishes every set to {@code remote} once it is complete in the backups dir (then a staging
+     * dir), and removes the local copy: the manifest reaches the store last.
+     */
+    public SnapshotCreator uploadingTo(ObjectSets remote) {
+        this.remote = remote;
+        return this;
     }
 
     public Created create(String label, boolean golden, Progress progress) {
@@ -119,7 +130,10 @@ public final class SnapshotCreator {
                 unpublish(id, e);
                 throw e;
             }
-            return new Created(manifest, dir, q.millis(), p.millis());
+            if (remote != null) {
+                return upload(id, manifest, q.millis(), p.millis(), progress);
+            }
+            return new Created(manifest, dir, q.millis(), p.millis(), dir.toString());
         } catch (IOException | RuntimeException e) {
             // after Ctrl-C too: the other half cleans up (its server-side snapshot) before the temp dir goes
             String left = dev.ragback.app.Background.uninterrupted(() -> {
@@ -145,6 +159,18 @@ public final class SnapshotCreator {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private Created upload(String id, Manifest manifest, long qdrantMillis, long postgresMillis, Progress progress)
+            throws IOException {
+        progress.stage("upload", remote.location() + "/" + id);
+        try {
+            remote.publish(backups, id, bytes -> progress.bytes("upload", bytes));
+        } finally {
+            backups.unpublish(id);
+            backups.deleteQuietly(backups.temp(id));
+        }
+        return new Created(manifest, null, qdrantMillis, postgresMillis, remote.location() + "/" + id);
     }
 
     private record Halves(Timed<QdrantCapture.Captured> qdrant, Timed<PostgresCapture.Captured> postgres) {

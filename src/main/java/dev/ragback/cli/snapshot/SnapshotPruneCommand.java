@@ -23,6 +23,10 @@ final class SnapshotPruneCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would be removed; change nothing.")
     boolean dryRun;
 
+    @Option(names = "--incomplete-older-than", paramLabel = "DURATION", description = "S3 repository: remove incomplete "
+            + "sets, and abort multipart uploads, older than this (default: 24h; a younger one may be a create still running).")
+    String incompleteOlderThan;
+
     @Option(names = "--yes", description = "Do not ask for confirmation (required without a terminal).")
     boolean yes;
 
@@ -37,7 +41,9 @@ final class SnapshotPruneCommand implements Callable<Integer> {
             throw dev.ragback.app.RagbackException.usage("--keep must be 0 or more, not " + keeping);
         }
         SnapshotCatalog catalog = session.services().snapshotCatalog();
-        SnapshotCatalog.PrunePlan plan = catalog.plan(keeping);
+        java.time.Duration grace = incompleteOlderThan == null ? dev.ragback.app.snapshot.ObjectSets.INCOMPLETE_GRACE
+                : dev.ragback.config.Parsers.parseDuration("--incomplete-older-than", incompleteOlderThan);
+        SnapshotCatalog.PrunePlan plan = catalog.plan(keeping, grace);
         if (!session.json()) {
             plan.remove().forEach(e -> session.out().println((dryRun ? "would remove " : "remove ") + e.id()
                     + (e.complete() ? "" : " (incomplete)")));
@@ -45,12 +51,16 @@ final class SnapshotPruneCommand implements Callable<Integer> {
         }
         if (!dryRun && !plan.remove().isEmpty()) {
             session.confirm(yes, "ragback: remove " + plan.remove().size() + " snapshot set(s)?");
-            catalog.prune(plan);
+        }
+        int aborted = dryRun ? 0 : catalog.prune(plan, grace);
+        if (aborted > 0 && !session.json()) {
+            session.out().println("aborted " + aborted + " unfinished multipart upload(s)");
         }
         if (session.json()) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("dry_run", dryRun);
             out.put("removed", plan.remove().stream().map(BackupsDir.Entry::id).toList());
+            out.put("aborted_uploads", aborted);
             out.put("kept", plan.keep().stream().map(BackupsDir.Entry::id).toList());
             session.printJson(out);
         }

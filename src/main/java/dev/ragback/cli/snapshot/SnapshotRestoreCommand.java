@@ -47,6 +47,10 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "Do not ask for confirmation (required without a terminal).")
     boolean yes;
 
+    @Option(names = "--keep-staging", description = "S3 repository: keep the verified download of the set (backups.staging) "
+            + "after the run; its path is printed on stderr.")
+    boolean keepStaging;
+
     @Option(names = "--break-lock", description = "Take over a run lease left by a ragback process that is gone.")
     boolean breakLock;
 
@@ -56,6 +60,12 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (keepStaging) {
+            java.nio.file.Path kept = session.services().keepStaging();
+            if (kept != null) {
+                session.err().println("ragback: the staging copy stays in " + kept);
+            }
+        }
         RestoreService restore = session.services().restore();
         String id = restore.pick(which == null ? null : which.id);
         RestorePlan plan = restore.plan(id, stores());
