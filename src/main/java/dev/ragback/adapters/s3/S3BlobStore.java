@@ -26,10 +26,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -135,80 +132,40 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     @Override
     public void put(String key, byte[] bytes) {
         try {
-            putObject(key, bytes, bytes.length, base64(digestOf(bytes, bytes.length)));
+            putObject(key, RequestBody.fromBytes(bytes), base64(digestOf(bytes, bytes.length)));
         } catch (SdkException e) {
             throw S3Failures.map("cannot write " + key + " to", settings, e);
         }
     }
 
-    private void putObject(String key, byte[] bytes, int length, String checksum) {
+    void putObject(String key, RequestBody body, String checksum) {
         PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(settings.bucket()).key(settings.key(key))
                 .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(checksum);
         encryption(request);
-        client.putObject(request.build(), body(bytes, length));
+        client.putObject(request.build(), body);
     }
 
     @Override
-    public Uploaded upload(String key, InputStream in, String relativePath, LongConsumer progress) {
-        MessageDigest whole = Sha256.newDigest();
-        // the buffer grows to a part only for objects that big: a small file costs a small buffer
-        byte[] part = new byte[Math.min(settings.partSize(), 1 << 20)];
-        String uploadId = null;
-        try {
-            int n = readFully(in, part, 0);
-            while (n == part.length && part.length < settings.partSize()) {
-                part = java.util.Arrays.copyOf(part, (int) Math.min(settings.partSize(), 2L * part.length));
-                n = readFully(in, part, n);
-            }
-            whole.update(part, 0, n);
-            if (n < settings.partSize()) {
-                String checksum = base64(digestOf(part, n));
-                putObject(key, part, n, checksum);
-                progress.accept(n);
-                return new Uploaded(new FileDigest(relativePath, n, Sha256.hex(whole.digest())), checksum);
-            }
-            CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder().bucket(settings.bucket())
-                    .key(settings.key(key)).checksumAlgorithm(ChecksumAlgorithm.SHA256);
-            encryption(create);
-            uploadId = client.createMultipartUpload(create.build()).uploadId();
-            List<CompletedPart> parts = new ArrayList<>();
-            MessageDigest composite = Sha256.newDigest();
-            long size = 0;
-            while (n > 0) {
-                byte[] partDigest = digestOf(part, n);
-                composite.update(partDigest);
-                int number = parts.size() + 1;
-                String id = uploadId;
-                String checksum = base64(partDigest);
-                String etag = client.uploadPart(r -> r.bucket(settings.bucket()).key(settings.key(key)).uploadId(id)
-                        .partNumber(number).checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(checksum), body(part, n)).eTag();
-                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).checksumSHA256(checksum).build());
-                size += n;
-                progress.accept(size);
-                n = readFully(in, part, 0);
-                whole.update(part, 0, n);
-            }
-            String id = uploadId;
-            client.completeMultipartUpload(r -> r.bucket(settings.bucket()).key(settings.key(key)).uploadId(id)
-                    .multipartUpload(u -> u.parts(parts)));
-            return new Uploaded(new FileDigest(relativePath, size, Sha256.hex(whole.digest())),
-                    base64(composite.digest()) + "-" + parts.size());
-        } catch (SdkException e) {
-            abortQuietly(key, uploadId);
-            throw S3Failures.map("cannot upload " + key + " to", settings, e);
-        } catch (IOException e) {
-            abortQuietly(key, uploadId);
-            if (e instanceof InterruptedIOException) {
-                throw new RagbackException(RagbackException.Kind.INTERRUPTED, "upload of " + key + " was interrupted");
-            }
-            throw RagbackException.external("cannot read what goes to " + location() + "/" + key + ": " + e.getMessage(), null, e);
-        } catch (RuntimeException e) {
-            abortQuietly(key, uploadId);
-            throw e;
-        }
+    public Upload open(String key, LongConsumer progress) {
+        return new S3Upload(this, key, settings.partSize(), progress);
     }
 
-    private void abortQuietly(String key, String uploadId) {
+    S3Client client() {
+        return client;
+    }
+
+    S3Settings settings() {
+        return settings;
+    }
+
+    String createMultipartUpload(String key) {
+        CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder().bucket(settings.bucket())
+                .key(settings.key(key)).checksumAlgorithm(ChecksumAlgorithm.SHA256);
+        encryption(create);
+        return client.createMultipartUpload(create.build()).uploadId();
+    }
+
+    void abortQuietly(String key, String uploadId) {
         if (uploadId == null) {
             return;
         }
@@ -217,27 +174,6 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         } catch (SdkException ignored) {
             // prune aborts what is left (and the lifecycle rule in docs/s3.md)
         }
-    }
-
-    /** Fills {@code buffer} from {@code filled} on; returns how much of it holds data. */
-    private static int readFully(InputStream in, byte[] buffer, int filled) throws IOException {
-        while (filled < buffer.length) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new InterruptedIOException("upload cancelled");
-            }
-            int n = in.read(buffer, filled, buffer.length - filled);
-            if (n < 0) {
-                break;
-            }
-            filled += n;
-        }
-        return filled;
-    }
-
-    private static RequestBody body(byte[] bytes, int length) {
-        // a provider, not fromBytes: the part buffer is not copied, and the signer can read it twice
-        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length,
-                "application/octet-stream");
     }
 
     private void encryption(Object builder) {

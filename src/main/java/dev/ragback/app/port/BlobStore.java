@@ -1,7 +1,11 @@
 package dev.ragback.app.port;
 
+import dev.ragback.app.RagbackException;
 import dev.ragback.app.files.FileDigest;
+import dev.ragback.app.files.HashingOutput;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -55,11 +59,36 @@ public interface BlobStore extends AutoCloseable {
     void put(String key, byte[] bytes);
 
     /**
-     * Streams {@code in} into a new object (a multipart upload when larger than one part), hashing
-     * as it goes; every part carries its sha256. Nothing is visible under {@code key} unless the whole
-     * stream arrived. {@code relativePath} goes into the returned digest.
+     * A new object being written as a stream ({@link #open}): hashed as the bytes come and sent in
+     * parts, each with its sha256 (a multipart upload when larger than one part). {@link #finish}
+     * completes it; closed unfinished, it is aborted and nothing is visible under its key.
      */
-    Uploaded upload(String key, InputStream in, String relativePath, LongConsumer progress);
+    abstract class Upload extends HashingOutput {
+        /** The checksum attribute the store was asked to keep (as {@link Blob#checksum}); set by {@link #finish}. */
+        public abstract String checksum();
+
+        /** Never throws: an upload given up is aborted quietly (prune aborts what is left). */
+        @Override
+        public abstract void close();
+    }
+
+    /** Opens the new object {@code key} for streaming; see {@link Upload}. */
+    Upload open(String key, LongConsumer progress);
+
+    /**
+     * Streams {@code in} into a new object through {@link #open}. Nothing is visible under {@code key}
+     * unless the whole stream arrived. {@code relativePath} goes into the returned digest.
+     */
+    default Uploaded upload(String key, InputStream in, String relativePath, LongConsumer progress) {
+        try (Upload out = open(key, progress)) {
+            out.copyFrom(in);
+            return new Uploaded(out.finish(relativePath), out.checksum());
+        } catch (InterruptedIOException e) {
+            throw new RagbackException(RagbackException.Kind.INTERRUPTED, "upload of " + key + " was interrupted");
+        } catch (IOException e) {
+            throw RagbackException.external("cannot read what goes to " + location() + "/" + key + ": " + e.getMessage(), null, e);
+        }
+    }
 
     /** Downloads the object into the new file {@code target} with parallel ranged reads, hashing on the way. */
     FileDigest download(String key, Path target, String relativePath, LongConsumer progress);

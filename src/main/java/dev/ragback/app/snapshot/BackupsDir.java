@@ -32,7 +32,7 @@ public final class BackupsDir {
     public static final String MANIFEST = "manifest.json";
     static final String TEMP_PREFIX = ".tmp-";
     static final Pattern ID = Pattern.compile("\\d{8}-\\d{6}(-\\d+)?");
-    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     /**
      * One directory found in the backups dir.

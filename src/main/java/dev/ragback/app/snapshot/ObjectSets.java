@@ -240,6 +240,42 @@ public final class ObjectSets {
         }
     }
 
+    /** A new object of the store, streamed (a set created straight into the bucket). */
+    BlobStore.Upload open(String key, LongConsumer progress) {
+        return store.open(key, progress);
+    }
+
+    /** A set id from {@code base} ({@code yyyyMMdd-HHmmss}) that no object of the store uses yet: base, base-2, ... */
+    String freeId(String base) {
+        for (int n = 1; ; n++) {
+            String id = n == 1 ? base : base + "-" + n;
+            if (store.list(id + "/").isEmpty()) {
+                return id;
+            }
+        }
+    }
+
+    /** Publishes a set whose data objects are written: checksums.json, then the (signed) manifest last. */
+    void complete(String id, Map<String, String> checksums, Manifest manifest) throws IOException {
+        store.put(id + "/" + CHECKSUMS, ManifestJson.MAPPER.writeValueAsBytes(checksums));
+        Path dir = Permissions.ownerOnlyDirectory(scratch.resolve("manifests").resolve(id));
+        Path file = dir.resolve(BackupsDir.MANIFEST);
+        ManifestJson.write(file, manifest, signature);
+        store.put(id + "/" + BackupsDir.MANIFEST, Files.readAllBytes(file));
+    }
+
+    /** Removes every object of set {@code id} and aborts its multipart uploads; false (logged) when that failed. */
+    boolean discard(String id) {
+        try {
+            store.delete(store.list(id + "/").stream().map(BlobStore.Blob::key).toList());
+            store.abortUploads(id + "/", Instant.MAX);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("could not remove the unfinished set {}/{}: {}", location(), id, e.getMessage());
+            return false;
+        }
+    }
+
     /** Writes a manifest rewritten in the scratch dir back to the store. */
     void pushManifest(String id, Path manifestFile) {
         try {

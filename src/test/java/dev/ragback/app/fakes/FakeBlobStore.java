@@ -24,7 +24,7 @@ public final class FakeBlobStore implements BlobStore {
     }
 
     private final Map<String, Stored> objects = new TreeMap<>();
-    public final List<String> writes = new ArrayList<>();
+    public final List<String> writes = java.util.Collections.synchronizedList(new ArrayList<>());
     public final List<String> deletes = new ArrayList<>();
     public Instant now = Instant.parse("2026-12-01T00:00:00Z");
 
@@ -34,40 +34,81 @@ public final class FakeBlobStore implements BlobStore {
     }
 
     @Override
-    public List<Blob> list(String prefix) {
+    public synchronized List<Blob> list(String prefix) {
         return objects.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
                 .map(e -> new Blob(e.getKey(), e.getValue().bytes().length, e.getValue().modified(), null)).toList();
     }
 
     @Override
-    public Optional<Blob> head(String key) {
+    public synchronized Optional<Blob> head(String key) {
         return Optional.ofNullable(objects.get(key)).map(o -> new Blob(key, o.bytes().length, o.modified(), o.checksum()));
     }
 
     @Override
-    public Optional<byte[]> read(String key) {
+    public synchronized Optional<byte[]> read(String key) {
         return Optional.ofNullable(objects.get(key)).map(Stored::bytes);
     }
 
     @Override
-    public void put(String key, byte[] bytes) {
+    public synchronized void put(String key, byte[] bytes) {
         writes.add(key);
         objects.put(key, new Stored(bytes.clone(), now, checksum(bytes)));
     }
 
+    /** Keys of uploads closed unfinished (aborted). */
+    public final List<String> aborted = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Writes to streamed objects whose key contains this fail, as a bucket that went away. */
+    public String failWritesUnder;
+
     @Override
-    public Uploaded upload(String key, InputStream in, String relativePath, LongConsumer progress) {
-        try {
-            byte[] bytes = in.readAllBytes();
-            put(key, bytes);
-            return new Uploaded(new FileDigest(relativePath, bytes.length, sha256(bytes)), checksum(bytes));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    public Upload open(String key, LongConsumer progress) {
+        return new Upload() {
+            private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            private boolean done;
+            private String checksum;
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                if (failWritesUnder != null && key.contains(failWritesUnder)) {
+                    throw dev.ragback.app.RagbackException.external("cannot upload " + key + ": the bucket went away", null, null);
+                }
+                bytes.write(b, off, len);
+                progress.accept(bytes.size());
+            }
+
+            @Override
+            public void write(java.nio.ByteBuffer source) {
+                byte[] copy = new byte[source.remaining()];
+                source.get(copy);
+                write(copy, 0, copy.length);
+            }
+
+            @Override
+            public FileDigest finish(String relativePath) {
+                byte[] all = bytes.toByteArray();
+                put(key, all);
+                done = true;
+                checksum = FakeBlobStore.checksum(all);
+                return new FileDigest(relativePath, all.length, sha256(all));
+            }
+
+            @Override
+            public String checksum() {
+                return checksum;
+            }
+
+            @Override
+            public void close() {
+                if (!done) {
+                    done = true;
+                    aborted.add(key);
+                }
+            }
+        };
     }
 
     @Override
-    public FileDigest download(String key, Path target, String relativePath, LongConsumer progress) {
+    public synchronized FileDigest download(String key, Path target, String relativePath, LongConsumer progress) {
         byte[] bytes = objects.get(key).bytes();
         try {
             Files.write(target, bytes);
@@ -78,7 +119,7 @@ public final class FakeBlobStore implements BlobStore {
     }
 
     @Override
-    public void delete(List<String> keys) {
+    public synchronized void delete(List<String> keys) {
         deletes.addAll(keys);
         keys.forEach(objects::remove);
     }
@@ -94,14 +135,14 @@ public final class FakeBlobStore implements BlobStore {
     }
 
     /** Changes one byte of a stored object behind the store's back (bit rot): its checksum attribute stays. */
-    public void rot(String key) {
+    public synchronized void rot(String key) {
         Stored o = objects.get(key);
         byte[] bytes = o.bytes().clone();
         bytes[bytes.length / 2] ^= 1;
         objects.put(key, new Stored(bytes, o.modified(), o.checksum()));
     }
 
-    public boolean has(String key) {
+    public synchronized boolean has(String key) {
         return objects.containsKey(key);
     }
 

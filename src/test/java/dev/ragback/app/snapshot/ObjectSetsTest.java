@@ -52,8 +52,12 @@ class ObjectSetsTest {
     }
 
     private String create(boolean golden) {
+        return create(golden, false);
+    }
+
+    private String create(boolean golden, boolean directoryFormat) {
         SnapshotSettings settings = new SnapshotSettings("rag_main", null, 3, 5, "rag_chunks",
-                new DumpTool.DumpOptions(false, 1, 1, List.of()), true, "http://fake:6333", "ragdb");
+                new DumpTool.DumpOptions(directoryFormat, 1, 1, List.of()), true, "http://fake:6333", "ragdb");
         AppliedMigrations migrations = List::of;
         SnapshotCreator.Created created = new SnapshotCreator(staging, vectors, database, dumpTool, migrations, null, settings,
                 "0.1.0", clock).uploadingTo(sets).create("s3", golden, Progress.NONE);
@@ -66,17 +70,38 @@ class ObjectSetsTest {
     }
 
     @Test
-    void createUploadsDataThenChecksumsThenTheManifestLastAndKeepsNoLocalCopy() throws Exception {
+    void createStreamsIntoObjectsThenChecksumsThenTheManifestLastAndWritesNothingLocally() throws Exception {
+        List<String> writtenDuringTheDump = new java.util.ArrayList<>();
+        dumpTool.beforeDump = () -> writtenDuringTheDump.addAll(store.writes);
         String id = create(true);
         assertEquals(id + "/" + BackupsDir.MANIFEST, store.writes.get(store.writes.size() - 1));
         assertEquals(id + "/" + ObjectSets.CHECKSUMS, store.writes.get(store.writes.size() - 2));
-        try (var left = Files.list(staging.root())) {
-            assertEquals(List.of(), left.filter(p -> !p.getFileName().toString().equals(BackupsDir.SUMS)).toList());
-        }
+        assertFalse(Files.exists(staging.root()), "no local copy: the staging dir was never even created");
+        assertFalse(writtenDuringTheDump.stream().anyMatch(k -> k.endsWith(BackupsDir.MANIFEST)), "no manifest before the data");
         List<BackupsDir.Entry> entries = sets.entries();
         assertEquals(1, entries.size());
         assertTrue(entries.get(0).complete());
         assertTrue(verifier().verify(id, false).ok());
+    }
+
+    @Test
+    void aCreateThatFailsMidUploadAbortsItsUploadsAndLeavesNoObjectOfTheSet() {
+        store.failWritesUnder = "/postgres/";
+        RagbackException e = assertThrows(RagbackException.class, () -> create(false));
+        assertTrue(e.getMessage().contains("the unfinished set was removed from the bucket"), e.getMessage());
+        assertEquals(1, store.aborted.size(), store.aborted.toString());
+        assertTrue(store.aborted.get(0).endsWith("/postgres/ragdb.dump"), store.aborted.toString());
+        assertEquals(List.of(), store.list(""), "nothing of the set is left, not even the finished Qdrant object");
+        assertEquals(List.of(), sets.entries());
+    }
+
+    @Test
+    void aDumpInTheDirectoryFormatIsStagedThenUploadedAndTheLocalCopyRemoved() throws Exception {
+        String id = create(false, true);
+        assertTrue(verifier().verify(id, false).ok());
+        try (var left = Files.list(staging.root())) {
+            assertEquals(List.of(), left.filter(p -> !p.getFileName().toString().equals(BackupsDir.SUMS)).toList());
+        }
     }
 
     @Test
