@@ -145,6 +145,39 @@ class S3FaultsCliIT {
     }
 
     @Test
+    void createToABucketStreamsWithNoLocalCopySoATinyStagingDiskIsEnough(PgDatabase db, S3Bucket bucket) throws Exception {
+        String prefix = prefix();
+        RagbackCli s3 = cli.env(bucket.env(prefix));
+        Path staging = work.resolve("tiny-staging");
+        long room = 32 << 10;
+        String id;
+        // hex text that compresses little: the dump, too, is several times the room left
+        db.execute("CREATE TABLE streamed_ballast AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS filler "
+                + "FROM generate_series(1, 5000) g");
+        try (DiskLimit disk = DiskLimit.on(staging, 4L << 20)) {
+            assumeTrue(disk.tmpfs() || Files.isExecutable(DiskLimit.prlimit()), "neither a tmpfs nor prlimit: " + disk.mechanism());
+            disk.leaveFree(room);
+            RagbackCli viaPrlimit = RagbackCli.create().workDir(work).env(db.env()).env(bucket.env(prefix))
+                    .env("QDRANT_URL", qdrant.url().toString()).env("QDRANT_API_KEY", "repo-key-31");
+            RagbackCli.Result create = disk.run(s3, viaPrlimit, args(bucket, "--set", "backups.staging=" + staging,
+                    "--json", "snapshot", "create"));
+            assertEquals(0, create.exitCode(), create.toString());
+            id = SnapshotRepositoryCliIT.JSON.readTree(create.stdout()).get("id").asText();
+            long qdrantBytes = Files.size(bucket.proxy().objectFile(bucket.name(), bucket.keys(prefix + "/" + id + "/qdrant/").get(0)));
+            long dumpBytes = Files.size(bucket.proxy().objectFile(bucket.name(), bucket.keys(prefix + "/" + id + "/postgres/").get(0)));
+            assertTrue(qdrantBytes > room && dumpBytes > room, "each file is larger than the room on the staging disk ("
+                    + disk.mechanism() + "): qdrant " + qdrantBytes + ", dump " + dumpBytes + " bytes, " + room + " free");
+            try (Stream<Path> left = Files.walk(staging)) {
+                assertEquals(List.of(), left.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals(".ballast"))
+                        .toList(), "nothing of the set stays in staging");
+            }
+        } finally {
+            db.execute("DROP TABLE IF EXISTS streamed_ballast");
+        }
+        s3.run(args(bucket, "snapshot", "verify", "--deep", id)).assertExit(0);
+    }
+
+    @Test
     void s3proxyKilledMidUploadLeavesNoVisibleSetAndPruneCleansTheParts(PgDatabase db, S3Bucket shared) throws Exception {
         // a Qdrant snapshot of several parts, so the kill lands while its multipart upload is open
         com.fasterxml.jackson.databind.node.ArrayNode batch = SnapshotRepositoryCliIT.JSON.createArrayNode();
