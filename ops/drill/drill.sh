@@ -114,6 +114,7 @@ for v in v1.0.0 v1.1.0; do mkdir -p "$drill_dir/ops/releases/$v"; done
 ln -sfn v1.0.0 "$drill_dir/ops/releases/current"
 echo 100 > "$drill_dir/ops/state/traffic"
 cd "$drill_dir"
+if [ "${REPO:-dir}" = s3 ]; then source "$root/ops/drill/s3.sh"; fi
 
 say "a small RAG dataset: schema v1.0.0, $chunks chunks, the same points in Qdrant"
 "$ragback" migrate up --to v1.0.0

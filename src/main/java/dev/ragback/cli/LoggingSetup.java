@@ -22,6 +22,8 @@ final class LoggingSetup {
             default -> "debug";
         };
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+        // the AWS SDK's debug lines carry request headers, X-Amz-Security-Token (AWS_SESSION_TOKEN) among them
+        System.setProperty("org.slf4j.simpleLogger.log.software.amazon.awssdk", "debug".equals(level) ? "info" : level);
         return new CommandLine.RunLast().execute(parseResult);
     }
 }

@@ -76,9 +76,12 @@ public final class Services implements AutoCloseable {
     private JdbcAuditLog auditLog;
     private VectorStore vectorStore;
     private CompatService compat;
+    private final Repository repository;
+    private final List<Repository> others = new java.util.ArrayList<>();
 
     Services(Config config) {
         this.config = config;
+        this.repository = new Repository(config, config.get(ConfigKeys.BACKUPS_DIR), this::bucket);
     }
 
     /**
@@ -178,13 +181,56 @@ public final class Services implements AutoCloseable {
         JudgeChecks judge = judgeMode() ? new JudgeChecks(this::ragService, this::chatModel,
                 () -> JudgeEvaluation.sampleQuestion(config.get(ConfigKeys.EVAL_DATASET)), Clock.systemUTC()) : null;
         return new DoctorService(new DoctorService.Subjects(vectorStore(), config.get(ConfigKeys.QDRANT_COLLECTION),
-                postgres(), taskDb(), dumpTool(), compat(), new BackupsDirCheck(config.get(ConfigKeys.BACKUPS_DIR)),
+                postgres(), taskDb(), dumpTool(), compat(), repository.bucket() ? new BackupsDirCheck(repository.store())
+                        : new BackupsDirCheck(repository.backups().root()),
                 manifestSignature(), judge), new RollbackReadiness(this::eval, releases(), traffic(),
                 snapshotCatalog(), snapshotVerifier()));
     }
 
+    /** The backups dir, or for an S3 repository this run's staging dir. */
     public BackupsDir backups() {
-        return new BackupsDir(config.get(ConfigKeys.BACKUPS_DIR));
+        return repository.backups();
+    }
+
+    /** Where the sets are: the directory or {@code s3://bucket/prefix}. */
+    public String repositoryLocation() {
+        return repository.location();
+    }
+
+    /** {@code snapshot copy}: verified copies between directories and buckets, through this run's staging dir. */
+    public dev.ragback.app.snapshot.SetCopy setCopy() {
+        return new dev.ragback.app.snapshot.SetCopy(dumpTool(), manifestSignature(), repository.staging());
+    }
+
+    /** One end of a copy: {@code location} (a directory or s3://...) with the backups.s3.* settings. */
+    public synchronized dev.ragback.app.snapshot.SetCopy.Side side(String location) {
+        Repository other = location.equals(repository.location()) ? repository : new Repository(config, location, this::bucket);
+        if (other != repository) {
+            others.add(other);
+        }
+        return other.bucket() ? new dev.ragback.app.snapshot.SetCopy.Bucket(other.objectSets(manifestSignature()))
+                : new dev.ragback.app.snapshot.SetCopy.Dir(other.backups());
+    }
+
+    /** The object store of {@code location} ({@code s3://bucket/prefix}) with the backups.s3.* settings. */
+    private dev.ragback.app.port.BlobStore bucket(String location) {
+        String rest = location.substring("s3://".length());
+        int slash = rest.indexOf('/');
+        String bucket = slash < 0 ? rest : rest.substring(0, slash);
+        String prefix = slash < 0 ? "" : rest.substring(slash + 1).replaceAll("/+$", "");
+        String sse = config.get(ConfigKeys.BACKUPS_S3_SSE);
+        String kms = config.get(ConfigKeys.BACKUPS_S3_KMS_KEY_ID);
+        if (kms != null && !"aws:kms".equals(sse)) {
+            throw RagbackException.malformed("backups.s3.kms_key_id is set but backups.s3.sse is not aws:kms");
+        }
+        return new dev.ragback.adapters.s3.S3BlobStore(new dev.ragback.adapters.s3.S3Settings(bucket, prefix,
+                config.get(ConfigKeys.BACKUPS_S3_ENDPOINT), config.get(ConfigKeys.BACKUPS_S3_REGION),
+                config.get(ConfigKeys.BACKUPS_S3_PATH_STYLE), sse, kms, Math.toIntExact(config.get(ConfigKeys.BACKUPS_S3_PART_SIZE))));
+    }
+
+    /** Keeps this run's staging dir (S3 repository) after the run; returns it, or {@code null}. */
+    public java.nio.file.Path keepStaging() {
+        return repository.keepStaging();
     }
 
     public SnapshotSettings snapshotSettings() {
@@ -201,8 +247,9 @@ public final class Services implements AutoCloseable {
     }
 
     public SnapshotCreator snapshotCreator() {
-        return new SnapshotCreator(backups(), vectorStore(), postgres(), dumpTool(), appliedMigrations(), releaseSwitch(),
-                snapshotSettings(), VersionProvider.version(), Clock.systemUTC(), manifestSignature());
+        SnapshotCreator creator = new SnapshotCreator(backups(), vectorStore(), postgres(), dumpTool(), appliedMigrations(),
+                releaseSwitch(), snapshotSettings(), VersionProvider.version(), Clock.systemUTC(), manifestSignature());
+        return repository.bucket() ? creator.uploadingTo(repository.objectSets(manifestSignature())) : creator;
     }
 
     /** Signs and checks manifests with RAGBACK_SIGNING_KEY; does neither when it is unset. */
@@ -211,11 +258,13 @@ public final class Services implements AutoCloseable {
     }
 
     public SnapshotVerifier snapshotVerifier() {
-        return new SnapshotVerifier(backups(), dumpTool(), manifestSignature());
+        return repository.bucket() ? new SnapshotVerifier(backups(), dumpTool(), repository.objectSets(manifestSignature()))
+                : new SnapshotVerifier(backups(), dumpTool(), manifestSignature());
     }
 
     public SnapshotCatalog snapshotCatalog() {
-        return new SnapshotCatalog(backups(), snapshotVerifier(), Clock.systemUTC());
+        return repository.bucket() ? new SnapshotCatalog(repository.objectSets(manifestSignature()), snapshotVerifier(), Clock.systemUTC())
+                : new SnapshotCatalog(backups(), snapshotVerifier(), Clock.systemUTC());
     }
 
     public dev.ragback.app.vectors.CollectionDrop collectionDrop() {
@@ -305,17 +354,20 @@ public final class Services implements AutoCloseable {
     }
 
     public dev.ragback.app.restore.RestoreService restore() {
-        return new dev.ragback.app.restore.RestoreService(backups(), snapshotVerifier(), snapshotCatalog(), appliedMigrations(),
-                dumpTool(), vectorStore(), releaseSwitch(), compat(), config.get(ConfigKeys.QDRANT_COLLECTION),
-                config.get(ConfigKeys.POSTGRES_JOBS), config.get(ConfigKeys.QDRANT_GREEN_TIMEOUT), probeComparison());
+        // from a bucket: the set is downloaded into staging, and verified there like a local set before any restore
+        var restore = new dev.ragback.app.restore.RestoreService(backups(), new SnapshotVerifier(backups(), dumpTool(),
+                manifestSignature()), snapshotCatalog(), appliedMigrations(), dumpTool(), vectorStore(), releaseSwitch(), compat(),
+                config.get(ConfigKeys.QDRANT_COLLECTION), config.get(ConfigKeys.POSTGRES_JOBS), config.get(ConfigKeys.QDRANT_GREEN_TIMEOUT),
+                probeComparison());
+        return repository.bucket() ? restore.stagingFrom(repository.objectSets(manifestSignature())) : restore;
     }
 
     public dev.ragback.app.vectors.ServerSnapshotRecovery serverSnapshotRecovery() {
-        return new dev.ragback.app.vectors.ServerSnapshotRecovery(vectorStore(), config.get(ConfigKeys.BACKUPS_DIR));
+        return new dev.ragback.app.vectors.ServerSnapshotRecovery(vectorStore(), repository.localState());
     }
 
     public java.nio.file.Path journalDir() {
-        return config.get(ConfigKeys.BACKUPS_DIR).resolve(".journal");
+        return repository.localState().resolve(".journal");
     }
 
     /** The run lock in TaskDB, and the lock file used when TaskDB is down. */
@@ -347,7 +399,7 @@ public final class Services implements AutoCloseable {
     }
 
     public dev.ragback.app.checks.VerifyService verify() {
-        return new dev.ragback.app.checks.VerifyService(snapshotCatalog(), backups(), postgres(), vectorStore(), probeComparison(),
+        return new dev.ragback.app.checks.VerifyService(snapshotCatalog(), postgres(), vectorStore(), probeComparison(),
                 config.get(ConfigKeys.QDRANT_COLLECTION), config.get(ConfigKeys.POSTGRES_CHUNKS_TABLE));
     }
 
@@ -394,5 +446,7 @@ public final class Services implements AutoCloseable {
         if (auditLog != null) {
             auditLog.close();
         }
+        repository.close();
+        others.forEach(Repository::close);
     }
 }

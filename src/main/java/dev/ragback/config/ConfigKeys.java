@@ -32,7 +32,14 @@ public final class ConfigKeys {
 
     public static final Key<String> TASKDB_URL = key("taskdb.url", "TASKDB_URL", null, Parsers.jdbcUrl());
 
-    public static final Key<Path> BACKUPS_DIR = key("backups.dir", "RAGBACK_BACKUPS", "backups", Parsers.path());
+    public static final Key<String> BACKUPS_DIR = key("backups.dir", "RAGBACK_BACKUPS", "backups", Parsers.backupsLocation());
+    public static final Key<Path> BACKUPS_STAGING = key("backups.staging", null, null, Parsers.path());
+    public static final Key<URI> BACKUPS_S3_ENDPOINT = key("backups.s3.endpoint", null, null, Parsers.httpUrl());
+    public static final Key<String> BACKUPS_S3_REGION = key("backups.s3.region", "AWS_REGION", "us-east-1", Parsers.text());
+    public static final Key<Boolean> BACKUPS_S3_PATH_STYLE = key("backups.s3.path_style", null, "false", Parsers.bool());
+    public static final Key<String> BACKUPS_S3_SSE = key("backups.s3.sse", null, null, Parsers.oneOfWords("AES256", "aws:kms"));
+    public static final Key<String> BACKUPS_S3_KMS_KEY_ID = key("backups.s3.kms_key_id", null, null, Parsers.text());
+    public static final Key<Long> BACKUPS_S3_PART_SIZE = key("backups.s3.part_size", null, "64MiB", Parsers.byteSize(5L << 20, 2L << 30));
     public static final Key<Integer> BACKUPS_KEEP = key("backups.keep", null, "10", Parsers.integer(1, 10_000));
     public static final Key<String> SNAPSHOT_SIGNING_KEY = secret("snapshot.signing_key", "RAGBACK_SIGNING_KEY", Parsers.text());
 

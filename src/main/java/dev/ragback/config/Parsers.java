@@ -17,8 +17,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Value parsers for configuration keys. Each throws IllegalArgumentException saying what it expected. */
-final class Parsers {
+public final class Parsers {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern BYTE_SIZE = Pattern.compile("(\\d+)\\s*(KiB|MiB|GiB|B)?");
 
     private Parsers() {
     }
@@ -99,6 +100,15 @@ final class Parsers {
         };
     }
 
+    /** A duration such as {@code 30s}, {@code 5m}, {@code 24h} (flags); fails USAGE otherwise. */
+    public static Duration parseDuration(String flag, String text) {
+        try {
+            return duration().parse(com.fasterxml.jackson.databind.node.TextNode.valueOf(text));
+        } catch (IllegalArgumentException e) {
+            throw dev.ragback.app.RagbackException.usage(flag + ": " + e.getMessage() + ", not '" + dev.ragback.app.Names.printable(text) + "'");
+        }
+    }
+
     static Key.ValueParser<Duration> duration() {
         return node -> {
             Matcher m = DURATION.matcher(scalar(node));
@@ -136,6 +146,17 @@ final class Parsers {
         };
     }
 
+    /** One of these exact words, passed on as written (a value for another system, not a mode ragback switches on). */
+    static Key.ValueParser<String> oneOfWords(String... words) {
+        return node -> {
+            String value = scalar(node);
+            if (!java.util.List.of(words).contains(value)) {
+                throw new IllegalArgumentException("expected one of " + String.join(", ", words));
+            }
+            return value;
+        };
+    }
+
     static Key.ValueParser<Path> path() {
         return node -> {
             String value = scalar(node);
@@ -154,6 +175,43 @@ final class Parsers {
                 throw new IllegalArgumentException("expected a JSON Pointer such as /answer or /data/contexts");
             }
             return value;
+        };
+    }
+
+    /** {@code backups.dir}: a directory, or {@code s3://bucket[/prefix]}. */
+    static Key.ValueParser<String> backupsLocation() {
+        return node -> {
+            String value = scalar(node);
+            if (value.isBlank() || value.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("expected a directory or s3://bucket/prefix");
+            }
+            if (value.regionMatches(true, 0, "s3:", 0, 3)
+                    && !value.matches("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^/\\s][^\\s]*?)?/?")) {
+                throw new IllegalArgumentException("expected s3://bucket/prefix (a bucket name of 3-63 lower-case letters, "
+                        + "digits, dots and dashes)");
+            }
+            return value;
+        };
+    }
+
+    /** A byte size: {@code 64MiB}, {@code 8MiB}, {@code 1GiB} or plain bytes, within bounds. */
+    static Key.ValueParser<Long> byteSize(long min, long max) {
+        return node -> {
+            String value = scalar(node).strip();
+            Matcher m = BYTE_SIZE.matcher(value);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("expected a size such as 64MiB");
+            }
+            long unit = m.group(2) == null || m.group(2).equals("B") ? 1 : switch (m.group(2)) {
+                case "KiB" -> 1L << 10;
+                case "MiB" -> 1L << 20;
+                default -> 1L << 30;
+            };
+            long bytes = Long.parseLong(m.group(1)) * unit;
+            if (bytes < min || bytes > max) {
+                throw new IllegalArgumentException("expected a size from " + (min >> 20) + "MiB to " + (max >> 20) + "MiB");
+            }
+            return bytes;
         };
     }
 

@@ -104,6 +104,27 @@ final class SecretsScanPlan {
         both("snapshot restore", 0, "--golden", "--yes");
         both("snapshot prune", 0, "--keep", "5", "--dry-run");
         both("snapshot prune", 0, "--keep", "5", "--yes");
+        // an S3 repository: the SDK's credentials in the environment and a bucket endpoint that does not answer
+        Map<String, String> aws = Map.of("AWS_ACCESS_KEY_ID", "AKIARAGBACKSCAN0001",
+                "AWS_SECRET_ACCESS_KEY", test.alsoSecret("AWS_SECRET_ACCESS_KEY", "aws-scan-secret-" + test.wrong(test.pgPassword())),
+                "AWS_SESSION_TOKEN", test.alsoSecret("AWS_SESSION_TOKEN", "aws-scan-session-" + test.wrong(test.qdrantKey())));
+        add("snapshot copy", aws, () -> List.of("-vv", "--set", "backups.s3.endpoint=http://127.0.0.1:1", "--set",
+                "backups.s3.path_style=true", "snapshot", "copy", test.newestSet(), "--to", "s3://ragback-scan/sets"), ANY_FAILURE, false);
+        add("snapshot list", aws, () -> List.of("--json", "-vv", "--set", "backups.s3.endpoint=http://127.0.0.1:1",
+                "--set", "backups.dir=s3://ragback-scan/sets", "snapshot", "list"), ANY_FAILURE, false);
+        add("snapshot copy", Map.of(), () -> List.of("--json", "-vv", "snapshot", "copy", test.newestSet(), "--to",
+                test.work().resolve("copy-dir").toString()), 2, false);
+        // a real bucket (s3proxy, SigV4): signed requests with the secret key in the environment, streamed create included
+        String repo = test.bucket().url("scan-" + Long.toHexString(System.nanoTime()));
+        Map<String, String> s3 = test.bucket().proxy().credentialsEnv();
+        add("snapshot copy", s3, () -> onBucket(List.of("-vv", "snapshot", "copy", test.newestSet(), "--to", repo)), 0, false);
+        add("snapshot create", s3, () -> onBucket(List.of("-vv", "--set", "backups.dir=" + repo, "snapshot", "create", "--golden")), 0,
+                false);
+        add("snapshot list", s3, () -> onBucket(List.of("--json", "-vv", "--set", "backups.dir=" + repo, "snapshot", "list")), 0, false);
+        add("snapshot verify", s3, () -> onBucket(List.of("-vv", "--set", "backups.dir=" + repo, "snapshot", "verify", "--deep")), 0,
+                false);
+        add("snapshot restore", s3, () -> onBucket(List.of("-vv", "--set", "backups.dir=" + repo, "snapshot", "restore", "--golden",
+                "--dry-run")), 0, false);
 
         both("smoke", 0);
         both("verify", 0);
@@ -137,6 +158,12 @@ final class SecretsScanPlan {
         add("postmortem", Map.of(), () -> List.of("-vv", "postmortem", test.rollbackRun()), 0, false);
         add("postmortem", Map.of(), () -> List.of("--json", "-vv", "postmortem", test.rollbackRun()), 0, false);
         return plan;
+    }
+
+    private List<String> onBucket(List<String> args) {
+        List<String> all = test.bucket().setFlags();
+        all.addAll(args);
+        return all;
     }
 
     /** The work dir every run uses: releases, the matrix, migrations, an evaluator, and command-mode switches. */

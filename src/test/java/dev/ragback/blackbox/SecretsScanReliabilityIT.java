@@ -61,7 +61,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * then stdout, stderr, every file the runs left, every TaskDB row, every metrics and Slack request
  * and the argv of ragback and all its child processes are scanned. Zero hits allowed.
  */
-@ExtendWith(PostgresExtension.class)
+@ExtendWith({PostgresExtension.class, dev.ragback.testing.s3.S3ProxyExtension.class})
 @BlackBox
 class SecretsScanReliabilityIT {
     private static final String ROLE = "ragscan";
@@ -83,6 +83,7 @@ class SecretsScanReliabilityIT {
     private final String pushPassword = "pushgw-SECRET-" + random();
 
     private PgDatabase db;
+    private dev.ragback.testing.s3.S3Bucket bucket;
     private QdrantDouble qdrant;
     private Receiver slack;
     private Receiver pushgateway;
@@ -95,8 +96,9 @@ class SecretsScanReliabilityIT {
     private final Map<String, String> baseEnv = new LinkedHashMap<>();
 
     @BeforeEach
-    void setUp(PgDatabase db) throws Exception {
+    void setUp(PgDatabase db, dev.ragback.testing.s3.S3Bucket bucket) throws Exception {
         this.db = db;
+        this.bucket = bucket;
         db.execute("DROP TABLE IF EXISTS rag_chunks, rag_ingest_runs, schema_migrations, task_events, ragback_leases, dump_gate CASCADE");
         RagFixtures.migrate(db, "v1.1.0");
         RagFixtures.loadChunks(db, CHUNKS);
@@ -131,7 +133,8 @@ class SecretsScanReliabilityIT {
                 .secret("QDRANT_API_KEY", qdrantKey).secret("SLACK_WEBHOOK", slackWebhook()).secret("SLACK_WEBHOOK token", slackToken)
                 .secret("EVAL_JUDGE_API_KEY", judgeKey).secret("EVAL_RAG_AUTH", ragAuth).secret("RAGBACK_SIGNING_KEY", signingKey)
                 .secret("PUSHGATEWAY_URL password", pushPassword)
-                .secret("harness PostgreSQL password", ThrowawayPostgres.shared().password());
+                .secret("harness PostgreSQL password", ThrowawayPostgres.shared().password())
+                .secret("AWS_SECRET_ACCESS_KEY (s3proxy)", dev.ragback.testing.s3.S3Proxy.SECRET_KEY);
     }
 
     @AfterEach
@@ -378,6 +381,11 @@ class SecretsScanReliabilityIT {
 
     Path work() {
         return work;
+    }
+
+    /** The test's s3proxy bucket: the SDK's credentials in the environment, and the flags that point ragback at it. */
+    dev.ragback.testing.s3.S3Bucket bucket() {
+        return bucket;
     }
 
     String wrong(String secret) {

@@ -17,7 +17,7 @@ import java.util.Set;
 final class ChildProcesses {
     // other systems' secrets have no business in a PostgreSQL program's environment
     private static final Set<String> FOREIGN_SECRETS = Set.of("QDRANT_API_KEY", "SLACK_WEBHOOK", "EVAL_JUDGE_API_KEY",
-            "EVAL_RAG_AUTH", "RAGBACK_SIGNING_KEY");
+            "EVAL_RAG_AUTH", "RAGBACK_SIGNING_KEY", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN");
 
     private ChildProcesses() {
     }

@@ -3,7 +3,8 @@ package dev.ragback.adapters.postgres;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.files.FileDigest;
 import dev.ragback.app.files.FileWriteException;
-import dev.ragback.app.files.HashingFileWriter;
+import dev.ragback.app.files.FileTarget;
+import dev.ragback.app.files.HashingOutput;
 import dev.ragback.app.files.Permissions;
 import dev.ragback.app.files.Sha256;
 import dev.ragback.app.port.DumpTool;
@@ -52,10 +53,28 @@ public final class PgDumpTool implements DumpTool {
 
     @Override
     public List<FileDigest> dump(DumpOptions options, Path target, String relativePath, LongConsumer progress) {
+        if (!options.directoryFormat()) {
+            return List.of(dumpArchive(options, FileTarget.file(target), relativePath, progress));
+        }
+        return run(dumpArgv(dumpProgram(), options, target), process -> awaitDirectory(process, target, relativePath));
+    }
+
+    @Override
+    public FileDigest dumpArchive(DumpOptions options, FileTarget target, String relativePath, LongConsumer progress) {
+        if (options.directoryFormat()) {
+            throw new IllegalArgumentException("the directory format cannot be streamed");
+        }
+        return run(dumpArgv(dumpProgram(), options, null), process -> streamArchive(process, target, relativePath, progress));
+    }
+
+    private interface DumpOutput<T> {
+        T read(Process process) throws IOException, InterruptedException;
+    }
+
+    private <T> T run(List<String> argv, DumpOutput<T> output) {
         if (connection == null) {
             throw new IllegalStateException("no database to dump");
         }
-        List<String> argv = dumpArgv(dumpProgram(), options, target);
         LOG.debug("running {}", argv);
         try {
             Process process = ChildProcesses.builder(argv, connection.childEnvironment())
@@ -63,15 +82,13 @@ public final class PgDumpTool implements DumpTool {
                     .start();
             ChildProcesses.StderrTail stderr = new ChildProcesses.StderrTail(process.getErrorStream(), LOG, "pg_dump");
             try {
-                List<FileDigest> digests = options.directoryFormat()
-                        ? awaitDirectory(process, target, relativePath)
-                        : List.of(streamArchive(process, target, relativePath, progress));
+                T result = output.read(process);
                 int exit = process.waitFor();
                 if (exit != 0) {
                     throw dumpFailed("pg_dump of " + connection.describe() + " failed (exit " + exit + "): "
                             + PostgresFailures.oneLine(stderr.text(), connection.password()), null);
                 }
-                return digests;
+                return result;
             } finally {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
@@ -102,10 +119,14 @@ public final class PgDumpTool implements DumpTool {
         return argv;
     }
 
-    private static FileDigest streamArchive(Process process, Path target, String relativePath, LongConsumer progress)
-            throws IOException {
-        try (InputStream in = process.getInputStream(); HashingFileWriter out = new HashingFileWriter(target, progress)) {
+    // a failed pg_dump must not leave a finished file or object behind: finish only after it exited 0
+    private static FileDigest streamArchive(Process process, FileTarget target, String relativePath, LongConsumer progress)
+            throws IOException, InterruptedException {
+        try (InputStream in = process.getInputStream(); HashingOutput out = target.open(progress)) {
             out.copyFrom(in);
+            if (process.waitFor() != 0) {
+                return null;
+            }
             return out.finish(relativePath);
         }
     }

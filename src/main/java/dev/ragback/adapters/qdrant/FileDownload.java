@@ -1,12 +1,12 @@
 package dev.ragback.adapters.qdrant;
 
 import dev.ragback.app.files.FileDigest;
-import dev.ragback.app.files.HashingFileWriter;
+import dev.ragback.app.files.FileTarget;
+import dev.ragback.app.files.HashingOutput;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -14,21 +14,21 @@ import java.util.concurrent.Flow;
 import java.util.function.LongConsumer;
 
 /**
- * A response body written straight to a file and hashed on the way, buffer by buffer as the
+ * A response body written straight to a file or an upload and hashed on the way, buffer by buffer as the
  * client delivers them; it remembers when bytes last arrived so a caller can enforce an idle limit.
  */
 final class FileDownload implements HttpResponse.BodySubscriber<FileDigest> {
     private final CompletableFuture<FileDigest> result = new CompletableFuture<>();
-    private final Path target;
+    private final FileTarget target;
     private final String relativePath;
     private final LongConsumer progress;
     private final long expectedLength;
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile Flow.Subscription subscription;
-    private HashingFileWriter out;
+    private HashingOutput out;
     private long received;
 
-    FileDownload(Path target, String relativePath, LongConsumer progress, long expectedLength) {
+    FileDownload(FileTarget target, String relativePath, LongConsumer progress, long expectedLength) {
         this.target = target;
         this.relativePath = relativePath;
         this.progress = progress;
@@ -52,8 +52,8 @@ final class FileDownload implements HttpResponse.BodySubscriber<FileDigest> {
     public void onSubscribe(Flow.Subscription subscription) {
         this.subscription = subscription;
         try {
-            out = new HashingFileWriter(target, progress);
-        } catch (IOException e) {
+            out = target.open(progress);
+        } catch (IOException | RuntimeException e) {
             subscription.cancel();
             fail(e);
             return;
@@ -70,7 +70,7 @@ final class FileDownload implements HttpResponse.BodySubscriber<FileDigest> {
             }
             lastProgressNanos = System.nanoTime();
             subscription.request(1);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             subscription.cancel();
             fail(e);
         }
@@ -88,7 +88,7 @@ final class FileDownload implements HttpResponse.BodySubscriber<FileDigest> {
                 throw new IOException("download ended after " + received + " of " + expectedLength + " bytes");
             }
             result.complete(out.finish(relativePath));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             fail(e);
         }
     }

@@ -58,8 +58,8 @@ public final class QdrantRestVectorStore implements VectorStore {
     }
 
     @Override
-    public FileDigest downloadSnapshot(String collection, String snapshot, Path target, String relativePath,
-                                       LongConsumer progress) {
+    public FileDigest downloadSnapshot(String collection, String snapshot, dev.ragback.app.files.FileTarget target,
+                                       String relativePath, LongConsumer progress) {
         return snapshots.download(collection, snapshot, target, relativePath, progress);
     }
 

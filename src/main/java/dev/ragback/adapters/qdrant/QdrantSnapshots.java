@@ -79,7 +79,8 @@ final class QdrantSnapshots {
         return snapshots;
     }
 
-    FileDigest download(String collection, String snapshot, Path target, String relativePath, LongConsumer progress) {
+    FileDigest download(String collection, String snapshot, dev.ragback.app.files.FileTarget target, String relativePath,
+                        LongConsumer progress) {
         String path = base(collection) + "/" + QdrantRestVectorStore.segment("snapshot name", snapshot);
         return transfers.download(path, target, relativePath, progress, idleTimeout);
     }

@@ -36,7 +36,7 @@ final class QdrantTransfers {
      * timeout, only {@code idleLimit} without a byte; the whole exchange is retried from the
      * start on 5xx and connection failures, not when the local file cannot be written.
      */
-    FileDigest download(String path, Path target, String relativePath,
+    FileDigest download(String path, dev.ragback.app.files.FileTarget target, String relativePath,
                                               LongConsumer progress, Duration idleLimit) {
         HttpRequest request = http.request("GET", path, null, http.timeout());
         return http.withRetries("GET", path, true, http.timeout(), () -> {
@@ -75,6 +75,9 @@ final class QdrantTransfers {
                         if (c instanceof FileWriteException local) {
                             throw localWriteFailure(local);
                         }
+                    }
+                    if (cause instanceof RagbackException sink) {
+                        throw sink; // where the bytes go (a bucket) failed: another GET from Qdrant would not help
                     }
                     if (cause instanceof IOException io) {
                         throw io;

@@ -7,7 +7,6 @@ import dev.ragback.app.port.DatabaseProbe;
 import dev.ragback.app.port.VectorStore;
 import dev.ragback.app.snapshot.BackupsDir;
 import dev.ragback.app.snapshot.Manifest;
-import dev.ragback.app.snapshot.ManifestJson;
 import dev.ragback.app.snapshot.SnapshotCatalog;
 import dev.ragback.app.snapshot.SnapshotConfig;
 import dev.ragback.app.vectors.ConfigDiff;
@@ -55,17 +54,15 @@ public final class VerifyService {
     }
 
     private final SnapshotCatalog catalog;
-    private final BackupsDir backups;
     private final DatabaseProbe database;
     private final VectorStore vectors;
     private final ProbeComparison rule;
     private final String collection;
     private final String chunksTable;
 
-    public VerifyService(SnapshotCatalog catalog, BackupsDir backups, DatabaseProbe database, VectorStore vectors,
+    public VerifyService(SnapshotCatalog catalog, DatabaseProbe database, VectorStore vectors,
                          ProbeComparison rule, String collection, String chunksTable) {
         this.catalog = catalog;
-        this.backups = backups;
         this.database = database;
         this.vectors = vectors;
         this.rule = rule;
@@ -76,10 +73,10 @@ public final class VerifyService {
     /** Compares the live stores with set {@code id}, or with the newest golden set. */
     public Report verify(String id) {
         String setId = id != null ? id : catalog.newestGolden().map(BackupsDir.Entry::id).orElseThrow(() -> new RagbackException(
-                RagbackException.Kind.INTEGRITY, "no golden snapshot set to verify against in " + backups.root(),
+                RagbackException.Kind.INTEGRITY, "no golden snapshot set to verify against in " + catalog.location(),
                 "name one: ragback verify --snapshot ID"));
         new QdrantGuard(vectors).requireQueryApi("verify");
-        Manifest manifest = ManifestJson.read(backups.existing(setId).resolve(BackupsDir.MANIFEST));
+        Manifest manifest = catalog.manifest(setId);
         // the database half runs beside the Qdrant half: a freshly restored table's first scan is slow
         CompletableFuture<DatabaseSide> databaseSide = Background.start("verify-database", () -> checkDatabase(manifest));
         List<String> problems = new ArrayList<>();
@@ -96,7 +93,7 @@ public final class VerifyService {
             status = info.map(CollectionInfo::status).orElse("missing");
             JsonNode liveConfig = info.map(CollectionInfo::config).orElse(null);
             Optional<JsonNode> setConfig = liveConfig == null ? Optional.empty()
-                    : SnapshotConfig.of(manifest, backups.existing(setId));
+                    : SnapshotConfig.of(manifest, catalog.setDir(setId));
             setConfig.ifPresent(config -> ConfigDiff.of(liveConfig, config, ConfigDiff.VERIFIED)
                     .forEach(difference -> warnings.add("config of " + real + " differs from the set: " + difference)));
             if (!"green".equals(status)) {

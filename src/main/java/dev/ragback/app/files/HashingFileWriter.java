@@ -1,7 +1,6 @@
 package dev.ragback.app.files;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -15,7 +14,7 @@ import java.util.function.LongConsumer;
  * fixed buffer, flat memory. {@link #finish()} fsyncs and returns size and sha256. Failures of the
  * file itself (disk full...) are {@link FileWriteException}s.
  */
-public final class HashingFileWriter extends OutputStream {
+public final class HashingFileWriter extends HashingOutput {
     static final int BUFFER_BYTES = 1 << 20;
 
     private final Path file;
@@ -38,25 +37,6 @@ public final class HashingFileWriter extends OutputStream {
         Permissions.ownerOnly(file);
     }
 
-    /** Copies the whole stream into the file; returns the bytes copied by this call. */
-    public long copyFrom(java.io.InputStream in) throws IOException {
-        byte[] chunk = new byte[64 * 1024];
-        long copied = 0;
-        for (int n; (n = in.read(chunk)) >= 0; ) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new java.io.InterruptedIOException("copy cancelled");
-            }
-            write(chunk, 0, n);
-            copied += n;
-        }
-        return copied;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-    }
-
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
         sha256.update(bytes, offset, length);
@@ -71,7 +51,7 @@ public final class HashingFileWriter extends OutputStream {
         }
     }
 
-    /** Writes (and hashes) the remaining bytes of {@code source}. */
+    @Override
     public void write(ByteBuffer source) throws IOException {
         sha256.update(source.duplicate());
         while (source.hasRemaining()) {
@@ -102,6 +82,7 @@ public final class HashingFileWriter extends OutputStream {
     }
 
     /** Flushes, fsyncs and closes; the digest is of every byte written. */
+    @Override
     public FileDigest finish(String relativePath) throws IOException {
         drain();
         try {

@@ -36,6 +36,13 @@ public interface DumpTool {
      */
     List<FileDigest> dump(DumpOptions options, Path target, String relativePath, LongConsumer progress);
 
+    /**
+     * Dumps the database as one archive ({@code -Fc}; {@code options} must not ask for the directory
+     * format) into {@code target}, a local file or an object upload, hashing as it writes. On failure
+     * the output is closed unfinished.
+     */
+    FileDigest dumpArchive(DumpOptions options, dev.ragback.app.files.FileTarget target, String relativePath, LongConsumer progress);
+
     /** Reads the whole archive as a restore would, writing nothing; fails INTEGRITY when it is damaged. */
     void checkReadable(Path archive);
 

@@ -67,7 +67,17 @@ public interface VectorStore {
      * Streams a server-side snapshot into a new file at {@code target}, hashing while writing,
      * with an idle timeout rather than a total one; the file is fsynced when this returns.
      */
-    dev.ragback.app.files.FileDigest downloadSnapshot(String collection, String snapshot, Path target,
+    default dev.ragback.app.files.FileDigest downloadSnapshot(String collection, String snapshot, Path target,
+                                                              String relativePath, LongConsumer progress) {
+        return downloadSnapshot(collection, snapshot, dev.ragback.app.files.FileTarget.file(target), relativePath, progress);
+    }
+
+    /**
+     * Streams a server-side snapshot into {@code target} (a local file or an object upload), hashing
+     * while writing, with an idle timeout rather than a total one. A retried transfer opens the
+     * target again; an attempt that fails closes its output unfinished.
+     */
+    dev.ragback.app.files.FileDigest downloadSnapshot(String collection, String snapshot, dev.ragback.app.files.FileTarget target,
                                                       String relativePath, LongConsumer progress);
 
     /** Deletes a server-side snapshot. */

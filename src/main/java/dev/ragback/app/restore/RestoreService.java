@@ -57,6 +57,7 @@ public final class RestoreService {
     private final int jobs;
     private final Duration greenTimeout;
     private final ProbeComparison probeRule;
+    private dev.ragback.app.snapshot.ObjectSets remote;
 
     /** {@code probeRule}: how the new collection's answers to the set's golden probes are judged before the commit. */
     public RestoreService(BackupsDir backups, SnapshotVerifier verifier, SnapshotCatalog catalog, AppliedMigrations migrations,
@@ -76,18 +77,35 @@ public final class RestoreService {
         this.probeRule = probeRule;
     }
 
+    /**
+     * Restores sets of an object store: {@link #plan} first downloads the set into the backups dir
+     * given (a staging dir), hashing it, and fails INTEGRITY on any damage before anything is restored.
+     */
+    public RestoreService stagingFrom(dev.ragback.app.snapshot.ObjectSets remote) {
+        this.remote = remote;
+        return this;
+    }
+
     /** The set to restore: {@code id}, or the newest golden one. */
     public String pick(String id) {
         if (id != null) {
             return id;
         }
         return catalog.newestGolden().map(BackupsDir.Entry::id).orElseThrow(() -> new RagbackException(
-                RagbackException.Kind.INTEGRITY, "no golden snapshot set in " + backups.root(),
+                RagbackException.Kind.INTEGRITY, "no golden snapshot set in " + catalog.location(),
                 "mark one: ragback snapshot promote ID (see: ragback snapshot list), or name one: ragback snapshot restore ID"));
     }
 
     /** Verifies the set (exit 5 on any damage, nothing touched) and works out what will happen. */
     public RestorePlan plan(String id, Only only) {
+        if (remote != null) {
+            List<SnapshotVerifier.FileCheck> damaged = remote.stage(id, backups, bytes -> { });
+            if (!damaged.isEmpty()) {
+                throw new RagbackException(RagbackException.Kind.INTEGRITY, "snapshot set " + id + " in " + remote.location()
+                        + " does not verify: " + damaged.stream().map(f -> f.path() + ": " + f.problem())
+                        .collect(java.util.stream.Collectors.joining("; ")), "nothing was restored; pick another set: ragback snapshot list");
+            }
+        }
         SnapshotVerifier.SetCheck check = verifier.verify(id, false, only != Only.POSTGRES, only != Only.QDRANT);
         if (!check.ok()) {
             throw new RagbackException(RagbackException.Kind.INTEGRITY, "snapshot set " + id + " does not verify: "

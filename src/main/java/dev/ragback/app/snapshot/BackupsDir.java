@@ -31,8 +31,8 @@ public final class BackupsDir {
     public static final String SUMS = "SHA256SUMS";
     public static final String MANIFEST = "manifest.json";
     static final String TEMP_PREFIX = ".tmp-";
-    private static final Pattern ID = Pattern.compile("\\d{8}-\\d{6}(-\\d+)?");
-    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    static final Pattern ID = Pattern.compile("\\d{8}-\\d{6}(-\\d+)?");
+    static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     /**
      * One directory found in the backups dir.
@@ -41,8 +41,13 @@ public final class BackupsDir {
      * @param dir      where it is
      * @param manifest its manifest when complete and readable, else {@code null}
      * @param problem  why it is not complete, or {@code null}
+     * @param where    where the set is, for people: its directory or {@code s3://bucket/prefix/<id>}
      */
-    public record Entry(String id, Path dir, Manifest manifest, String problem) {
+    public record Entry(String id, Path dir, Manifest manifest, String problem, String where) {
+        public Entry(String id, Path dir, Manifest manifest, String problem) {
+            this(id, dir, manifest, problem, String.valueOf(dir));
+        }
+
         public boolean complete() {
             return manifest != null && problem == null;
         }
@@ -128,7 +133,8 @@ public final class BackupsDir {
         return entries;
     }
 
-    private static Entry entry(String id, Path dir) {
+    /** The entry of set directory {@code dir}, as its manifest there says. */
+    static Entry entry(String id, Path dir) {
         try {
             Manifest manifest = ManifestJson.read(dir.resolve(MANIFEST));
             if (!manifest.complete() || !id.equals(manifest.id())) {
@@ -141,7 +147,7 @@ public final class BackupsDir {
     }
 
     /** Orders {@code 20261128-031502-10} after {@code 20261128-031502-9}. */
-    private static String sortKey(String id) {
+    static String sortKey(String id) {
         int dash = id.indexOf('-', 9);
         String suffix = dash < 0 ? "1" : id.substring(dash + 1);
         return (dash < 0 ? id : id.substring(0, dash)) + "-" + "0".repeat(Math.max(0, 6 - suffix.length())) + suffix;
@@ -165,6 +171,19 @@ public final class BackupsDir {
         }
         Permissions.ownerOnlyDirectory(root);
         AtomicFiles.write(root.resolve(SUMS), sums.toString(), false);
+    }
+
+    /** As {@link #delete}, for clean-up after the work is done: a failure is a warning, and false. */
+    public boolean deleteQuietly(Path dir) {
+        try {
+            if (Files.exists(dir)) {
+                delete(dir);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(BackupsDir.class).warn("could not remove {}: {}", dir, e.getMessage());
+            return false;
+        }
     }
 
     /** Removes a directory tree (a set or a leftover). */

@@ -10,7 +10,6 @@ import dev.ragback.app.port.DatabaseProbe;
 import dev.ragback.app.port.DumpTool;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,7 +32,7 @@ final class PostgresCapture {
     record Captured(Manifest.PostgresPart part, String schemaVersion, List<Manifest.EscrowedMigration> migrations) {
     }
 
-    Captured capture(Path setDir, Progress progress) throws IOException {
+    Captured capture(SetSink sink, Progress progress) throws IOException {
         progress.stage(PART, "checking versions");
         String serverVersion = database.serverVersion();
         String dumpVersion = dumpTool.dumpVersion();
@@ -54,8 +53,9 @@ final class PostgresCapture {
         progress.stage(PART, "pg_dump");
         DumpTool.DumpOptions options = settings.dump();
         String file = PART + "/" + settings.database() + ".dump";
-        dev.ragback.app.files.Permissions.ownerOnlyDirectory(setDir.resolve(PART));
-        List<FileDigest> files = dumpTool.dump(options, setDir.resolve(file), file, bytes -> progress.bytes(PART, bytes));
+        java.util.function.LongConsumer dumped = bytes -> progress.bytes(PART, bytes);
+        List<FileDigest> files = options.directoryFormat() ? dumpTool.dump(options, sink.directory(file), file, dumped)
+                : List.of(dumpTool.dumpArchive(options, sink.file(file), file, dumped));
         long size = files.stream().mapToLong(FileDigest::size).sum();
         String sha256 = options.directoryFormat() ? null : files.get(0).sha256();
         Manifest.PostgresPart part = new Manifest.PostgresPart(settings.database(), serverVersion, dumpVersion,

@@ -11,7 +11,6 @@ import dev.ragback.app.port.VectorStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -31,7 +30,7 @@ final class QdrantCapture {
     record Captured(Manifest.QdrantPart part, List<Manifest.Probe> probes) {
     }
 
-    Captured capture(Path setDir, Progress progress) throws java.io.IOException {
+    Captured capture(SetSink sink, Progress progress) throws java.io.IOException {
         progress.stage(PART, "resolving " + settings.collection());
         String collection = store.resolve(settings.collection()).orElseThrow(() -> RagbackException.external(
                 "Qdrant has no collection or alias '" + settings.collection() + "'",
@@ -58,11 +57,10 @@ final class QdrantCapture {
             throw e;
         }
         String file = PART + "/" + collection + ".snapshot";
-        dev.ragback.app.files.Permissions.ownerOnlyDirectory(setDir.resolve(PART));
         boolean downloaded = false;
         try {
             progress.stage(PART, "download");
-            FileDigest digest = store.downloadSnapshot(collection, snapshot.name(), setDir.resolve(file), file,
+            FileDigest digest = store.downloadSnapshot(collection, snapshot.name(), sink.file(file), file,
                     bytes -> progress.bytes(PART, bytes));
             checkAgainstServer(snapshot, digest);
             downloaded = true;

@@ -28,21 +28,37 @@ public final class SnapshotCatalog {
     private final BackupsDir backups;
     private final SnapshotVerifier verifier;
     private final Clock clock;
+    private final ObjectSets remote;
 
     public SnapshotCatalog(BackupsDir backups, SnapshotVerifier verifier, Clock clock) {
+        this(backups, verifier, clock, null);
+    }
+
+    /** The sets of an object store ({@code remote}); manifests are rewritten in place there. */
+    public SnapshotCatalog(ObjectSets remote, SnapshotVerifier verifier, Clock clock) {
+        this(null, verifier, clock, remote);
+    }
+
+    private SnapshotCatalog(BackupsDir backups, SnapshotVerifier verifier, Clock clock, ObjectSets remote) {
         this.backups = backups;
         this.verifier = verifier;
         this.clock = clock;
+        this.remote = remote;
+    }
+
+    /** Where the sets are: a directory or {@code s3://bucket/prefix}. */
+    public String location() {
+        return remote == null ? backups.root().toString() : remote.location();
     }
 
     /** Every set and leftover, newest first. */
     public List<BackupsDir.Entry> list() {
-        return backups.entries();
+        return remote == null ? backups.entries() : remote.entries();
     }
 
     /** The newest complete golden set, if any. */
     public Optional<BackupsDir.Entry> newestGolden() {
-        return backups.entries().stream().filter(e -> e.complete() && e.manifest().golden()).findFirst();
+        return list().stream().filter(e -> e.complete() && e.manifest().golden()).findFirst();
     }
 
     /** Verifies the set, then marks it golden; fails INTEGRITY (nothing changed) when it does not verify. */
@@ -85,8 +101,22 @@ public final class SnapshotCatalog {
         checkRewritable(id, "rewriting");
     }
 
+    /** The manifest of set {@code id} as stored (not verified). */
+    public Manifest manifest(String id) {
+        return ManifestJson.read(manifestFile(id));
+    }
+
+    /** The set's directory; for an object store, the local directory holding only its downloaded manifest. */
+    public Path setDir(String id) {
+        return manifestFile(id).getParent();
+    }
+
+    private Path manifestFile(String id) {
+        return (remote == null ? backups.existing(id) : remote.fetchManifest(id)).resolve(BackupsDir.MANIFEST);
+    }
+
     private void checkRewritable(String id, String doing) {
-        Path manifestFile = backups.existing(id).resolve(BackupsDir.MANIFEST);
+        Path manifestFile = manifestFile(id);
         JsonNode tree = ManifestJson.readTree(manifestFile);
         ManifestSignature signature = verifier.signature();
         if (!signature.enabled() && tree.has(ManifestSignature.FIELD)) {
@@ -102,10 +132,14 @@ public final class SnapshotCatalog {
 
     private Manifest rewrite(String id, String doing, Map<String, Object> fields) {
         checkRewritable(id, doing);
-        Path manifestFile = backups.existing(id).resolve(BackupsDir.MANIFEST);
+        Path manifestFile = manifestFile(id);
         try {
             ManifestJson.update(manifestFile, fields, verifier.signature());
-            backups.writeSums();
+            if (remote != null) {
+                remote.pushManifest(id, manifestFile);
+            } else {
+                backups.writeSums();
+            }
         } catch (IOException e) {
             throw RagbackException.external("cannot rewrite the manifest of " + id + ": " + e.getMessage(), null, e);
         }
@@ -118,12 +152,24 @@ public final class SnapshotCatalog {
 
     /** Keeps the {@code keep} newest complete sets and always the newest golden one; removes the rest and every leftover. */
     public PrunePlan plan(int keep) {
+        return plan(keep, ObjectSets.INCOMPLETE_GRACE);
+    }
+
+    /**
+     * As {@link #plan(int)}; in an object store, incomplete sets are removed only once their newest
+     * object is older than {@code incompleteGrace} (a create may still be uploading them).
+     */
+    public PrunePlan plan(int keep, java.time.Duration incompleteGrace) {
         List<BackupsDir.Entry> remove = new ArrayList<>();
         List<BackupsDir.Entry> kept = new ArrayList<>();
-        String golden = newestGolden().map(BackupsDir.Entry::id).orElse(null);
-        for (BackupsDir.Entry entry : backups.entries()) {
+        List<BackupsDir.Entry> entries = list();
+        String golden = entries.stream().filter(e -> e.complete() && e.manifest().golden()).findFirst()
+                .map(BackupsDir.Entry::id).orElse(null);
+        for (BackupsDir.Entry entry : entries) {
             if (!entry.complete()) {
-                remove.add(entry);
+                if (remote == null || remote.removable(entry, incompleteGrace)) {
+                    remove.add(entry);
+                }
             } else if (kept.size() < keep || entry.id().equals(golden)) {
                 kept.add(entry);
             } else {
@@ -135,6 +181,18 @@ public final class SnapshotCatalog {
 
     /** Carries out a plan; each set is first renamed to a leftover so a crash half-way never leaves a set that looks complete. */
     public void prune(PrunePlan plan) {
+        prune(plan, ObjectSets.INCOMPLETE_GRACE);
+    }
+
+    /**
+     * As {@link #prune(PrunePlan)}; in an object store it also aborts ragback's multipart uploads
+     * started more than {@code uploadGrace} ago, and returns how many (0 for a directory).
+     */
+    public int prune(PrunePlan plan, java.time.Duration uploadGrace) {
+        if (remote != null) {
+            remote.remove(plan.remove());
+            return remote.abortUploads(uploadGrace);
+        }
         try {
             List<Path> doomed = new ArrayList<>();
             for (BackupsDir.Entry entry : plan.remove()) {
@@ -150,6 +208,7 @@ public final class SnapshotCatalog {
             for (Path dir : doomed) {
                 backups.delete(dir);
             }
+            return 0;
         } catch (IOException e) {
             throw RagbackException.external("prune failed in " + backups.root() + ": " + e.getMessage(),
                     "run ragback snapshot prune again", e);

@@ -41,11 +41,12 @@ public final class SnapshotCreator {
      * A finished set and how long each store took.
      *
      * @param manifest       the set's manifest
-     * @param dir            where the set is
+     * @param dir            where the set is, or {@code null} when it went to an object store
      * @param qdrantMillis   time of the Qdrant half
      * @param postgresMillis time of the PostgreSQL half
+     * @param where          where the set is, for people: the directory or {@code s3://bucket/prefix/<id>}
      */
-    public record Created(Manifest manifest, Path dir, long qdrantMillis, long postgresMillis) {
+    public record Created(Manifest manifest, Path dir, long qdrantMillis, long postgresMillis, String where) {
     }
 
     private final BackupsDir backups;
@@ -58,6 +59,7 @@ public final class SnapshotCreator {
     private final String ragbackVersion;
     private final Clock clock;
     private final ManifestSignature signature;
+    private ObjectSets remote;
 
     public SnapshotCreator(BackupsDir backups, VectorStore vectors, DatabaseProbe database, DumpTool dumpTool,
                            AppliedMigrations migrations, ReleaseSwitch releasesOrNull, SnapshotSettings settings,
@@ -82,11 +84,24 @@ public final class SnapshotCreator {
         this.signature = signature;
     }
 
+    /**
+     * Creates every set in {@code remote}: streamed straight into its objects, with no local copy; or,
+     * for a dump in the directory format (which pg_dump cannot stream), complete in the backups dir
+     * (then a staging dir) first, uploaded, and the local copy removed. The manifest goes last.
+     */
+    public SnapshotCreator uploadingTo(ObjectSets remote) {
+        this.remote = remote;
+        return this;
+    }
+
     public Created create(String label, boolean golden, Progress progress) {
         QdrantGuard guard = new QdrantGuard(vectors);
         guard.requireSingleNode("snapshot create");
         guard.requireQueryApi("snapshot create");
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        if (remote != null && !settings.dump().directoryFormat()) {
+            return createStreamed(label, golden, now, progress);
+        }
         String id;
         try {
             id = backups.allocate(now);
@@ -96,20 +111,12 @@ public final class SnapshotCreator {
                     "cannot create a set in " + backups.root() + ": " + e.getMessage(), "check backups.dir (RAGBACK_BACKUPS) and free space", e);
         }
         Path temp = backups.temp(id);
-        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
-            Thread thread = new Thread(r, "snapshot-" + id);
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService pool = pool(id);
         try {
-            Halves halves = captureBoth(pool, temp, progress);
+            Halves halves = captureBoth(pool, SetSink.directory(temp), progress);
             Timed<QdrantCapture.Captured> q = halves.qdrant();
             Timed<PostgresCapture.Captured> p = halves.postgres();
-            String binary = releases == null ? null : currentRelease();
-            Manifest manifest = new Manifest(id, now.toString(), label, Manifest.COMPLETE, golden,
-                    golden ? now.toString() : null, ragbackVersion, Host.userAtHost(), binary,
-                    p.value().schemaVersion(), q.value().part(), p.value().part(), q.value().probes(),
-                    p.value().migrations(), null);
+            Manifest manifest = manifest(id, now, label, golden, halves);
             ManifestJson.write(temp.resolve(BackupsDir.MANIFEST), manifest, signature);
             Path dir = backups.publish(id);
             try {
@@ -119,7 +126,10 @@ public final class SnapshotCreator {
                 unpublish(id, e);
                 throw e;
             }
-            return new Created(manifest, dir, q.millis(), p.millis());
+            if (remote != null) {
+                return upload(id, manifest, q.millis(), p.millis(), progress);
+            }
+            return new Created(manifest, dir, q.millis(), p.millis(), dir.toString());
         } catch (IOException | RuntimeException e) {
             // after Ctrl-C too: the other half cleans up (its server-side snapshot) before the temp dir goes
             String left = dev.ragback.app.Background.uninterrupted(() -> {
@@ -147,16 +157,70 @@ public final class SnapshotCreator {
         }
     }
 
+    private Manifest manifest(String id, Instant now, String label, boolean golden, Halves halves) {
+        QdrantCapture.Captured q = halves.qdrant().value();
+        PostgresCapture.Captured p = halves.postgres().value();
+        String binary = releases == null ? null : currentRelease();
+        return new Manifest(id, now.toString(), label, Manifest.COMPLETE, golden, golden ? now.toString() : null, ragbackVersion,
+                Host.userAtHost(), binary, p.schemaVersion(), q.part(), p.part(), q.probes(), p.migrations(), null);
+    }
+
+    /** Both halves stream into the bucket's objects as they are hashed; the manifest goes last. */
+    private Created createStreamed(String label, boolean golden, Instant now, Progress progress) {
+        String id = remote.freeId(BackupsDir.ID_TIME.format(now));
+        StreamedSet sink = new StreamedSet(remote, id);
+        ExecutorService pool = pool(id);
+        try {
+            Halves halves = captureBoth(pool, sink, progress);
+            Manifest manifest = manifest(id, now, label, golden, halves);
+            sink.complete(manifest);
+            return new Created(manifest, null, halves.qdrant().millis(), halves.postgres().millis(), remote.location() + "/" + id);
+        } catch (IOException | RuntimeException e) {
+            String left = dev.ragback.app.Background.uninterrupted(() -> {
+                stop(pool);
+                return sink.discard() ? "the unfinished set was removed from the bucket" : "the unfinished set " + id
+                        + " is left in the bucket (snapshot list shows it incomplete; snapshot prune removes it)";
+            });
+            if (e instanceof RagbackException r) {
+                throw new RagbackException(r.kind(), r.getMessage() + "; " + left, r.hint(), r);
+            }
+            throw RagbackException.external("cannot write the set " + id + " to " + remote.location() + ": "
+                    + oneLine(e.getMessage()) + "; " + left, null, e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static ExecutorService pool(String id) {
+        return Executors.newFixedThreadPool(2, r -> {
+            Thread thread = new Thread(r, "snapshot-" + id);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    private Created upload(String id, Manifest manifest, long qdrantMillis, long postgresMillis, Progress progress)
+            throws IOException {
+        progress.stage("upload", remote.location() + "/" + id);
+        try {
+            remote.publish(backups, id, bytes -> progress.bytes("upload", bytes));
+        } finally {
+            backups.unpublish(id);
+            backups.deleteQuietly(backups.temp(id));
+        }
+        return new Created(manifest, null, qdrantMillis, postgresMillis, remote.location() + "/" + id);
+    }
+
     private record Halves(Timed<QdrantCapture.Captured> qdrant, Timed<PostgresCapture.Captured> postgres) {
     }
 
     /** Both stores in parallel; the first failure wins (the caller stops the other half). */
     @SuppressWarnings("unchecked")
-    private Halves captureBoth(ExecutorService pool, Path temp, Progress progress) throws IOException {
+    private Halves captureBoth(ExecutorService pool, SetSink sink, Progress progress) throws IOException {
         CompletionService<Object> halves = new ExecutorCompletionService<>(pool);
-        Future<Object> qdrant = halves.submit(timed(() -> new QdrantCapture(vectors, settings).capture(temp, progress))::call);
+        Future<Object> qdrant = halves.submit(timed(() -> new QdrantCapture(vectors, settings).capture(sink, progress))::call);
         Future<Object> postgres = halves.submit(timed(
-                () -> new PostgresCapture(database, dumpTool, migrations, settings).capture(temp, progress))::call);
+                () -> new PostgresCapture(database, dumpTool, migrations, settings).capture(sink, progress))::call);
         try {
             for (int i = 0; i < 2; i++) {
                 halves.take().get();

@@ -59,6 +59,7 @@ public final class SnapshotVerifier {
     private final BackupsDir backups;
     private final DumpTool dumpTool;
     private final ManifestSignature signature;
+    private final ObjectSets remote;
 
     public SnapshotVerifier(BackupsDir backups, DumpTool dumpTool) {
         this(backups, dumpTool, ManifestSignature.none());
@@ -66,9 +67,30 @@ public final class SnapshotVerifier {
 
     /** As above, also requiring a matching manifest signature when {@code signature} has a key. */
     public SnapshotVerifier(BackupsDir backups, DumpTool dumpTool, ManifestSignature signature) {
+        this(backups, dumpTool, signature, null);
+    }
+
+    /**
+     * Sets in an object store: a quick verify compares sizes and stored checksums (HEAD); a deep one
+     * downloads the set into {@code staging} (removed afterwards) and checks it as a local set.
+     */
+    public SnapshotVerifier(BackupsDir staging, DumpTool dumpTool, ObjectSets remote) {
+        this(staging, dumpTool, remote.signature(), remote);
+    }
+
+    private SnapshotVerifier(BackupsDir backups, DumpTool dumpTool, ManifestSignature signature, ObjectSets remote) {
         this.backups = backups;
         this.dumpTool = dumpTool;
         this.signature = signature;
+        this.remote = remote;
+    }
+
+    private List<BackupsDir.Entry> entries() {
+        return remote == null ? backups.entries() : remote.entries();
+    }
+
+    private String location() {
+        return remote == null ? backups.root().toString() : remote.location();
     }
 
     ManifestSignature signature() {
@@ -77,15 +99,15 @@ public final class SnapshotVerifier {
 
     /** The set to verify when none is named: the newest complete one. */
     public String newestId() {
-        return backups.entries().stream().filter(BackupsDir.Entry::complete).findFirst()
+        return entries().stream().filter(BackupsDir.Entry::complete).findFirst()
                 .map(BackupsDir.Entry::id)
                 .orElseThrow(() -> new RagbackException(RagbackException.Kind.INTEGRITY,
-                        "no complete snapshot set in " + backups.root(), "take one: ragback snapshot create"));
+                        "no complete snapshot set in " + location(), "take one: ragback snapshot create"));
     }
 
     /** Ids of every complete set, newest first. */
     public List<String> completeIds() {
-        return backups.entries().stream().filter(BackupsDir.Entry::complete).map(BackupsDir.Entry::id).toList();
+        return entries().stream().filter(BackupsDir.Entry::complete).map(BackupsDir.Entry::id).toList();
     }
 
     public SetCheck verify(String id, boolean deep) {
@@ -94,18 +116,13 @@ public final class SnapshotVerifier {
 
     /** Verifies only the files of the stores asked for (the manifest and its signature always). */
     public SetCheck verify(String id, boolean deep, boolean qdrant, boolean postgres) {
+        if (remote != null) {
+            return deep ? verifyDownloaded(id) : remote.verifyStored(id);
+        }
         Path dir = backups.existing(id);
         Path manifestFile = dir.resolve(BackupsDir.MANIFEST);
         JsonNode tree = ManifestJson.readTree(manifestFile);
-        Manifest manifest = ManifestJson.fromTree(manifestFile, tree);
-        if (!manifest.complete() || !id.equals(manifest.id())) {
-            throw new RagbackException(RagbackException.Kind.INTEGRITY, "snapshot set " + id + " is not complete (manifest says "
-                    + manifest.status() + ", id " + manifest.id() + ")", "pick another set: ragback snapshot list");
-        }
-        if (manifest.dataFiles().isEmpty()) {
-            throw new RagbackException(RagbackException.Kind.INTEGRITY, "snapshot set " + id + " lists no files",
-                    "pick another set: ragback snapshot list");
-        }
+        Manifest manifest = checkedManifest(id, manifestFile, tree);
         String signatureProblem = signature.problem(id, tree);
         if (signatureProblem != null) {
             // the sizes and digests to compare against are the ones that cannot be trusted
@@ -125,6 +142,35 @@ public final class SnapshotVerifier {
             }
         }
         return new SetCheck(id, manifest, checks, deep, deepProblem, signature.enabled(), null);
+    }
+
+    /** The manifest of a complete set that lists files; fails INTEGRITY otherwise. */
+    static Manifest checkedManifest(String id, Path manifestFile, JsonNode tree) {
+        Manifest manifest = ManifestJson.fromTree(manifestFile, tree);
+        if (!manifest.complete() || !id.equals(manifest.id())) {
+            throw new RagbackException(RagbackException.Kind.INTEGRITY, "snapshot set " + id + " is not complete (manifest says "
+                    + manifest.status() + ", id " + manifest.id() + ")", "pick another set: ragback snapshot list");
+        }
+        if (manifest.dataFiles().isEmpty()) {
+            throw new RagbackException(RagbackException.Kind.INTEGRITY, "snapshot set " + id + " lists no files",
+                    "pick another set: ragback snapshot list");
+        }
+        return manifest;
+    }
+
+    /** {@code --deep} on a stored set: downloaded (hashed on the way), then checked as a local set, then removed. */
+    private SetCheck verifyDownloaded(String id) {
+        List<FileCheck> damaged = remote.stage(id, backups, bytes -> { });
+        try {
+            SetCheck local = new SnapshotVerifier(backups, dumpTool, signature).verify(id, true);
+            if (damaged.isEmpty()) {
+                return local;
+            }
+            return new SetCheck(id, local.manifest(), damaged, true, local.deepProblem(), local.signatureChecked(),
+                    local.signatureProblem());
+        } finally {
+            backups.deleteQuietly(backups.root().resolve(id));
+        }
     }
 
     private static List<FileCheck> checkAll(Path dir, List<FileDigest> expected) {

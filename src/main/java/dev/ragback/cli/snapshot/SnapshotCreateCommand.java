@@ -43,7 +43,7 @@ final class SnapshotCreateCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         var manifest = created.manifest();
-        session.out().printf("snapshot %s%s created in %s%n", manifest.id(), manifest.golden() ? " (golden)" : "", created.dir());
+        session.out().printf("snapshot %s%s created in %s%n", manifest.id(), manifest.golden() ? " (golden)" : "", created.where());
         session.out().printf("  qdrant    %-28s %10s  %s%n", manifest.qdrant().collection() + " (" + manifest.qdrant().pointsCount()
                 + " points)", Sizes.human(manifest.qdrantBytes()), Durations.format(Duration.ofMillis(created.qdrantMillis())));
         session.out().printf("  postgres  %-28s %10s  %s%n", manifest.postgres().database() + " (" + manifest.postgres().format()

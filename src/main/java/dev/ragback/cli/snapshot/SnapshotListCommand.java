@@ -52,7 +52,7 @@ final class SnapshotListCommand implements Callable<Integer> {
         out.put("postgres_bytes", m == null ? null : m.postgresBytes());
         out.put("status", entry.complete() ? "complete" : "incomplete");
         out.put("problem", entry.problem());
-        out.put("path", entry.dir().toString());
+        out.put("path", entry.where());
         return out;
     }
 }

@@ -25,6 +25,10 @@ final class SnapshotPruneCommand implements Callable<Integer> {
     @Mixin
     ConfirmOptions.DryRun confirm;
 
+    @Option(names = "--incomplete-older-than", paramLabel = "DURATION", description = "S3 repository: remove incomplete "
+            + "sets, and abort multipart uploads, older than this (default: 24h; a younger one may be a create still running).")
+    String incompleteOlderThan;
+
     SnapshotPruneCommand(Session session) {
         this.session = session;
     }
@@ -36,19 +40,28 @@ final class SnapshotPruneCommand implements Callable<Integer> {
             throw dev.ragback.app.RagbackException.usage("--keep must be 0 or more, not " + keeping);
         }
         SnapshotCatalog catalog = session.services().snapshotCatalog();
-        SnapshotCatalog.PrunePlan plan = catalog.plan(keeping);
+        java.time.Duration grace = incompleteOlderThan == null ? dev.ragback.app.snapshot.ObjectSets.INCOMPLETE_GRACE
+                : dev.ragback.config.Parsers.parseDuration("--incomplete-older-than", incompleteOlderThan);
+        SnapshotCatalog.PrunePlan plan = catalog.plan(keeping, grace);
         if (!session.json()) {
             plan.remove().forEach(e -> session.out().println((confirm.dryRun() ? "would remove " : "remove ") + e.id()
                     + (e.complete() ? "" : " (incomplete)")));
             plan.keep().forEach(e -> session.out().println("keep " + e.id() + (e.manifest().golden() ? " (golden)" : "")));
         }
-        if (!plan.remove().isEmpty() && confirm.proceed("ragback: remove " + plan.remove().size() + " snapshot set(s)?")) {
-            catalog.prune(plan);
+        int aborted = 0;
+        // with nothing to remove, prune still aborts stale multipart uploads, without asking
+        if (plan.remove().isEmpty() ? !confirm.dryRun()
+                : confirm.proceed("ragback: remove " + plan.remove().size() + " snapshot set(s)?")) {
+            aborted = catalog.prune(plan, grace);
+        }
+        if (aborted > 0 && !session.json()) {
+            session.out().println("aborted " + aborted + " unfinished multipart upload(s)");
         }
         if (session.json()) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("dry_run", confirm.dryRun());
             out.put("removed", plan.remove().stream().map(BackupsDir.Entry::id).toList());
+            out.put("aborted_uploads", aborted);
             out.put("kept", plan.keep().stream().map(BackupsDir.Entry::id).toList());
             session.printJson(out);
         }

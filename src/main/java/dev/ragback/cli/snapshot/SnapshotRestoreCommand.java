@@ -49,12 +49,22 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
     @Mixin
     ConfirmOptions.BreakLock lease;
 
+    @Option(names = "--keep-staging", description = "S3 repository: keep the verified download of the set (backups.staging) "
+            + "after the run; its path is printed on stderr.")
+    boolean keepStaging;
+
     SnapshotRestoreCommand(Session session) {
         this.session = session;
     }
 
     @Override
     public Integer call() {
+        if (keepStaging) {
+            java.nio.file.Path kept = session.services().keepStaging();
+            if (kept != null) {
+                session.err().println("ragback: the staging copy stays in " + kept);
+            }
+        }
         RestoreService restore = session.services().restore();
         String id = restore.pick(which == null ? null : which.id);
         RestorePlan plan = restore.plan(id, stores());

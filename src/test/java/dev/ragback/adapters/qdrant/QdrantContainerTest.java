@@ -184,7 +184,7 @@ class QdrantContainerTest {
 
     private VerifyService verify(Setup s, String configured) {
         SnapshotVerifier verifier = new SnapshotVerifier(s.backups(), s.dumpTool());
-        return new VerifyService(new SnapshotCatalog(s.backups(), verifier, Clock.systemUTC()), s.backups(), s.database(),
+        return new VerifyService(new SnapshotCatalog(s.backups(), verifier, Clock.systemUTC()), s.database(),
                 store(KEY), new ProbeComparison(0.8, 0.05), configured, "rag_chunks");
     }
 

@@ -66,7 +66,7 @@ class VerifyServiceTest {
 
     private VerifyService.Report verify(String id) {
         SnapshotCatalog catalog = new SnapshotCatalog(backups, new SnapshotVerifier(backups, new FakeDumpTool()), Clock.systemUTC());
-        return new VerifyService(catalog, backups, database, vectors, new ProbeComparison(0.8, 0.05), "rag_main", "rag_chunks")
+        return new VerifyService(catalog, database, vectors, new ProbeComparison(0.8, 0.05), "rag_main", "rag_chunks")
                 .verify(id);
     }
 

@@ -43,14 +43,20 @@ public final class FakeDumpTool implements DumpTool {
 
     @Override
     public List<FileDigest> dump(DumpOptions options, Path target, String relativePath, LongConsumer progress) {
+        return List.of(dumpArchive(options, dev.ragback.app.files.FileTarget.file(target), relativePath, progress));
+    }
+
+    @Override
+    public FileDigest dumpArchive(DumpOptions options, dev.ragback.app.files.FileTarget target, String relativePath,
+                                  LongConsumer progress) {
         dumps++;
         beforeDump.run();
         if (dumpFailure != null) {
             throw dumpFailure;
         }
-        try (HashingFileWriter out = new HashingFileWriter(target, progress)) {
+        try (dev.ragback.app.files.HashingOutput out = target.open(progress)) {
             out.write(content.getBytes(StandardCharsets.UTF_8));
-            return List.of(out.finish(relativePath));
+            return out.finish(relativePath);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -183,7 +183,8 @@ public final class FakeVectorStore implements VectorStore {
     }
 
     @Override
-    public FileDigest downloadSnapshot(String collection, String snapshot, Path target, String relativePath, LongConsumer progress) {
+    public FileDigest downloadSnapshot(String collection, String snapshot, dev.ragback.app.files.FileTarget target,
+                                       String relativePath, LongConsumer progress) {
         reachable();
         calls.add("download " + snapshot);
         downloadStarted.countDown();
@@ -198,7 +199,7 @@ public final class FakeVectorStore implements VectorStore {
         if (downloadFailure != null) {
             throw downloadFailure;
         }
-        try (HashingFileWriter out = new HashingFileWriter(target, progress)) {
+        try (dev.ragback.app.files.HashingOutput out = target.open(progress)) {
             out.write(snapshotBytes(collection));
             return out.finish(relativePath);
         } catch (IOException e) {

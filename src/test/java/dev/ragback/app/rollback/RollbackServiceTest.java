@@ -95,7 +95,7 @@ class RollbackServiceTest {
         SmokeService smoke = new SmokeService(new SmokeService.Subjects(database, vectors, catalog, compat, http),
                 new SmokeService.Settings("rag_main", List.of("rag_chunks"), rule, List.of()));
         EvalService eval = new EvalService(evaluator, new EvalPolicy(20, Map.of("faithfulness", 0.8), 0.1));
-        VerifyService verify = new VerifyService(catalog, backups, database, vectors, rule, "rag_main", "rag_chunks");
+        VerifyService verify = new VerifyService(catalog, database, vectors, rule, "rag_main", "rag_chunks");
         return new RollbackSteps.Services(restore, new ReleaseService(releases, compat, audit, () -> new dev.ragback.app.Operator("oncall", "host")), compat,
                 new TrafficService(traffic, audit, () -> new dev.ragback.app.Operator("oncall", "host")), () -> smoke, () -> eval, () -> verify,
                 summary -> {

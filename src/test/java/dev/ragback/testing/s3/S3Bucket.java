@@ -1,0 +1,58 @@
+package dev.ragback.testing.s3;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One test class's bucket on an s3proxy.
+ *
+ * @param proxy the server
+ * @param name  the bucket
+ */
+public record S3Bucket(S3Proxy proxy, String name) {
+
+    /** {@code s3://<bucket>/<prefix>} */
+    public String url(String prefix) {
+        return "s3://" + name + "/" + prefix;
+    }
+
+    /** Environment for ragback: the credentials (SDK default chain) and the backups dir. */
+    public Map<String, String> env(String prefix) {
+        Map<String, String> env = new java.util.LinkedHashMap<>(proxy.credentialsEnv());
+        env.put("RAGBACK_BACKUPS", url(prefix));
+        return env;
+    }
+
+    /** The global options that point ragback at this server (endpoint, path style). */
+    public List<String> setFlags() {
+        return new ArrayList<>(List.of("--set", "backups.s3.endpoint=" + proxy.endpoint(), "--set", "backups.s3.path_style=true"));
+    }
+
+    /** Keys under {@code prefix}, as stored. */
+    public List<String> keys(String prefix) {
+        try (var client = proxy.client()) {
+            return client.listObjectsV2Paginator(r -> r.bucket(name).prefix(prefix)).contents().stream()
+                    .map(software.amazon.awssdk.services.s3.model.S3Object::key).toList();
+        }
+    }
+
+    /** Removes every object and upload, then the bucket. */
+    public void drop() {
+        try (var client = proxy.client()) {
+            client.listMultipartUploads(r -> r.bucket(name)).uploads().forEach(u ->
+                    client.abortMultipartUpload(r -> r.bucket(name).key(u.key()).uploadId(u.uploadId())));
+            for (String key : keys("")) {
+                client.deleteObject(r -> r.bucket(name).key(key));
+            }
+            client.deleteBucket(r -> r.bucket(name));
+        }
+    }
+
+    /** Multipart uploads not completed nor aborted under {@code prefix}. */
+    public int openUploads(String prefix) {
+        try (var client = proxy.client()) {
+            return client.listMultipartUploads(r -> r.bucket(name).prefix(prefix)).uploads().size();
+        }
+    }
+}
