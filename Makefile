@@ -1,5 +1,5 @@
 # ragback — the README lists what each target does.
-MVN ?= mvn -B -q
+MVN ?= mvn -B -q -Dstyle.color=never
 RAGBACK := bin/ragback
 JAR := target/ragback.jar
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)

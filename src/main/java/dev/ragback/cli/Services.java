@@ -10,6 +10,7 @@ import dev.ragback.adapters.os.LocalOperator;
 import dev.ragback.adapters.postgres.JdbcAppliedMigrations;
 import dev.ragback.adapters.postgres.JdbcAuditLog;
 import dev.ragback.adapters.postgres.JdbcDatabaseProbe;
+import dev.ragback.adapters.postgres.LoginRefusals;
 import dev.ragback.adapters.postgres.JdbcSchemaMigrator;
 import dev.ragback.adapters.postgres.PgDumpTool;
 import dev.ragback.adapters.postgres.PostgresConnection;
@@ -77,6 +78,7 @@ public final class Services implements AutoCloseable {
     private VectorStore vectorStore;
 
     Services(Config config) {
+        LoginRefusals.startRun();
         this.config = config;
     }
 
