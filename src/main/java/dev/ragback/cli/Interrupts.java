@@ -1,5 +1,6 @@
 package dev.ragback.cli;
 
+import dev.ragback.app.PointOfNoReturn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -7,6 +8,7 @@ import sun.misc.SignalHandler;
 
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,9 +37,15 @@ public final class Interrupts implements AutoCloseable {
                 err.flush();
                 Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
             }
-            err.println(count == 1 ? "ragback: SIG" + signal.getName() + ": stopping; cleaning up first (press Ctrl-C "
-                    + (SIGNALS_BEFORE_HALT - count) + " more times to exit without the clean-up)"
-                    : "ragback: still cleaning up (Ctrl-C once more exits without it)");
+            Optional<String> finishing = PointOfNoReturn.finishing();
+            if (finishing.isPresent()) {
+                err.println("ragback: SIG" + signal.getName() + " received after the commit; finishing " + finishing.get()
+                        + " (stopping now would split the stores)");
+            } else {
+                err.println(count == 1 ? "ragback: SIG" + signal.getName() + ": stopping; cleaning up first (press Ctrl-C "
+                        + (SIGNALS_BEFORE_HALT - count) + " more times to exit without the clean-up)"
+                        : "ragback: still cleaning up (Ctrl-C once more exits without it)");
+            }
             err.flush();
             worker.interrupt();
         };

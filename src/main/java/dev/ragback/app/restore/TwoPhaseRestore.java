@@ -1,5 +1,7 @@
 package dev.ragback.app.restore;
 
+import dev.ragback.app.PointOfNoReturn;
+
 import dev.ragback.app.Background;
 import dev.ragback.app.Progress;
 import dev.ragback.app.RagbackException;
@@ -54,9 +56,16 @@ final class TwoPhaseRestore {
             journal.record("restore_prepared", metadata(plan, "postgres_ms", millis(pg), "qdrant_ms", millis(q)));
             // on a thread Ctrl-C does not interrupt: the commit is short, and stopping it halfway would split the stores
             boolean[] lateInterrupt = {false};
-            Outcome<Long> window = await(pool.submit(() -> commit(plan, pg.value(), q.value())), null, lateInterrupt);
-            if (lateInterrupt[0]) {
-                journal.say("interrupted during the commit of " + plan.id() + ": the commit was finished first");
+            PointOfNoReturn.enter("the restore of " + plan.id());
+            Outcome<Long> window;
+            try {
+                window = await(pool.submit(() -> commit(plan, pg.value(), q.value())), null, lateInterrupt);
+            } finally {
+                PointOfNoReturn.leave();
+            }
+            if (lateInterrupt[0] && window.failure() == null) {
+                journal.say("interrupt received after the commit: the restore of " + plan.id()
+                        + " was finished and is complete (exit 0; nothing to undo)");
             }
             if (window.failure() != null) {
                 throw window.failure();
