@@ -22,6 +22,7 @@ final class LoggingSetup {
             default -> "debug";
         };
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+        JulToWarnings.install();
         Cli.markCommandStarted();
         return new CommandLine.RunLast().execute(parseResult);
     }

@@ -72,6 +72,16 @@ class NoiseCliIT {
     }
 
     @Test
+    void aSocketDirectoryAsPghostIsOneLineNotTheDriversLog() {
+        RagbackCli.Result run = cli.env("PGHOST", "/var/run/postgresql").run("history");
+        assertEquals(2, run.exitCode(), run.toString());
+        assertTrue(run.stderr().contains("ragback: PostgreSQL host /var/run/postgresql is a Unix socket directory; ragback connects "
+                + "over TCP only — set PGHOST"), run.stderr());
+        assertTrue(!run.stderr().contains("too many /") && !run.stderr().contains("WARNING") && !run.stderr().contains("Usage:"),
+                run.stderr());
+    }
+
+    @Test
     void verifyListsEachDifferenceOnceAndItsLastLineCountsThem(PgDatabase db) {
         db.execute("DELETE FROM rag_chunks WHERE id % 3 = 0");
         qdrant.deletePoints("rag_main", 1, 2, 3);
