@@ -1,5 +1,5 @@
 # ragback — the README lists what each target does.
-MVN ?= mvn -B -q
+MVN ?= mvn -B -q -Dstyle.color=never
 RAGBACK := bin/ragback
 JAR := target/ragback.jar
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
@@ -11,13 +11,15 @@ RAGBACK_FLAGS ?=
 
 build: $(JAR) target/completion/ragback.bash
 
+# Maven 3.8 prints colour resets (ESC[0m) even in batch mode: they are stripped, the exit status kept.
 $(JAR): $(SOURCES)
-	$(MVN) -DskipTests package
+	@echo "building $(JAR)"
+	@mkdir -p target; { $(MVN) -DskipTests package 2>&1; echo $$? > target/.mvn-status; } | sed 's/\x1b\[[0-9;]*m//g'; exit $$(cat target/.mvn-status)
 
 # Shell completion generated from the command tree (picocli AutoComplete): ragback completion bash|zsh.
 target/completion/ragback.bash: $(JAR)
 	@mkdir -p target/completion
-	$(RAGBACK) completion bash > $@
+	@$(RAGBACK) completion bash > $@
 
 # Classes and methods run in a random order; SEED=N replays one (each run prints its seed).
 ifndef SEED

@@ -15,7 +15,17 @@ public final class Main {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        System.exit(Cli.execute(out, err, System.getenv(), System.console() != null, stderrIsTerminal(), args));
+        // a signal before the command runs gets the JVM's default (exit 130/143): say so instead of going silent
+        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!finished.get() && !Cli.commandStarted()) {
+                err.println("ragback: stopped by a signal while starting; nothing was run");
+                err.flush();
+            }
+        }, "ragback-start-signal"));
+        int code = Cli.execute(out, err, System.getenv(), System.console() != null, stderrIsTerminal(), args);
+        finished.set(true);
+        System.exit(code);
     }
 
     // System.console() looks at stdin and stdout only; progress belongs on stderr whenever a person watches it

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 /** Builds the picocli command tree for one invocation and runs it. */
 public final class Cli {
+    private static volatile boolean commandStarted;
     private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--config", "--set");
 
     private Cli() {
@@ -55,6 +56,15 @@ public final class Cli {
     }
 
     /** Every command, as {@code ragback --help} builds them: for tests and tools that walk the tree. */
+    /** True once a command began to run (options parsed, configuration read): its own signal handling applies. */
+    public static boolean commandStarted() {
+        return commandStarted;
+    }
+
+    static void markCommandStarted() {
+        commandStarted = true;
+    }
+
     public static CommandLine fullTree(Session session) {
         return commandTree(new Factory(session));
     }

@@ -50,8 +50,12 @@ final class DoctorCommand implements Callable<Integer> {
     private void render(Config config, List<CheckResult> checks) {
         PrintWriter out = session.out();
         out.println("Configuration (file: " + config.fileLabel() + ")");
+        // columns as wide as their longest value: a long path must not push its source out of line
+        int keyWidth = config.settings().stream().mapToInt(s -> s.key().name().length()).max().orElse(1);
+        int valueWidth = config.settings().stream().mapToInt(s -> s.display().length()).max().orElse(1);
+        String row = "  %-" + keyWidth + "s  %-" + valueWidth + "s  %s%n";
         for (Setting setting : config.settings()) {
-            out.printf("  %-30s %-40s %s%n", setting.key().name(), setting.display(),
+            out.printf(row, setting.key().name(), setting.display(),
                     setting.source().label() + (setting.source().label().equals("default") ? "" : " (" + setting.origin() + ")"));
         }
         out.println();

@@ -52,7 +52,7 @@ final class ErrorHandlers implements CommandLine.IParameterExceptionHandler, Com
             if (failure.kind() == RagbackException.Kind.USAGE) {
                 err.print(cmd.getHelp().fullSynopsis());
             }
-            err.println(failureLine(failure));
+            err.println(HashDisplay.forPerson(session, failureLine(failure)));
             printJsonError(oneLine(failure.getMessage()), failure.hint(), ExitCodes.of(ex));
         } else {
             err.println("ragback: unexpected " + ex.getClass().getSimpleName() + ": " + oneLine(String.valueOf(ex.getMessage()))

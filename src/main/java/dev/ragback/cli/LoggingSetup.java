@@ -24,6 +24,8 @@ final class LoggingSetup {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
         // the AWS SDK's debug lines carry request headers, X-Amz-Security-Token (AWS_SESSION_TOKEN) among them
         System.setProperty("org.slf4j.simpleLogger.log.software.amazon.awssdk", "debug".equals(level) ? "info" : level);
+        JulToWarnings.install();
+        Cli.markCommandStarted();
         return new CommandLine.RunLast().execute(parseResult);
     }
 }

@@ -10,6 +10,7 @@ import dev.ragback.adapters.os.LocalOperator;
 import dev.ragback.adapters.postgres.JdbcAppliedMigrations;
 import dev.ragback.adapters.postgres.JdbcAuditLog;
 import dev.ragback.adapters.postgres.JdbcDatabaseProbe;
+import dev.ragback.adapters.postgres.LoginRefusals;
 import dev.ragback.adapters.postgres.JdbcSchemaMigrator;
 import dev.ragback.adapters.postgres.PgDumpTool;
 import dev.ragback.adapters.postgres.PostgresConnection;
@@ -80,6 +81,7 @@ public final class Services implements AutoCloseable {
     private final List<Repository> others = new java.util.ArrayList<>();
 
     Services(Config config) {
+        LoginRefusals.startRun();
         this.config = config;
         this.repository = new Repository(config, config.get(ConfigKeys.BACKUPS_DIR), this::bucket);
     }

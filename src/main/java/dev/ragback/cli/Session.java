@@ -90,6 +90,11 @@ public final class Session {
         return terminal && !noColorFlag && !env.containsKey("NO_COLOR");
     }
 
+    /** Text for a person: sha256 hashes shortened unless -v or --json. */
+    public String forPerson(String text) {
+        return HashDisplay.forPerson(this, text);
+    }
+
     public int verbosity() {
         return quiet ? -1 : verbosity;
     }

@@ -55,6 +55,33 @@ class NoiseCliIT {
     }
 
     @Test
+    void aWrongPasswordIsSaidOnceWithItsHintWhateverTheCommand() {
+        RagbackCli wrong = cli.env("PGPASSWORD", "wrong");
+        for (String[] command : List.of(new String[] {"doctor"}, new String[] {"rollback", "auto", "--reason", "manual", "--dry-run"},
+                new String[] {"history"}, new String[] {"smoke"}, new String[] {"snapshot", "create"})) {
+            RagbackCli.Result run = wrong.run(command);
+            assertEquals(1, run.exitCode(), run.toString());
+            String said = String.join("\n", command) + ": " + run;
+            String all = run.stdout() + run.stderr();
+            int times = all.split("password authentication failed", -1).length - 1;
+            int expected = command[0].equals("doctor") ? 2 : 1; // doctor's table on stdout, its fail list on stderr
+            assertEquals(expected, times, said);
+            assertTrue(all.contains("; check PGPASSWORD"), said);
+            assertTrue(!all.contains("FATAL"), said);
+        }
+    }
+
+    @Test
+    void aSocketDirectoryAsPghostIsOneLineNotTheDriversLog() {
+        RagbackCli.Result run = cli.env("PGHOST", "/var/run/postgresql").run("history");
+        assertEquals(2, run.exitCode(), run.toString());
+        assertTrue(run.stderr().contains("ragback: PostgreSQL host /var/run/postgresql is a Unix socket directory; ragback connects "
+                + "over TCP only — set PGHOST"), run.stderr());
+        assertTrue(!run.stderr().contains("too many /") && !run.stderr().contains("WARNING") && !run.stderr().contains("Usage:"),
+                run.stderr());
+    }
+
+    @Test
     void verifyListsEachDifferenceOnceAndItsLastLineCountsThem(PgDatabase db) {
         db.execute("DELETE FROM rag_chunks WHERE id % 3 = 0");
         qdrant.deletePoints("rag_main", 1, 2, 3);

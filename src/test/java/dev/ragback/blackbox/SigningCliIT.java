@@ -96,8 +96,9 @@ class SigningCliIT {
         RagbackCli.Result verify = run(SIGNING_KEY, 5, "snapshot", "verify", id);
         assertTrue(verify.stdout().contains("BAD  " + id + "  manifest signature: signature of " + id + " does not match"),
                 verify.stdout());
-        assertTrue(verify.stderr().contains("damaged: signature of " + id + " does not match: the manifest was changed "
-                + "or signed with another key"), verify.stderr());
+        assertTrue(verify.stdout().contains("signature of " + id + " does not match: the manifest was changed "
+                + "or signed with another key"), verify.stdout());
+        assertTrue(verify.stderr().contains("snapshot verify: 1 problem(s), listed above (BAD)"), verify.stderr());
         RagbackCli.Result restore = run(SIGNING_KEY, 5, "snapshot", "restore", id, "--yes");
         assertTrue(restore.stderr().contains("signature of " + id + " does not match"), restore.stderr());
         assertTrue(restore.stderr().contains("nothing was restored"), restore.stderr());
@@ -115,7 +116,7 @@ class SigningCliIT {
         assertFalse(Files.readString(work.resolve("backups").resolve(id).resolve("manifest.json")).contains("\"signature\""));
         run(null, 0, "snapshot", "verify", id);
         RagbackCli.Result verify = run(SIGNING_KEY, 5, "snapshot", "verify", id);
-        assertTrue(verify.stderr().contains("manifest of " + id + " is not signed"), verify.stderr());
+        assertTrue(verify.stdout().contains("manifest of " + id + " is not signed"), verify.stdout());
         RagbackCli.Result promote = run(SIGNING_KEY, 5, "snapshot", "promote", id);
         assertTrue(promote.stderr().contains("is not signed"), promote.stderr());
         assertNoKeyAnywhere();

@@ -189,9 +189,15 @@ class SnapshotCliIT {
             flipped[flipped.length / 2] ^= 0x20;
             Files.write(path, flipped);
             RagbackCli.Result result = cli.run("snapshot", "verify", id).assertExit(5);
-            assertTrue(result.stderr().contains("damaged: " + id + "/" + file + ": sha256 "), result.stderr());
-            assertTrue(result.stdout().contains("BAD  " + id + "/" + file), result.stdout());
-            assertTrue(result.stderrLines().get(result.stderrLines().size() - 1).startsWith("ragback: snapshot verify: 1 problem(s): "));
+            assertTrue(result.stdout().matches("(?s).*BAD  " + id + "/" + file + " .* sha256 [0-9a-f]{12}…, manifest says [0-9a-f]{12}…\n.*"),
+                    result.stdout());
+            String all = result.stdout() + result.stderr();
+            assertEquals(1, all.split("manifest says", -1).length - 1, "the mismatch is said once:\n" + all);
+            assertFalse(all.matches("(?s).*[0-9a-f]{64}.*"), "no full hash without -v:\n" + all);
+            assertEquals("ragback: snapshot verify: 1 problem(s), listed above (BAD) — do not restore from a damaged set; "
+                    + "pick another: ragback snapshot list", result.stderrLines().get(result.stderrLines().size() - 1));
+            RagbackCli.Result verbose = cli.run("-v", "snapshot", "verify", id).assertExit(5);
+            assertTrue(verbose.stdout().matches("(?s).*sha256 [0-9a-f]{64}, manifest says [0-9a-f]{64}.*"), verbose.stdout());
             Files.write(path, original);
         }
         cli.run("snapshot", "verify", "--all").assertExit(0);

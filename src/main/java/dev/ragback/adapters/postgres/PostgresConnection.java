@@ -101,6 +101,12 @@ public record PostgresConnection(String host, int port, String user, String data
 
     /** Opens a connection with short connect and socket timeouts; fails EXTERNAL naming {@link #describe()}. */
     public Connection open() {
+        if (host.startsWith("/")) {
+            // libpq reads a leading slash as a Unix socket directory; the JDBC driver speaks TCP only
+            throw new RagbackException(RagbackException.Kind.UNSUPPORTED, "PostgreSQL host " + host
+                    + " is a Unix socket directory; ragback connects over TCP only",
+                    "set PGHOST (or postgres.host) to localhost or the server's address, and PGPORT to its port");
+        }
         Properties properties = new Properties();
         properties.putAll(parameters);
         properties.setProperty("user", user);

@@ -39,7 +39,8 @@ final class RollbackOutput implements StepListener {
 
     @Override
     public void finished(Step step, StepStatus status, Duration duration, String detail) {
-        out.printf("    %-11s %-9s %7s  %s%n", step.label(), status.word(), Durations.format(duration), detail == null ? "" : detail);
+        out.printf("    %-11s %-9s %7s  %s%n", step.label(), status.word(), Durations.format(duration),
+                detail == null ? "" : session.forPerson(detail));
         out.flush();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("step", step.label());

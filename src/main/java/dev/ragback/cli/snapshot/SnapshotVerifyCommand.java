@@ -60,7 +60,7 @@ final class SnapshotVerifyCommand implements Callable<Integer> {
                 }
                 for (SnapshotVerifier.FileCheck file : check.files()) {
                     session.out().printf("%-4s %s/%s  %s%s%n", file.ok() ? "ok" : "BAD", check.id(), file.path(),
-                            Sizes.human(file.size()), file.ok() ? "" : "  " + file.problem());
+                            Sizes.human(file.size()), file.ok() ? "" : "  " + session.forPerson(file.problem()));
                 }
                 if (check.deep()) {
                     session.out().printf("%-4s %s  pg_restore read the whole dump%s%n", check.deepProblem() == null ? "ok" : "BAD",
@@ -69,9 +69,10 @@ final class SnapshotVerifyCommand implements Callable<Integer> {
             }
         }
         if (!problems.isEmpty()) {
-            problems.forEach(p -> session.err().println("damaged: " + p));
-            throw new RagbackException(RagbackException.Kind.INTEGRITY, "snapshot verify: " + problems.size()
-                    + " problem(s): " + problems.get(0), "do not restore from a damaged set; pick another: ragback snapshot list");
+            // the BAD lines above name each problem; with --json, stdout is the document, so the first is named here
+            String which = session.json() ? ": " + problems.get(0) : ", listed above (BAD)";
+            throw new RagbackException(RagbackException.Kind.INTEGRITY, "snapshot verify: " + problems.size() + " problem(s)" + which,
+                    "do not restore from a damaged set; pick another: ragback snapshot list");
         }
         if (ids.isEmpty()) {
             session.warn("no complete snapshot set to verify");

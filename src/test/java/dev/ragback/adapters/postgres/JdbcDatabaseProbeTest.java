@@ -105,11 +105,18 @@ class JdbcDatabaseProbeTest {
     void wrongPasswordFailsWithAnAuthenticationHint() {
         PostgresConnection wrong = new PostgresConnection(postgres.host(), postgres.port(), postgres.user(), db.name(),
                 "not-" + postgres.password());
+        LoginRefusals.startRun();
         RagbackException failure = assertThrows(RagbackException.class, () -> new JdbcDatabaseProbe(wrong).serverVersion());
         assertEquals(RagbackException.Kind.EXTERNAL, failure.kind());
         assertTrue(failure.getMessage().contains("password authentication failed"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("; check PGPASSWORD"), failure.getMessage());
+        assertFalse(failure.getMessage().contains("FATAL"), failure.getMessage());
         assertFalse(failure.getMessage().contains(postgres.password()), failure.getMessage());
-        assertTrue(failure.hint().contains("PGPASSWORD"), failure.hint());
+
+        RagbackException again = assertThrows(RagbackException.class, () -> new JdbcDatabaseProbe(wrong).tableExists("rag_chunks"));
+        assertFalse(again.getMessage().contains("password authentication failed"), again.getMessage());
+        assertTrue(again.getMessage().contains("refused again"), again.getMessage());
+        assertTrue(again.hint().contains("PGPASSWORD"), again.hint());
     }
 
     @Test
