@@ -6,6 +6,7 @@ import dev.ragback.adapters.openai.OpenAiChatModel;
 import dev.ragback.adapters.ragservice.HttpRagService;
 import dev.ragback.adapters.http.JdkHttpProbe;
 import dev.ragback.adapters.metrics.PrometheusMetricsSink;
+import dev.ragback.adapters.os.ChildContext;
 import dev.ragback.adapters.os.LocalOperator;
 import dev.ragback.adapters.postgres.JdbcAppliedMigrations;
 import dev.ragback.adapters.postgres.JdbcAuditLog;
@@ -76,8 +77,17 @@ public final class Services implements AutoCloseable {
     private JdbcAuditLog auditLog;
     private VectorStore vectorStore;
 
+    private final ChildContext children;
+
     Services(Config config) {
         this.config = config;
+        this.children = ChildContext.ofThisProcess();
+    }
+
+    /** Programs ragback runs start in {@code workDir} with exactly {@code env}: the invocation's, not the JVM's. */
+    Services(Config config, java.nio.file.Path workDir, java.util.Map<String, String> env) {
+        this.config = config;
+        this.children = new ChildContext(workDir, env);
     }
 
     /** The matrix, with the live triple read from the release switch, schema_migrations and Qdrant. */
@@ -132,7 +142,7 @@ public final class Services implements AutoCloseable {
 
     public TrafficSwitch trafficSwitch() {
         return switch (config.get(ConfigKeys.TRAFFIC_MODE)) {
-            case "command" -> new CommandTrafficSwitch(config.get(ConfigKeys.TRAFFIC_COMMAND));
+            case "command" -> new CommandTrafficSwitch(config.get(ConfigKeys.TRAFFIC_COMMAND), children);
             case "http" -> new HttpTrafficSwitch(config.get(ConfigKeys.TRAFFIC_URL));
             default -> new FileTrafficSwitch(config.get(ConfigKeys.TRAFFIC_FILE));
         };
@@ -145,7 +155,7 @@ public final class Services implements AutoCloseable {
     public ReleaseSwitch releaseSwitch() {
         if ("command".equals(config.get(ConfigKeys.RELEASE_MODE))) {
             return new CommandReleaseSwitch(config.get(ConfigKeys.RELEASE_CURRENT_COMMAND),
-                    config.get(ConfigKeys.RELEASE_ACTIVATE_COMMAND), config.get(ConfigKeys.RELEASE_DIR));
+                    config.get(ConfigKeys.RELEASE_ACTIVATE_COMMAND), config.get(ConfigKeys.RELEASE_DIR), children);
         }
         return new SymlinkReleaseSwitch(config.get(ConfigKeys.RELEASE_DIR));
     }
@@ -159,7 +169,7 @@ public final class Services implements AutoCloseable {
     }
 
     public DumpTool dumpTool() {
-        return new PgDumpTool(null, postgresConnection());
+        return new PgDumpTool(null, postgresConnection(), children);
     }
 
     /** Who runs this invocation, for the audit events a command records itself. */
@@ -239,7 +249,7 @@ public final class Services implements AutoCloseable {
                     "set eval.command in ops/ragback.yaml to the evaluator's argv, e.g. "
                             + "[python3, ops/eval/quick_eval.py, --n, \"{queries}\", --out, \"{output}\"]");
         }
-        return new CommandEvalRunner(command, config.get(ConfigKeys.EVAL_TIMEOUT));
+        return new CommandEvalRunner(command, config.get(ConfigKeys.EVAL_TIMEOUT), children);
     }
 
     public boolean judgeMode() {
@@ -339,7 +349,7 @@ public final class Services implements AutoCloseable {
     }
 
     public SchemaMigrator schemaMigrator() {
-        return new JdbcSchemaMigrator(postgresConnection(), null, MIGRATION_STATEMENT_TIMEOUT);
+        return new JdbcSchemaMigrator(postgresConnection(), null, MIGRATION_STATEMENT_TIMEOUT, children);
     }
 
     /** migrate status/up/down/verify on migrations.dir and the postgres.* database. */

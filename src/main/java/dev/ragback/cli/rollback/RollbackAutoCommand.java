@@ -63,13 +63,17 @@ final class RollbackAutoCommand implements Callable<Integer> {
             progress.done();
             service.abort().ifPresent(session::fail);
         }, "rollback-abort");
-        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        if (session.ownsProcess()) { // in a test's JVM a hook would outlive the run
+            Runtime.getRuntime().addShutdownHook(onCtrlC);
+        }
         RollbackService.Outcome outcome;
         try {
             outcome = service.run(new RollbackRequest(reason, snapshot, restoreTraffic, force, dryRun, resume, breakLock),
                     output, progress);
         } finally {
-            removeHook(onCtrlC);
+            if (session.ownsProcess()) {
+                removeHook(onCtrlC);
+            }
         }
         output.done(outcome, dryRun);
         return ExitCodes.OK;

@@ -76,7 +76,7 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
         }
         session.confirm(yes, "ragback: restore " + RestorePlanView.stores(plan) + " from snapshot " + id + "?");
         VerifiedRestore.Result result;
-        try (Interrupts ignored = Interrupts.interrupting(Thread.currentThread(), session.err())) {
+        try (Interrupts ignored = Interrupts.interrupting(Thread.currentThread(), session)) {
             result = session.services().verifiedRestore().run(plan, breakLock, session.progress(), session::warn, this::say);
         }
         RestoreService.Restored restored = result.restored();
