@@ -2,7 +2,9 @@ package dev.ragback.blackbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.testing.GoldenSet;
 import dev.ragback.testing.Processes;
+import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.Waits;
 import dev.ragback.testing.Promtool;
 import dev.ragback.testing.RollbackStage;
@@ -13,8 +15,11 @@ import dev.ragback.testing.reliability.ScenarioOutcome;
 import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
+import dev.ragback.testing.pg.ThrowawayPostgres;
 import dev.ragback.testing.qdrant.QdrantDouble;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,19 +52,42 @@ class RollbackCliIT {
     private Path releases;
     private Receiver receiver;
 
+    private static final int CHUNKS = 1500;
+    private static Path stage;
+    private static GoldenSet golden;
+
+    /** Both stores loaded, v1.1.0 marked green and the golden set made: once; each test starts from a copy. */
+    @BeforeAll
+    static void makeTheGoldenSetOnce(PgDatabase db, ThrowawayPostgres postgres) throws Exception {
+        stage = TempDirs.create("rollback-golden-");
+        try (QdrantDouble qdrant = new QdrantDouble()) {
+            RollbackStage.stores(db, qdrant, CHUNKS);
+            RollbackStage.releases(stage, "v1.1.0", "v1.0.0", "v1.1.0", "v2.0.0");
+            RagbackCli cli = RagbackCli.create().workDir(stage).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
+            cli.run("release", "mark-green", "v1.1.0").assertExit(0);
+            cli.run("snapshot", "create", "--golden").assertExit(0);
+        }
+        golden = GoldenSet.capture(postgres, db, stage);
+    }
+
+    @AfterAll
+    static void dropTheGoldenSet() {
+        golden.drop();
+        TempDirs.delete(stage);
+    }
+
     @BeforeEach
     void setUp(PgDatabase db) throws Exception {
         this.db = db;
+        golden.restoreInto(work);
         qdrant = new QdrantDouble();
-        RollbackStage.stores(db, qdrant, 1500);
-        releases = RollbackStage.releases(work, "v1.1.0", "v1.0.0", "v1.1.0", "v2.0.0");
+        RagFixtures.loadPoints(qdrant, CHUNKS);
+        releases = work.resolve("ops/releases");
         RollbackStage.evaluator(work, "");
         receiver = new Receiver();
         cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString())
                 .env("SLACK_WEBHOOK", receiver.url("/slack/T0-SECRET-HOOK").toString())
                 .env("PUSHGATEWAY_URL", receiver.url("").toString());
-        cli.run("release", "mark-green", "v1.1.0").assertExit(0);
-        cli.run("snapshot", "create", "--golden").assertExit(0);
     }
 
     @AfterEach
