@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.testing.GoldenSet;
 import dev.ragback.testing.Processes;
-import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.Waits;
 import dev.ragback.testing.Promtool;
 import dev.ragback.testing.RollbackStage;
@@ -53,35 +52,25 @@ class RollbackCliIT {
     private Receiver receiver;
 
     private static final int CHUNKS = 1500;
-    private static Path stage;
     private static GoldenSet golden;
 
-    /** Both stores loaded, v1.1.0 marked green and the golden set made: once; each test starts from a copy. */
     @BeforeAll
     static void makeTheGoldenSetOnce(PgDatabase db, ThrowawayPostgres postgres) throws Exception {
-        stage = TempDirs.create("rollback-golden-");
-        try (QdrantDouble qdrant = new QdrantDouble()) {
-            RollbackStage.stores(db, qdrant, CHUNKS);
-            RollbackStage.releases(stage, "v1.1.0", "v1.0.0", "v1.1.0", "v2.0.0");
-            RagbackCli cli = RagbackCli.create().workDir(stage).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
-            cli.run("release", "mark-green", "v1.1.0").assertExit(0);
-            cli.run("snapshot", "create", "--golden").assertExit(0);
-        }
-        golden = GoldenSet.capture(postgres, db, stage);
+        golden = RollbackStage.goldenSet(postgres, db, CHUNKS);
     }
 
     @AfterAll
     static void dropTheGoldenSet() {
-        golden.drop();
-        TempDirs.delete(stage);
+        if (golden != null) {
+            golden.drop();
+        }
     }
 
     @BeforeEach
     void setUp(PgDatabase db) throws Exception {
         this.db = db;
-        golden.restoreInto(work);
         qdrant = new QdrantDouble();
-        RagFixtures.loadPoints(qdrant, CHUNKS);
+        RollbackStage.fromGoldenSet(golden, work, qdrant, CHUNKS);
         releases = work.resolve("ops/releases");
         RollbackStage.evaluator(work, "");
         receiver = new Receiver();

@@ -1,5 +1,6 @@
 package dev.ragback.testing;
 
+import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.ThrowawayPostgres;
 
@@ -27,7 +28,7 @@ public final class GoldenSet {
         this.stage = stage;
     }
 
-    /** Keeps {@code db} as it is now and the directory {@code stage} the set was made in (the caller's to delete). */
+    /** Keeps {@code db} as it is now and the directory {@code stage} the set was made in ({@link #drop} deletes both). */
     public static GoldenSet capture(ThrowawayPostgres postgres, PgDatabase db, Path stage) {
         GoldenSet set = new GoldenSet(postgres, db.name(), stage);
         postgres.dropDatabase(set.template);
@@ -42,9 +43,10 @@ public final class GoldenSet {
         copyTree(stage, work);
     }
 
-    /** Drops the template database. */
+    /** Drops the template database and deletes the stage directory. */
     public void drop() {
         postgres.dropDatabase(template);
+        TempDirs.delete(stage);
     }
 
     private static void copyTree(Path from, Path to) {

@@ -1,7 +1,9 @@
 package dev.ragback.testing;
 
 import dev.ragback.testing.cli.RagbackCli;
+import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
+import dev.ragback.testing.pg.ThrowawayPostgres;
 import dev.ragback.testing.qdrant.QdrantDouble;
 
 import java.io.IOException;
@@ -26,6 +28,29 @@ public final class RollbackStage {
         RagFixtures.migrate(db, "v1.1.0");
         RagFixtures.loadChunks(db, chunks);
         RagFixtures.createTaskEvents(db);
+        RagFixtures.loadPoints(qdrant, chunks);
+    }
+
+    /**
+     * The rollback tests' golden set, made once per class: both stores with {@code chunks} chunks, releases v1.0.0,
+     * v1.1.0 (current, marked green) and v2.0.0, and {@code snapshot create --golden}. Each test then calls
+     * {@link #fromGoldenSet}.
+     */
+    public static GoldenSet goldenSet(ThrowawayPostgres postgres, PgDatabase db, int chunks) throws IOException {
+        Path stage = TempDirs.create("rollback-golden-");
+        try (QdrantDouble qdrant = new QdrantDouble()) {
+            stores(db, qdrant, chunks);
+            releases(stage, "v1.1.0", "v1.0.0", "v1.1.0", "v2.0.0");
+            RagbackCli cli = RagbackCli.create().workDir(stage).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
+            cli.run("release", "mark-green", "v1.1.0").assertExit(0);
+            cli.run("snapshot", "create", "--golden").assertExit(0);
+        }
+        return GoldenSet.capture(postgres, db, stage);
+    }
+
+    /** A test's start from {@link #goldenSet}: the database and files copied into {@code work}, the same points in {@code qdrant}. */
+    public static void fromGoldenSet(GoldenSet golden, Path work, QdrantDouble qdrant, int chunks) {
+        golden.restoreInto(work);
         RagFixtures.loadPoints(qdrant, chunks);
     }
 
