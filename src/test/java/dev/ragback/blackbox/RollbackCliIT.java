@@ -56,7 +56,7 @@ class RollbackCliIT {
 
     @BeforeAll
     static void makeTheGoldenSetOnce(PgDatabase db, ThrowawayPostgres postgres) throws Exception {
-        golden = RollbackStage.goldenSet(postgres, db, CHUNKS);
+        golden = RollbackStage.goldenSet(postgres, db, CHUNKS, RagbackCli.create());
     }
 
     @AfterAll

@@ -52,7 +52,7 @@ class RollbackOptionsCliIT {
 
     @BeforeAll
     static void makeTheGoldenSetOnce(PgDatabase db, ThrowawayPostgres postgres) throws Exception {
-        golden = RollbackStage.goldenSet(postgres, db, CHUNKS);
+        golden = RollbackStage.goldenSet(postgres, db, CHUNKS, RagbackCli.create());
     }
 
     @AfterAll

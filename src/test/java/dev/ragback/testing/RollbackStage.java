@@ -34,14 +34,14 @@ public final class RollbackStage {
     /**
      * The rollback tests' golden set, made once per class: both stores with {@code chunks} chunks, releases v1.0.0,
      * v1.1.0 (current, marked green) and v2.0.0, and {@code snapshot create --golden}. Each test then calls
-     * {@link #fromGoldenSet}.
+     * {@link #fromGoldenSet}. {@code cli} (the black-box test's RagbackCli.create()) makes it.
      */
-    public static GoldenSet goldenSet(ThrowawayPostgres postgres, PgDatabase db, int chunks) throws IOException {
+    public static GoldenSet goldenSet(ThrowawayPostgres postgres, PgDatabase db, int chunks, RagbackCli cli) throws IOException {
         Path stage = TempDirs.create("rollback-golden-");
         try (QdrantDouble qdrant = new QdrantDouble()) {
             stores(db, qdrant, chunks);
             releases(stage, "v1.1.0", "v1.0.0", "v1.1.0", "v2.0.0");
-            RagbackCli cli = RagbackCli.create().workDir(stage).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
+            cli.workDir(stage).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
             cli.run("release", "mark-green", "v1.1.0").assertExit(0);
             cli.run("snapshot", "create", "--golden").assertExit(0);
         }
