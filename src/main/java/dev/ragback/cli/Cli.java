@@ -1,5 +1,6 @@
 package dev.ragback.cli;
 
+import dev.ragback.cli.logging.SessionLog;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -17,17 +18,12 @@ public final class Cli {
     private Cli() {
     }
 
-    public static int execute(PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal, String... args) {
-        return execute(out, err, env, terminal, Cli::readConsoleLine, args);
+    /** Runs one command line with what {@code invocation} gives it and returns the exit code. */
+    public static int execute(Invocation invocation, String... args) {
+        return execute(new Session(invocation), args);
     }
 
-    /** As {@link #execute(PrintWriter, PrintWriter, Map, boolean, String...)}; {@code progressTerminal}: stderr is a terminal. */
-    public static int execute(PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal, boolean progressTerminal,
-                              String... args) {
-        return execute(new Session(out, err, env, terminal, progressTerminal, Cli::readConsoleLine), args);
-    }
-
-    /** As {@link #execute(PrintWriter, PrintWriter, Map, boolean, String...)}, with confirmations read from {@code answers}. */
+    /** For tests: in this JVM's working directory, with confirmations read from {@code answers}. */
     public static int execute(PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal,
                               Supplier<String> answers, String... args) {
         return execute(new Session(out, err, env, terminal, terminal, answers), args);
@@ -42,20 +38,35 @@ public final class Cli {
                 .setErr(err)
                 .setParameterExceptionHandler(handlers)
                 .setExecutionExceptionHandler(handlers)
-                .setExecutionStrategy(new LoggingSetup(session)::execute);
+                .setExecutionStrategy(parsed -> {
+                    markCommandStarted();
+                    JulToWarnings.install();
+                    return new CommandLine.RunLast().execute(parsed);
+                });
         // help is printed while parsing, before --no-color reaches the session
         boolean color = session.colorAllowedBeforeParsing(Arrays.asList(args).contains("--no-color"));
         commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(color ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
+        // log lines go to this run's stderr, at the level -q/-v/-vv set once parsed
+        Object previousLog = SessionLog.attach(err, () -> logLevel(session.verbosity()));
         try {
             return commandLine.execute(args);
         } finally {
             session.close();
+            SessionLog.restore(previousLog);
             out.flush();
             err.flush();
         }
     }
 
-    /** Every command, as {@code ragback --help} builds them: for tests and tools that walk the tree. */
+    private static SessionLog.Level logLevel(int verbosity) {
+        return switch (verbosity) {
+            case -1 -> SessionLog.Level.ERROR;
+            case 0 -> SessionLog.Level.WARN;
+            case 1 -> SessionLog.Level.INFO;
+            default -> SessionLog.Level.DEBUG;
+        };
+    }
+
     /** True once a command began to run (options parsed, configuration read): its own signal handling applies. */
     public static boolean commandStarted() {
         return commandStarted;
@@ -65,6 +76,7 @@ public final class Cli {
         commandStarted = true;
     }
 
+    /** Every command, as {@code ragback --help} builds them: for tests and tools that walk the tree. */
     public static CommandLine fullTree(Session session) {
         return commandTree(new Factory(session));
     }
@@ -107,10 +119,5 @@ public final class Cli {
             }
         }
         return null;
-    }
-
-    private static String readConsoleLine() {
-        java.io.Console console = System.console();
-        return console == null ? null : console.readLine();
     }
 }

@@ -26,9 +26,16 @@ public final class Interrupts implements AutoCloseable {
     private Interrupts() {
     }
 
-    /** From now until {@link #close()}, SIGINT and SIGTERM interrupt {@code worker}. */
-    public static Interrupts interrupting(Thread worker, PrintWriter err) {
+    /**
+     * From now until {@link #close()}, SIGINT and SIGTERM interrupt {@code worker}; only when the session is the
+     * whole process (a run inside a test's JVM leaves the JVM's signals alone).
+     */
+    public static Interrupts interrupting(Thread worker, Session session) {
         Interrupts interrupts = new Interrupts();
+        if (!session.ownsProcess()) {
+            return interrupts;
+        }
+        PrintWriter err = session.err();
         SignalHandler handler = signal -> interrupts.received(signal, worker, err);
         for (String name : new String[] {"INT", "TERM"}) {
             try {

@@ -21,12 +21,8 @@ public final class JulToWarnings {
         for (Handler handler : root.getHandlers()) {
             root.removeHandler(handler);
         }
-        root.setLevel(switch (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn")) {
-            case "error" -> Level.SEVERE;
-            case "info" -> Level.INFO;
-            case "debug" -> Level.FINE;
-            default -> Level.WARNING;
-        });
+        // the session's logger filters by -q/-v; finer records from the driver would only cost time
+        root.setLevel(Level.WARNING);
         root.addHandler(new ToSlf4j());
     }
 

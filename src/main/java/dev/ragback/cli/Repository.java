@@ -49,7 +49,7 @@ final class Repository implements AutoCloseable {
     /** Local state that outlives a run (journal, lock file): the backups dir, or for a bucket backups.staging. */
     Path localState() {
         if (!bucket()) {
-            return Path.of(location);
+            return localDir();
         }
         Path staging = config.get(ConfigKeys.BACKUPS_STAGING);
         return staging != null ? staging : Path.of(System.getProperty("java.io.tmpdir"), "ragback-" + System.getProperty("user.name"));
@@ -61,7 +61,13 @@ final class Repository implements AutoCloseable {
 
     /** The sets' directory, or for a bucket this run's staging dir. */
     BackupsDir backups() {
-        return bucket() ? staging() : new BackupsDir(Path.of(location));
+        return bucket() ? staging() : new BackupsDir(localDir());
+    }
+
+    // a relative backups.dir is the invocation's, as every other configured path
+    private Path localDir() {
+        Path dir = Path.of(location);
+        return config.workDir().map(work -> work.resolve(dir)).orElse(dir);
     }
 
     /** This run's staging dir, created on first use and removed at the end of the run. */

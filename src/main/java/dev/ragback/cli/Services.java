@@ -6,6 +6,7 @@ import dev.ragback.adapters.openai.OpenAiChatModel;
 import dev.ragback.adapters.ragservice.HttpRagService;
 import dev.ragback.adapters.http.JdkHttpProbe;
 import dev.ragback.adapters.metrics.PrometheusMetricsSink;
+import dev.ragback.adapters.os.ChildContext;
 import dev.ragback.adapters.os.LocalOperator;
 import dev.ragback.adapters.postgres.JdbcAppliedMigrations;
 import dev.ragback.adapters.postgres.JdbcAuditLog;
@@ -80,9 +81,21 @@ public final class Services implements AutoCloseable {
     private final Repository repository;
     private final List<Repository> others = new java.util.ArrayList<>();
 
+    private final ChildContext children;
+
     Services(Config config) {
+        this(config, ChildContext.ofThisProcess());
+    }
+
+    /** Programs ragback runs start in {@code workDir} with exactly {@code env}: the invocation's, not the JVM's. */
+    Services(Config config, java.nio.file.Path workDir, java.util.Map<String, String> env) {
+        this(config, new ChildContext(workDir, env));
+    }
+
+    private Services(Config config, ChildContext children) {
         LoginRefusals.startRun();
         this.config = config;
+        this.children = children;
         this.repository = new Repository(config, config.get(ConfigKeys.BACKUPS_DIR), this::bucket);
     }
 
@@ -145,7 +158,7 @@ public final class Services implements AutoCloseable {
     public TrafficSwitch trafficSwitch() {
         return switch (config.get(ConfigKeys.TRAFFIC_MODE)) {
             case FILE -> new FileTrafficSwitch(config.get(ConfigKeys.TRAFFIC_FILE));
-            case COMMAND -> new CommandTrafficSwitch(config.get(ConfigKeys.TRAFFIC_COMMAND));
+            case COMMAND -> new CommandTrafficSwitch(config.get(ConfigKeys.TRAFFIC_COMMAND), children);
             case HTTP -> new HttpTrafficSwitch(config.get(ConfigKeys.TRAFFIC_URL));
         };
     }
@@ -158,7 +171,7 @@ public final class Services implements AutoCloseable {
         return switch (config.get(ConfigKeys.RELEASE_MODE)) {
             case SYMLINK -> new SymlinkReleaseSwitch(config.get(ConfigKeys.RELEASE_DIR));
             case COMMAND -> new CommandReleaseSwitch(config.get(ConfigKeys.RELEASE_CURRENT_COMMAND),
-                    config.get(ConfigKeys.RELEASE_ACTIVATE_COMMAND), config.get(ConfigKeys.RELEASE_DIR));
+                    config.get(ConfigKeys.RELEASE_ACTIVATE_COMMAND), config.get(ConfigKeys.RELEASE_DIR), children);
         };
     }
 
@@ -171,7 +184,7 @@ public final class Services implements AutoCloseable {
     }
 
     public DumpTool dumpTool() {
-        return new PgDumpTool(null, postgresConnection());
+        return new PgDumpTool(null, postgresConnection(), children);
     }
 
     /** Who runs this invocation, for the audit events a command records itself. */
@@ -300,7 +313,7 @@ public final class Services implements AutoCloseable {
                     "set eval.command in ops/ragback.yaml to the evaluator's argv, e.g. "
                             + "[python3, ops/eval/quick_eval.py, --n, \"{queries}\", --out, \"{output}\"]");
         }
-        return new CommandEvalRunner(command, config.get(ConfigKeys.EVAL_TIMEOUT));
+        return new CommandEvalRunner(command, config.get(ConfigKeys.EVAL_TIMEOUT), children);
     }
 
     public boolean judgeMode() {
@@ -406,7 +419,7 @@ public final class Services implements AutoCloseable {
     }
 
     public SchemaMigrator schemaMigrator() {
-        return new JdbcSchemaMigrator(postgresConnection(), null, MIGRATION_STATEMENT_TIMEOUT);
+        return new JdbcSchemaMigrator(postgresConnection(), null, MIGRATION_STATEMENT_TIMEOUT, children);
     }
 
     /** migrate status/up/down/verify on migrations.dir and the postgres.* database. */

@@ -23,6 +23,8 @@ public final class Session {
     private final PrintWriter out;
     private final PrintWriter err;
     private final Map<String, String> env;
+    private final Path workDir;
+    private final boolean ownsProcess;
     private final boolean terminal;
     private final boolean progressTerminal;
     private final Supplier<String> answers;
@@ -44,15 +46,21 @@ public final class Session {
         this(out, err, env, terminal, terminal, answers);
     }
 
-    /** @param progressTerminal true when stderr is a terminal: progress is drawn there */
+    /** For tests of one piece: the JVM's working directory; no signal handling. */
     public Session(PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal, boolean progressTerminal,
                    Supplier<String> answers) {
-        this.out = out;
-        this.err = err;
-        this.env = Map.copyOf(env);
-        this.terminal = terminal;
-        this.progressTerminal = progressTerminal;
-        this.answers = answers;
+        this(new Invocation(out, err, env, Path.of("").toAbsolutePath(), terminal, progressTerminal, answers, false));
+    }
+
+    public Session(Invocation invocation) {
+        this.out = invocation.out();
+        this.err = invocation.err();
+        this.env = invocation.env();
+        this.workDir = invocation.workDir();
+        this.ownsProcess = invocation.ownsProcess();
+        this.terminal = invocation.terminal();
+        this.progressTerminal = invocation.progressTerminal();
+        this.answers = invocation.answers();
     }
 
     public PrintWriter out() {
@@ -65,6 +73,16 @@ public final class Session {
 
     public boolean json() {
         return json;
+    }
+
+    /** The directory relative paths resolve against, and where programs ragback runs start. */
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** True when this run is the whole process (bin/ragback), so it may handle signals and add shutdown hooks. */
+    public boolean ownsProcess() {
+        return ownsProcess;
     }
 
     /** True when stdin and stdout belong to a person at a terminal. */
@@ -102,7 +120,6 @@ public final class Session {
     /** The merged configuration, read on first use. */
     public Config config() {
         if (config == null) {
-            Path workDir = Path.of("").toAbsolutePath();
             config = new ConfigLoader().load(ConfigLoader.locate(configFile, env, workDir), workDir, env,
                     ConfigLoader.parseSetFlags(overrides));
         }
@@ -117,7 +134,7 @@ public final class Session {
     /** Adapters and use cases wired from the configuration, built on first use. */
     public Services services() {
         if (services == null) {
-            services = new Services(config());
+            services = new Services(config(), workDir, env);
         }
         return services;
     }

@@ -92,7 +92,8 @@ public final class ConfigLoader {
      */
     public Config load(Location location, Path workDir, Map<String, String> env, Map<String, String> flags) {
         Map<String, Setting> settings = new HashMap<>();
-        String merged = merge(location.file(), env, flags, settings);
+        Path base = workDir.toAbsolutePath().normalize();
+        String merged = merge(location.file(), base, env, flags, settings);
         String fileLabel = location.found() ? merged : "none (" + location.how() + "; built-in defaults)";
         if (!location.root().equals(workDir.toAbsolutePath().normalize())) {
             settings.replaceAll((name, setting) -> setting.value() instanceof Path path && !path.isAbsolute()
@@ -100,7 +101,7 @@ public final class ConfigLoader {
                     ? new Setting(setting.key(), location.root().resolve(path).normalize(), setting.source(), setting.origin())
                     : setting);
         }
-        return new Config(settings, fileLabel, location);
+        return new Config(settings, fileLabel, location, base);
     }
 
     /**
@@ -112,16 +113,16 @@ public final class ConfigLoader {
      */
     public Config load(Path file, Map<String, String> env, Map<String, String> flags) {
         Map<String, Setting> settings = new HashMap<>();
-        String fileLabel = merge(file, env, flags, settings);
-        return new Config(settings, fileLabel, null);
+        String fileLabel = merge(file, null, env, flags, settings);
+        return new Config(settings, fileLabel, null, null);
     }
 
-    private String merge(Path file, Map<String, String> env, Map<String, String> flags, Map<String, Setting> settings) {
+    private String merge(Path file, Path base, Map<String, String> env, Map<String, String> flags, Map<String, Setting> settings) {
         for (Key<?> key : ConfigKeys.all()) {
             Object value = key.defaultText() == null ? null : key.parser().parse(defaultNode(key.defaultText()));
             settings.put(key.name(), new Setting(key, value, Source.DEFAULT, "built-in"));
         }
-        String fileLabel = readFile(file, settings);
+        String fileLabel = readFile(file, base, settings);
         for (Key<?> key : ConfigKeys.all()) {
             String raw = key.env() == null ? null : env.get(key.env());
             if (raw != null && !raw.isEmpty()) {
@@ -133,15 +134,17 @@ public final class ConfigLoader {
         return fileLabel;
     }
 
-    private String readFile(Path file, Map<String, Setting> settings) {
+    // base: the working directory a relative file is read from (null: the process's); messages name the file as written
+    private String readFile(Path file, Path base, Map<String, Setting> settings) {
         Path path = file != null ? file : defaultFile;
-        if (file == null && !Files.exists(path)) {
+        Path readable = base == null ? path : base.resolve(path);
+        if (file == null && !Files.exists(readable)) {
             return "none (" + defaultFile + " not found; built-in defaults)";
         }
         String label = path.toString();
         String text;
         try {
-            text = Files.readString(path, StandardCharsets.UTF_8);
+            text = Files.readString(readable, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new RagbackException(RagbackException.Kind.MALFORMED_INPUT,
                     "config file " + label + " not found", "check --config, or run from the directory that holds ops/");

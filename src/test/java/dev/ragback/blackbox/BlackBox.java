@@ -9,7 +9,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * A test of the built jar run as a process: tagged {@value #TAG}, so it runs in the black-box tier
+ * A test of the whole CLI against the real stores (RagbackCli: in this JVM by default, the built jar as a
+ * process where only a process shows it): tagged {@value #TAG}, so it runs in the black-box tier
  * ({@code make test}, failsafe after {@code package}) and never in {@code make check}.
  */
 @Target(ElementType.TYPE)

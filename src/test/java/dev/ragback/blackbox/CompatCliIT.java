@@ -82,7 +82,7 @@ class CompatCliIT {
         Files.writeString(work.resolve("compat/matrix.md"), HEADER + "| v1.0.0 | v1.0.0 | rag_main_v1 | ✅ OK |\n| v1.1.0 | rag_main_v1 | ✅ OK |\n");
         RagbackCli.Result result = cli.run("compat", "lint");
         assertEquals(2, result.exitCode());
-        assertEquals("ragback: compat/matrix.md:4: expected 4 cells, found 3 — fix the line, then run: ragback compat lint",
+        assertEquals("ragback: " + work.resolve("compat/matrix.md") + ":4: expected 4 cells, found 3 — fix the line, then run: ragback compat lint",
                 lastLine(result.stderr()));
     }
 
@@ -91,7 +91,7 @@ class CompatCliIT {
         Files.writeString(work.resolve("compat/matrix.md"), HEADER + "| v1.0.0 | v1.0.0 | rag_main_v1 | 🟡 MAYBE |\n");
         RagbackCli.Result result = cli.run("compat", "check", "--binary", "v1.0.0", "--schema", "v1.0.0", "--collection", "rag_main_v1");
         assertEquals(2, result.exitCode());
-        assertTrue(lastLine(result.stderr()).startsWith("ragback: compat/matrix.md:3: unknown status"), result.stderr());
+        assertTrue(lastLine(result.stderr()).startsWith("ragback: " + work.resolve("compat/matrix.md") + ":3: unknown status"), result.stderr());
     }
 
     @Test
@@ -100,7 +100,7 @@ class CompatCliIT {
                 HEADER + "| v1.0.0 | v1.0.0 | rag_main_v1 | ✅ OK |\n| v1.0.0 | v1.0.0 | rag_main_v1 | ❌ INCOMPATIBLE |\n");
         RagbackCli.Result result = cli.run("compat", "gate", "--binary", "v1.0.0", "--schema", "v1.0.0", "--collection", "rag_main_v1");
         assertEquals(2, result.exitCode());
-        assertTrue(lastLine(result.stderr()).startsWith("ragback: compat/matrix.md:4: triple (v1.0.0, v1.0.0, rag_main_v1) is listed again"),
+        assertTrue(lastLine(result.stderr()).startsWith("ragback: " + work.resolve("compat/matrix.md") + ":4: triple (v1.0.0, v1.0.0, rag_main_v1) is listed again"),
                 result.stderr());
     }
 
@@ -114,6 +114,7 @@ class CompatCliIT {
 
     @Test
     void runsFromAnyDirectoryWithVersionAndHelp() {
+        cli.process(); // the launcher script, from any directory: its exit code and streams
         RagbackCli.Result version = cli.workDir(Path.of("/")).run("--version");
         assertEquals(0, version.exitCode(), version.stderr());
         assertTrue(version.stdout().startsWith("ragback 0.1.0"), version.stdout());

@@ -122,7 +122,7 @@ class HistoryCliIT {
     @Test
     void postmortemWritesTheDraftWithTheTimelineUnderTheWorkDir() throws IOException {
         RagbackCli.Result result = cli.run("postmortem", FAILED_RUN).assertExit(0);
-        assertEquals("ops/postmortems/2025-11-28-rollback_1764300000.md", result.stdout().strip());
+        assertEquals(work.resolve("ops/postmortems/2025-11-28-rollback_1764300000.md").toString(), result.stdout().strip());
         Path draft = work.resolve("ops/postmortems/2025-11-28-rollback_1764300000.md");
         String text = Files.readString(draft);
         assertTrue(text.startsWith("# Postmortem: rollback rollback_1764300000\n"), text);
@@ -144,7 +144,7 @@ class HistoryCliIT {
         assertEquals(6, text.lines().filter(l -> l.startsWith("| 2025-11-28 ")).count(), "one row per event of the run:\n" + text);
 
         RagbackCli.Result json = cli.run("--json", "postmortem", FAILED_RUN).assertExit(0);
-        assertEquals("ops/postmortems/2025-11-28-rollback_1764300000.md", new ObjectMapper().readTree(json.stdout()).get("path").asText());
+        assertEquals(work.resolve("ops/postmortems/2025-11-28-rollback_1764300000.md").toString(), new ObjectMapper().readTree(json.stdout()).get("path").asText());
         assertEquals(text, Files.readString(draft), "an unchanged draft is left as it was");
     }
 

@@ -97,7 +97,7 @@ class JudgeEvalCliIT {
         assertEquals(List.of("faithfulness", "0.75", "0.75", "-", "ok"), List.of(lines.get(23).split("\\s+")));
         assertEquals("outcome: PASSED (20 queries: 18 valid, 2 NaN; eval.max_invalid 10 %)", lines.get(24));
         assertEquals("judge: model fake-judge at " + judge.baseUrl() + " (json_schema)", lines.get(25));
-        assertTrue(lines.get(26).matches("audit: ops/state/eval/eval_\\d{8}-\\d{6}\\.jsonl"), lines.get(26));
+        assertTrue(lines.get(26).matches("audit: " + java.util.regex.Pattern.quote(work + "/ops/state/eval/eval_") + "\\d{8}-\\d{6}\\.jsonl"), lines.get(26));
         Path audit = work.resolve(lines.get(26).substring("audit: ".length()));
         assertEquals(1 + 20 * 4 - 2 + 1, Files.readAllLines(audit).size(), "run, 4 lines per query (no verdicts for q05, q11), finished");
 
@@ -107,7 +107,7 @@ class JudgeEvalCliIT {
         assertEquals(20, document.get("query_rows").size());
         assertTrue(document.at("/query_rows/4/score").isNull());
         assertEquals("the judge found no statements in the answer", document.at("/query_rows/4/reason").asText());
-        assertTrue(document.get("audit_file").asText().startsWith("ops/state/eval/eval_"));
+        assertTrue(document.get("audit_file").asText().startsWith(work + "/ops/state/eval/eval_"));
 
         assertTrue(rag.received().stream().allMatch(r -> List.of(ragAuth).equals(r.headers().get("authorization"))),
                 "EVAL_RAG_AUTH is the RAG service's Authorization header");
@@ -146,7 +146,7 @@ class JudgeEvalCliIT {
                 result.toString());
         assertTrue(result.stdout().contains("outcome: INCONCLUSIVE (10 queries: 7 valid, 3 NaN; eval.max_invalid 10 %)"), result.toString());
         assertTrue(lastLine(result).startsWith("ragback: eval-quick is inconclusive: faithfulness has 3 of 10 rows invalid (30 % > 10 %) "
-                + "— the NaN rows above say why; every exchange is in ops/state/eval/eval_"), lastLine(result));
+                + "— the NaN rows above say why; every exchange is in " + work + "/ops/state/eval/eval_"), lastLine(result));
         noStackTrace(result);
     }
 
@@ -182,12 +182,12 @@ class JudgeEvalCliIT {
             RagbackCli.Result failed = cli.run("rollback", "auto", "--reason", "faithfulness_drop", "--yes",
                     "--set", "eval.thresholds={faithfulness: 0.85}").assertExit(3);
             assertTrue(lastLine(failed).contains("failed at step eval"), failed.toString());
-            assertTrue(failed.stdout().contains("eval failed: faithfulness 0.80 < 0.85; audit file ops/state/eval/eval_"),
+            assertTrue(failed.stdout().contains("eval failed: faithfulness 0.80 < 0.85; audit file " + work + "/ops/state/eval/eval_"),
                     failed.toString());
             assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip(), "traffic stays at 0");
 
             RagbackCli.Result passed = cli.run("rollback", "auto", "--reason", "faithfulness_drop", "--yes").assertExit(0);
-            assertTrue(passed.stdout().matches("(?s).*eval +succeeded +\\S+ +faithfulness 0\\.800 >= 0\\.80; audit file ops/state/eval/eval_.*"),
+            assertTrue(passed.stdout().matches("(?s).*eval +succeeded +\\S+ +faithfulness 0\\.800 >= 0\\.80; audit file " + java.util.regex.Pattern.quote(work + "/ops/state/eval/eval_") + ".*"),
                     passed.toString());
             assertEquals(List.of(List.of("succeeded")), db.rows("SELECT metadata->>'outcome' FROM task_events "
                     + "WHERE event_type = 'rollback_finished' ORDER BY id DESC LIMIT 1"));

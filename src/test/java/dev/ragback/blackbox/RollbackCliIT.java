@@ -2,6 +2,7 @@ package dev.ragback.blackbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.testing.GoldenSet;
 import dev.ragback.testing.Processes;
 import dev.ragback.testing.Waits;
 import dev.ragback.testing.Promtool;
@@ -13,8 +14,11 @@ import dev.ragback.testing.reliability.ScenarioOutcome;
 import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
+import dev.ragback.testing.pg.ThrowawayPostgres;
 import dev.ragback.testing.qdrant.QdrantDouble;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,19 +51,32 @@ class RollbackCliIT {
     private Path releases;
     private Receiver receiver;
 
+    private static final int CHUNKS = 1500;
+    private static GoldenSet golden;
+
+    @BeforeAll
+    static void makeTheGoldenSetOnce(PgDatabase db, ThrowawayPostgres postgres) throws Exception {
+        golden = RollbackStage.goldenSet(postgres, db, CHUNKS, RagbackCli.create());
+    }
+
+    @AfterAll
+    static void dropTheGoldenSet() {
+        if (golden != null) {
+            golden.drop();
+        }
+    }
+
     @BeforeEach
     void setUp(PgDatabase db) throws Exception {
         this.db = db;
         qdrant = new QdrantDouble();
-        RollbackStage.stores(db, qdrant, 1500);
-        releases = RollbackStage.releases(work, "v1.1.0", "v1.0.0", "v1.1.0", "v2.0.0");
+        RollbackStage.fromGoldenSet(golden, work, qdrant, CHUNKS);
+        releases = work.resolve("ops/releases");
         RollbackStage.evaluator(work, "");
         receiver = new Receiver();
         cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString())
                 .env("SLACK_WEBHOOK", receiver.url("/slack/T0-SECRET-HOOK").toString())
                 .env("PUSHGATEWAY_URL", receiver.url("").toString());
-        cli.run("release", "mark-green", "v1.1.0").assertExit(0);
-        cli.run("snapshot", "create", "--golden").assertExit(0);
     }
 
     @AfterEach

@@ -1,13 +1,17 @@
 package dev.ragback.blackbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.testing.GoldenSet;
 import dev.ragback.testing.RollbackStage;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.http.Receiver;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
+import dev.ragback.testing.pg.ThrowawayPostgres;
 import dev.ragback.testing.qdrant.QdrantDouble;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,19 +47,32 @@ class RollbackOptionsCliIT {
     private Path releases;
     private Receiver receiver;
 
+    private static final int CHUNKS = 1500;
+    private static GoldenSet golden;
+
+    @BeforeAll
+    static void makeTheGoldenSetOnce(PgDatabase db, ThrowawayPostgres postgres) throws Exception {
+        golden = RollbackStage.goldenSet(postgres, db, CHUNKS, RagbackCli.create());
+    }
+
+    @AfterAll
+    static void dropTheGoldenSet() {
+        if (golden != null) {
+            golden.drop();
+        }
+    }
+
     @BeforeEach
     void setUp(PgDatabase db) throws Exception {
         this.db = db;
         qdrant = new QdrantDouble();
-        RollbackStage.stores(db, qdrant, 1500);
-        releases = RollbackStage.releases(work, "v1.1.0", "v1.0.0", "v1.1.0", "v2.0.0");
+        RollbackStage.fromGoldenSet(golden, work, qdrant, CHUNKS);
+        releases = work.resolve("ops/releases");
         Files.createDirectories(work.resolve("metrics"));
         RollbackStage.evaluator(work, "metrics:\n  textfile: " + textfile() + "\n");
         receiver = new Receiver();
         cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString())
                 .env("PUSHGATEWAY_URL", receiver.url("").toString());
-        cli.run("release", "mark-green", "v1.1.0").assertExit(0);
-        cli.run("snapshot", "create", "--golden").assertExit(0);
     }
 
     @AfterEach

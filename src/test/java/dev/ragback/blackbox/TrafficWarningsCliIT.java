@@ -22,13 +22,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(PostgresExtension.class)
 @BlackBox
 class TrafficWarningsCliIT {
-    private static final String SERVING = "traffic is at 100 % (file ops/state/traffic): users are being served from ";
 
     @TempDir
     Path work;
 
     private QdrantDouble qdrant;
     private RagbackCli cli;
+
+    private String serving() {
+        return "traffic is at 100 % (file " + work.resolve("ops/state/traffic") + "): users are being served from ";
+    }
 
     @BeforeEach
     void setUp(PgDatabase db) throws Exception {
@@ -53,7 +56,7 @@ class TrafficWarningsCliIT {
     void aRestorePlannedWhileUsersAreServedSaysSoInThePlan() throws Exception {
         cli.run("snapshot", "create", "--golden").assertExit(0);
         RagbackCli.Result served = cli.run("snapshot", "restore", "--dry-run").assertExit(0);
-        assertTrue(served.stdoutLines().contains("  traffic   " + SERVING + "the stores being restored; stop it: make traffic:0 "
+        assertTrue(served.stdoutLines().contains("  traffic   " + serving() + "the stores being restored; stop it: make traffic:0 "
                 + "(or: ragback traffic set 0)"), served.stdout());
 
         Files.writeString(work.resolve("ops/state/traffic"), "0\n");
@@ -66,7 +69,7 @@ class TrafficWarningsCliIT {
         // no golden set: the run is blocked at plan, before traffic_off
         RagbackCli.Result blocked = cli.run("rollback", "auto", "--reason", "manual", "--yes");
         assertEquals(5, blocked.exitCode(), blocked.toString());
-        assertTrue(blocked.stderr().contains("warning: " + SERVING + "the stores this rollback did not restore; stop it: "
+        assertTrue(blocked.stderr().contains("warning: " + serving() + "the stores this rollback did not restore; stop it: "
                 + "make traffic:0"), blocked.stderr());
     }
 }

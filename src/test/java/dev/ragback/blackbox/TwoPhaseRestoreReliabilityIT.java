@@ -2,15 +2,20 @@ package dev.ragback.blackbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.testing.GoldenSet;
 import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.Waits;
 import dev.ragback.testing.cli.RagbackCli;
+import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
+import dev.ragback.testing.pg.ThrowawayPostgres;
 import dev.ragback.testing.qdrant.QdrantDouble;
 import dev.ragback.testing.reliability.Scenario;
 import dev.ragback.testing.reliability.ScenarioOutcome;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,18 +50,43 @@ class TwoPhaseRestoreReliabilityIT {
     private PgDatabase db;
     private String id;
 
+    private static final int CHUNKS = 2000;
+    private static GoldenSet golden;
+    private static String goldenId;
+
+    /** Schema v1.0.0, both stores loaded and the golden set made: once; each test starts from a copy. */
+    @BeforeAll
+    static void makeTheGoldenSetOnce(PgDatabase db, ThrowawayPostgres postgres) throws Exception {
+        db.execute("DROP TABLE IF EXISTS rag_chunks, rag_ingest_runs, schema_migrations, task_events, ragback_leases, dump_gate CASCADE");
+        RagFixtures.migrate(db, "v1.0.0");
+        RagFixtures.loadChunks(db, CHUNKS);
+        RagFixtures.createTaskEvents(db);
+        Path stage = TempDirs.create("two-phase-golden-");
+        try (QdrantDouble qdrant = new QdrantDouble(API_KEY)) {
+            RagFixtures.loadPoints(qdrant, CHUNKS);
+            RagbackCli cli = RagbackCli.create().workDir(stage).env(db.env()).env("QDRANT_URL", qdrant.url().toString())
+                    .env("QDRANT_API_KEY", API_KEY);
+            goldenId = JSON.readTree(cli.run("--json", "snapshot", "create", "--golden").assertExit(0).stdout()).get("id").asText();
+        }
+        golden = GoldenSet.capture(postgres, db, stage);
+    }
+
+    @AfterAll
+    static void dropTheGoldenSet() {
+        if (golden != null) {
+            golden.drop();
+        }
+    }
+
     @BeforeEach
     void goldenSetThenDamage(PgDatabase db) throws Exception {
         this.db = db;
-        db.execute("DROP TABLE IF EXISTS rag_chunks, rag_ingest_runs, schema_migrations, task_events, ragback_leases, dump_gate CASCADE");
-        RagFixtures.migrate(db, "v1.0.0");
-        RagFixtures.loadChunks(db, 2000);
-        RagFixtures.createTaskEvents(db);
+        golden.restoreInto(work);
         qdrant = new QdrantDouble(API_KEY);
-        RagFixtures.loadPoints(qdrant, 2000);
+        RagFixtures.loadPoints(qdrant, CHUNKS);
         cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString())
                 .env("QDRANT_API_KEY", API_KEY);
-        id = JSON.readTree(cli.run("--json", "snapshot", "create", "--golden").assertExit(0).stdout()).get("id").asText();
+        id = goldenId;
         // the incident: a newer schema, rows changed and gone, points changed
         RagFixtures.migrate(db, "v1.1.0");
         db.execute("DELETE FROM rag_chunks WHERE id % 7 = 0; UPDATE rag_chunks SET content = 'poisoned' WHERE id % 11 = 0");

@@ -1,7 +1,9 @@
 package dev.ragback.testing;
 
 import dev.ragback.testing.cli.RagbackCli;
+import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
+import dev.ragback.testing.pg.ThrowawayPostgres;
 import dev.ragback.testing.qdrant.QdrantDouble;
 
 import java.io.IOException;
@@ -42,6 +44,29 @@ public final class RollbackStage {
         cli.run("release", "mark-green", "v1.1.0").assertExit(0);
         cli.run("snapshot", "create", "--golden").assertExit(0);
         return cli;
+    }
+
+    /**
+     * The rollback tests' golden set, made once per class: both stores with {@code chunks} chunks, releases v1.0.0,
+     * v1.1.0 (current, marked green) and v2.0.0, and {@code snapshot create --golden}. Each test then calls
+     * {@link #fromGoldenSet}. {@code cli} (the black-box test's RagbackCli.create()) makes it.
+     */
+    public static GoldenSet goldenSet(ThrowawayPostgres postgres, PgDatabase db, int chunks, RagbackCli cli) throws IOException {
+        Path stage = TempDirs.create("rollback-golden-");
+        try (QdrantDouble qdrant = new QdrantDouble()) {
+            stores(db, qdrant, chunks);
+            releases(stage, "v1.1.0", "v1.0.0", "v1.1.0", "v2.0.0");
+            cli.workDir(stage).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
+            cli.run("release", "mark-green", "v1.1.0").assertExit(0);
+            cli.run("snapshot", "create", "--golden").assertExit(0);
+        }
+        return GoldenSet.capture(postgres, db, stage);
+    }
+
+    /** A test's start from {@link #goldenSet}: the database and files copied into {@code work}, the same points in {@code qdrant}. */
+    public static void fromGoldenSet(GoldenSet golden, Path work, QdrantDouble qdrant, int chunks) {
+        golden.restoreInto(work);
+        RagFixtures.loadPoints(qdrant, chunks);
     }
 
     /** {@code ops/releases/<version>/} for each version, {@code current} pointing at {@code current}; the shipped matrix in compat/. */

@@ -38,9 +38,14 @@ public final class CommandEvalRunner implements EvalRunner {
 
     private final List<String> template;
     private final Duration timeout;
+    private final dev.ragback.adapters.os.ChildContext context;
+
+    public CommandEvalRunner(List<String> template, Duration timeout) {
+        this(template, timeout, dev.ragback.adapters.os.ChildContext.ofThisProcess());
+    }
 
     /** Fails MALFORMED_INPUT on an empty argv or a placeholder other than {queries} and {output}. */
-    public CommandEvalRunner(List<String> template, Duration timeout) {
+    public CommandEvalRunner(List<String> template, Duration timeout, dev.ragback.adapters.os.ChildContext context) {
         if (template == null || template.isEmpty() || template.get(0).isBlank()) {
             throw new RagbackException(RagbackException.Kind.MALFORMED_INPUT, "eval.command is empty",
                     "set eval.command to an argv list, e.g. [python3, ops/eval/quick_eval.py, --n, \"{queries}\", --out, \"{output}\"]");
@@ -57,6 +62,7 @@ public final class CommandEvalRunner implements EvalRunner {
         }
         this.template = List.copyOf(template);
         this.timeout = timeout;
+        this.context = context;
     }
 
     @Override
@@ -124,7 +130,7 @@ public final class CommandEvalRunner implements EvalRunner {
     private Process start(List<String> argv, Path stdoutFile) {
         LOG.info("running evaluator {} (timeout {})", describe(), Durations.format(timeout));
         try {
-            return new ProcessBuilder(argv)
+            return context.builder(argv)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     // a file, not a pipe: a grandchild left holding it cannot block us, and it never fills up
                     .redirectOutput(stdoutFile.toFile())

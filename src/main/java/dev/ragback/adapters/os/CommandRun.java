@@ -42,6 +42,11 @@ public final class CommandRun {
      * messages, e.g. {@code traffic.command}.
      */
     public static Result run(String what, List<String> argv, Duration timeout) {
+        return run(ChildContext.ofThisProcess(), what, argv, timeout);
+    }
+
+    /** As {@link #run(String, List, Duration)}, started in {@code context}'s directory with its environment. */
+    public static Result run(ChildContext context, String what, List<String> argv, Duration timeout) {
         String program = argv.get(0);
         Path io = null;
         try {
@@ -49,7 +54,7 @@ public final class CommandRun {
             // files, not pipes: a grandchild that keeps a pipe open cannot block us, and nothing fills up
             Path out = io.resolve("stdout");
             Path err = io.resolve("stderr");
-            Process process = new ProcessBuilder(argv)
+            Process process = context.builder(argv)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())

@@ -1,5 +1,6 @@
 package dev.ragback.adapters.postgres;
 
+import dev.ragback.adapters.os.ChildContext;
 import org.slf4j.Logger;
 
 import java.io.BufferedReader;
@@ -22,8 +23,8 @@ final class ChildProcesses {
     private ChildProcesses() {
     }
 
-    static ProcessBuilder builder(List<String> argv, Map<String, String> environment) {
-        ProcessBuilder builder = new ProcessBuilder(argv);
+    static ProcessBuilder builder(ChildContext context, List<String> argv, Map<String, String> environment) {
+        ProcessBuilder builder = context.builder(argv);
         builder.environment().keySet().removeAll(FOREIGN_SECRETS);
         builder.environment().putAll(environment);
         return builder;

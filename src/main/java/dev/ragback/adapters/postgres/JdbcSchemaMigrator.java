@@ -53,6 +53,12 @@ public final class JdbcSchemaMigrator implements SchemaMigrator {
         this(connection, PostgresPrograms.standard(binDir), statementTimeout);
     }
 
+    /** As {@link #JdbcSchemaMigrator(PostgresConnection, Path, Duration)}, pg_dump started in {@code context}. */
+    public JdbcSchemaMigrator(PostgresConnection connection, Path binDir, Duration statementTimeout,
+                              dev.ragback.adapters.os.ChildContext context) {
+        this(connection, PostgresPrograms.standard(binDir, context), statementTimeout);
+    }
+
     private JdbcSchemaMigrator(PostgresConnection connection, PostgresPrograms programs, Duration statementTimeout) {
         this.connection = connection;
         this.programs = programs;

@@ -42,6 +42,11 @@ public final class PgDumpTool implements DumpTool {
         this(PostgresPrograms.standard(binDir), connection);
     }
 
+    /** As {@link #PgDumpTool(Path, PostgresConnection)}, the programs started in {@code context}. */
+    public PgDumpTool(Path binDir, PostgresConnection connection, dev.ragback.adapters.os.ChildContext context) {
+        this(PostgresPrograms.standard(binDir, context), connection);
+    }
+
     private PgDumpTool(PostgresPrograms programs, PostgresConnection connection) {
         this.programs = programs;
         this.connection = connection;
@@ -77,7 +82,7 @@ public final class PgDumpTool implements DumpTool {
         }
         LOG.debug("running {}", argv);
         try {
-            Process process = ChildProcesses.builder(argv, connection.childEnvironment())
+            Process process = ChildProcesses.builder(programs.context(), argv, connection.childEnvironment())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();
             ChildProcesses.StderrTail stderr = new ChildProcesses.StderrTail(process.getErrorStream(), LOG, "pg_dump");
@@ -169,7 +174,7 @@ public final class PgDumpTool implements DumpTool {
         Path program = program("pg_restore");
         List<String> argv = List.of(program.toString(), "--file=/dev/null", archive.toString());
         try {
-            Process process = ChildProcesses.builder(argv, Map.of())
+            Process process = ChildProcesses.builder(programs.context(), argv, Map.of())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
@@ -213,7 +218,7 @@ public final class PgDumpTool implements DumpTool {
         Path program = program(name);
         dev.ragback.adapters.os.CommandRun.Result outcome;
         try {
-            outcome = dev.ragback.adapters.os.CommandRun.run(name, List.of(program.toString(), "--version"), VERSION_TIMEOUT);
+            outcome = dev.ragback.adapters.os.CommandRun.run(programs.context(), name, List.of(program.toString(), "--version"), VERSION_TIMEOUT);
         } catch (RagbackException e) {
             if (e.kind() == RagbackException.Kind.INTERRUPTED) {
                 throw e;

@@ -73,7 +73,7 @@ final class PgRestore {
     /** pg_restore's SQL for the archive, piped into the open session. */
     private OpenTransaction.Script script(Path archive) {
         return (sql, progress) -> {
-            Process pgRestore = ChildProcesses.builder(List.of(program("pg_restore"), "--clean", "--if-exists", "--file=-",
+            Process pgRestore = ChildProcesses.builder(programs.context(), List.of(program("pg_restore"), "--clean", "--if-exists", "--file=-",
                             archive.toString()), java.util.Map.of())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             try {
@@ -99,7 +99,7 @@ final class PgRestore {
     private void direct(Path archive, LongConsumer progress) throws IOException, InterruptedException {
         List<String> argv = List.of(program("pg_restore"), "--clean", "--if-exists", "--single-transaction", "--exit-on-error",
                 "--no-password", "--dbname=" + connection.database(), archive.toString());
-        Process process = ChildProcesses.builder(argv, connection.childEnvironment())
+        Process process = ChildProcesses.builder(programs.context(), argv, connection.childEnvironment())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         ChildProcesses.StderrTail errors = new ChildProcesses.StderrTail(process.getErrorStream(), LOG, "pg_restore");
@@ -127,7 +127,7 @@ final class PgRestore {
         }
         List<String> argv = new ArrayList<>(List.of(program("pg_restore"), "--clean", "--if-exists", "--exit-on-error",
                 "--no-password", "--jobs=" + options.jobs(), "--dbname=" + connection.database(), archive.toString()));
-        Process process = ChildProcesses.builder(argv, connection.childEnvironment())
+        Process process = ChildProcesses.builder(programs.context(), argv, connection.childEnvironment())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         ChildProcesses.StderrTail errors = new ChildProcesses.StderrTail(process.getErrorStream(), LOG, "pg_restore");
@@ -139,7 +139,7 @@ final class PgRestore {
     }
 
     private ProcessBuilder psql() {
-        return ChildProcesses.builder(List.of(program("psql"), "-X", "-q", "-A", "-t", "--no-password", "-v", "ON_ERROR_STOP=1",
+        return ChildProcesses.builder(programs.context(), List.of(program("psql"), "-X", "-q", "-A", "-t", "--no-password", "-v", "ON_ERROR_STOP=1",
                         "--file=-"), connection.childEnvironment())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     }

@@ -36,7 +36,7 @@ final class PgSchemaDump {
         try {
             // a file, not a pipe: nothing to drain while we wait with a timeout
             output = Files.createTempFile("ragback-schema-", ".sql");
-            Process process = ChildProcesses.builder(argv, connection.childEnvironment())
+            Process process = ChildProcesses.builder(programs.context(), argv, connection.childEnvironment())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(output.toFile())
                     .start();

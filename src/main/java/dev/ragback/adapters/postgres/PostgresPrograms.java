@@ -1,5 +1,7 @@
 package dev.ragback.adapters.postgres;
 
+import dev.ragback.adapters.os.ChildContext;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +21,14 @@ public final class PostgresPrograms {
     private final Path configuredDir;
     private final String searchPath;
     private final Path versionedRoot;
+    private final ChildContext context;
 
     PostgresPrograms(Path configuredDir, String searchPath, Path versionedRoot) {
+        this(configuredDir, searchPath, versionedRoot, ChildContext.ofThisProcess());
+    }
+
+    private PostgresPrograms(Path configuredDir, String searchPath, Path versionedRoot, ChildContext context) {
+        this.context = context;
         this.configuredDir = configuredDir;
         this.searchPath = searchPath == null ? "" : searchPath;
         this.versionedRoot = versionedRoot;
@@ -28,7 +36,17 @@ public final class PostgresPrograms {
 
     /** Searches {@code configuredDir} when given, else PATH, else the newest {@code /usr/lib/postgresql/<major>/bin}. */
     public static PostgresPrograms standard(Path configuredDir) {
-        return new PostgresPrograms(configuredDir, System.getenv("PATH"), DEBIAN_ROOT);
+        return standard(configuredDir, ChildContext.ofThisProcess());
+    }
+
+    /** As {@link #standard(Path)}, searching {@code context}'s PATH; the programs start in {@code context}. */
+    public static PostgresPrograms standard(Path configuredDir, ChildContext context) {
+        return new PostgresPrograms(configuredDir, context.searchPath(), DEBIAN_ROOT, context);
+    }
+
+    /** Where and with what environment the programs start. */
+    ChildContext context() {
+        return context;
     }
 
     /** The program, or empty when none of the places has it. */

@@ -34,9 +34,16 @@ public final class CommandReleaseSwitch implements ReleaseSwitch {
     private final List<String> currentCommand;
     private final List<String> activateCommand;
     private final Path greenFile;
+    private final dev.ragback.adapters.os.ChildContext context;
+
+    public CommandReleaseSwitch(List<String> currentCommand, List<String> activateCommand, Path stateDir) {
+        this(currentCommand, activateCommand, stateDir, dev.ragback.adapters.os.ChildContext.ofThisProcess());
+    }
 
     /** The commands may be null: then the calls that need them fail saying which key is not set. */
-    public CommandReleaseSwitch(List<String> currentCommand, List<String> activateCommand, Path stateDir) {
+    public CommandReleaseSwitch(List<String> currentCommand, List<String> activateCommand, Path stateDir,
+                                dev.ragback.adapters.os.ChildContext context) {
+        this.context = context;
         this.currentCommand = currentCommand == null ? null : List.copyOf(currentCommand);
         this.activateCommand = activateCommand == null ? null : List.copyOf(activateCommand);
         this.greenFile = stateDir.resolve(GREEN_FILE);
@@ -57,7 +64,7 @@ public final class CommandReleaseSwitch implements ReleaseSwitch {
 
     @Override
     public Optional<String> current() {
-        CommandRun.Result result = CommandRun.run(CURRENT_KEY, require(CURRENT_KEY, currentCommand), CURRENT_TIMEOUT);
+        CommandRun.Result result = CommandRun.run(context, CURRENT_KEY, require(CURRENT_KEY, currentCommand), CURRENT_TIMEOUT);
         if (result.exitCode() != 0) {
             throw failed(CURRENT_KEY, currentCommand, result, "reading the current release");
         }
@@ -76,7 +83,7 @@ public final class CommandReleaseSwitch implements ReleaseSwitch {
     public void activate(String version) {
         Names.require("release version", version);
         List<String> argv = CommandRun.fill(require(ACTIVATE_KEY, activateCommand), "version", version);
-        CommandRun.Result result = CommandRun.run(ACTIVATE_KEY, argv, ACTIVATE_TIMEOUT);
+        CommandRun.Result result = CommandRun.run(context, ACTIVATE_KEY, argv, ACTIVATE_TIMEOUT);
         if (result.exitCode() != 0) {
             throw failed(ACTIVATE_KEY, activateCommand, result, "activating " + version);
         }

@@ -1,5 +1,6 @@
 package dev.ragback.adapters.traffic;
 
+import dev.ragback.adapters.os.ChildContext;
 import dev.ragback.adapters.os.CommandRun;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.port.TrafficSwitch;
@@ -18,15 +19,26 @@ public final class CommandTrafficSwitch implements TrafficSwitch {
 
     private final List<String> template;
     private final Duration timeout;
+    private final ChildContext context;
 
     /** {@code template} may be null: then every call fails saying traffic.command is not set. */
     public CommandTrafficSwitch(List<String> template) {
         this(template, TIMEOUT);
     }
 
+    /** As {@link #CommandTrafficSwitch(List)}, started in {@code context}'s directory with its environment. */
+    public CommandTrafficSwitch(List<String> template, ChildContext context) {
+        this(template, TIMEOUT, context);
+    }
+
     CommandTrafficSwitch(List<String> template, Duration timeout) {
+        this(template, timeout, ChildContext.ofThisProcess());
+    }
+
+    private CommandTrafficSwitch(List<String> template, Duration timeout, ChildContext context) {
         this.template = template == null ? null : List.copyOf(template);
         this.timeout = timeout;
+        this.context = context;
     }
 
     @Override
@@ -44,7 +56,7 @@ public final class CommandTrafficSwitch implements TrafficSwitch {
         if (template == null) {
             throw RagbackException.malformed("traffic.mode is command but traffic.command is not set");
         }
-        CommandRun.Result result = CommandRun.run(KEY, CommandRun.fill(template, "percent", String.valueOf(percent)), timeout);
+        CommandRun.Result result = CommandRun.run(context, KEY, CommandRun.fill(template, "percent", String.valueOf(percent)), timeout);
         if (result.exitCode() != 0) {
             String tail = result.stderrTail();
             throw RagbackException.external(KEY + " (" + template.get(0) + ") exited " + result.exitCode()

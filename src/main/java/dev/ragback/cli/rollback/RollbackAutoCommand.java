@@ -54,12 +54,16 @@ final class RollbackAutoCommand implements Callable<Integer> {
             progress.done();
             service.abort().ifPresent(session::fail);
         }, "rollback-abort");
-        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        if (session.ownsProcess()) { // in a test's JVM a hook would outlive the run
+            Runtime.getRuntime().addShutdownHook(onCtrlC);
+        }
         RollbackService.Outcome outcome;
         try {
             outcome = service.run(request, output, progress);
         } finally {
-            removeHook(onCtrlC);
+            if (session.ownsProcess()) {
+                removeHook(onCtrlC);
+            }
         }
         output.done(outcome, confirm.dryRun());
         return ExitCodes.OK;

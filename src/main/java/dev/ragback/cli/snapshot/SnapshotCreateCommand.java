@@ -33,7 +33,7 @@ final class SnapshotCreateCommand implements Callable<Integer> {
     public Integer call() {
         Progress progress = session.progress();
         SnapshotCreator.Created created;
-        try (Interrupts ignored = Interrupts.interrupting(Thread.currentThread(), session.err())) {
+        try (Interrupts ignored = Interrupts.interrupting(Thread.currentThread(), session)) {
             created = session.services().snapshotCreator().create(label, golden, progress);
         } finally {
             progress.done();

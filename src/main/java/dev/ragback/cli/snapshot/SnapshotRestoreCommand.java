@@ -84,7 +84,7 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         VerifiedRestore.Result result;
-        try (Interrupts interrupts = Interrupts.interrupting(Thread.currentThread(), session.err())) {
+        try (Interrupts interrupts = Interrupts.interrupting(Thread.currentThread(), session)) {
             result = session.services().verifiedRestore().run(plan, lease.breakLock(), session.progress(), session::warn, this::say,
                     interrupts::pointOfNoReturn);
         }

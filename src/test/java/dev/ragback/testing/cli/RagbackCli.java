@@ -1,6 +1,10 @@
 package dev.ragback.testing.cli;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,13 +14,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Runs {@code bin/ragback} as a child process, black box, the way a user's shell would, but with
- * an isolated environment: only PATH, JAVA_HOME (when set), LANG=C.UTF-8, HOME (a fresh temp
- * dir) and what the test adds with {@link #env}. The working directory defaults to a fresh temp
- * dir. Not thread-safe; one instance per test is the intended use.
+ * Runs ragback with an isolated environment: only PATH, JAVA_HOME (when set), LANG=C.UTF-8, HOME (a
+ * fresh temp dir) and what the test adds with {@link #env}. The working directory defaults to a fresh
+ * temp dir. By default {@link #run} runs the CLI inside this JVM ({@code Main.run} with that environment,
+ * directory and stdin: no JVM start-up); {@link #process()} runs {@code bin/ragback} as a child process,
+ * black box, the way a user's shell would, for what only a process shows: the launcher, exit codes of
+ * the real JVM, signals, kill -9, resource limits, argv seen by other processes. {@link #start} always
+ * starts a process. Not thread-safe; one instance per test is the intended use.
  *
  * <pre>{@code
  * RagbackCli.Result result = RagbackCli.create().env(db.env()).run("doctor", "--json");
@@ -35,10 +45,12 @@ public final class RagbackCli {
     private String stdin;
     private Duration timeout = DEFAULT_TIMEOUT;
     private boolean pipes;
+    private boolean process;
 
     /** Runs {@code executable} (any program) instead of {@code bin/ragback}; for testing this helper. */
     public RagbackCli(Path executable) {
         this.executable = executable.toAbsolutePath();
+        this.process = true;
         String path = System.getenv("PATH");
         env.put("PATH", path == null ? "/usr/local/bin:/usr/bin:/bin" : path);
         String javaHome = System.getenv("JAVA_HOME");
@@ -50,7 +62,15 @@ public final class RagbackCli {
 
     /** Runs {@code <ragback.project.dir>/bin/ragback} (the current directory when the property is unset). */
     public static RagbackCli create() {
-        return new RagbackCli(projectDir().resolve("bin").resolve("ragback"));
+        RagbackCli cli = new RagbackCli(projectDir().resolve("bin").resolve("ragback"));
+        cli.process = false;
+        return cli;
+    }
+
+    /** Runs {@code bin/ragback} as a child process from now on (the built jar in its own JVM), not in this JVM. */
+    public RagbackCli process() {
+        this.process = true;
+        return this;
     }
 
     public static Path projectDir() {
@@ -94,7 +114,7 @@ public final class RagbackCli {
      */
     public RagbackCli pipes(boolean pipes) {
         this.pipes = pipes;
-        return this;
+        return process();
     }
 
     /** The working directory runs use (created on first use when the test did not choose one). */
@@ -118,6 +138,37 @@ public final class RagbackCli {
 
     /** Runs the program with these arguments; a run that outlives the timeout is killed and fails the test. */
     public Result run(String... args) {
+        return process ? runProcess(args) : runInProcess(args);
+    }
+
+    private Result runInProcess(String... args) {
+        Map<String, String> runEnv = new LinkedHashMap<>();
+        runEnv.put("HOME", home().toString());
+        runEnv.putAll(env);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        BufferedReader in = new BufferedReader(new StringReader(stdin == null ? "" : stdin));
+        FutureTask<Integer> task = new FutureTask<>(() -> dev.ragback.Main.run(new PrintWriter(out), new PrintWriter(err),
+                runEnv, workDir(), in, false, args));
+        Thread thread = new Thread(task, "ragback-in-process");
+        thread.start();
+        try {
+            int code = task.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new Result(code, out.toString(), err.toString());
+        } catch (TimeoutException e) {
+            thread.interrupt();
+            throw new AssertionError(describe(args) + " did not finish within " + timeout.toSeconds() + "s (interrupted)\n"
+                    + new Result(-1, out.toString(), err.toString()));
+        } catch (ExecutionException e) {
+            throw new AssertionError(describe(args) + " threw instead of returning an exit code\n"
+                    + new Result(-1, out.toString(), err.toString()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + describe(args), e);
+        }
+    }
+
+    private Result runProcess(String... args) {
         List<String> argv = new ArrayList<>();
         argv.add(executable.toString());
         argv.addAll(List.of(args));
