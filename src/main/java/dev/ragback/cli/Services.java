@@ -240,7 +240,8 @@ public final class Services implements AutoCloseable {
         }
         return new dev.ragback.adapters.s3.S3BlobStore(new dev.ragback.adapters.s3.S3Settings(bucket, prefix,
                 config.get(ConfigKeys.BACKUPS_S3_ENDPOINT), config.get(ConfigKeys.BACKUPS_S3_REGION),
-                config.get(ConfigKeys.BACKUPS_S3_PATH_STYLE), sse, kms, Math.toIntExact(config.get(ConfigKeys.BACKUPS_S3_PART_SIZE))));
+                config.get(ConfigKeys.BACKUPS_S3_PATH_STYLE), sse, kms, Math.toIntExact(config.get(ConfigKeys.BACKUPS_S3_PART_SIZE))),
+                children.env());
     }
 
     /** Keeps this run's staging dir (S3 repository) after the run; returns it, or {@code null}. */

@@ -52,13 +52,28 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     private final S3Settings settings;
     private final S3Client client;
 
-    public S3BlobStore(S3Settings settings) {
+    // the SDK's chain reads the JVM's environment; the invocation's comes first (the same for a process,
+    // not for a run inside a test's JVM), then the rest of the chain: profile, web identity, container, instance
+    static software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials(java.util.Map<String, String> env) {
+        String id = env.get("AWS_ACCESS_KEY_ID");
+        String secret = env.get("AWS_SECRET_ACCESS_KEY");
+        if (id == null || id.isBlank() || secret == null || secret.isBlank()) {
+            return DefaultCredentialsProvider.builder().build();
+        }
+        String token = env.get("AWS_SESSION_TOKEN");
+        return software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(token == null || token.isBlank()
+                ? software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(id, secret)
+                : software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(id, secret, token));
+    }
+
+    /** {@code env}: the invocation's environment, where AWS_ACCESS_KEY_ID and the rest are looked up first. */
+    public S3BlobStore(S3Settings settings, java.util.Map<String, String> env) {
         this.settings = settings;
         var builder = S3Client.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofSeconds(60)))
                 .region(Region.of(settings.region()))
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .credentialsProvider(credentials(env))
                 .forcePathStyle(settings.pathStyle())
                 // ragback sends its own SHA-256 of every object and part; no CRC trailers on top
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)

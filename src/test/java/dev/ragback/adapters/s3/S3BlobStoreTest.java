@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
@@ -33,10 +34,15 @@ class S3BlobStoreTest {
     @TempDir
     Path work;
 
+    private static final Map<String, String> KEYS = credentials(dev.ragback.testing.s3.S3Proxy.SECRET_KEY);
+
+    private static Map<String, String> credentials(String secret) {
+        return Map.of("AWS_ACCESS_KEY_ID", dev.ragback.testing.s3.S3Proxy.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", secret);
+    }
+
     private static S3BlobStore store(S3Bucket bucket, String prefix, boolean pathStyle, String bucketName) {
-        System.setProperty("aws.accessKeyId", dev.ragback.testing.s3.S3Proxy.ACCESS_KEY);
-        System.setProperty("aws.secretAccessKey", dev.ragback.testing.s3.S3Proxy.SECRET_KEY);
-        return new S3BlobStore(new S3Settings(bucketName, prefix, bucket.proxy().endpoint(), "us-east-1", pathStyle, null, null, PART));
+        return new S3BlobStore(new S3Settings(bucketName, prefix, bucket.proxy().endpoint(), "us-east-1", pathStyle, null, null, PART),
+                KEYS);
     }
 
     private static S3BlobStore store(S3Bucket bucket, String prefix) {
@@ -134,18 +140,15 @@ class S3BlobStoreTest {
             RagbackException e = assertThrows(RagbackException.class, missing::probe);
             assertTrue(e.getMessage().contains("no such bucket"), e.getMessage());
         }
-        System.setProperty("aws.secretAccessKey", "wrong-secret-123");
         try (S3BlobStore wrong = new S3BlobStore(new S3Settings(bucket.name(), "p", bucket.proxy().endpoint(), "us-east-1", true,
-                null, null, PART))) {
+                null, null, PART), credentials("wrong-secret-123"))) {
             RagbackException e = assertThrows(RagbackException.class, wrong::probe);
             assertTrue(e.getMessage().contains("signature mismatch"), e.getMessage());
             assertTrue(e.hint().contains("path_style"), e.hint());
             assertFalse((e.getMessage() + e.hint()).contains("wrong-secret-123"));
-        } finally {
-            System.setProperty("aws.secretAccessKey", dev.ragback.testing.s3.S3Proxy.SECRET_KEY);
         }
         try (S3BlobStore unreachable = new S3BlobStore(new S3Settings(bucket.name(), "p", java.net.URI.create("http://127.0.0.1:9"),
-                "us-east-1", true, null, null, PART))) {
+                "us-east-1", true, null, null, PART), KEYS)) {
             RagbackException e = assertThrows(RagbackException.class, unreachable::probe);
             assertTrue(e.getMessage().contains("host cannot be reached"), e.getMessage());
         }
@@ -178,10 +181,8 @@ class S3BlobStoreTest {
     void s3proxyDoesNotCheckTheSigningRegionSoAWrongOneCannotBeShownAgainstIt(S3Bucket bucket) {
         // s3proxy derives the signing key from the region the client names in its Authorization header
         // (AwsSignature.deriveSigningKeyV4): any region verifies. S3FailuresTest answers as AWS does instead.
-        System.setProperty("aws.accessKeyId", dev.ragback.testing.s3.S3Proxy.ACCESS_KEY);
-        System.setProperty("aws.secretAccessKey", dev.ragback.testing.s3.S3Proxy.SECRET_KEY);
         try (S3BlobStore store = new S3BlobStore(new S3Settings(bucket.name(), "region-" + UUID.randomUUID(), bucket.proxy().endpoint(),
-                "eu-west-3", true, null, null, PART))) {
+                "eu-west-3", true, null, null, PART), KEYS)) {
             assertEquals(List.of(), store.list(""));
         }
     }

@@ -51,11 +51,9 @@ class S3FailuresTest {
 
     @Test
     void aWrongRegionNamesTheRegionAndPathStyleWithoutTheSecret() {
-        System.setProperty("aws.accessKeyId", "AKIARAGBACKTEST0001");
-        System.setProperty("aws.secretAccessKey", "region-test-secret-7d1e");
         URI endpoint = URI.create("http://127.0.0.1:" + aws.getAddress().getPort());
         try (S3BlobStore store = new S3BlobStore(new S3Settings("rag-backups", "prod", endpoint, "us-east-1", true, null, null,
-                5 << 20))) {
+                5 << 20), java.util.Map.of("AWS_ACCESS_KEY_ID", "AKIARAGBACKTEST0001", "AWS_SECRET_ACCESS_KEY", "region-test-secret-7d1e"))) {
             RagbackException e = assertThrows(RagbackException.class, () -> store.list(""));
             assertEquals(RagbackException.Kind.EXTERNAL, e.kind());
             assertTrue(e.getMessage().contains("signature mismatch or wrong region/addressing (AuthorizationHeaderMalformed)"),
