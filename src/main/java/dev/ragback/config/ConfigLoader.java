@@ -96,12 +96,25 @@ public final class ConfigLoader {
         String merged = merge(location.file(), base, env, flags, settings);
         String fileLabel = location.found() ? merged : "none (" + location.how() + "; built-in defaults)";
         if (!location.root().equals(workDir.toAbsolutePath().normalize())) {
-            settings.replaceAll((name, setting) -> setting.value() instanceof Path path && !path.isAbsolute()
-                    && (setting.source() == Source.DEFAULT || setting.source() == Source.FILE)
-                    ? new Setting(setting.key(), location.root().resolve(path).normalize(), setting.source(), setting.origin())
-                    : setting);
+            settings.replaceAll((name, setting) -> {
+                Path relative = relativeLocalPath(setting);
+                if (relative == null || setting.source() != Source.DEFAULT && setting.source() != Source.FILE) {
+                    return setting;
+                }
+                Path resolved = location.root().resolve(relative).normalize();
+                return new Setting(setting.key(), setting.value() instanceof Path ? resolved : resolved.toString(), setting.source(),
+                        setting.origin());
+            });
         }
         return new Config(settings, fileLabel, location, base);
+    }
+
+    // backups.dir is a directory, or s3://bucket/prefix, which is no path
+    private static Path relativeLocalPath(Setting setting) {
+        Path path = setting.value() instanceof Path p ? p
+                : setting.key() == ConfigKeys.BACKUPS_DIR && setting.value() instanceof String text
+                        && !text.regionMatches(true, 0, "s3://", 0, 5) ? Path.of(text) : null;
+        return path == null || path.isAbsolute() ? null : path;
     }
 
     /**
