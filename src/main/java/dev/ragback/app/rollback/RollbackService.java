@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -229,14 +228,6 @@ public final class RollbackService {
 
     private static String label(Step step) {
         return step == null ? "?" : step.label();
-    }
-
-    static Map<String, Object> map(Object... pairs) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            out.put((String) pairs[i], pairs[i + 1]);
-        }
-        return out;
     }
 
     static Instant now(Clock clock) {

@@ -81,8 +81,7 @@ public final class RollbackSteps {
                     throw new RagbackException(RagbackException.Kind.GATE, "target " + verdict.triple() + " is INCOMPATIBLE (matrix line "
                             + verdict.line() + ")", "pick another set (--snapshot ID) or release, or override with --force (journaled)");
                 }
-                state.record("rollback_forced", RollbackService.map("triple", verdict.triple().toString(), "status", "INCOMPATIBLE",
-                        "line", verdict.line()));
+                state.record(new RunEvent.Forced(verdict.triple().toString(), verdict.line()));
                 state.listener.warn("--force: " + verdict.triple() + " is INCOMPATIBLE; going on as asked (journaled)");
             }
         }
@@ -109,8 +108,7 @@ public final class RollbackSteps {
                 throw new RagbackException(RagbackException.Kind.GATE, "the stores differ from set " + plan.id() + ": "
                         + String.join("; ", verified.problems()), null);
             }
-            state.record("restore_committed", RollbackService.map("snapshot_id", plan.id(), "collection", earlier.committed(),
-                    "resumed", true));
+            state.record(new RunEvent.RestoreCommittedEarlier(plan.id(), earlier.committed()));
             return StepResult.done("set " + plan.id() + ": committed in an earlier attempt; " + (moved ? "alias switch finished"
                     : "alias already on " + earlier.committed()) + ", verified");
         }
