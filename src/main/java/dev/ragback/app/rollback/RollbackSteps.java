@@ -40,6 +40,18 @@ public final class RollbackSteps {
         this.services = services;
     }
 
+    /** The steps after the prompt, in run order: a new step is one line here. */
+    List<RollbackStep> afterPrompt(Progress progress) {
+        return List.of(
+                RollbackStep.of(Step.TRAFFIC_OFF, this::trafficOff),
+                RollbackStep.of(Step.RESTORE, state -> restore(state, progress)),
+                RollbackStep.of(Step.REVERT, this::revert),
+                RollbackStep.of(Step.SMOKE, this::smoke),
+                RollbackStep.of(Step.EVAL, this::eval),
+                RollbackStep.of(Step.TRAFFIC_ON, this::trafficOn),
+                RollbackStep.of(Step.REPORT, state -> report(state, RunOutcome.SUCCEEDED, null)));
+    }
+
     RollbackPlan plan(RunState state) {
         RollbackRequest request = state.request;
         String snapshot = state.resumed != null ? (String) state.resumed.get("snapshot") : request.snapshotId();

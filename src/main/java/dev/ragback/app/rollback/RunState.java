@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
 /**
  * One run while it executes: its journal, the steps done, the plan, the lease. Events before the
@@ -106,8 +105,9 @@ final class RunState {
         }
     }
 
-    void runStep(Step step, Callable<StepResult> body) {
-        if (succeeded.contains(step) && step != Step.LOCK && step != Step.PLAN) {
+    void runStep(RollbackStep rollbackStep) {
+        Step step = rollbackStep.name();
+        if (succeeded.contains(step) && !rollbackStep.repeatsOnResume()) {
             record(new RunEvent.StepChanged(step, StepStatus.SKIPPED, 0, "succeeded in an earlier attempt of this run"));
             listener.finished(step, StepStatus.SKIPPED, Duration.ZERO, "done in an earlier attempt");
             return;
@@ -119,7 +119,7 @@ final class RunState {
         record(new RunEvent.StepChanged(step, StepStatus.STARTED, 0, null));
         StepResult result;
         try {
-            result = body.call();
+            result = rollbackStep.run(this);
         } catch (RagbackException e) {
             failed(step, begin, e.getMessage(), e);
             throw e;
