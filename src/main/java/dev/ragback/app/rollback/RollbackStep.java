@@ -20,36 +20,19 @@ interface RollbackStep {
     }
 
     static RollbackStep of(Step name, Function<RunState, StepResult> body) {
-        return new RollbackStep() {
-            @Override
-            public Step name() {
-                return name;
-            }
-
-            @Override
-            public StepResult run(RunState state) {
-                return body.apply(state);
-            }
-        };
+        return new Body(name, body, false);
     }
 
     /** A step that {@link #repeatsOnResume()}: the lock and the plan. */
     static RollbackStep repeated(Step name, Function<RunState, StepResult> body) {
-        return new RollbackStep() {
-            @Override
-            public Step name() {
-                return name;
-            }
+        return new Body(name, body, true);
+    }
 
-            @Override
-            public StepResult run(RunState state) {
-                return body.apply(state);
-            }
-
-            @Override
-            public boolean repeatsOnResume() {
-                return true;
-            }
-        };
+    /** A step whose work is a function (a method of {@link RollbackSteps}, or a lambda). */
+    record Body(Step name, Function<RunState, StepResult> work, boolean repeatsOnResume) implements RollbackStep {
+        @Override
+        public StepResult run(RunState state) {
+            return work.apply(state);
+        }
     }
 }
