@@ -36,10 +36,10 @@ final class PgRestore {
         failuresMapped(() -> {
             if (options.parallel()) {
                 parallel(archive, options);
-            } else if (options.preludeSql().isBlank()) {
+            } else if (options.downChain().isEmpty()) {
                 direct(archive, progress);
             } else {
-                OpenTransaction.begin(psql(), connection, options.preludeSql(), script(archive), progress).commit();
+                OpenTransaction.begin(psql(), connection, prelude(options.downChain()), script(archive), progress).commit();
             }
             return null;
         });
@@ -50,7 +50,18 @@ final class PgRestore {
         if (options.parallel()) {
             throw new IllegalArgumentException("a parallel restore cannot be one transaction");
         }
-        return failuresMapped(() -> OpenTransaction.begin(psql(), connection, options.preludeSql(), script(archive), progress));
+        return failuresMapped(() -> OpenTransaction.begin(psql(), connection, prelude(options.downChain()), script(archive), progress));
+    }
+
+    /** The down chain as SQL: each escrowed down.sql, then the delete of its {@code schema_migrations} row. */
+    static String prelude(List<DumpTool.DownMigration> downChain) {
+        StringBuilder sql = new StringBuilder();
+        for (DumpTool.DownMigration step : downChain) {
+            sql.append("-- down ").append(step.version()).append('\n').append(step.downSql()).append('\n')
+                    .append("DELETE FROM schema_migrations WHERE version = '").append(step.version().replace("'", "''"))
+                    .append("';\n");
+        }
+        return sql.toString();
     }
 
     private interface Work<T> {
@@ -115,11 +126,11 @@ final class PgRestore {
     }
 
     private void parallel(Path archive, DumpTool.RestoreOptions options) throws IOException, InterruptedException {
-        if (!options.preludeSql().isBlank()) {
+        if (!options.downChain().isEmpty()) {
             Process psql = psql().start();
             ChildProcesses.StderrTail errors = new ChildProcesses.StderrTail(psql.getErrorStream(), LOG, "psql");
             try (OutputStream sql = psql.getOutputStream()) {
-                sql.write(("BEGIN;\n" + options.preludeSql() + "\nCOMMIT;\n").getBytes(StandardCharsets.UTF_8));
+                sql.write(("BEGIN;\n" + prelude(options.downChain()) + "\nCOMMIT;\n").getBytes(StandardCharsets.UTF_8));
             }
             if (psql.waitFor() != 0) {
                 throw new IOException(ChildProcesses.failure(psql, errors, "the down chain failed"));

@@ -46,14 +46,19 @@ public interface DumpTool {
     /** Reads the whole archive as a restore would, writing nothing; fails INTEGRITY when it is damaged. */
     void checkReadable(Path archive);
 
+    /** One escrowed down migration: its {@code down.sql} text, as {@code schema_migrations.down_sql} holds it. */
+    record DownMigration(String version, String downSql) {
+    }
+
     /**
      * How to restore.
      *
      * @param directoryFormat the archive is a {@code -Fd} directory
      * @param jobs            parallel jobs; above 1 (directory format only) the restore is not one transaction
-     * @param preludeSql      SQL run first in the same transaction (e.g. the escrowed down chain), or empty
+     * @param downChain       escrowed down migrations run first, newest first, each also deleting its
+     *                        {@code schema_migrations} row, in the same transaction; or empty
      */
-    record RestoreOptions(boolean directoryFormat, int jobs, String preludeSql) {
+    record RestoreOptions(boolean directoryFormat, int jobs, List<DownMigration> downChain) {
         public boolean parallel() {
             return directoryFormat && jobs > 1;
         }
@@ -61,7 +66,7 @@ public interface DumpTool {
 
     /**
      * Replaces the database's objects with the archive's ({@code --clean --if-exists}), after
-     * {@code preludeSql}. Unless {@link RestoreOptions#parallel()}, all of it is one transaction:
+     * the {@code downChain}. Unless {@link RestoreOptions#parallel()}, all of it is one transaction:
      * on any failure, interruption or crash the database stays as it was before.
      */
     void restore(Path archive, RestoreOptions options, LongConsumer progress);

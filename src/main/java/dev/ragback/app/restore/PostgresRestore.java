@@ -5,6 +5,7 @@ import dev.ragback.app.port.DumpTool;
 import dev.ragback.app.snapshot.BackupsDir;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The database half: the escrowed down chain, then pg_restore, in one transaction. Beside Qdrant it
@@ -26,14 +27,10 @@ final class PostgresRestore {
         long started = System.nanoTime();
         progress.stage("postgres", plan.downChain().isEmpty() ? "pg_restore" : "down chain + pg_restore");
         Path archive = backups.existing(plan.id()).resolve(plan.manifest().postgres().file());
-        StringBuilder prelude = new StringBuilder();
-        for (RestorePlan.DownStep step : plan.downChain()) {
-            prelude.append("-- down ").append(step.version()).append('\n').append(step.downSql()).append('\n')
-                    .append("DELETE FROM schema_migrations WHERE version = '").append(step.version().replace("'", "''"))
-                    .append("';\n");
-        }
+        List<DumpTool.DownMigration> downChain = plan.downChain().stream()
+                .map(step -> new DumpTool.DownMigration(step.version(), step.downSql())).toList();
         boolean directory = "directory".equals(plan.manifest().postgres().format());
-        DumpTool.RestoreOptions options = new DumpTool.RestoreOptions(directory, directory ? jobs : 1, prelude.toString());
+        DumpTool.RestoreOptions options = new DumpTool.RestoreOptions(directory, directory ? jobs : 1, downChain);
         long bytes = plan.manifest().postgresBytes();
         if (plan.postgresWaits()) {
             DumpTool.PreparedRestore open = dumpTool.prepare(archive, options, sent -> progress.bytes("postgres", sent));

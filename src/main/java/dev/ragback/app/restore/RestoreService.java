@@ -21,9 +21,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /** {@code snapshot restore}: verify, plan, then both stores restored in two phases, prepared in parallel (SPEC section 5; issue 19). */
@@ -132,47 +131,33 @@ public final class RestoreService {
                 }
             }
         }
-        String target = null;
-        List<String> aliases = List.of();
-        String previous = null;
-        if (qdrant) {
-            Optional<String> aliasTarget = vectors.resolveAlias(configuredCollection);
-            // the set's alias is gone: a new collection can take the name, unless a collection has it now
-            boolean aliasMode = aliasTarget.isPresent() || manifest.qdrant().aliases().stream()
-                    .anyMatch(a -> a.aliasName().equals(configuredCollection)) && vectors.collection(configuredCollection).isEmpty();
-            if (aliasMode) {
-                target = shadowName(Triple.matrixCollection(manifest.qdrant().collection()) + "_r" + manifest.id());
-                Set<String> names = new LinkedHashSet<>();
-                names.add(configuredCollection);
-                manifest.qdrant().aliases().forEach(a -> names.add(a.aliasName()));
-                aliases = List.copyOf(names);
-                previous = aliasTarget.orElse(null);
-            } else {
-                target = configuredCollection;
-                aliases = manifest.qdrant().aliases().stream().map(Manifest.AliasEntry::aliasName).distinct().toList();
-            }
-        }
-        boolean inPlace = qdrant && configuredCollection.equals(target);
+        QdrantTarget target = qdrant ? QdrantTarget.choose(configuredCollection, vectors.resolveAlias(configuredCollection),
+                manifest, liveNames()) : null;
+        boolean inPlace = target != null && target.inPlace();
+        String targetName = target == null ? null : target.collection();
         QdrantPreflight.Findings findings = qdrant
-                ? new QdrantPreflight(vectors).check(manifest, backups.existing(id), target, inPlace)
+                ? new QdrantPreflight(vectors).check(manifest, backups.existing(id), targetName, inPlace)
                 : new QdrantPreflight.Findings(List.of(), 0);
         return new RestorePlan(manifest, postgres, qdrant, liveSchema, downChain, postgres && manifest.postgres().format()
-                .equals("directory") && jobs > 1, target, inPlace, aliases, previous, compatOf(manifest), findings.notes(),
+                .equals("directory") && jobs > 1, targetName, inPlace, target == null ? List.of() : target.aliasesToSwitch(),
+                target == null ? null : target.previousCollection(), compatOf(manifest), findings.notes(),
                 findings.peakDiskBytes());
     }
 
-    /**
-     * {@code base}, or {@code base_<n>} with the next free n: a restore never uploads into a
-     * collection that exists, least of all the live one (SPEC section 5; issue 14 item 2).
-     */
-    private String shadowName(String base) {
-        Set<String> taken = new java.util.HashSet<>(vectors.collectionNames());
-        vectors.aliases().forEach(a -> taken.add(a.aliasName()));
-        String name = base;
-        for (int n = 2; taken.contains(name); n++) {
-            name = base + "_" + n;
-        }
-        return name;
+    private QdrantTarget.LiveNames liveNames() {
+        return new QdrantTarget.LiveNames() {
+            @Override
+            public boolean collectionNamed(String name) {
+                return vectors.collection(name).isPresent();
+            }
+
+            @Override
+            public Set<String> taken() {
+                Set<String> taken = new HashSet<>(vectors.collectionNames());
+                vectors.aliases().forEach(a -> taken.add(a.aliasName()));
+                return taken;
+            }
+        };
     }
 
     private static String current(List<AppliedMigrations.Applied> applied) {

@@ -54,7 +54,10 @@ final class TwoPhaseRestore {
             if (Thread.interrupted() || !journal.commitBegins()) {
                 throw abort(plan, pg, q, true); // stopped just before the point of no return: still nothing visible
             }
-            journal.record("restore_prepared", metadata(plan, "postgres_ms", millis(pg), "qdrant_ms", millis(q)));
+            Map<String, Object> prepared = metadata(plan);
+            prepared.put("postgres_ms", millis(pg));
+            prepared.put("qdrant_ms", millis(q));
+            journal.record("restore_prepared", prepared);
             // on a thread Ctrl-C does not interrupt: the commit is short, and stopping it halfway would split the stores
             boolean[] lateInterrupt = {false};
             Outcome<Long> window = await(pool.submit(() -> commit(plan, pg.value(), q.value())), null, lateInterrupt);
@@ -93,7 +96,9 @@ final class TwoPhaseRestore {
             }
         }
         long window = (System.nanoTime() - started) / 1_000_000;
-        journal.record("restore_committed", metadata(plan, "window_ms", window));
+        Map<String, Object> committed = metadata(plan);
+        committed.put("window_ms", window);
+        journal.record("restore_committed", committed);
         return window;
     }
 
@@ -104,8 +109,12 @@ final class TwoPhaseRestore {
                 + " is ready, alias still on " + (plan.previousCollection() == null ? "nothing" : plan.previousCollection());
         List<String> commands = plan.aliasesToSwitch().stream()
                 .map(a -> "ragback qdrant switch-alias " + a + " " + plan.qdrantTarget()).toList();
-        journal.record("restore_roll_forward", metadata(plan, "reason", e.getMessage(), "alias", alias,
-                "collection", plan.qdrantTarget(), "finish", String.join("; ", commands)));
+        Map<String, Object> rollForward = metadata(plan);
+        rollForward.put("reason", e.getMessage());
+        rollForward.put("alias", alias);
+        rollForward.put("collection", plan.qdrantTarget());
+        rollForward.put("finish", String.join("; ", commands));
+        journal.record("restore_roll_forward", rollForward);
         journal.say("restore of " + plan.id() + " committed PostgreSQL, but the alias switch failed: " + e.getMessage());
         return new RagbackException(e.kind() == RagbackException.Kind.INTERRUPTED ? RagbackException.Kind.EXTERNAL : e.kind(),
                 state, "finish it: " + String.join("; then ", commands), e);
@@ -138,7 +147,11 @@ final class TwoPhaseRestore {
         if (qState != null) {
             journal.say("  Qdrant:     " + qState);
         }
-        Map<String, Object> event = metadata(plan, "reason", reason, "postgres", pgState, "qdrant", qState, "unchanged", unchanged);
+        Map<String, Object> event = metadata(plan);
+        event.put("reason", reason);
+        event.put("postgres", pgState);
+        event.put("qdrant", qState);
+        event.put("unchanged", unchanged);
         journal.record(interrupted ? "restore_interrupted" : "restore_aborted", event);
         if (failure instanceof UploadInDoubt doubt) {
             return doubt; // its message says what was seen, and what to look at
@@ -177,15 +190,13 @@ final class TwoPhaseRestore {
         return p.value() == null ? 0 : p.value().bytes();
     }
 
-    private static Map<String, Object> metadata(RestorePlan plan, Object... pairs) {
+    /** What every restore event says, in this order; the caller adds its own keys after. */
+    private static Map<String, Object> metadata(RestorePlan plan) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("snapshot_id", plan.id());
         out.put("mode", plan.atomic() ? "two_phase" : "not_atomic");
         if (plan.qdrant()) {
             out.put("collection", plan.qdrantTarget());
-        }
-        for (int i = 0; i < pairs.length; i += 2) {
-            out.put((String) pairs[i], pairs[i + 1]);
         }
         return out;
     }

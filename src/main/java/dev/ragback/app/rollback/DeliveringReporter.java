@@ -43,9 +43,8 @@ public final class DeliveringReporter implements RunReporter {
         List<String> channels = new ArrayList<>();
         List<AuditLog.Event> events = new ArrayList<>(new Journal(audit, journalDir, summary.runId(), clock).events());
         // the run's own end is journaled after this step: the draft shows it already
-        events.add(new AuditLog.Event(Long.MAX_VALUE, summary.runId(), "rollback_finished", RollbackService.map(
-                "outcome", summary.outcome(), "failed_step", summary.failedStep(), "duration_s", summary.durationSeconds()),
-                clock.instant()));
+        RunEvent finished = new RunEvent.Finished(summary.outcome(), summary.failedStep(), summary.durationSeconds(), null);
+        events.add(new AuditLog.Event(Long.MAX_VALUE, summary.runId(), finished.type(), finished.metadata(), clock.instant()));
         try {
             channels.add("postmortem: " + postmortem.write(summary.runId(), events, false));
         } catch (RagbackException e) {

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,14 +68,14 @@ public final class RollbackService {
         RunState state = start(request, listener);
         current = state;
         try {
-            state.runStep(Step.LOCK, () -> takeLock(state, request));
-            state.runStep(Step.PLAN, () -> {
-                state.plan = steps.plan(state);
-                state.open(state.plan.restore().id(), state.plan.releaseTarget());
-                listener.plan(state.plan);
-                return StepResult.done("set " + state.plan.restore().id() + ", release "
-                        + (state.plan.releaseTarget() == null ? "unknown" : state.plan.releaseTarget()));
-            });
+            state.runStep(RollbackStep.repeated(Step.LOCK, s -> takeLock(s, request)));
+            state.runStep(RollbackStep.repeated(Step.PLAN, s -> {
+                s.plan = steps.plan(s);
+                s.open(s.plan.restore().id(), s.plan.releaseTarget());
+                listener.plan(s.plan);
+                return StepResult.done("set " + s.plan.restore().id() + ", release "
+                        + (s.plan.releaseTarget() == null ? "unknown" : s.plan.releaseTarget()));
+            }));
             if (request.dryRun()) {
                 return state.finish(RunOutcome.SUCCEEDED, null);
             }
@@ -89,13 +88,9 @@ public final class RollbackService {
             } finally {
                 state.waitedAtPrompt(Duration.between(asked, clock.instant()));
             }
-            state.runStep(Step.TRAFFIC_OFF, () -> steps.trafficOff(state));
-            state.runStep(Step.RESTORE, () -> steps.restore(state, progress));
-            state.runStep(Step.REVERT, () -> steps.revert(state));
-            state.runStep(Step.SMOKE, () -> steps.smoke(state));
-            state.runStep(Step.EVAL, () -> steps.eval(state));
-            state.runStep(Step.TRAFFIC_ON, () -> steps.trafficOn(state));
-            state.runStep(Step.REPORT, () -> steps.report(state, RunOutcome.SUCCEEDED, null));
+            for (RollbackStep step : steps.afterPrompt(progress)) {
+                state.runStep(step);
+            }
             return state.finish(RunOutcome.SUCCEEDED, null);
         } catch (RagbackException e) {
             if (state.failedStep == Step.LOCK && e.kind() == RagbackException.Kind.LOCKED && request.resumeRunId() == null) {
@@ -229,14 +224,6 @@ public final class RollbackService {
 
     private static String label(Step step) {
         return step == null ? "?" : step.label();
-    }
-
-    static Map<String, Object> map(Object... pairs) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            out.put((String) pairs[i], pairs[i + 1]);
-        }
-        return out;
     }
 
     static Instant now(Clock clock) {

@@ -40,6 +40,18 @@ public final class RollbackSteps {
         this.services = services;
     }
 
+    /** The steps after the prompt, in run order: a new step is one line here. */
+    List<RollbackStep> afterPrompt(Progress progress) {
+        return List.of(
+                RollbackStep.of(Step.TRAFFIC_OFF, this::trafficOff),
+                RollbackStep.of(Step.RESTORE, state -> restore(state, progress)),
+                RollbackStep.of(Step.REVERT, this::revert),
+                RollbackStep.of(Step.SMOKE, this::smoke),
+                RollbackStep.of(Step.EVAL, this::eval),
+                RollbackStep.of(Step.TRAFFIC_ON, this::trafficOn),
+                RollbackStep.of(Step.REPORT, state -> report(state, RunOutcome.SUCCEEDED, null)));
+    }
+
     RollbackPlan plan(RunState state) {
         RollbackRequest request = state.request;
         String snapshot = state.resumed != null ? (String) state.resumed.get("snapshot") : request.snapshotId();
@@ -81,8 +93,7 @@ public final class RollbackSteps {
                     throw new RagbackException(RagbackException.Kind.GATE, "target " + verdict.triple() + " is INCOMPATIBLE (matrix line "
                             + verdict.line() + ")", "pick another set (--snapshot ID) or release, or override with --force (journaled)");
                 }
-                state.record("rollback_forced", RollbackService.map("triple", verdict.triple().toString(), "status", "INCOMPATIBLE",
-                        "line", verdict.line()));
+                state.record(new RunEvent.Forced(verdict.triple().toString(), verdict.line()));
                 state.listener.warn("--force: " + verdict.triple() + " is INCOMPATIBLE; going on as asked (journaled)");
             }
         }
@@ -109,8 +120,7 @@ public final class RollbackSteps {
                 throw new RagbackException(RagbackException.Kind.GATE, "the stores differ from set " + plan.id() + ": "
                         + String.join("; ", verified.problems()), null);
             }
-            state.record("restore_committed", RollbackService.map("snapshot_id", plan.id(), "collection", earlier.committed(),
-                    "resumed", true));
+            state.record(new RunEvent.RestoreCommittedEarlier(plan.id(), earlier.committed()));
             return StepResult.done("set " + plan.id() + ": committed in an earlier attempt; " + (moved ? "alias switch finished"
                     : "alias already on " + earlier.committed()) + ", verified");
         }

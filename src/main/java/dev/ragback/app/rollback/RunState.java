@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
 /**
  * One run while it executes: its journal, the steps done, the plan, the lease. Events before the
@@ -32,7 +31,7 @@ final class RunState {
     private final Instant started;
     private volatile Duration promptWait = Duration.ZERO;
     private volatile Instant runningSince;
-    private final List<Object[]> heldBack = new ArrayList<>();
+    private final List<Held> heldBack = new ArrayList<>();
     private boolean opened;
     RollbackPlan plan;
     RunLock.Lease lease;
@@ -68,9 +67,13 @@ final class RunState {
         return Duration.between(started, clock.instant()).minus(promptWait);
     }
 
+    void record(RunEvent event) {
+        record(event.type(), event.metadata());
+    }
+
     synchronized void record(String eventType, Map<String, Object> metadata) {
         if (!opened) {
-            heldBack.add(new Object[] {eventType, metadata});
+            heldBack.add(new Held(eventType, metadata));
             return;
         }
         journal.record(eventType, metadata);
@@ -82,13 +85,11 @@ final class RunState {
             return;
         }
         opened = true;
-        journal.record("rollback_auto", RollbackService.map("reason", request.reason(), "timestamp", started.toString(),
-                "snapshot", snapshot, "release", release, "host", host, "dry_run", request.dryRun(),
-                "restore_traffic", request.restoreTraffic(), "force", request.force()));
-        for (Object[] event : heldBack) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> metadata = (Map<String, Object>) event[1];
-            journal.record((String) event[0], metadata);
+        RunEvent start = new RunEvent.Started(request.reason(), started.toString(), snapshot, release, host, request.dryRun(),
+                request.restoreTraffic(), request.force());
+        journal.record(start.type(), start.metadata());
+        for (Held event : heldBack) {
+            journal.record(event.type(), event.metadata());
         }
         heldBack.clear();
     }
@@ -104,10 +105,10 @@ final class RunState {
         }
     }
 
-    void runStep(Step step, Callable<StepResult> body) {
-        if (succeeded.contains(step) && step != Step.LOCK && step != Step.PLAN) {
-            record("rollback_step", RollbackService.map("step", step.label(), "status", StepStatus.SKIPPED.word(), "duration_ms", 0,
-                    "detail", "succeeded in an earlier attempt of this run"));
+    void runStep(RollbackStep rollbackStep) {
+        Step step = rollbackStep.name();
+        if (succeeded.contains(step) && !rollbackStep.repeatsOnResume()) {
+            record(new RunEvent.StepChanged(step, StepStatus.SKIPPED, 0, "succeeded in an earlier attempt of this run"));
             listener.finished(step, StepStatus.SKIPPED, Duration.ZERO, "done in an earlier attempt");
             return;
         }
@@ -115,10 +116,10 @@ final class RunState {
         runningSince = begin;
         running = step;
         listener.started(step);
-        record("rollback_step", RollbackService.map("step", step.label(), "status", StepStatus.STARTED.word(), "duration_ms", 0, "detail", null));
+        record(new RunEvent.StepChanged(step, StepStatus.STARTED, 0, null));
         StepResult result;
         try {
-            result = body.call();
+            result = rollbackStep.run(this);
         } catch (RagbackException e) {
             failed(step, begin, e.getMessage(), e);
             throw e;
@@ -152,8 +153,7 @@ final class RunState {
         if (status == StepStatus.FAILED) {
             failedStep = step;
         }
-        record("rollback_step", RollbackService.map("step", step.label(), "status", status.word(), "duration_ms", took.toMillis(),
-                "detail", detail));
+        record(new RunEvent.StepChanged(step, status, took.toMillis(), detail));
         listener.finished(step, status, took, detail);
         running = null;
     }
@@ -163,8 +163,8 @@ final class RunState {
             if (!opened) {
                 open(plan == null ? null : plan.restore().id(), plan == null ? null : plan.releaseTarget());
             }
-            record("rollback_finished", RollbackService.map("outcome", outcome.word(), "failed_step", failed == null ? null : failed.label(),
-                    "duration_s", elapsed().toMillis() / 1000.0, "prompt_wait_s", promptWait.toMillis() / 1000.0));
+            record(new RunEvent.Finished(outcome.word(), failed == null ? null : failed.label(), elapsed().toMillis() / 1000.0,
+                    promptWait.toMillis() / 1000.0));
             finished = true;
         }
         return new RollbackService.Outcome(runId(), outcome, failed, elapsed(), plan);
@@ -185,5 +185,9 @@ final class RunState {
             lease.close();
             lease = null;
         }
+    }
+
+    /** An event recorded before {@code rollback_auto} could be written. */
+    private record Held(String type, Map<String, Object> metadata) {
     }
 }

@@ -60,9 +60,9 @@ class PgRestoreTest {
         RagFixtures.migrate(db, "v1.1.0");
         db.execute("DELETE FROM rag_chunks WHERE id % 3 = 0; UPDATE rag_chunks SET content = 'poisoned' WHERE id % 5 = 0");
         db.execute("INSERT INTO task_events (task_id, event_type) VALUES ('during', 'damage')");
-        String down = "DROP INDEX rag_chunks_content_sha256; ALTER TABLE rag_chunks DROP COLUMN ingest_run_id; "
-                + "ALTER TABLE rag_chunks DROP COLUMN content_sha256; DROP TABLE rag_ingest_runs; "
-                + "DELETE FROM schema_migrations WHERE version = 'v1.1.0';";
+        List<DumpTool.DownMigration> down = List.of(new DumpTool.DownMigration("v1.1.0", "DROP INDEX rag_chunks_content_sha256; "
+                + "ALTER TABLE rag_chunks DROP COLUMN ingest_run_id; ALTER TABLE rag_chunks DROP COLUMN content_sha256; "
+                + "DROP TABLE rag_ingest_runs;"));
         tool(postgres, db).restore(archive, new DumpTool.RestoreOptions(false, 1, down), n -> { });
         assertEquals(before, rowHashes(db, "rag_chunks", "schema_migrations"));
         assertEquals(0, count(db, "SELECT count(*) FROM pg_tables WHERE tablename = 'rag_ingest_runs'"));
@@ -73,7 +73,7 @@ class PgRestoreTest {
     @Test
     void killedPgRestoreLeavesTheDatabaseExactlyAsItWas(PgDatabase db, ThrowawayPostgres postgres) throws Exception {
         db.execute("DELETE FROM rag_chunks WHERE id % 2 = 0");
-        killPgRestoreMidway(db, postgres, "");
+        killPgRestoreMidway(db, postgres, List.of());
     }
 
     @Test
@@ -82,9 +82,9 @@ class PgRestoreTest {
         RagFixtures.migrate(db, "v1.1.0");
         db.execute("DELETE FROM rag_chunks WHERE id % 2 = 0; INSERT INTO rag_ingest_runs (model_id) VALUES ('e5-small')");
         long columns = count(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'rag_chunks'");
-        String down = "DROP INDEX rag_chunks_content_sha256; ALTER TABLE rag_chunks DROP COLUMN ingest_run_id; "
-                + "ALTER TABLE rag_chunks DROP COLUMN content_sha256; DROP TABLE rag_ingest_runs; "
-                + "DELETE FROM schema_migrations WHERE version = 'v1.1.0';";
+        List<DumpTool.DownMigration> down = List.of(new DumpTool.DownMigration("v1.1.0", "DROP INDEX rag_chunks_content_sha256; "
+                + "ALTER TABLE rag_chunks DROP COLUMN ingest_run_id; ALTER TABLE rag_chunks DROP COLUMN content_sha256; "
+                + "DROP TABLE rag_ingest_runs;"));
         Map<String, String> before = rowHashes(db, "rag_ingest_runs");
         killPgRestoreMidway(db, postgres, down);
         assertEquals(before, rowHashes(db, "rag_ingest_runs"), "the down chain's DROP TABLE was rolled back with the rest");
@@ -92,7 +92,7 @@ class PgRestoreTest {
         assertEquals(1, count(db, "SELECT count(*) FROM pg_indexes WHERE indexname = 'rag_chunks_content_sha256'"));
     }
 
-    private void killPgRestoreMidway(PgDatabase db, ThrowawayPostgres postgres, String downChain) throws Exception {
+    private void killPgRestoreMidway(PgDatabase db, ThrowawayPostgres postgres, List<DumpTool.DownMigration> downChain) throws Exception {
         Map<String, String> before = rowHashes(db, "rag_chunks", "schema_migrations", "task_events");
         // a lock only the restore's DROP needs keeps pg_restore's SQL flowing but the transaction from finishing
         try (Connection holder = db.connection().open(); Statement lock = holder.createStatement()) {
@@ -113,11 +113,18 @@ class PgRestoreTest {
     }
 
     @Test
+    void theDownChainDeletesEachRevertedRowQuotingItsVersion() {
+        assertEquals("-- down v1'x\nDROP TABLE t;\nDELETE FROM schema_migrations WHERE version = 'v1''x';\n",
+                PgRestore.prelude(List.of(new DumpTool.DownMigration("v1'x", "DROP TABLE t;"))));
+    }
+
+    @Test
     void failingPreludeRollsEverythingBack(PgDatabase db, ThrowawayPostgres postgres) throws Exception {
         db.execute("DELETE FROM rag_chunks WHERE id % 2 = 0");
         Map<String, String> before = rowHashes(db, "rag_chunks", "schema_migrations");
         RagbackException e = assertThrows(RagbackException.class, () -> tool(postgres, db).restore(archive,
-                new DumpTool.RestoreOptions(false, 1, "DELETE FROM rag_chunks; DROP TABLE no_such_table;"), n -> { }));
+                new DumpTool.RestoreOptions(false, 1,
+                        List.of(new DumpTool.DownMigration("v9", "DELETE FROM rag_chunks; DROP TABLE no_such_table;"))), n -> { }));
         assertTrue(e.getMessage().contains("no_such_table"), e.getMessage());
         assertEquals(before, rowHashes(db, "rag_chunks", "schema_migrations"));
         assertNotEquals(0, count(db, "SELECT count(*) FROM rag_chunks"));

@@ -138,8 +138,8 @@ class RestoreServiceTest {
         RestoreService service = service();
         service.execute(service.plan(id, RestoreService.Only.BOTH), Progress.NONE);
         assertEquals(1, dumpTool.restores.size());
-        assertTrue(dumpTool.restores.get(0).preludeSql().contains("DROP TABLE rag_ingest_runs;"));
-        assertTrue(dumpTool.restores.get(0).preludeSql().contains("DELETE FROM schema_migrations WHERE version = 'v1.1.0';"));
+        assertEquals(List.of("v1.1.0"), dumpTool.restores.get(0).downChain().stream().map(DumpTool.DownMigration::version).toList());
+        assertTrue(dumpTool.restores.get(0).downChain().get(0).downSql().contains("DROP TABLE rag_ingest_runs;"));
         assertEquals(List.of(new Alias("rag_main", "rag_main_v2_r" + id)), vectors.aliases);
         assertEquals(12, vectors.points.get("rag_main_v2_r" + id).size());
         assertTrue(vectors.collections.containsKey("rag_main_v2"), "previous collection kept");

@@ -50,8 +50,8 @@ class DeliveringReporterTest {
     }
 
     private void started(String runId, String reason, boolean dryRun) {
-        audit.record(runId, "rollback_auto", RollbackService.map("reason", reason, "timestamp", NOW.toString(), "snapshot",
-                "20261128-031502", "release", "v1.0.0", "host", "host", "dry_run", dryRun));
+        RunEvent start = new RunEvent.Started(reason, NOW.toString(), "20261128-031502", "v1.0.0", "host", dryRun, false, false);
+        audit.record(runId, start.type(), start.metadata());
     }
 
     private Map<String, Long> report(String runId, String reason, String outcome) {

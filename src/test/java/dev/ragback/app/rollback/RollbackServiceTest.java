@@ -320,7 +320,7 @@ class RollbackServiceTest {
         first.open(first.plan.restore().id(), first.plan.releaseTarget());
         String killedInto = first.plan.restore().qdrantTarget();
         // the killed attempt: it journaled its start and left a half-made collection
-        first.record("restore_started", RollbackService.map("snapshot_id", first.plan.restore().id(), "collection", killedInto));
+        first.record("restore_started", Map.of("snapshot_id", first.plan.restore().id(), "collection", killedInto));
         vectors.withCollection(killedInto, "yellow", 3);
 
         RollbackPlan plan = pass(steps, attempt(journal, "rollback_1"), lock, lockFile, new ArrayList<>());
