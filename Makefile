@@ -9,12 +9,18 @@ RAGBACK_FLAGS ?=
 .PHONY: build check test drill bench compat doctor smoke eval.quick verify snapshot.create snapshot.restore rollback.auto clean \
 	migrate.up migrate.verify reliability fuzz traffic\:0 traffic\:100 revert\:last-green
 
-build: $(JAR) target/completion/ragback.bash
+build: $(JAR) target/completion/ragback.bash target/man/ragback.1
 
 # Maven 3.8 prints colour resets (ESC[0m) even in batch mode: they are stripped, the exit status kept.
 $(JAR): $(SOURCES)
 	@echo "building $(JAR)"
 	@mkdir -p target; { $(MVN) -DskipTests package 2>&1; echo $$? > target/.mvn-status; } | sed 's/\x1b\[[0-9;]*m//g'; exit $$(cat target/.mvn-status)
+
+# Man pages, one per command (picocli-codegen ManPageGenerator, then asciidoctor's manpage backend): mvn package
+# writes them with the jar (about 7 s of the build); this rule only remakes them when they are missing.
+target/man/ragback.1: $(JAR)
+	@test -f $@ || { $(MVN) test-compile exec:java@man-asciidoc asciidoctor:process-asciidoc@man-roff 2>&1 | sed 's/\x1b\[[0-9;]*m//g'; }
+	@test -f $@ && touch $@
 
 # Shell completion generated from the command tree (picocli AutoComplete): ragback completion bash|zsh.
 target/completion/ragback.bash: $(JAR)

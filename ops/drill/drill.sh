@@ -53,6 +53,7 @@ cleanup() {
     [ -n "$reported" ] || [ "$step" = start ] || printf 'drill: failed during "%s" (exit %s); the output above says why\n' "$step" "$status" >&2
     # failed before there was anything to look at: leave no scratch directory behind
     if [ -z "$golden" ] && [ -n "$made_dir" ] && [ "${DRILL_KEEP:-}" != 1 ]; then rm -rf "$drill_dir"; fi
+    if [ -d "$drill_dir" ]; then echo "drill: scratch directory $drill_dir kept, $(du -sh "$drill_dir" | cut -f1)" >&2; fi
   fi
 }
 trap cleanup EXIT

@@ -10,7 +10,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -81,9 +84,12 @@ final class EvalQuickCommand implements Callable<Integer> {
         int width = Math.max("METRIC".length(), result.metrics().stream().mapToInt(m -> m.metric().length()).max().orElse(0)) + 2;
         String format = "%-" + width + "s %-8s %-10s %-9s %s%n";
         out.printf(format, "METRIC", "VALUE", "THRESHOLD", "BASELINE", "PASS");
-        for (MetricScore metric : result.metrics()) {
-            out.printf(format, metric.metric(), EvalResult.score(metric.value()), EvalResult.score(metric.threshold()),
-                    EvalResult.score(metric.baseline()), pass(metric));
+        List<Double> values = new ArrayList<>();
+        result.metrics().forEach(m -> values.addAll(Arrays.asList(m.value(), m.threshold(), m.baseline())));
+        List<String> cells = EvalResult.scores(values);
+        for (int i = 0; i < result.metrics().size(); i++) {
+            MetricScore metric = result.metrics().get(i);
+            out.printf(format, metric.metric(), cells.get(3 * i), cells.get(3 * i + 1), cells.get(3 * i + 2), pass(metric));
         }
         String counts = result.judge() != null
                 ? result.rows() + " queries: " + result.validRows() + " valid, " + result.invalidRows() + " NaN; eval.max_invalid "

@@ -1,5 +1,6 @@
 package dev.ragback.cli;
 
+import dev.ragback.app.Durations;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.checks.SmokeCheck;
 import dev.ragback.app.checks.SmokeReport;
@@ -9,7 +10,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -24,11 +24,12 @@ final class SmokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        long start = System.nanoTime();
         SmokeReport report = session.services().smoke().run();
         if (session.json()) {
             session.printJson(report.checks().stream().map(SmokeCommand::json).toList());
         } else {
-            render(report.checks());
+            render(report.checks(), Duration.ofNanos(System.nanoTime() - start));
         }
         report.checks().stream().filter(c -> c.warning() != null).forEach(c -> session.warn(c.name() + ": " + c.warning()));
         List<SmokeCheck> failures = report.failures();
@@ -47,19 +48,20 @@ final class SmokeCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private void render(List<SmokeCheck> checks) {
+    private void render(List<SmokeCheck> checks, Duration took) {
         PrintWriter out = session.out();
         int width = checks.stream().mapToInt(c -> c.name().length()).max().orElse(0);
         for (SmokeCheck check : checks) {
             out.printf("%s  %-" + width + "s  %s  (%s)%n", Styles.status(session, check.status().word()), check.name(),
-                    check.detail(), took(check.duration()));
+                    check.detail(), Durations.human(check.duration()));
         }
+        out.printf("smoke: %d passed, %d failed, %d skipped (%s)%n", count(checks, SmokeCheck.Status.PASS),
+                count(checks, SmokeCheck.Status.FAIL), count(checks, SmokeCheck.Status.SKIP), Durations.human(took));
         out.flush();
     }
 
-    private static String took(Duration duration) {
-        long millis = duration.toMillis();
-        return millis < 1000 ? millis + "ms" : String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
+    private static long count(List<SmokeCheck> checks, SmokeCheck.Status status) {
+        return checks.stream().filter(c -> c.status() == status).count();
     }
 
     private static Map<String, Object> json(SmokeCheck check) {

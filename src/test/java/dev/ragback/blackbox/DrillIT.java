@@ -114,6 +114,19 @@ class DrillIT {
             assertEquals(dumpBefore, pgDump(db), "nothing was written into the database it was pointed at");
             assertEquals(List.of(), qdrant.store().names(), "nothing was made in Qdrant");
             assertFalse(Files.exists(drill), "a drill that failed early leaves no scratch directory");
+            assertFalse(result[1].contains(" kept, "), result[1]);
+
+            // its own temp directory, kept on request: the failure says where it is and how big
+            env.remove("DRILL_DIR");
+            env.put("DRILL_KEEP", "1");
+            String[] kept = run(env, scratch.resolve("out-kept"));
+            assertEquals("2", kept[0], kept[1]);
+            java.util.regex.Matcher keptLine = java.util.regex.Pattern
+                    .compile("(?m)^drill: scratch directory (/\\S+/ragback-drill\\.\\w+) kept, (\\d[\\d.,]*[KMG]?)$").matcher(kept[1]);
+            assertTrue(keptLine.find(), kept[1]);
+            Path keptDir = Path.of(keptLine.group(1));
+            assertTrue(Files.isDirectory(keptDir), kept[1]);
+            Files.delete(keptDir);
         } finally {
             db.execute("DROP ROLE " + role);
         }

@@ -62,12 +62,13 @@ class EvalQuickCliIT {
 
     @Test
     void meanFaithfulnessAboveThresholdPasses() throws IOException {
-        evaluator("echo 'judge warming up' >&2\necho '{\"faithfulness\": 0.84}'");
+        evaluator("echo 'judge warming up' >&2\necho '{\"faithfulness\": 0.8433}'");
         RagbackCli.Result result = cli.run("eval-quick", "--set", EVALUATOR).assertExit(0);
 
         List<String> table = result.stdoutLines();
         assertEquals(List.of("METRIC", "VALUE", "THRESHOLD", "BASELINE", "PASS"), List.of(table.get(0).split("\\s+")));
-        assertEquals(List.of("faithfulness", "0.84", "0.80", "-", "ok"), List.of(table.get(1).split("\\s+")));
+        // one number of decimals for the whole table: the threshold as precise as the value
+        assertEquals(List.of("faithfulness", "0.8433", "0.8000", "-", "ok"), List.of(table.get(1).split("\\s+")));
         assertTrue(table.get(2).startsWith("outcome: PASSED ("), result.toString());
         assertFalse(result.stdout().contains("judge warming up"), "the evaluator's stderr never reaches our stdout");
     }

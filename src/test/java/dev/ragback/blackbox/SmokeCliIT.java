@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.ragback.testing.RagFixtures;
+import dev.ragback.testing.cli.HumanText;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
@@ -105,9 +106,12 @@ class SmokeCliIT {
         RagbackCli.Result result = cli.run("smoke");
         assertEquals(0, result.exitCode(), result.stdout() + result.stderr());
         List<String> names = new ArrayList<>();
-        for (String line : result.stdoutLines()) {
+        List<String> lines = result.stdoutLines();
+        assertTrue(lastLine(result.stdout()).matches("smoke: 6 passed, 0 failed, 0 skipped \\(" + HumanText.DURATION + "\\)"),
+                result.stdout());
+        for (String line : lines.subList(0, lines.size() - 1)) {
             assertTrue(line.startsWith("pass  "), line);
-            assertTrue(line.matches(".*  \\(\\d+(ms|\\.\\ds)\\)"), "ends with the duration: " + line);
+            assertTrue(line.matches(".*  \\(" + HumanText.DURATION + "\\)"), "ends with the duration: " + line);
             names.add(line.substring(6).split(" ")[0]);
         }
         assertEquals(CHECKS, names);
@@ -164,6 +168,8 @@ class SmokeCliIT {
         RagbackCli.Result result = cli.run("smoke");
         assertEquals(3, result.exitCode(), result.stdout() + result.stderr());
         assertTrue(line(result, "qdrant").contains("rag_main -> rag_main_v2 is red, not green"), result.stdout());
+        assertTrue(lastLine(result.stdout()).matches("smoke: \\d passed, 1 failed, \\d skipped \\(" + HumanText.DURATION + "\\)"),
+                result.stdout());
         assertTrue(lastLine(result.stderr()).startsWith("ragback: smoke failed: qdrant (1 of 6 checks)"), result.stderr());
 
         RagbackCli.Result json = cli.run("--json", "smoke");

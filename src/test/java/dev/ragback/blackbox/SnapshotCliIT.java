@@ -113,6 +113,12 @@ class SnapshotCliIT {
                 + HumanText.DURATION).matcher(result.stdoutLines().get(2));
         assertTrue(postgresLine.matches(), result.stdout());
         HumanText.assertSize(manifest.at("/postgres/size").asLong(), postgresLine.group(1));
+        // columns aligned: what, size (right-aligned) and time start where the line above has them
+        List<String> rows = result.stdoutLines().subList(1, 4);
+        assertEquals(rows.get(0).indexOf(qdrantLine.group(1)) + qdrantLine.group(1).length(),
+                rows.get(1).indexOf(postgresLine.group(1)) + postgresLine.group(1).length(), result.stdout());
+        assertEquals(rows.get(0).indexOf("rag_main_v2"), rows.get(1).indexOf(db.name()), result.stdout());
+        assertEquals(rows.get(0).indexOf("rag_main_v2"), rows.get(2).indexOf("5 x top-"), result.stdout());
         assertEquals(Files.size(dump), manifest.at("/postgres/size").asLong());
         assertEquals("complete", manifest.get("status").asText());
         assertTrue(manifest.get("golden").asBoolean());
@@ -150,8 +156,15 @@ class SnapshotCliIT {
         assertEquals(second.get("id").asText(), list.get(0).get("id").asText());
         assertEquals(first.get("id").asText(), list.get(1).get("id").asText());
         assertEquals("complete", list.get(1).get("status").asText());
+        assertEquals(second.get("schema_version"), list.get(0).get("schema_version"));
+        assertEquals(second.get("binary_version"), list.get(0).get("binary_version"));
+        assertEquals("1.19.0", list.get(0).get("qdrant_version").asText());
         String text = cli.run("snapshot", "list").assertExit(0).stdout();
-        assertTrue(text.lines().skip(1).findFirst().orElse("").startsWith(second.get("id").asText()), text);
+        assertTrue(text.lines().findFirst().orElse("").matches("ID .* STATE +SCHEMA +BINARY +QDRANT_V +LABEL"), text);
+        String newest = text.lines().skip(1).findFirst().orElse("");
+        assertTrue(newest.startsWith(second.get("id").asText()), text);
+        assertTrue(newest.matches(".* complete +" + Pattern.quote(second.get("schema_version").asText("-")) + " +"
+                + Pattern.quote(second.get("binary_version").asText("-")) + " +1\\.19\\.0 *"), text);
 
         RagbackCli.Result promoted = cli.run("snapshot", "promote", first.get("id").asText()).assertExit(0);
         assertTrue(promoted.stdout().contains("verified and golden"), promoted.stdout());

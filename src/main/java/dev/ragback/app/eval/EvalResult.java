@@ -86,6 +86,14 @@ public record EvalResult(Outcome outcome, List<MetricScore> metrics, Shape shape
         return (rounded.scale() < 2 ? rounded.setScale(2, RoundingMode.UNNECESSARY) : rounded).toPlainString();
     }
 
+    /** Scores that share a table, all with the decimals the most precise of them needs ({@code 0.8000}, {@code 0.8433}). */
+    public static List<String> scores(List<Double> values) {
+        int decimals = values.stream().map(EvalResult::score).filter(s -> s.contains(".") && !s.contains("E"))
+                .mapToInt(s -> s.length() - s.indexOf('.') - 1).max().orElse(2);
+        return values.stream().map(v -> v == null || !Double.isFinite(v) ? score(v)
+                : BigDecimal.valueOf(v).setScale(decimals, RoundingMode.HALF_UP).toPlainString()).toList();
+    }
+
     /** A share as a percentage: {@code 15 %}, {@code 3.3 %}. */
     public static String percent(double share) {
         double pct = share * 100;

@@ -66,7 +66,7 @@ public final class DeliveringReporter implements RunReporter {
             return "not configured";
         }
         String failure = notifier.notify(new Notifier.RollbackNotice(summary.runId(), summary.reason(), summary.outcome(),
-                summary.failedStep(), Durations.format(Duration.ofMillis((long) (summary.durationSeconds() * 1000))),
+                summary.failedStep(), Durations.human(Duration.ofMillis((long) (summary.durationSeconds() * 1000))),
                 summary.snapshot(), summary.release(), dev.ragback.app.Host.name(), clock.instant().toString()));
         if (failure == null) {
             return "sent";

@@ -53,7 +53,7 @@ final class MigrateDownCommand implements Callable<Integer> {
         }
         List<MigrationService.Step> reverted = migrations.down(plan, step -> {
             if (!session.json()) {
-                session.out().println("reverted " + step.version() + " (" + step.took().toMillis() + " ms)");
+                session.out().println("reverted " + step.version() + " (" + dev.ragback.app.Durations.human(step.took()) + ")");
                 session.out().flush();
             }
         });

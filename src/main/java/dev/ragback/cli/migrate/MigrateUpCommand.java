@@ -28,7 +28,7 @@ final class MigrateUpCommand implements Callable<Integer> {
         MigrationService.UpResult result = session.services().migrations().up(to, step -> {
             if (!session.json()) {
                 session.out().println("applied " + step.version() + " at " + step.at().truncatedTo(ChronoUnit.SECONDS)
-                        + " (" + step.took().toMillis() + " ms)");
+                        + " (" + dev.ragback.app.Durations.human(step.took()) + ")");
                 session.out().flush();
             }
         });

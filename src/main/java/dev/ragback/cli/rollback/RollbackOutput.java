@@ -39,7 +39,7 @@ final class RollbackOutput implements StepListener {
 
     @Override
     public void finished(Step step, StepStatus status, Duration duration, String detail) {
-        out.printf("    %-11s %-9s %7s  %s%n", step.label(), status.word(), Durations.format(duration),
+        out.printf("    %-11s %-9s %7s  %s%n", step.label(), status.word(), Durations.human(duration),
                 detail == null ? "" : session.forPerson(detail));
         out.flush();
         Map<String, Object> json = new LinkedHashMap<>();

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "create", description = "Snapshot Qdrant and PostgreSQL together (in parallel) into a verified set "
@@ -44,12 +45,19 @@ final class SnapshotCreateCommand implements Callable<Integer> {
         }
         var manifest = created.manifest();
         session.out().printf("snapshot %s%s created in %s%n", manifest.id(), manifest.golden() ? " (golden)" : "", created.where());
-        session.out().printf("  qdrant    %-28s %10s  %s%n", manifest.qdrant().collection() + " (" + manifest.qdrant().pointsCount()
-                + " points)", Sizes.human(manifest.qdrantBytes()), Durations.format(Duration.ofMillis(created.qdrantMillis())));
-        session.out().printf("  postgres  %-28s %10s  %s%n", manifest.postgres().database() + " (" + manifest.postgres().format()
-                + ")", Sizes.human(manifest.postgresBytes()), Durations.format(Duration.ofMillis(created.postgresMillis())));
-        session.out().printf("  probes    %d x top-%d recorded%n", manifest.probes().size(), session.config()
-                .get(dev.ragback.config.ConfigKeys.SMOKE_K));
+        List<List<String>> rows = List.of(
+                List.of("qdrant", manifest.qdrant().collection() + " (" + manifest.qdrant().pointsCount() + " points)",
+                        Sizes.human(manifest.qdrantBytes()), Durations.human(Duration.ofMillis(created.qdrantMillis()))),
+                List.of("postgres", manifest.postgres().database() + " (" + manifest.postgres().format() + ")",
+                        Sizes.human(manifest.postgresBytes()), Durations.human(Duration.ofMillis(created.postgresMillis()))),
+                List.of("probes", manifest.probes().size() + " x top-" + session.config().get(dev.ragback.config.ConfigKeys.SMOKE_K)
+                        + " recorded", "", ""));
+        int[] width = new int[4];
+        rows.forEach(row -> { for (int i = 0; i < 4; i++) { width[i] = Math.max(width[i], row.get(i).length()); } });
+        for (List<String> row : rows) {
+            session.out().println(String.format("  %-" + width[0] + "s  %-" + width[1] + "s  %" + width[2] + "s  %-" + width[3] + "s",
+                    row.toArray()).stripTrailing());
+        }
         return ExitCodes.OK;
     }
 }

@@ -6,12 +6,12 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Checks the sizes and durations ragback prints for people ({@code 1.5 MiB}, {@code 850ms}, {@code 2s}). */
+/** Checks the sizes and durations ragback prints for people ({@code 1.5 MiB}, {@code 0.8 s}, {@code 4m 05s}). */
 public final class HumanText {
     /** A size as printed: whole bytes, or one decimal of a binary unit. */
     public static final String SIZE = "\\d+(?:\\.\\d)? (?:B|KiB|MiB|GiB|TiB)";
-    /** A duration as printed: {@code 850ms}, {@code 2s}, {@code 3m}, {@code 1h}. */
-    public static final String DURATION = "\\d+(?:ms|s|m|h)";
+    /** A duration as printed (Durations.human): {@code 0.8 s}, {@code 12.3 s}, {@code 4m 05s}, {@code 2h 03m}. */
+    public static final String DURATION = "(?:\\d+\\.\\d s|\\d+m \\d\\ds|\\d+h \\d\\dm)";
 
     private static final Pattern PARTS = Pattern.compile("(\\d+(?:\\.\\d)?) (B|KiB|MiB|GiB|TiB)");
 
