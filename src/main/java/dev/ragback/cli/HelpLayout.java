@@ -18,8 +18,26 @@ final class HelpLayout {
     static void apply(CommandLine command) {
         if (command.getParent() != null) {
             command.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST, HelpLayout::ownOptions);
+            command.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS, HelpLayout::synopsis);
         }
         command.getSubcommands().values().forEach(HelpLayout::apply);
+    }
+
+    /** kubectl's short form, with the options a command requires spelled out: picocli's full form wraps inside names. */
+    private static String synopsis(Help help) {
+        if (help.commandSpec().usageMessage().customSynopsis().length > 0) {
+            return help.customSynopsis();
+        }
+        StringBuilder line = new StringBuilder(help.commandSpec().qualifiedName());
+        help.commandSpec().options().stream().filter(OptionSpec::required)
+                .forEach(o -> line.append(' ').append(o.longestName()).append('=').append(o.paramLabel()));
+        line.append(" [OPTIONS]");
+        help.commandSpec().positionalParameters().stream().filter(p -> !p.hidden())
+                .forEach(p -> line.append(' ').append(p.arity().min == 0 ? "[" + p.paramLabel() + "]" : p.paramLabel()));
+        if (!help.commandSpec().subcommands().isEmpty()) {
+            line.append(" [COMMAND]");
+        }
+        return help.colorScheme().text(line.toString()) + System.lineSeparator();
     }
 
     private static String ownOptions(Help help) {
