@@ -147,4 +147,19 @@ class HelpTextTest {
         return help.lines().map(String::strip).filter(l -> l.startsWith("-"))
                 .map(l -> l.split("[ =,]")[0]).filter(GLOBALS::contains).collect(Collectors.toList());
     }
+
+    @Test
+    void descriptionsAreSentences() {
+        List<String> notSentences = new ArrayList<>();
+        for (CommandLine command : everyCommand()) {
+            var spec = command.getCommandSpec();
+            List<String> texts = new ArrayList<>(List.of(String.join(" ", spec.usageMessage().description())));
+            spec.options().forEach(o -> texts.add(String.join(" ", o.description())));
+            spec.positionalParameters().forEach(p -> texts.add(String.join(" ", p.description())));
+            spec.usageMessage().exitCodeList().values().forEach(texts::add);
+            texts.stream().map(String::strip).filter(t -> !t.matches("(?s)[A-Z'].*\\."))
+                    .forEach(t -> notSentences.add(path(command) + ": " + t));
+        }
+        assertEquals(List.of(), notSentences);
+    }
 }
