@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 
 /** A command's help lists its own options and points to {@code ragback help options} for the global ones. */
 final class HelpLayout {
-    static final String GLOBAL_POINTER = "Global options (--config, --set, --json, -v, -q, --no-color): ragback help options.";
+    static final String GLOBAL_POINTER = "Global options (--config, --set, --json, -v, -q, ...): ragback help options.";
 
     private HelpLayout() {
     }
