@@ -101,8 +101,9 @@ public final class Cli {
             }
         });
         if (!one) {
-            root.addSubcommand("help", new CommandLine.HelpCommand()); // `ragback help [COMMAND]`, as git and kubectl
+            root.addSubcommand("help", new CommandLine(new HelpCommand(), factory)); // `ragback help [COMMAND]`, as git and kubectl
         }
+        HelpLayout.apply(root);
         return root;
     }
 

@@ -9,11 +9,11 @@ import java.util.concurrent.Callable;
 
 @Command(name = "completion", description = "Print the shell completion script, generated from the command tree by picocli's "
         + "AutoComplete. Install: ragback completion bash > /etc/bash_completion.d/ragback (or source it from ~/.bashrc); "
-        + "zsh: ragback completion zsh > \"${fpath[1]}/_ragback\".")
+        + "zsh: ragback completion zsh > \"$${fpath[1]}/_ragback\".")
 final class CompletionCommand implements Callable<Integer> {
     private final Session session;
 
-    @Parameters(paramLabel = "SHELL", description = "bash or zsh.")
+    @Parameters(paramLabel = "SHELL", description = "The shell: bash or zsh.")
     String shell;
 
     CompletionCommand(Session session) {

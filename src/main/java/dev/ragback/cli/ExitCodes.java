@@ -14,15 +14,6 @@ public final class ExitCodes {
     public static final int INTEGRITY = 5;
     public static final int INTERRUPTED = 130;
 
-    static final String HELP_OK = OK + ":success (a check that passes with warnings is 0; the warnings are printed)";
-    static final String HELP_RUNTIME = RUNTIME_FAILURE + ":runtime failure: an external system cannot be reached or a step failed; "
-            + "also a 'no' at a confirmation prompt (nothing changed)";
-    static final String HELP_USAGE = USAGE + ":usage or configuration error, malformed input file (matrix, manifest, config, migrations)";
-    static final String HELP_GATE = GATE_FAILED + ":a gate failed: smoke, verify or eval below threshold or inconclusive; "
-            + "compat INCOMPATIBLE (UNKNOWN too for compat gate)";
-    static final String HELP_LOCKED = LOCKED + ":another ragback run holds the lock";
-    static final String HELP_INTEGRITY = INTEGRITY + ":snapshot integrity: unknown id, no golden snapshot, missing file, size or sha256 mismatch";
-    static final String HELP_INTERRUPTED = INTERRUPTED + ":interrupted (Ctrl-C); the journal records the run as aborted";
 
     private ExitCodes() {
     }

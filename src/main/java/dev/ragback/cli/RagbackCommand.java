@@ -23,11 +23,8 @@ import java.util.concurrent.Callable;
         versionProvider = VersionProvider.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        description = "Rollback orchestrator for a RAG pipeline: verified snapshots of Qdrant and PostgreSQL, "
-                + "restore, traffic, releases, compatibility matrix, schema migrations, checks.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_RUNTIME, ExitCodes.HELP_USAGE, ExitCodes.HELP_GATE,
-            ExitCodes.HELP_LOCKED, ExitCodes.HELP_INTEGRITY, ExitCodes.HELP_INTERRUPTED})
+        abbreviateSynopsis = true,
+        resourceBundle = "dev.ragback.cli.Help")
 public final class RagbackCommand implements Callable<Integer> {
     /** The top-level commands in help order; {@link Cli} builds only the one an invocation names. */
     static final List<Class<?>> SUBCOMMANDS = List.of(RollbackCommand.class, SnapshotCommand.class, QdrantCommand.class,

@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 final class ReleaseMarkGreenCommand implements Callable<Integer> {
     private final Session session;
 
-    @Parameters(index = "0", paramLabel = "VERSION", description = "e.g. v1.1.0")
+    @Parameters(index = "0", paramLabel = "VERSION", description = "The release version, for example v1.1.0.")
     String version;
 
     ReleaseMarkGreenCommand(Session session) {

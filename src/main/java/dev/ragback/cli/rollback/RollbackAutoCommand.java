@@ -12,12 +12,11 @@ import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "auto", description = "lock, plan, traffic_off, restore, revert, smoke, eval, traffic_on, report: "
-        + "every step journaled in TaskDB; a failed run keeps traffic at 0 and can be resumed.")
+@Command(name = "auto") // help text: Help.properties
 final class RollbackAutoCommand implements Callable<Integer> {
     private final Session session;
 
-    @Option(names = "--reason", paramLabel = "REASON", description = "Why: [a-z0-9_]+, e.g. faithfulness_drop, gate_fail_rate, manual.")
+    @Option(names = "--reason", paramLabel = "REASON", descriptionKey = "reason", description = "Why: [a-z0-9_]+, e.g. faithfulness_drop, gate_fail_rate, manual.")
     String reason;
 
     @Option(names = "--snapshot", paramLabel = "ID", description = "Restore this set (default: the newest golden one).")

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 final class TrafficSetCommand implements Callable<Integer> {
     private final Session session;
 
-    @Parameters(index = "0", paramLabel = "PERCENT", description = "0..100")
+    @Parameters(index = "0", paramLabel = "PERCENT", description = "The share of traffic, 0 to 100.")
     String percent;
 
     @Mixin
