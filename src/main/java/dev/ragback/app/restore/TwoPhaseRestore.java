@@ -61,6 +61,8 @@ final class TwoPhaseRestore {
             // on a thread Ctrl-C does not interrupt: the commit is short, and stopping it halfway would split the stores
             boolean[] lateInterrupt = {false};
             Outcome<Long> window = await(pool.submit(() -> commit(plan, pg.value(), q.value())), null, lateInterrupt);
+            // a commit that ended before get() was called returns without looking at the interrupt flag
+            lateInterrupt[0] |= Thread.interrupted();
             if (window.failure() != null) {
                 throw window.failure();
             }

@@ -111,7 +111,7 @@ class RunHistoryOnTaskDbTest {
                 "| 2025-11-28 03:20:00 | rollback_auto | - | started | - | reason=gate_fail_rate; snapshot=20251127-030000; "
                         + "release=v1.0.0; host=ops-1; dry_run=false |",
                 "| 2025-11-28 03:20:00 | rollback_step | lock | started | - | - |",
-                "| 2025-11-28 03:20:00 | rollback_step | lock | succeeded | 35 ms | advisory lock 7216 |",
+                "| 2025-11-28 03:20:00 | rollback_step | lock | succeeded | 0.0 s | advisory lock 7216 |",
                 "| 2025-11-28 03:21:01 | rollback_step | eval | failed | 1m 01s | faithfulness 0.71 < 0.80 |",
                 "| 2025-11-28 03:21:01 | rollback_finished | eval | failed | 1m 01s | - |"),
                 Files.readAllLines(written).stream().filter(line -> !line.startsWith("<!-- ragback draft; sha256 ")).toList());
