@@ -136,7 +136,7 @@ class HistoryCliIT {
             "| time (UTC) | event | step | status | duration | detail |",
             "| 2025-11-28 03:20:00 | rollback_auto | - | started | - | reason=faithfulness_drop; snapshot=20251127-030000; "
                     + "release=v1.0.0; host=ops-1; dry_run=false |",
-            "| 2025-11-28 03:20:00 | rollback_step | lock | succeeded | 40 ms | advisory lock held |",
+            "| 2025-11-28 03:20:00 | rollback_step | lock | succeeded | 0.0 s | advisory lock held |",
             "| 2025-11-28 03:21:01 | rollback_step | eval | failed | 1m 01s | faithfulness 0.71 < 0.80 |",
             "| 2025-11-28 03:21:01 | rollback_finished | eval | failed | 1m 01s | - |"}) {
             assertTrue(text.lines().anyMatch(line::equals), "missing line: " + line + "\n" + text);

@@ -187,7 +187,7 @@ class JudgeEvalCliIT {
             assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip(), "traffic stays at 0");
 
             RagbackCli.Result passed = cli.run("rollback", "auto", "--reason", "faithfulness_drop", "--yes").assertExit(0);
-            assertTrue(passed.stdout().matches("(?s).*eval +succeeded +\\S+ +faithfulness 0\\.800 >= 0\\.80; audit file " + java.util.regex.Pattern.quote(work + "/ops/state/eval/eval_") + ".*"),
+            assertTrue(passed.stdout().matches("(?s).*eval +succeeded +[0-9.]+ s +faithfulness 0\\.800 >= 0\\.80; audit file " + java.util.regex.Pattern.quote(work + "/ops/state/eval/eval_") + ".*"),
                     passed.toString());
             assertEquals(List.of(List.of("succeeded")), db.rows("SELECT metadata->>'outcome' FROM task_events "
                     + "WHERE event_type = 'rollback_finished' ORDER BY id DESC LIMIT 1"));

@@ -160,7 +160,7 @@ class RollbackCliIT {
         damage();
         RagbackCli.Result run = cli.env("SLACK_WEBHOOK", null).env("PUSHGATEWAY_URL", null)
                 .run("rollback", "auto", "--reason", "manual", "--yes").assertExit(0);
-        java.util.regex.Matcher report = java.util.regex.Pattern.compile("\\n    report +succeeded +\\S+ +(.*)\\n").matcher(run.stdout());
+        java.util.regex.Matcher report = java.util.regex.Pattern.compile("\\n    report +succeeded +[0-9.]+ s +(.*)\\n").matcher(run.stdout());
         assertTrue(report.find(), run.stdout());
         String detail = report.group(1);
         assertTrue(detail.matches("postmortem: \\S*ops/postmortems/\\d{4}-\\d\\d-\\d\\d-rollback_\\d+\\.md; metrics: not configured; "

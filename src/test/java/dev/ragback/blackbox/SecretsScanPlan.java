@@ -88,7 +88,7 @@ final class SecretsScanPlan {
         failing("qdrant switch-alias", Map.of("QDRANT_API_KEY", test.wrong(test.qdrantKey())), "rag_main", "rag_not_there", "--yes");
 
         once("help", 0);
-        once("help options", 0);
+        once("help", 0, "options");
         once("completion", 0, "bash");
 
         group("snapshot");

@@ -86,7 +86,7 @@ final class RollbackOutput implements StepListener {
             return;
         }
         out.println((dryRun ? "dry run: nothing was changed; " : "rollback " + outcome.runId() + " ")
-                + outcome.outcome().word() + " in " + Durations.format(outcome.duration()));
+                + outcome.outcome().word() + " in " + Durations.human(outcome.duration()));
         out.flush();
     }
 

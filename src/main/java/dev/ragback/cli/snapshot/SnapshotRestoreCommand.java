@@ -105,11 +105,11 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
         } else {
             if (plan.postgres()) {
                 session.out().printf("restored postgres  %-28s %10s  %s%n", plan.manifest().postgres().database(),
-                        Sizes.human(restored.postgresBytes()), Durations.format(Duration.ofMillis(restored.postgresMillis())));
+                        Sizes.human(restored.postgresBytes()), Durations.human(Duration.ofMillis(restored.postgresMillis())));
             }
             if (plan.qdrant()) {
                 session.out().printf("restored qdrant    %-28s %10s  %s%n", plan.qdrantTarget(),
-                        Sizes.human(restored.qdrantBytes()), Durations.format(Duration.ofMillis(restored.qdrantMillis())));
+                        Sizes.human(restored.qdrantBytes()), Durations.human(Duration.ofMillis(restored.qdrantMillis())));
             }
             if (plan.postgresWaits() && session.verbosity() >= 1) {
                 session.out().println("commit window: " + restored.commitWindowMillis() + " ms from the PostgreSQL COMMIT to the"
