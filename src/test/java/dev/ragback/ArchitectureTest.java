@@ -38,8 +38,10 @@ class ArchitectureTest {
     static final ArchRule ONLY_THE_COMPOSITION_ROOT_KNOWS_ADAPTERS = noClasses()
             .that().resideOutsideOfPackage("dev.ragback.adapters..")
             .and().doNotHaveFullyQualifiedName("dev.ragback.cli.Services")
+            .and().doNotHaveFullyQualifiedName("dev.ragback.cli.EvalServices")
             .should().dependOnClassesThat().resideInAPackage("dev.ragback.adapters..")
-            .because("commands and use cases reach adapters through the ports; cli.Services alone builds them");
+            .because("commands and use cases reach adapters through the ports; cli.Services (and its evaluation part, "
+                    + "cli.EvalServices) alone build them");
 
     @ArchTest
     static final ArchRule ONLY_CONFIRM_OPTIONS_ASK_FOR_CONFIRMATION = noClasses()

@@ -1,9 +1,5 @@
 package dev.ragback.cli;
 
-import dev.ragback.adapters.eval.CommandEvalRunner;
-import dev.ragback.adapters.eval.JsonlEvalTranscript;
-import dev.ragback.adapters.openai.OpenAiChatModel;
-import dev.ragback.adapters.ragservice.HttpRagService;
 import dev.ragback.adapters.http.JdkHttpProbe;
 import dev.ragback.adapters.metrics.PrometheusMetricsSink;
 import dev.ragback.adapters.os.ChildContext;
@@ -32,11 +28,8 @@ import dev.ragback.app.doctor.BackupsDirCheck;
 import dev.ragback.app.doctor.DoctorService;
 import dev.ragback.app.doctor.JudgeChecks;
 import dev.ragback.app.doctor.RollbackReadiness;
-import dev.ragback.app.eval.EvalPolicy;
 import dev.ragback.app.eval.EvalService;
 import dev.ragback.app.eval.JudgeEvaluation;
-import dev.ragback.app.port.ChatModel;
-import dev.ragback.app.port.RagService;
 import dev.ragback.app.migrate.MigrationService;
 import dev.ragback.app.history.Postmortem;
 import dev.ragback.app.history.RunHistory;
@@ -44,7 +37,6 @@ import dev.ragback.app.port.AppliedMigrations;
 import dev.ragback.app.port.AuditLog;
 import dev.ragback.app.port.DatabaseProbe;
 import dev.ragback.app.port.DumpTool;
-import dev.ragback.app.port.EvalRunner;
 import dev.ragback.app.port.SchemaMigrator;
 import dev.ragback.app.port.MetricsSink;
 import dev.ragback.app.port.Notifier;
@@ -73,7 +65,6 @@ import java.util.List;
 public final class Services implements AutoCloseable {
     // a migration statement (a CREATE INDEX on a big table) may take long, but not forever
     private static final Duration MIGRATION_STATEMENT_TIMEOUT = Duration.ofMinutes(30);
-    static final Duration JUDGE_QUERY_TIMEOUT = Duration.ofMinutes(2);
     private final Config config;
     private JdbcAuditLog auditLog;
     private VectorStore vectorStore;
@@ -82,6 +73,7 @@ public final class Services implements AutoCloseable {
     private final List<Repository> others = new java.util.ArrayList<>();
 
     private final ChildContext children;
+    private final EvalServices evaluation;
 
     Services(Config config) {
         this(config, ChildContext.ofThisProcess());
@@ -96,6 +88,7 @@ public final class Services implements AutoCloseable {
         LoginRefusals.startRun();
         this.config = config;
         this.children = children;
+        this.evaluation = new EvalServices(config, children);
         this.repository = new Repository(config, config.get(ConfigKeys.BACKUPS_DIR), this::bucket);
     }
 
@@ -193,7 +186,7 @@ public final class Services implements AutoCloseable {
     }
 
     public DoctorService doctor() {
-        JudgeChecks judge = judgeMode() ? new JudgeChecks(this::ragService, this::chatModel,
+        JudgeChecks judge = evaluation.judgeMode() ? new JudgeChecks(evaluation::ragService, evaluation::chatModel,
                 () -> JudgeEvaluation.sampleQuestion(config.get(ConfigKeys.EVAL_DATASET)), Clock.systemUTC()) : null;
         return new DoctorService(new DoctorService.Subjects(vectorStore(), config.get(ConfigKeys.QDRANT_COLLECTION),
                 postgres(), taskDb(), dumpTool(), compat(), repository.bucket() ? new BackupsDirCheck(repository.store())
@@ -306,62 +299,8 @@ public final class Services implements AutoCloseable {
                         probeComparison(), http));
     }
 
-    /** The evaluator of eval.mode command; fails MALFORMED_INPUT without eval.command. */
-    public EvalRunner evalRunner() {
-        List<String> command = config.get(ConfigKeys.EVAL_COMMAND);
-        if (command == null) {
-            throw new RagbackException(RagbackException.Kind.MALFORMED_INPUT, "eval.command is not set",
-                    "set eval.command in ops/ragback.yaml to the evaluator's argv, e.g. "
-                            + "[python3, ops/eval/quick_eval.py, --n, \"{queries}\", --out, \"{output}\"]");
-        }
-        return new CommandEvalRunner(command, config.get(ConfigKeys.EVAL_TIMEOUT), children);
-    }
-
-    public boolean judgeMode() {
-        return switch (config.get(ConfigKeys.EVAL_MODE)) {
-            case COMMAND -> false;
-            case JUDGE -> true;
-        };
-    }
-
     public EvalService eval() {
-        EvalPolicy policy = new EvalPolicy(config.get(ConfigKeys.EVAL_QUERIES), config.get(ConfigKeys.EVAL_THRESHOLDS),
-                config.get(ConfigKeys.EVAL_MAX_INVALID));
-        return judgeMode() ? new EvalService(judgeEvaluation(), policy) : new EvalService(evalRunner(), policy);
-    }
-
-    /** eval.mode judge: the RAG service, the judge and the audit file; MALFORMED_INPUT when a required key is unset. */
-    public JudgeEvaluation judgeEvaluation() {
-        RagService rag = ragService();
-        ChatModel judge = chatModel();
-        List<String> secrets = java.util.Arrays.asList(config.get(ConfigKeys.EVAL_JUDGE_API_KEY), config.get(ConfigKeys.EVAL_RAG_AUTH));
-        // the default eval.timeout is sized for a whole command-mode run; judge mode applies it per query
-        Duration perQuery = config.setting(ConfigKeys.EVAL_TIMEOUT).source() == dev.ragback.config.Source.DEFAULT
-                ? JUDGE_QUERY_TIMEOUT : config.get(ConfigKeys.EVAL_TIMEOUT);
-        return new JudgeEvaluation(rag, judge, () -> JsonlEvalTranscript.create(config.get(ConfigKeys.EVAL_AUDIT_DIR), Clock.systemUTC(),
-                secrets), new JudgeEvaluation.Settings(config.get(ConfigKeys.EVAL_DATASET), config.get(ConfigKeys.EVAL_CONCURRENCY),
-                perQuery), Clock.systemUTC());
-    }
-
-    public RagService ragService() {
-        return new HttpRagService(new HttpRagService.Settings(required(ConfigKeys.EVAL_RAG_URL), config.get(ConfigKeys.EVAL_RAG_AUTH),
-                config.get(ConfigKeys.EVAL_RAG_ANSWER_POINTER), config.get(ConfigKeys.EVAL_RAG_CONTEXTS_POINTER),
-                config.get(ConfigKeys.EVAL_RETRIES)));
-    }
-
-    public ChatModel chatModel() {
-        return new OpenAiChatModel(new OpenAiChatModel.Settings(required(ConfigKeys.EVAL_JUDGE_URL), required(ConfigKeys.EVAL_JUDGE_MODEL),
-                config.get(ConfigKeys.EVAL_JUDGE_API_KEY), config.get(ConfigKeys.EVAL_JUDGE_MAX_TOKENS), config.get(ConfigKeys.EVAL_JUDGE_SEED),
-                config.get(ConfigKeys.EVAL_RETRIES)));
-    }
-
-    private <T> T required(dev.ragback.config.Key<T> key) {
-        T value = config.get(key);
-        if (value == null) {
-            throw new RagbackException(RagbackException.Kind.MALFORMED_INPUT, "eval.mode judge needs " + key.name() + ", which is not set",
-                    "set it in ops/ragback.yaml (docs/judge.md shows vLLM, Ollama and OpenAI examples)");
-        }
-        return value;
+        return evaluation.eval();
     }
 
     /** eval-quick: the evaluation beside the newest golden set's recorded baseline. */
