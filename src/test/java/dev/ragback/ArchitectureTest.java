@@ -37,11 +37,10 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule ONLY_THE_COMPOSITION_ROOT_KNOWS_ADAPTERS = noClasses()
             .that().resideOutsideOfPackage("dev.ragback.adapters..")
-            .and().doNotHaveFullyQualifiedName("dev.ragback.cli.Services")
-            .and().doNotHaveFullyQualifiedName("dev.ragback.cli.EvalServices")
+            .and().haveNameNotMatching("dev\\.ragback\\.cli\\.(Eval|S3)?Services")
             .should().dependOnClassesThat().resideInAPackage("dev.ragback.adapters..")
-            .because("commands and use cases reach adapters through the ports; cli.Services (and its evaluation part, "
-                    + "cli.EvalServices) alone build them");
+            .because("commands and use cases reach adapters through the ports; cli.Services (with its evaluation and S3 "
+                    + "parts, cli.EvalServices and cli.S3Services) alone builds them");
 
     @ArchTest
     static final ArchRule ONLY_CONFIRM_OPTIONS_ASK_FOR_CONFIRMATION = noClasses()

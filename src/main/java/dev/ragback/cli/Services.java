@@ -13,7 +13,6 @@ import dev.ragback.adapters.postgres.PgDumpTool;
 import dev.ragback.adapters.postgres.PostgresConnection;
 import dev.ragback.adapters.qdrant.QdrantRestVectorStore;
 import dev.ragback.app.Operator;
-import dev.ragback.app.RagbackException;
 import dev.ragback.adapters.release.CommandReleaseSwitch;
 import dev.ragback.adapters.slack.SlackWebhookNotifier;
 import dev.ragback.adapters.release.SymlinkReleaseSwitch;
@@ -220,21 +219,8 @@ public final class Services implements AutoCloseable {
                 : new dev.ragback.app.snapshot.SetCopy.Dir(other.backups());
     }
 
-    /** The object store of {@code location} ({@code s3://bucket/prefix}) with the backups.s3.* settings. */
     private dev.ragback.app.port.BlobStore bucket(String location) {
-        String rest = location.substring("s3://".length());
-        int slash = rest.indexOf('/');
-        String bucket = slash < 0 ? rest : rest.substring(0, slash);
-        String prefix = slash < 0 ? "" : rest.substring(slash + 1).replaceAll("/+$", "");
-        String sse = config.get(ConfigKeys.BACKUPS_S3_SSE);
-        String kms = config.get(ConfigKeys.BACKUPS_S3_KMS_KEY_ID);
-        if (kms != null && !"aws:kms".equals(sse)) {
-            throw RagbackException.malformed("backups.s3.kms_key_id is set but backups.s3.sse is not aws:kms");
-        }
-        return new dev.ragback.adapters.s3.S3BlobStore(new dev.ragback.adapters.s3.S3Settings(bucket, prefix,
-                config.get(ConfigKeys.BACKUPS_S3_ENDPOINT), config.get(ConfigKeys.BACKUPS_S3_REGION),
-                config.get(ConfigKeys.BACKUPS_S3_PATH_STYLE), sse, kms, Math.toIntExact(config.get(ConfigKeys.BACKUPS_S3_PART_SIZE))),
-                children.env());
+        return S3Services.bucket(config, location, children.env());
     }
 
     /** Keeps this run's staging dir (S3 repository) after the run; returns it, or {@code null}. */
