@@ -141,7 +141,7 @@ class SnapshotRepositoryCliIT {
         JsonNode after = JSON.readTree(cli.run(repo.args("--json", "snapshot", "list")).assertExit(0).stdout());
         assertEquals(List.of(third.get("id").asText(), id), ids(after.findValues("id")));
         if (repo.prefix() != null) {
-            assertTrue(bucket.keys(repo.prefix() + "/" + second.get("id").asText()).isEmpty(), "nothing of the pruned set is left");
+            assertTrue(bucket.keys(repo.prefix() + "/" + second.get("id").asText() + "/").isEmpty(), "nothing of the pruned set is left");
         }
     }
 
