@@ -1,6 +1,8 @@
 package dev.ragback.app.rollback;
 
+import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -11,26 +13,41 @@ sealed interface RunEvent {
 
     String type();
 
-    Map<String, Object> metadata();
+    /**
+     * The record's components in declaration order: names in snake_case ({@code …Millis} → {@code …_ms},
+     * {@code …Seconds} → {@code …_s}), steps and statuses as their words, a null {@code …Seconds} left out.
+     */
+    default Map<String, Object> metadata() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (RecordComponent component : getClass().getRecordComponents()) {
+            Object value = valueOf(component);
+            if (value == null && component.getName().endsWith("Seconds")) {
+                continue;
+            }
+            out.put(key(component.getName()), value instanceof Step step ? step.label()
+                    : value instanceof StepStatus status ? status.word() : value);
+        }
+        return out;
+    }
+
+    private Object valueOf(RecordComponent component) {
+        try {
+            return component.getAccessor().invoke(this);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + component.getName() + " of " + type(), e);
+        }
+    }
+
+    private static String key(String component) {
+        String unit = component.replaceFirst("Millis$", "Ms").replaceFirst("Seconds$", "S");
+        return unit.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
+    }
 
     /** {@code rollback_auto}: the run's start, written once the plan names the set and the release. */
     record Started(String reason, String timestamp, String snapshot, String release, String host, boolean dryRun,
                    boolean restoreTraffic, boolean force) implements RunEvent {
         public String type() {
             return "rollback_auto";
-        }
-
-        public Map<String, Object> metadata() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("reason", reason);
-            out.put("timestamp", timestamp);
-            out.put("snapshot", snapshot);
-            out.put("release", release);
-            out.put("host", host);
-            out.put("dry_run", dryRun);
-            out.put("restore_traffic", restoreTraffic);
-            out.put("force", force);
-            return out;
         }
     }
 
@@ -39,15 +56,6 @@ sealed interface RunEvent {
         public String type() {
             return "rollback_step";
         }
-
-        public Map<String, Object> metadata() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("step", step.label());
-            out.put("status", status.word());
-            out.put("duration_ms", durationMillis);
-            out.put("detail", detail);
-            return out;
-        }
     }
 
     /** {@code rollback_finished}; {@code promptWaitSeconds} null: not recorded (the postmortem's own copy). */
@@ -55,46 +63,27 @@ sealed interface RunEvent {
         public String type() {
             return "rollback_finished";
         }
-
-        public Map<String, Object> metadata() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("outcome", outcome);
-            out.put("failed_step", failedStep);
-            out.put("duration_s", durationSeconds);
-            if (promptWaitSeconds != null) {
-                out.put("prompt_wait_s", promptWaitSeconds);
-            }
-            return out;
-        }
     }
 
     /** {@code rollback_forced}: {@code --force} went past an INCOMPATIBLE matrix line. */
-    record Forced(String triple, int line) implements RunEvent {
-        public String type() {
-            return "rollback_forced";
+    record Forced(String triple, String status, int line) implements RunEvent {
+        Forced(String triple, int line) {
+            this(triple, "INCOMPATIBLE", line);
         }
 
-        public Map<String, Object> metadata() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("triple", triple);
-            out.put("status", "INCOMPATIBLE");
-            out.put("line", line);
-            return out;
+        public String type() {
+            return "rollback_forced";
         }
     }
 
     /** {@code restore_committed} of a resumed run whose earlier attempt committed the restore. */
-    record RestoreCommittedEarlier(String snapshotId, String collection) implements RunEvent {
-        public String type() {
-            return "restore_committed";
+    record RestoreCommittedEarlier(String snapshotId, String collection, boolean resumed) implements RunEvent {
+        RestoreCommittedEarlier(String snapshotId, String collection) {
+            this(snapshotId, collection, true);
         }
 
-        public Map<String, Object> metadata() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("snapshot_id", snapshotId);
-            out.put("collection", collection);
-            out.put("resumed", true);
-            return out;
+        public String type() {
+            return "restore_committed";
         }
     }
 }
