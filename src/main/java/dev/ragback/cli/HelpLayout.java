@@ -2,8 +2,12 @@ package dev.ragback.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
+import picocli.CommandLine.Model.ArgGroupSpec;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -20,6 +24,7 @@ final class HelpLayout {
             command.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST, HelpLayout::ownOptions);
             command.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS, HelpLayout::synopsis);
         }
+        command.getHelpSectionMap().replaceAll((key, section) -> NameSafeWrap.around(section));
         command.getSubcommands().values().forEach(HelpLayout::apply);
     }
 
@@ -28,16 +33,51 @@ final class HelpLayout {
         if (help.commandSpec().usageMessage().customSynopsis().length > 0) {
             return help.customSynopsis();
         }
-        StringBuilder line = new StringBuilder(help.commandSpec().qualifiedName());
-        help.commandSpec().options().stream().filter(OptionSpec::required)
-                .forEach(o -> line.append(' ').append(o.longestName()).append('=').append(o.paramLabel()));
-        line.append(" [OPTIONS]");
-        help.commandSpec().positionalParameters().stream().filter(p -> !p.hidden())
-                .forEach(p -> line.append(' ').append(p.arity().min == 0 ? "[" + p.paramLabel() + "]" : p.paramLabel()));
-        if (!help.commandSpec().subcommands().isEmpty()) {
-            line.append(" [COMMAND]");
+        CommandSpec spec = help.commandSpec();
+        List<String> words = new ArrayList<>(List.of(spec.qualifiedName()));
+        spec.options().stream().filter(o -> o.required() && o.group() == null).forEach(o -> words.add(label(o)));
+        words.add("[OPTIONS]");
+        spec.positionalParameters().stream().filter(p -> !p.hidden() && p.group() == null)
+                .forEach(p -> words.add(p.arity().min == 0 ? "[" + p.paramLabel() + "]" : p.paramLabel()));
+        for (ArgGroupSpec group : spec.argGroups()) {
+            String either = group.args().stream().map(HelpLayout::label).collect(Collectors.joining(" | "));
+            words.add(group.multiplicity().min == 0 ? "[" + either + "]" : group.exclusive() ? "(" + either + ")" : either);
         }
-        return help.colorScheme().text(line.toString()) + System.lineSeparator();
+        if (!spec.subcommands().isEmpty()) {
+            words.add("[COMMAND]");
+        }
+        int heading = help.synopsisHeading().length();
+        return help.colorScheme().text(wrap(words, heading + spec.qualifiedName().length() + 1, heading,
+                spec.usageMessage().width())) + System.lineSeparator();
+    }
+
+    private static String label(ArgSpec arg) {
+        if (arg instanceof OptionSpec option) {
+            return option.arity().max == 0 ? option.longestName() : option.longestName() + "=" + option.paramLabel();
+        }
+        return arg.paramLabel();
+    }
+
+    /** Whole words to a line; the first line has {@code used} columns taken, the others start at {@code indent}. */
+    static String wrap(List<String> words, int indent, int used, int width) {
+        StringBuilder text = new StringBuilder();
+        int column = used;
+        boolean lineEmpty = true;
+        for (String word : words) {
+            if (!lineEmpty && column + 1 + word.length() > width) {
+                text.append(System.lineSeparator()).append(" ".repeat(indent));
+                column = indent;
+                lineEmpty = true;
+            }
+            if (!lineEmpty) {
+                text.append(' ');
+                column++;
+            }
+            text.append(word);
+            column += word.length();
+            lineEmpty = false;
+        }
+        return text.toString();
     }
 
     private static String ownOptions(Help help) {
@@ -45,6 +85,7 @@ final class HelpLayout {
                 .filter(o -> !o.hidden() && !o.inherited() && !o.versionHelp())
                 .collect(Collectors.toList());
         return help.optionListExcludingGroups(own, help.createDefaultLayout(), null, help.parameterLabelRenderer())
-                + help.colorScheme().text("  " + GLOBAL_POINTER) + System.lineSeparator();
+                + help.colorScheme().text(wrap(List.of(GLOBAL_POINTER.split(" ")), 4, 0, help.commandSpec().usageMessage().width() - 2)
+                        .indent(2).stripTrailing()) + System.lineSeparator();
     }
 }

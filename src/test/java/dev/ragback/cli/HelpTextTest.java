@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +25,7 @@ class HelpTextTest {
     private static final Set<String> SPEC_CODES = Set.of("0", "1", "2", "3", "4", "5", "130");
     private static final List<String> GLOBALS = List.of("--config", "--set", "--json", "-v", "-q", "--no-color");
     private static final PrintWriter NOWHERE = new PrintWriter(Writer.nullWriter());
+    private static final Pattern DOTTED_OR_SLASHED = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*(?:[./][A-Za-z0-9_*-]+)+");
     private static final Pattern OPTION_AT_LINE_END = Pattern.compile("(--[a-z][a-z0-9-]*)$");
 
     private static List<CommandLine> everyCommand() {
@@ -41,6 +43,17 @@ class HelpTextTest {
         StringWriter text = new StringWriter();
         command.usage(new PrintWriter(text), CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         return text.toString();
+    }
+
+    private static String help(CommandLine command, int width) {
+        command.setUsageHelpAutoWidth(false);
+        command.setUsageHelpWidth(width);
+        try {
+            return help(command);
+        } finally {
+            command.setUsageHelpWidth(80);
+            command.setUsageHelpAutoWidth(true);
+        }
     }
 
     private static String path(CommandLine command) {
@@ -109,6 +122,52 @@ class HelpTextTest {
             }
         }
         assertEquals(List.of(), split);
+    }
+
+    @Test
+    void dottedKeysAndPathsStayOnOneLineAtEveryWidth() {
+        List<String> split = new ArrayList<>();
+        for (CommandLine command : everyCommand()) {
+            Map<String, Long> names = new TreeMap<>();
+            Matcher name = DOTTED_OR_SLASHED.matcher(help(command, 400));
+            while (name.find()) {
+                names.merge(name.group(), 1L, Long::sum);
+            }
+            for (int width : new int[]{60, 72, 80, 100, 120}) {
+                String text = help(command, width);
+                text.lines().filter(l -> l.length() > width)
+                        .forEach(l -> split.add(path(command) + " @" + width + ": wider than " + width + ": " + l));
+                names.forEach((each, count) -> {
+                    if (occurrences(text, each) != count) {
+                        split.add(path(command) + " @" + width + ": " + each);
+                    }
+                });
+            }
+        }
+        assertEquals(List.of(), split, "names cut across lines");
+    }
+
+    @Test
+    void aBreakAfterADotInsideANameIsMendedAndTheLineStaysInItsWidth() {
+        List<String> lines = new ArrayList<>(List.of("Threshold (default: eval.", "  thresholds) for the run", "Next."));
+        NameSafeWrap.mend(lines, "Threshold (default: eval.thresholds) for the run\nNext.", 26);
+        assertEquals(List.of("Threshold (default:", "  eval.thresholds) for the", "  run", "Next."), lines);
+
+        List<String> alone = new ArrayList<>(List.of("  eval-quick  Check", "                eval.", "                mode judge scores"));
+        NameSafeWrap.mend(alone, "Check eval.mode judge scores", 40);
+        assertEquals(List.of("  eval-quick  Check", "                eval.mode judge scores"), alone, "a name's head alone on a line");
+
+        List<String> sentence = new ArrayList<>(List.of("The run stopped.", "Resume it."));
+        NameSafeWrap.mend(sentence, "The run stopped. Resume it.", 30);
+        assertEquals(List.of("The run stopped.", "Resume it."), sentence, "a break between sentences stays");
+    }
+
+    private static long occurrences(String text, String name) {
+        long n = 0;
+        for (int at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+            n++;
+        }
+        return n;
     }
 
     @Test
