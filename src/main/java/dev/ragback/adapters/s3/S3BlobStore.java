@@ -10,7 +10,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -37,6 +38,8 @@ import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,7 +73,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     public S3BlobStore(S3Settings settings, java.util.Map<String, String> env) {
         this.settings = settings;
         var builder = S3Client.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(10))
+                .httpClientBuilder(Apache5HttpClient.builder().connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofSeconds(60)))
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials(env))
@@ -212,18 +215,28 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        // ranges are fetched in parallel and written (and hashed) in order: memory stays at PARALLEL_RANGES ranges
+        // ranges are fetched in parallel into PARALLEL_RANGES buffers, reused, and written (and hashed) in
+        // order: memory stays at PARALLEL_RANGES ranges whatever the object's size, and makes no garbage
+        BlockingQueue<byte[]> buffers = new ArrayBlockingQueue<>(PARALLEL_RANGES);
+        for (int i = 0; i < PARALLEL_RANGES; i++) {
+            buffers.add(new byte[(int) Math.min(RANGE_BYTES, Math.max(1, blob.size()))]);
+        }
         try (HashingFileWriter out = new HashingFileWriter(target, progress)) {
             Deque<Future<byte[]>> window = new ArrayDeque<>();
+            Deque<Integer> lengths = new ArrayDeque<>();
             long next = 0;
             while (next < blob.size() || !window.isEmpty()) {
                 while (window.size() < PARALLEL_RANGES && next < blob.size()) {
                     long from = next;
                     long to = Math.min(blob.size(), from + RANGE_BYTES) - 1;
-                    window.add(pool.submit(() -> range(key, from, to)));
+                    byte[] buffer = buffers.take();
+                    window.add(pool.submit(() -> range(key, from, to, buffer)));
+                    lengths.add((int) (to - from + 1));
                     next = to + 1;
                 }
-                out.write(window.removeFirst().get());
+                byte[] range = window.removeFirst().get();
+                out.write(range, 0, lengths.removeFirst());
+                buffers.add(range);
             }
             return out.finish(relativePath);
         } catch (ExecutionException e) {
@@ -243,14 +256,17 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         }
     }
 
-    private byte[] range(String key, long from, long to) {
-        byte[] bytes = client.getObjectAsBytes(r -> r.bucket(settings.bucket()).key(settings.key(key))
-                .range("bytes=" + from + "-" + to)).asByteArrayUnsafe();
-        if (bytes.length != to - from + 1) {
-            throw new RagbackException(RagbackException.Kind.INTEGRITY, location() + "/" + key + ": bytes " + from + "-" + to
-                    + " came back as " + bytes.length + " bytes", "run the command again");
+    private byte[] range(String key, long from, long to, byte[] buffer) throws IOException {
+        int length = (int) (to - from + 1);
+        try (InputStream in = client.getObject(r -> r.bucket(settings.bucket()).key(settings.key(key))
+                .range("bytes=" + from + "-" + to))) {
+            int read = in.readNBytes(buffer, 0, length);
+            if (read != length || in.read() != -1) {
+                throw new RagbackException(RagbackException.Kind.INTEGRITY, location() + "/" + key + ": bytes " + from + "-" + to
+                        + " came back as " + (read == length ? "more" : read) + " bytes", "run the command again");
+            }
         }
-        return bytes;
+        return buffer;
     }
 
     @Override

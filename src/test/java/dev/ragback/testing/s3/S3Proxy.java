@@ -3,7 +3,7 @@ package dev.ragback.testing.s3;
 import dev.ragback.testing.cli.RagbackCli;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -125,7 +125,7 @@ public final class S3Proxy implements AutoCloseable {
 
     /** A client for the test's own set-up and inspection. */
     public S3Client client() {
-        return S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).region(Region.of(REGION))
+        return S3Client.builder().httpClientBuilder(Apache5HttpClient.builder()).region(Region.of(REGION))
                 .endpointOverride(endpoint()).forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).build();
     }
