@@ -179,17 +179,7 @@ class S3FaultsCliIT {
 
     @Test
     void s3proxyKilledMidUploadLeavesNoVisibleSetAndPruneCleansTheParts(PgDatabase db, S3Bucket shared) throws Exception {
-        // a Qdrant snapshot of several parts, so the kill lands while its multipart upload is open
-        com.fasterxml.jackson.databind.node.ArrayNode batch = SnapshotRepositoryCliIT.JSON.createArrayNode();
-        for (int id = 1001; id <= 80000; id++) {
-            var point = batch.addObject().put("id", id);
-            point.putArray("vector").add(id % 7 + 0.5).add(id % 11).add(id % 13).add(1.0);
-            point.putObject("payload").put("uri", "doc://bulk/" + id).put("text", "x".repeat(64));
-            if (batch.size() == 1000) {
-                qdrant.store().upsert("rag_main_v2", batch);
-                batch = SnapshotRepositoryCliIT.JSON.createArrayNode();
-            }
-        }
+        loadBulkPoints();
         Path data = work.resolve("own-s3proxy");
         String prefix = prefix();
         String bucketName = "killed-" + prefix;
@@ -220,6 +210,47 @@ class S3FaultsCliIT {
                         .map(u -> u.key() + " " + u.initiated()).toList(), prune.toString());
             }
             // the server's data dir is the test's temp dir: it goes with it
+        }
+    }
+
+    @Test
+    void ctrlCDuringAStreamedCreateLeavesNoSetNoObjectAndNoOpenUpload(S3Bucket bucket) throws Exception {
+        loadBulkPoints();
+        String prefix = prefix();
+        RagbackCli s3 = cli.env(bucket.env(prefix));
+        Path io = Files.createDirectories(work.resolve("interrupted-io"));
+        Process create = s3.start(io, args(bucket, "--set", "backups.s3.part_size=5MiB", "snapshot", "create"));
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (create.isAlive() && System.nanoTime() < deadline && bucket.openUploads(prefix) == 0) {
+                Thread.sleep(5);
+            }
+            assertTrue(create.isAlive(), "the create was still streaming when interrupted");
+            new ProcessBuilder("kill", "-INT", String.valueOf(create.pid())).start().waitFor();
+            assertTrue(create.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            String stderr = Files.readString(io.resolve("stderr"));
+            assertEquals(130, create.exitValue(), stderr);
+            assertTrue(stderr.contains("the unfinished set was removed from the bucket"), stderr);
+        } finally {
+            create.destroyForcibly();
+        }
+        assertEquals(List.of(), bucket.keys(prefix), "no object of the interrupted set");
+        assertEquals(0, bucket.openUploads(prefix), "no multipart upload left open");
+        assertEquals(List.of(), qdrant.snapshotNames("rag_main_v2"), "the server-side snapshot is deleted");
+        s3.run(args(bucket, "snapshot", "create")).assertExit(0);
+    }
+
+    /** A Qdrant snapshot of several 5 MiB parts, so a signal or a kill lands while its multipart upload is open. */
+    private void loadBulkPoints() {
+        com.fasterxml.jackson.databind.node.ArrayNode batch = SnapshotRepositoryCliIT.JSON.createArrayNode();
+        for (int id = 1001; id <= 80000; id++) {
+            var point = batch.addObject().put("id", id);
+            point.putArray("vector").add(id % 7 + 0.5).add(id % 11).add(id % 13).add(1.0);
+            point.putObject("payload").put("uri", "doc://bulk/" + id).put("text", "x".repeat(64));
+            if (batch.size() == 1000) {
+                qdrant.store().upsert("rag_main_v2", batch);
+                batch = SnapshotRepositoryCliIT.JSON.createArrayNode();
+            }
         }
     }
 

@@ -10,23 +10,22 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
  * One object streamed into the bucket. Bytes fill a part buffer made of 1 MiB chunks (allocated as
  * needed, reused for every part: a small object costs a small buffer and a big one at most one
- * part); a full part goes out with its SHA-256 as the part checksum. An object smaller than a part
+ * part); a full part goes out with its SHA-256 as the part checksum. The chunks live outside the
+ * heap: a part held on the heap would make the JVM size its heap (and touch it) for several times
+ * that, 300 MB of RSS instead of 200 for two 64 MiB parts. An object smaller than a part
  * is one PUT with its whole-object checksum. Closed unfinished: the multipart upload is aborted.
  * Synchronized: a create that fails closes the uploads of the other half from another thread.
  */
@@ -37,7 +36,7 @@ final class S3Upload extends BlobStore.Upload {
     private final String key;
     private final int partSize;
     private final LongConsumer progress;
-    private final List<byte[]> chunks = new ArrayList<>();
+    private final List<ByteBuffer> chunks = new ArrayList<>();
     private final MessageDigest whole = Sha256.newDigest();
     private final MessageDigest composite = Sha256.newDigest();
     private MessageDigest part = Sha256.newDigest();
@@ -71,10 +70,10 @@ final class S3Upload extends BlobStore.Upload {
             int index = filled / CHUNK;
             int at = filled % CHUNK;
             if (index == chunks.size()) {
-                chunks.add(new byte[CHUNK]);
+                chunks.add(ByteBuffer.allocateDirect(CHUNK));
             }
             int n = Math.min(length, Math.min(CHUNK - at, partSize - filled));
-            System.arraycopy(bytes, offset, chunks.get(index), at, n);
+            chunks.get(index).put(at, bytes, offset, n);
             part.update(bytes, offset, n);
             filled += n;
             offset += n;
@@ -175,19 +174,44 @@ final class S3Upload extends BlobStore.Upload {
 
     private RequestBody body() {
         int length = filled;
-        List<byte[]> current = List.copyOf(chunks);
+        List<ByteBuffer> current = List.copyOf(chunks);
         // a provider, not fromBytes: the chunks are not copied, and the signer can read them twice
         return RequestBody.fromContentProvider(() -> stream(current, length), length, "application/octet-stream");
     }
 
-    private static InputStream stream(List<byte[]> chunks, int length) {
-        List<InputStream> pieces = new ArrayList<>();
-        for (int i = 0, left = length; left > 0; i++) {
-            int n = Math.min(CHUNK, left);
-            pieces.add(new ByteArrayInputStream(chunks.get(i), 0, n));
-            left -= n;
-        }
-        return new SequenceInputStream(Collections.enumeration(pieces));
+    private static InputStream stream(List<ByteBuffer> chunks, int length) {
+        return new InputStream() {
+            private int chunk;
+            private int at;
+            private int left = length;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] into, int offset, int max) {
+                if (left == 0) {
+                    return -1;
+                }
+                int n = Math.min(max, Math.min(left, CHUNK - at));
+                chunks.get(chunk).get(at, into, offset, n);
+                at += n;
+                left -= n;
+                if (at == CHUNK) {
+                    chunk++;
+                    at = 0;
+                }
+                return n;
+            }
+
+            @Override
+            public int available() {
+                return left;
+            }
+        };
     }
 
     private static String base64(byte[] digest) {
