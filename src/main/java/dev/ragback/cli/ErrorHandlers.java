@@ -7,8 +7,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** The one place where failures become an exit code and a last line on stderr. */
 final class ErrorHandlers implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
@@ -64,12 +62,12 @@ final class ErrorHandlers implements CommandLine.IParameterExceptionHandler, Com
 
     private void printJsonError(String message, String hint, int exitCode) {
         if (session.json() && !session.jsonPrinted()) {
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("error", message);
-            error.put("hint", hint);
-            error.put("exit_code", exitCode);
-            session.printJson(error);
+            session.printJson(new Failure(message, hint, exitCode));
         }
+    }
+
+    /** The --json document of a failure, when no other document was printed. */
+    record Failure(String error, String hint, int exitCode) {
     }
 
     /** The last line of a failure: {@code ragback: <what failed> — <what to do next>}. */

@@ -1,8 +1,10 @@
 package dev.ragback.cli;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.eval.EvalPolicy;
 import dev.ragback.app.eval.EvalResult;
+import dev.ragback.app.eval.JudgeReport;
 import dev.ragback.app.eval.EvalQuickService;
 import dev.ragback.app.eval.MetricScore;
 import dev.ragback.app.snapshot.Manifest;
@@ -12,10 +14,8 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "eval-quick", description = "Run the quick answer-quality evaluation and check eval.thresholds: eval.mode command "
@@ -56,7 +56,7 @@ final class EvalQuickCommand implements Callable<Integer> {
         EvalQuickService.Run run = eval.run(policy, recordBaseline);
         EvalResult result = run.result();
         if (session.json()) {
-            session.printJson(json(run));
+            session.printJson(Evaluation.of(run));
         } else {
             render(run);
         }
@@ -123,50 +123,34 @@ final class EvalQuickCommand implements Callable<Integer> {
         };
     }
 
-    private static Map<String, Object> json(EvalQuickService.Run run) {
-        EvalResult result = run.result();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("outcome", result.outcome().name());
-        out.put("passed", result.passed());
-        out.put("shape", result.shape().name().toLowerCase(Locale.ROOT));
-        out.put("queries", result.queries());
-        out.put("rows", result.rows());
-        out.put("valid_rows", result.validRows());
-        out.put("invalid_rows", result.invalidRows());
-        out.put("max_invalid", result.maxInvalid());
-        out.put("metrics", result.metrics().stream().map(EvalQuickCommand::json).toList());
-        out.put("warnings", result.warnings());
-        out.put("failure", result.passed() ? null : result.failureSummary());
-        out.put("golden_set", run.goldenSet());
-        out.put("baseline_recorded_at", run.baselineRecordedAt());
-        out.put("recorded_baseline", run.recorded() == null ? null : recorded(run.recorded()));
-        if (result.judge() != null) {
-            out.put("mode", "judge");
-            out.put("judge", result.judge().judge());
-            out.put("response_format", result.judge().responseFormat());
-            out.put("audit_file", result.judge().transcript());
-            out.put("query_rows", JudgeTable.json(result.judge()));
+    /**
+     * @param recordedBaseline the scores --record-baseline wrote ({@code recorded_at}, {@code metrics}); {@code null} when none
+     * @param judge            eval.mode judge's keys, after the others; absent in command mode
+     */
+    record Evaluation(String outcome, boolean passed, String shape, int queries, int rows, int validRows, int invalidRows,
+                      double maxInvalid, List<MetricRow> metrics, List<String> warnings, String failure, String goldenSet,
+                      String baselineRecordedAt, Manifest.EvalBaseline recordedBaseline, @JsonUnwrapped JudgeFields judge) {
+        static Evaluation of(EvalQuickService.Run run) {
+            EvalResult result = run.result();
+            JudgeReport judge = result.judge();
+            return new Evaluation(result.outcome().name(), result.passed(), result.shape().name().toLowerCase(Locale.ROOT),
+                    result.queries(), result.rows(), result.validRows(), result.invalidRows(), result.maxInvalid(),
+                    result.metrics().stream().map(MetricRow::of).toList(), result.warnings(),
+                    result.passed() ? null : result.failureSummary(), run.goldenSet(), run.baselineRecordedAt(), run.recorded(),
+                    judge == null ? null : new JudgeFields("judge", judge.judge(), judge.responseFormat(), judge.transcript(),
+                            JudgeTable.json(judge)));
         }
-        return out;
     }
 
-    private static Map<String, Object> recorded(Manifest.EvalBaseline baseline) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("recorded_at", baseline.recordedAt());
-        out.put("metrics", baseline.metrics());
-        return out;
+    record JudgeFields(String mode, String judge, String responseFormat, String auditFile, List<JudgeTable.QueryRow> queryRows) {
     }
 
-    private static Map<String, Object> json(MetricScore metric) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("metric", metric.metric());
-        out.put("value", metric.value());
-        out.put("threshold", metric.threshold());
-        out.put("baseline", metric.baseline());
-        out.put("pass", metric.pass());
-        out.put("status", metric.status().name().toLowerCase(Locale.ROOT));
-        out.put("valid", metric.valid());
-        out.put("invalid", metric.invalid());
-        return out;
+    /** @param pass {@code null} for a metric without a threshold */
+    record MetricRow(String metric, Double value, Double threshold, Double baseline, Boolean pass, String status, int valid,
+                     int invalid) {
+        static MetricRow of(MetricScore metric) {
+            return new MetricRow(metric.metric(), metric.value(), metric.threshold(), metric.baseline(), metric.pass(),
+                    metric.status().name().toLowerCase(Locale.ROOT), metric.valid(), metric.invalid());
+        }
     }
 }

@@ -10,9 +10,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "history", description = "Rollback runs recorded in TaskDB, newest first: run id, start, duration, outcome, "
@@ -34,7 +32,7 @@ final class HistoryCommand implements Callable<Integer> {
     public Integer call() {
         List<RunSummary> runs = session.services().runHistory().list(limit);
         if (session.json()) {
-            session.printJson(runs.stream().map(HistoryCommand::json).toList());
+            session.printJson(runs.stream().map(RunRow::of).toList());
         } else if (runs.isEmpty()) {
             session.out().println("no rollback runs in TaskDB");
         } else {
@@ -67,19 +65,12 @@ final class HistoryCommand implements Callable<Integer> {
         return value == null ? "-" : Names.printable(value);
     }
 
-    private static Map<String, Object> json(RunSummary run) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("run_id", run.runId());
-        out.put("reason", run.reason());
-        out.put("started_at", run.startedAt() == null ? null : run.startedAt().toString());
-        out.put("duration_s", run.duration() == null ? null : run.duration().toMillis() / 1000.0);
-        out.put("outcome", run.outcome());
-        out.put("failed_step", run.failedStep());
-        out.put("last_step", run.lastStep());
-        out.put("dry_run", run.dryRun());
-        out.put("snapshot", run.snapshot());
-        out.put("release", run.release());
-        out.put("host", run.host());
-        return out;
+    record RunRow(String runId, String reason, String startedAt, Double durationS, String outcome, String failedStep,
+                  String lastStep, boolean dryRun, String snapshot, String release, String host) {
+        static RunRow of(RunSummary run) {
+            return new RunRow(run.runId(), run.reason(), run.startedAt() == null ? null : run.startedAt().toString(),
+                    run.duration() == null ? null : run.duration().toMillis() / 1000.0, run.outcome(), run.failedStep(),
+                    run.lastStep(), run.dryRun(), run.snapshot(), run.release(), run.host());
+        }
     }
 }

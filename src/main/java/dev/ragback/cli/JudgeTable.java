@@ -5,9 +5,7 @@ import dev.ragback.app.eval.JudgeReport;
 import dev.ragback.app.eval.JudgedRow;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** eval.mode judge's per-query rows, as a table (before the metric table) and as JSON. */
 final class JudgeTable {
@@ -25,17 +23,13 @@ final class JudgeTable {
         out.println();
     }
 
-    static List<Map<String, Object>> json(JudgeReport report) {
-        return report.rows().stream().map(row -> {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("id", row.id());
-            out.put("statements", row.statements());
-            out.put("verdicts", row.verdicts());
-            out.put("supported", row.supported());
-            out.put("score", row.valid() ? row.score() : null);
-            out.put("reason", row.reason());
-            return out;
-        }).toList();
+    static List<QueryRow> json(JudgeReport report) {
+        return report.rows().stream().map(row -> new QueryRow(row.id(), row.statements(), row.verdicts(), row.supported(),
+                row.valid() ? row.score() : null, row.reason())).toList();
+    }
+
+    /** @param score {@code null} for a NaN row, which {@code reason} explains */
+    record QueryRow(String id, Integer statements, Integer verdicts, Integer supported, Double score, String reason) {
     }
 
     private static String count(Integer value) {

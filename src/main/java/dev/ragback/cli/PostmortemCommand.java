@@ -5,7 +5,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "postmortem", description = "Write the postmortem draft of a rollback run from its TaskDB events "
@@ -28,10 +27,13 @@ final class PostmortemCommand implements Callable<Integer> {
     public Integer call() {
         Path written = session.services().postmortem().write(runId, force);
         if (session.json()) {
-            session.printJson(Map.of("path", written.toString()));
+            session.printJson(new Draft(written.toString()));
         } else {
             session.out().println(written);
         }
         return ExitCodes.OK;
+    }
+
+    record Draft(String path) {
     }
 }

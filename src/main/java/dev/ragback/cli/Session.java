@@ -1,13 +1,10 @@
 package dev.ragback.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ragback.app.RagbackException;
 import dev.ragback.config.Config;
 import dev.ragback.config.ConfigLoader;
 
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,14 +143,10 @@ public final class Session {
         }
     }
 
-    /** Writes one JSON document to stdout. */
+    /** Writes one JSON document to stdout: a record (or a list of them), as {@link JsonOutput} renders it. */
     public void printJson(Object document) {
         jsonPrinted = true;
-        try {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(document));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        out.println(JsonOutput.render(document));
         out.flush();
     }
 

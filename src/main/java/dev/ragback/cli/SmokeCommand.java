@@ -8,9 +8,7 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "smoke", description = "Check the live pipeline: postgres, schema, qdrant, probes (against the newest golden "
@@ -27,7 +25,7 @@ final class SmokeCommand implements Callable<Integer> {
         long start = System.nanoTime();
         SmokeReport report = session.services().smoke().run();
         if (session.json()) {
-            session.printJson(report.checks().stream().map(SmokeCommand::json).toList());
+            session.printJson(report.checks().stream().map(CheckRow::of).toList());
         } else {
             render(report.checks(), Duration.ofNanos(System.nanoTime() - start));
         }
@@ -64,13 +62,9 @@ final class SmokeCommand implements Callable<Integer> {
         return checks.stream().filter(c -> c.status() == status).count();
     }
 
-    private static Map<String, Object> json(SmokeCheck check) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", check.name());
-        out.put("status", check.status().word());
-        out.put("detail", check.detail());
-        out.put("duration_ms", check.duration().toMillis());
-        out.put("warning", check.warning());
-        return out;
+    record CheckRow(String name, String status, String detail, long durationMs, String warning) {
+        static CheckRow of(SmokeCheck check) {
+            return new CheckRow(check.name(), check.status().word(), check.detail(), check.duration().toMillis(), check.warning());
+        }
     }
 }

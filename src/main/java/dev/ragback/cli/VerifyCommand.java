@@ -8,9 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "verify", description = "Compare the live stores with a snapshot set (default: the newest golden one): "
@@ -30,7 +29,7 @@ final class VerifyCommand implements Callable<Integer> {
         VerifyService.Report report = session.services().verify().verify(snapshot);
         report.warnings().forEach(session::warn);
         if (session.json()) {
-            session.printJson(json(report));
+            session.printJson(Verification.of(report));
         } else {
             render(session.out(), report);
         }
@@ -70,34 +69,26 @@ final class VerifyCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static Map<String, Object> json(VerifyService.Report report) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("snapshot", report.snapshotId());
-        out.put("passed", report.passed());
-        out.put("counts", report.counts().stream().map(r -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("model_id", r.modelId());
-            row.put("chunks", r.live() == null ? null : r.live().chunks());
-            row.put("docs", r.live() == null ? null : r.live().docs());
-            row.put("baseline_chunks", r.baseline() == null ? null : r.baseline().chunks());
-            row.put("baseline_docs", r.baseline() == null ? null : r.baseline().docs());
-            return row;
-        }).toList());
-        out.put("collection", report.collection());
-        out.put("status", report.status());
-        out.put("points", report.livePoints());
-        out.put("baseline_points", report.baselinePoints());
-        out.put("probes", report.probes().stream().map(p -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("point_id", p.pointId());
-            row.put("overlap", p.overlap());
-            row.put("mean_score", p.liveMean());
-            row.put("baseline_mean_score", p.baselineMean());
-            row.put("passed", p.passed());
-            return row;
-        }).toList());
-        out.put("problems", report.problems());
-        out.put("warnings", report.warnings());
-        return out;
+    record Verification(String snapshot, boolean passed, List<CountRow> counts, String collection, String status, Long points,
+                        long baselinePoints, List<ProbeRow> probes, List<String> problems, List<String> warnings) {
+        static Verification of(VerifyService.Report report) {
+            return new Verification(report.snapshotId(), report.passed(), report.counts().stream().map(CountRow::of).toList(),
+                    report.collection(), report.status(), report.livePoints(), report.baselinePoints(),
+                    report.probes().stream().map(ProbeRow::of).toList(), report.problems(), report.warnings());
+        }
+    }
+
+    /** One model_id's chunks and docs, live and in the set; {@code null} where it has none. */
+    record CountRow(String modelId, Long chunks, Long docs, Long baselineChunks, Long baselineDocs) {
+        static CountRow of(VerifyService.CountRow row) {
+            return new CountRow(row.modelId(), row.live() == null ? null : row.live().chunks(), row.live() == null ? null : row.live().docs(),
+                    row.baseline() == null ? null : row.baseline().chunks(), row.baseline() == null ? null : row.baseline().docs());
+        }
+    }
+
+    record ProbeRow(Object pointId, double overlap, double meanScore, double baselineMeanScore, boolean passed) {
+        static ProbeRow of(ProbeComparison.Outcome probe) {
+            return new ProbeRow(probe.pointId(), probe.overlap(), probe.liveMean(), probe.baselineMean(), probe.passed());
+        }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.testing.Processes;
 import dev.ragback.testing.RagFixtures;
+import dev.ragback.testing.cli.JsonShape;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
@@ -138,6 +139,12 @@ class EvalQuickCliIT {
 
         RagbackCli.Result passed = cli.env("SCORE", "0.84").run("--json", "eval-quick", "--set", EVALUATOR).assertExit(0);
         JsonNode document = strict.readTree(passed.stdout());
+        assertEquals("{outcome:string,passed:bool,shape:string,queries:int,rows:int,valid_rows:int,invalid_rows:int,"
+                + "max_invalid:float,metrics:[{metric:string,value:float,threshold:float,baseline:null,pass:bool,"
+                + "status:string,valid:int,invalid:int}|{metric:string,value:float,threshold:null,baseline:null,"
+                + "pass:null,status:string,valid:int,invalid:int}],warnings:[],failure:null,golden_set:null,"
+                + "baseline_recorded_at:null,recorded_baseline:null}",
+                JsonShape.of(document));
         assertEquals("PASSED", document.get("outcome").asText());
         JsonNode faithfulness = document.get("metrics").get(0);
         assertEquals("faithfulness", faithfulness.get("metric").asText());
@@ -218,6 +225,14 @@ class EvalQuickCliIT {
         assertEquals(0.84, document.at("/metrics/0/baseline").asDouble());
         assertEquals(id, document.get("golden_set").asText());
         assertTrue(document.get("recorded_baseline").isNull());
+
+        String again = cli.env("SCORE", "0.85").run("--json", "eval-quick", "--record-baseline", "--set", EVALUATOR).assertExit(0).stdout();
+        assertEquals("{outcome:string,passed:bool,shape:string,queries:int,rows:int,valid_rows:int,invalid_rows:int,"
+                + "max_invalid:float,metrics:[{metric:string,value:float,threshold:float,baseline:float,pass:bool,status:string,"
+                + "valid:int,invalid:int}|{metric:string,value:float,threshold:null,baseline:float,pass:null,status:string,"
+                + "valid:int,invalid:int}],warnings:[],failure:null,golden_set:string,baseline_recorded_at:string,"
+                + "recorded_baseline:{recorded_at:string,metrics:{faithfulness:float,answer_relevancy:float}}}",
+                JsonShape.of(again));
     }
 
     @Test

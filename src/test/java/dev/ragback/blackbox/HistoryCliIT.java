@@ -2,6 +2,7 @@ package dev.ragback.blackbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.testing.cli.JsonShape;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
@@ -99,6 +100,9 @@ class HistoryCliIT {
         assertTrue(runs.isArray(), result.stdout());
         assertEquals(4, runs.size());
         JsonNode failed = runs.get(3);
+        assertEquals("{run_id:string,reason:string,started_at:string,duration_s:float,outcome:string,failed_step:string,"
+                + "last_step:string,dry_run:bool,snapshot:string,release:string,host:string}",
+                JsonShape.of(failed));
         assertEquals(FAILED_RUN, failed.get("run_id").asText());
         assertEquals("faithfulness_drop", failed.get("reason").asText());
         assertEquals("2025-11-28T03:20:00Z", failed.get("started_at").asText());
@@ -144,6 +148,8 @@ class HistoryCliIT {
         assertEquals(6, text.lines().filter(l -> l.startsWith("| 2025-11-28 ")).count(), "one row per event of the run:\n" + text);
 
         RagbackCli.Result json = cli.run("--json", "postmortem", FAILED_RUN).assertExit(0);
+        assertEquals("{path:string}",
+                JsonShape.of(json.stdout()));
         assertEquals(work.resolve("ops/postmortems/2025-11-28-rollback_1764300000.md").toString(), new ObjectMapper().readTree(json.stdout()).get("path").asText());
         assertEquals(text, Files.readString(draft), "an unchanged draft is left as it was");
     }

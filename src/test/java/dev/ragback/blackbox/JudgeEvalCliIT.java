@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.ragback.testing.RollbackStage;
+import dev.ragback.testing.cli.JsonShape;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.judge.FakeOpenAiServer;
 import dev.ragback.testing.judge.FakeRagService;
@@ -102,6 +103,13 @@ class JudgeEvalCliIT {
         assertEquals(1 + 20 * 4 - 2 + 1, Files.readAllLines(audit).size(), "run, 4 lines per query (no verdicts for q05, q11), finished");
 
         JsonNode document = JSON.readTree(cli.run("--json", "eval-quick").assertExit(3).stdout());
+        assertEquals("{outcome:string,passed:bool,shape:string,queries:int,rows:int,valid_rows:int,invalid_rows:int,"
+                + "max_invalid:float,metrics:[{metric:string,value:float,threshold:float,baseline:null,pass:bool,"
+                + "status:string,valid:int,invalid:int}],warnings:[],failure:string,golden_set:null,"
+                + "baseline_recorded_at:null,recorded_baseline:null,mode:string,judge:string,response_format:string,"
+                + "audit_file:string,query_rows:[{id:string,statements:int,verdicts:int,supported:int,score:float,"
+                + "reason:null}|{id:string,statements:int,verdicts:null,supported:null,score:null,reason:string}]}",
+                JsonShape.of(document));
         assertEquals(0.75, document.at("/metrics/0/value").asDouble(), 0.0);
         assertEquals("FAILED", document.get("outcome").asText(), "0.75 < the default 0.80");
         assertEquals(20, document.get("query_rows").size());

@@ -2,6 +2,7 @@ package dev.ragback.blackbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.testing.cli.JsonShape;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
@@ -113,6 +114,9 @@ class MigrateCliIT {
         assertTrue(text.stdout().contains("current: v1.1.0"), text.stdout());
         assertTrue(text.stdout().matches("(?s).*\\R  v1\\.1\\.0 +yes +\\d{4}-\\d\\d-\\d\\dT\\S+Z +- +match\\R.*"), text.stdout());
         JsonNode status = JSON.readTree(cli.run("--json", "--set", shipped(), "migrate", "status").assertExit(0).stdout());
+        assertEquals("{dir:string,database:string,current:string,versions:[{version:string,file:bool,applied:bool,"
+                + "applied_at:string,dirty:bool,checksum:string}],pending:[],dirty:[]}",
+                JsonShape.of(status));
         assertEquals("v1.1.0", status.get("current").asText());
         assertEquals(2, status.get("versions").size());
         for (JsonNode version : status.get("versions")) {
@@ -132,6 +136,21 @@ class MigrateCliIT {
         assertFalse(v110Present(), "v1.1.0's table, columns and index are gone");
         assertEquals("t", query("SELECT to_regclass('rag_chunks') IS NOT NULL"));
         assertEquals(List.of("v1.0.0"), rows());
+    }
+
+    @Test
+    void upAndDownPrintOneJsonDocument() throws Exception {
+        String up = cli.run("--json", "--set", shipped(), "migrate", "up", "--to", "v1.0.0").assertExit(0).stdout();
+        assertEquals("{applied:[{version:string,at:string,duration_ms:int}],current:string,warnings:[]}",
+                JsonShape.of(up));
+        String nothing = cli.run("--json", "--set", shipped(), "migrate", "down", "--to", "v1.0.0", "--dry-run").assertExit(0).stdout();
+        assertEquals("{database:string,from:string,to:string,plan:[],dry_run:bool,changed:bool,reverted:[],warnings:[]}",
+                JsonShape.of(nothing));
+        cli.run("--set", shipped(), "migrate", "up").assertExit(0);
+        String down = cli.run("--json", "--set", shipped(), "migrate", "down", "--to", "v1.0.0", "--yes").assertExit(0).stdout();
+        assertEquals("{database:string,from:string,to:string,plan:[{version:string,escrowed:bool}],dry_run:bool,"
+                + "changed:bool,reverted:[{version:string,at:string,duration_ms:int}],warnings:[]}",
+                JsonShape.of(down));
     }
 
     @Test
@@ -205,6 +224,10 @@ class MigrateCliIT {
 
         RagbackCli.Result json = cli.run("--json", "--set", forgotten, "migrate", "verify").assertExit(3);
         JsonNode report = JSON.readTree(json.stdout());
+        assertEquals("{passed:bool,versions:[string],checksum_mismatches:[],scratch_database:string,"
+                + "round_trips:[{version:string,passed:bool,failure:null,diff:[]}|{version:string,passed:bool,"
+                + "failure:string,diff:[string]}],warnings:[]}",
+                JsonShape.of(report));
         assertFalse(report.get("passed").asBoolean());
         JsonNode trip = report.get("round_trips").get(1);
         assertEquals("v1.1.0", trip.get("version").asText());

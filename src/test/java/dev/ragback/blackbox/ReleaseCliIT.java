@@ -2,6 +2,7 @@ package dev.ragback.blackbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.testing.cli.JsonShape;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
@@ -173,6 +174,9 @@ class ReleaseCliIT {
         RagbackCli.Result result = cli.run("--json", "revert", "last-green", "--dry-run");
         assertEquals(0, result.exitCode(), result.toString());
         JsonNode json = new ObjectMapper().readTree(result.stdout());
+        assertEquals("{from:string,to:string,compat:{status:string,binary:string,schema:string,collection:string,"
+                + "line:int},forced:bool,dry_run:bool,changed:bool,event_id:null,warnings:[]}",
+                JsonShape.of(json));
         assertEquals("v1.1.0", json.get("to").asText());
         assertEquals("OK", json.get("compat").get("status").asText());
         assertTrue(json.get("dry_run").asBoolean());
@@ -197,6 +201,9 @@ class ReleaseCliIT {
         assertEquals(Path.of("v1.1.0"), current());
         assertEquals(List.of(), events("release_revert", "to"));
         JsonNode json = new ObjectMapper().readTree(cli.run("--json", "revert", "last-green", "--yes").assertExit(0).stdout());
+        assertEquals("{from:string,to:null,compat:null,forced:bool,dry_run:bool,changed:bool,event_id:null,"
+                + "warnings:[string]}",
+                JsonShape.of(json));
         assertFalse(json.get("changed").asBoolean());
         assertTrue(json.get("to").isNull(), json.toString());
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.cli.HumanText;
+import dev.ragback.testing.cli.JsonShape;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.reliability.Scenario;
 import dev.ragback.testing.reliability.ScenarioOutcome;
@@ -124,6 +125,11 @@ class RestoreCliIT {
         assertTrue(missing.stderr().contains("differs: table rag_ingest_runs is missing"), missing.stderr());
         assertFalse(missing.stderr().contains("rag_chunks is missing"), missing.stderr());
         JsonNode json = JSON.readTree(cli.run("--json", "verify").assertExit(3).stdout());
+        assertEquals("{snapshot:string,passed:bool,counts:[{model_id:string,chunks:int,docs:int,baseline_chunks:int,"
+                + "baseline_docs:int}],collection:string,status:string,points:int,baseline_points:int,"
+                + "probes:[{point_id:int,overlap:float,mean_score:float,baseline_mean_score:float,passed:bool}],"
+                + "problems:[string],warnings:[]}",
+                JsonShape.of(json));
         assertEquals(JSON.readTree("[\"table rag_ingest_runs is missing\"]"), json.get("problems"), json.toString());
 
         cli.run("snapshot", "restore", "--golden", "--yes").assertExit(0);

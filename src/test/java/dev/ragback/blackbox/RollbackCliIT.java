@@ -8,6 +8,7 @@ import dev.ragback.testing.Waits;
 import dev.ragback.testing.Promtool;
 import dev.ragback.testing.RollbackStage;
 import dev.ragback.testing.http.Receiver;
+import dev.ragback.testing.cli.JsonShape;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.reliability.Scenario;
 import dev.ragback.testing.reliability.ScenarioOutcome;
@@ -302,6 +303,14 @@ class RollbackCliIT {
         List<List<String>> before = db.rows(RollbackStage.SECTION_7);
         RagbackCli.Result result = cli.run("--json", "rollback", "auto", "--reason", "manual", "--dry-run").assertExit(0);
         JsonNode doc = JSON.readTree(result.stdout());
+        assertEquals("{run_id:string,outcome:string,dry_run:bool,duration_ms:int,plan:{snapshot:string,"
+                + "restore:{snapshot:string,postgres:bool,qdrant:bool,schema_from:string,schema_to:string,"
+                + "down_chain:[],postgres_mode:string,qdrant_target:string,qdrant_in_place:bool,aliases:[string],"
+                + "previous_collection:string,qdrant_peak_disk_bytes:int,qdrant_notes:[],atomic:bool,"
+                + "not_atomic_because:[],compat:string},release_from:string,release_to:string,release_note:null,"
+                + "compat:string,restore_traffic:bool,force:bool},steps:[{step:string,status:string,duration_ms:int,"
+                + "detail:string}]}",
+                JsonShape.of(doc));
         assertTrue(doc.get("dry_run").asBoolean());
         assertEquals("v1.1.0", doc.at("/plan/release_to").asText());
         assertEquals(before, db.rows(RollbackStage.SECTION_7));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.cli.HumanText;
+import dev.ragback.testing.cli.JsonShape;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
@@ -127,6 +128,8 @@ class SmokeCliIT {
 
         RagbackCli.Result json = cli.run("--json", "smoke").assertExit(0);
         JsonNode checks = JSON.readTree(json.stdout());
+        assertEquals("[{name:string,status:string,detail:string,duration_ms:int,warning:null}]",
+                JsonShape.of(checks));
         assertTrue(checks.isArray(), json.stdout());
         assertEquals(CHECKS, checks.findValuesAsText("name"));
         for (JsonNode check : checks) {

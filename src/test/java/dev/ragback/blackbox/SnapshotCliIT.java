@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.testing.Waits;
 import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.cli.HumanText;
+import dev.ragback.testing.cli.JsonShape;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.reliability.Scenario;
 import dev.ragback.testing.reliability.ScenarioOutcome;
@@ -153,6 +154,12 @@ class SnapshotCliIT {
         assertEquals("one", first.get("label").asText());
         assertFalse(second.get("golden").asBoolean());
         JsonNode list = JSON.readTree(cli.run("--json", "snapshot", "list").assertExit(0).stdout());
+        assertEquals("[{id:string,created_at:string,label:null,golden:bool,qdrant_bytes:int,postgres_bytes:int,"
+                + "status:string,schema_version:string,binary_version:null,qdrant_version:string,problem:null,"
+                + "path:string}|{id:string,created_at:string,label:string,golden:bool,qdrant_bytes:int,"
+                + "postgres_bytes:int,status:string,schema_version:string,binary_version:null,qdrant_version:string,"
+                + "problem:null,path:string}]",
+                JsonShape.of(list));
         assertEquals(second.get("id").asText(), list.get(0).get("id").asText());
         assertEquals(first.get("id").asText(), list.get(1).get("id").asText());
         assertEquals("complete", list.get(1).get("status").asText());

@@ -4,8 +4,7 @@ import dev.ragback.app.compat.CompatMatrix;
 import dev.ragback.cli.Session;
 import picocli.CommandLine.Command;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "lint", description = "Check the matrix: exit 2 naming the first malformed line; duplicates are warnings.")
@@ -21,15 +20,13 @@ final class CompatLintCommand implements Callable<Integer> {
         CompatMatrix matrix = session.services().compat().load();
         matrix.warnings().forEach(session::warn);
         if (session.json()) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("source", matrix.source());
-            out.put("valid", true);
-            out.put("rows", matrix.rows().size());
-            out.put("warnings", matrix.warnings());
-            session.printJson(out);
+            session.printJson(new Lint(matrix.source(), true, matrix.rows().size(), matrix.warnings()));
         } else {
             session.out().printf("%s: %d rows, valid%n", matrix.source(), matrix.rows().size());
         }
         return 0;
+    }
+
+    record Lint(String source, boolean valid, int rows, List<String> warnings) {
     }
 }

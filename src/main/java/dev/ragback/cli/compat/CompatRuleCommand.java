@@ -8,9 +8,7 @@ import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Session;
 import picocli.CommandLine.Mixin;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** check and gate: look a triple up and apply a rule; a failed rule is a gate failure (exit 3). */
@@ -52,17 +50,17 @@ abstract class CompatRuleCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private Map<String, Object> json(CompatVerdict verdict, boolean passed, List<String> fromLive) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("binary", verdict.triple().binary());
-        out.put("schema", verdict.triple().schema());
-        out.put("collection", verdict.triple().collection());
-        out.put("matrix_collection", Triple.matrixCollection(verdict.triple().collection()));
-        out.put("status", verdict.status().name());
-        out.put("line", verdict.line() == 0 ? null : verdict.line());
-        out.put("rule", rule());
-        out.put("passed", passed);
-        out.put("live", fromLive);
-        return out;
+    private Verdict json(CompatVerdict verdict, boolean passed, List<String> fromLive) {
+        Triple triple = verdict.triple();
+        return new Verdict(triple.binary(), triple.schema(), triple.collection(), Triple.matrixCollection(triple.collection()),
+                verdict.status().name(), verdict.line() == 0 ? null : verdict.line(), rule(), passed, fromLive);
+    }
+
+    /**
+     * @param line the matrix line; {@code null} when the triple is not in the matrix
+     * @param live which parts of the triple were read from the live system
+     */
+    record Verdict(String binary, String schema, String collection, String matrixCollection, String status, Integer line,
+                   String rule, boolean passed, List<String> live) {
     }
 }

@@ -8,9 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "down", description = "Revert the applied versions newer than V, newest first, each with the down.sql "
@@ -63,18 +61,19 @@ final class MigrateDownCommand implements Callable<Integer> {
 
     private void finish(MigrationService.DownPlan plan, List<MigrationService.Step> reverted, boolean changed, String line) {
         if (session.json()) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("database", plan.database());
-            out.put("from", plan.from());
-            out.put("to", plan.to());
-            out.put("plan", plan.reverts().stream().map(r -> Map.of("version", r.version(), "escrowed", r.escrowed())).toList());
-            out.put("dry_run", confirm.dryRun());
-            out.put("changed", changed);
-            out.put("reverted", reverted.stream().map(MigrateUpCommand::json).toList());
-            out.put("warnings", plan.warnings());
-            session.printJson(out);
+            session.printJson(new Down(plan.database(), plan.from(), plan.to(),
+                    plan.reverts().stream().map(r -> new RevertRow(r.version(), r.escrowed())).toList(), confirm.dryRun(), changed,
+                    reverted.stream().map(MigrateUpCommand.StepRow::of).toList(), plan.warnings()));
         } else {
             session.out().println(line);
         }
+    }
+
+    record Down(String database, String from, String to, List<RevertRow> plan, boolean dryRun, boolean changed,
+                List<MigrateUpCommand.StepRow> reverted, List<String> warnings) {
+    }
+
+    /** @param escrowed true when its down.sql comes from schema_migrations, not the file */
+    record RevertRow(String version, boolean escrowed) {
     }
 }

@@ -8,11 +8,8 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "status", description = "Every version: file present, applied (when), dirty, checksum of up.sql against "
@@ -28,7 +25,7 @@ final class MigrateStatusCommand implements Callable<Integer> {
     public Integer call() {
         MigrationService.Status status = session.services().migrations().status();
         if (session.json()) {
-            session.printJson(json(status));
+            session.printJson(MigrationStatus.of(status));
         } else {
             render(status);
         }
@@ -75,32 +72,24 @@ final class MigrateStatusCommand implements Callable<Integer> {
         };
     }
 
-    private static Map<String, Object> json(MigrationService.Status status) {
-        List<Map<String, Object>> versions = new ArrayList<>();
-        for (VersionStatus v : status.versions()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("version", v.version());
-            row.put("file", v.filePresent());
-            row.put("applied", v.applied());
-            row.put("applied_at", v.appliedAt() == null ? null : v.appliedAt().toString());
-            row.put("dirty", v.dirty());
-            row.put("checksum", v.checksum().name().toLowerCase(Locale.ROOT));
-            versions.add(row);
+    record MigrationStatus(String dir, String database, String current, List<VersionRow> versions, List<String> pending,
+                          List<DirtyRow> dirty) {
+        static MigrationStatus of(MigrationService.Status status) {
+            return new MigrationStatus(status.dir().toString(), status.database(), status.current().orElse(null),
+                    status.versions().stream().map(VersionRow::of).toList(), status.pending(),
+                    status.dirty().stream().map(v -> new DirtyRow(v, MigrationService.clearDirtySql(v))).toList());
         }
-        List<Map<String, Object>> dirty = new ArrayList<>();
-        for (String version : status.dirty()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("version", version);
-            row.put("clear_sql", MigrationService.clearDirtySql(version));
-            dirty.add(row);
+    }
+
+    /** @param file true when its directory is present */
+    record VersionRow(String version, boolean file, boolean applied, String appliedAt, boolean dirty, String checksum) {
+        static VersionRow of(VersionStatus v) {
+            return new VersionRow(v.version(), v.filePresent(), v.applied(), v.appliedAt() == null ? null : v.appliedAt().toString(),
+                    v.dirty(), v.checksum().name().toLowerCase(Locale.ROOT));
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("dir", status.dir().toString());
-        out.put("database", status.database());
-        out.put("current", status.current().orElse(null));
-        out.put("versions", versions);
-        out.put("pending", status.pending());
-        out.put("dirty", dirty);
-        return out;
+    }
+
+    /** @param clearSql what clears the dirty row once the schema is right */
+    record DirtyRow(String version, String clearSql) {
     }
 }

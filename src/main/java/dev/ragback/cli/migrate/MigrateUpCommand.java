@@ -7,8 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "up", description = "Apply the pending versions in order, each in one transaction with its schema_migrations "
@@ -34,11 +33,8 @@ final class MigrateUpCommand implements Callable<Integer> {
         });
         result.warnings().forEach(session::warn);
         if (session.json()) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("applied", result.applied().stream().map(MigrateUpCommand::json).toList());
-            out.put("current", result.current().orElse(null));
-            out.put("warnings", result.warnings());
-            session.printJson(out);
+            session.printJson(new Applied(result.applied().stream().map(StepRow::of).toList(), result.current().orElse(null),
+                    result.warnings()));
         } else {
             String current = result.current().orElse("none");
             session.out().println((result.applied().isEmpty() ? "nothing to apply; " : "") + "schema is at " + current);
@@ -46,11 +42,13 @@ final class MigrateUpCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    static Map<String, Object> json(MigrationService.Step step) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("version", step.version());
-        out.put("at", step.at().toString());
-        out.put("duration_ms", step.took().toMillis());
-        return out;
+    record Applied(List<StepRow> applied, String current, List<String> warnings) {
+    }
+
+    /** One version applied or reverted. */
+    record StepRow(String version, String at, long durationMs) {
+        static StepRow of(MigrationService.Step step) {
+            return new StepRow(step.version(), step.at().toString(), step.took().toMillis());
+        }
     }
 }

@@ -7,8 +7,7 @@ import dev.ragback.cli.Session;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "verify", description = "Check that every version has a non-empty up.sql and down.sql and that applied "
@@ -32,7 +31,7 @@ final class MigrateVerifyCommand implements Callable<Integer> {
         });
         report.warnings().forEach(session::warn);
         if (session.json()) {
-            session.printJson(json(report));
+            session.printJson(Verification.of(report));
         } else {
             render(report, out);
         }
@@ -73,28 +72,19 @@ final class MigrateVerifyCommand implements Callable<Integer> {
         return why.toString();
     }
 
-    private static Map<String, Object> json(MigrationVerifier.Report report) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("passed", report.passed());
-        out.put("versions", report.versions());
-        out.put("checksum_mismatches", report.mismatches().stream().map(m -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("version", m.version());
-            row.put("file", m.file().toString());
-            row.put("recorded_sha256", m.recorded());
-            row.put("file_sha256", m.actual());
-            return row;
-        }).toList());
-        out.put("scratch_database", report.scratch());
-        out.put("round_trips", report.roundTrips().stream().map(t -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("version", t.version());
-            row.put("passed", t.passed());
-            row.put("failure", t.failure());
-            row.put("diff", t.diff());
-            return row;
-        }).toList());
-        out.put("warnings", report.warnings());
-        return out;
+    record Verification(boolean passed, List<String> versions, List<MismatchRow> checksumMismatches, String scratchDatabase,
+                        List<RoundTripRow> roundTrips, List<String> warnings) {
+        static Verification of(MigrationVerifier.Report report) {
+            return new Verification(report.passed(), report.versions(),
+                    report.mismatches().stream().map(m -> new MismatchRow(m.version(), m.file().toString(), m.recorded(), m.actual())).toList(),
+                    report.scratch(), report.roundTrips().stream().map(t -> new RoundTripRow(t.version(), t.passed(), t.failure(), t.diff())).toList(),
+                    report.warnings());
+        }
+    }
+
+    record MismatchRow(String version, String file, String recordedSha256, String fileSha256) {
+    }
+
+    record RoundTripRow(String version, boolean passed, String failure, List<String> diff) {
     }
 }

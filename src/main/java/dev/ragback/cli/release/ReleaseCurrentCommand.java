@@ -5,8 +5,6 @@ import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Session;
 import picocli.CommandLine.Command;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -22,9 +20,7 @@ final class ReleaseCurrentCommand implements Callable<Integer> {
     public Integer call() {
         Optional<String> current = session.services().releases().current();
         if (session.json()) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("current", current.orElse(null));
-            session.printJson(out);
+            session.printJson(new CurrentRelease(current.orElse(null)));
         } else {
             current.ifPresent(session.out()::println);
         }
@@ -32,5 +28,8 @@ final class ReleaseCurrentCommand implements Callable<Integer> {
             throw RagbackException.external("no current release", "see: ragback release list", null);
         }
         return ExitCodes.OK;
+    }
+
+    record CurrentRelease(String current) {
     }
 }

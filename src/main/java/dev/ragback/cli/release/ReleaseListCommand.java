@@ -6,10 +6,7 @@ import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Session;
 import picocli.CommandLine.Command;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "list", description = "Installed releases, oldest first: which are green and which is current.")
@@ -25,18 +22,8 @@ final class ReleaseListCommand implements Callable<Integer> {
         ReleaseService.Listing listing = session.services().releases().list();
         String current = listing.current().orElse(null);
         if (session.json()) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (Release release : listing.releases()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("version", release.version());
-                row.put("green", release.green());
-                row.put("current", release.version().equals(current));
-                rows.add(row);
-            }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("current", current);
-            out.put("releases", rows);
-            session.printJson(out);
+            session.printJson(new ReleaseListing(current, listing.releases().stream()
+                    .map(r -> new ReleaseRow(r.version(), r.green(), r.version().equals(current))).toList()));
         } else if (listing.releases().isEmpty()) {
             session.out().println("no releases installed");
         } else {
@@ -48,5 +35,11 @@ final class ReleaseListCommand implements Callable<Integer> {
             session.out().println(current == null ? "no current release" : "* current: " + current);
         }
         return ExitCodes.OK;
+    }
+
+    record ReleaseListing(String current, List<ReleaseRow> releases) {
+    }
+
+    record ReleaseRow(String version, boolean green, boolean current) {
     }
 }

@@ -6,8 +6,6 @@ import dev.ragback.cli.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "mark-green", description = "Mark a release known-good (a revert target) and record a release_green event.")
@@ -26,14 +24,14 @@ final class ReleaseMarkGreenCommand implements Callable<Integer> {
         ReleaseService.Marked marked = session.services().releases().markGreen(version);
         marked.warnings().forEach(session::warn);
         if (session.json()) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("version", marked.version());
-            out.put("green", true);
-            out.put("event_id", marked.eventId());
-            session.printJson(out);
+            session.printJson(new GreenRelease(marked.version(), true, marked.eventId()));
         } else {
             session.out().println(marked.version() + " is green");
         }
         return ExitCodes.OK;
+    }
+
+    /** @param eventId the release_green event; {@code null} when TaskDB could not record it */
+    record GreenRelease(String version, boolean green, Long eventId) {
     }
 }

@@ -9,9 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "last-green", description = "Activate the newest green release older than the current one, after checking "
@@ -69,25 +67,18 @@ final class RevertLastGreenCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Object> json(ReleaseService.RevertPlan plan, boolean changed, Long eventId, List<String> warnings) {
-        Map<String, Object> compat = null;
-        if (plan.verdict() != null) {
-            compat = new LinkedHashMap<>();
-            compat.put("status", plan.verdict().status().name());
-            compat.put("binary", plan.verdict().triple().binary());
-            compat.put("schema", plan.verdict().triple().schema());
-            compat.put("collection", plan.verdict().triple().collection());
-            compat.put("line", plan.verdict().line() == 0 ? null : plan.verdict().line());
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("from", plan.from());
-        out.put("to", plan.to());
-        out.put("compat", compat);
-        out.put("forced", plan.forced());
-        out.put("dry_run", !changed);
-        out.put("changed", changed);
-        out.put("event_id", eventId);
-        out.put("warnings", warnings);
-        return out;
+    private static Revert json(ReleaseService.RevertPlan plan, boolean changed, Long eventId, List<String> warnings) {
+        CompatVerdict verdict = plan.verdict();
+        RevertCompat compat = verdict == null ? null : new RevertCompat(verdict.status().name(), verdict.triple().binary(),
+                verdict.triple().schema(), verdict.triple().collection(), verdict.line() == 0 ? null : verdict.line());
+        return new Revert(plan.from(), plan.to(), compat, plan.forced(), !changed, changed, eventId, warnings);
+    }
+
+    record Revert(String from, String to, RevertCompat compat, boolean forced, boolean dryRun, boolean changed, Long eventId,
+                  List<String> warnings) {
+    }
+
+    /** @param line the matrix line; {@code null} when the triple is not in the matrix */
+    record RevertCompat(String status, String binary, String schema, String collection, Integer line) {
     }
 }

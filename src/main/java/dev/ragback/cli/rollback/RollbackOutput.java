@@ -13,16 +13,14 @@ import dev.ragback.cli.snapshot.RestorePlanView;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Shows a run step by step (stdout, or stderr under --json) and renders its end. */
 final class RollbackOutput implements StepListener {
     private final Session session;
     private final ConfirmOptions.DryRun confirm;
     private final PrintWriter out;
-    private final List<Map<String, Object>> steps = new ArrayList<>();
+    private final List<StepRow> steps = new ArrayList<>();
     private RollbackPlan plan;
 
     RollbackOutput(Session session, ConfirmOptions.DryRun confirm) {
@@ -42,12 +40,7 @@ final class RollbackOutput implements StepListener {
         out.printf("    %-11s %-9s %7s  %s%n", step.label(), status.word(), Durations.human(duration),
                 detail == null ? "" : session.forPerson(detail));
         out.flush();
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("step", step.label());
-        json.put("status", status.word());
-        json.put("duration_ms", duration.toMillis());
-        json.put("detail", detail);
-        steps.add(json);
+        steps.add(new StepRow(step.label(), status.word(), duration.toMillis(), detail));
     }
 
     @Override
@@ -75,14 +68,8 @@ final class RollbackOutput implements StepListener {
 
     void done(RollbackService.Outcome outcome, boolean dryRun) {
         if (session.json()) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("run_id", outcome.runId());
-            doc.put("outcome", outcome.outcome().word());
-            doc.put("dry_run", dryRun);
-            doc.put("duration_ms", outcome.duration().toMillis());
-            doc.put("plan", plan == null ? null : planJson(plan));
-            doc.put("steps", steps);
-            session.printJson(doc);
+            session.printJson(new Run(outcome.runId(), outcome.outcome().word(), dryRun, outcome.duration().toMillis(),
+                    plan == null ? null : PlanSummary.of(plan), steps));
             return;
         }
         out.println((dryRun ? "dry run: nothing was changed; " : "rollback " + outcome.runId() + " ")
@@ -90,16 +77,20 @@ final class RollbackOutput implements StepListener {
         out.flush();
     }
 
-    private static Map<String, Object> planJson(RollbackPlan plan) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("snapshot", plan.restore().id());
-        json.put("restore", RestorePlanView.json(plan.restore()));
-        json.put("release_from", plan.revert() == null ? null : plan.revert().from());
-        json.put("release_to", plan.releaseTarget());
-        json.put("release_note", plan.releaseNote());
-        json.put("compat", plan.compat() == null ? "UNKNOWN" : plan.compat().status().name());
-        json.put("restore_traffic", plan.restoreTraffic());
-        json.put("force", plan.force());
-        return json;
+    /** The --json document of a run: {@code plan} is {@code null} when the run stopped before it had one. */
+    record Run(String runId, String outcome, boolean dryRun, long durationMs, PlanSummary plan, List<StepRow> steps) {
+    }
+
+    /** @param restore the restore plan, as snapshot restore --dry-run --json shows it */
+    record PlanSummary(String snapshot, Object restore, String releaseFrom, String releaseTo, String releaseNote, String compat,
+                       boolean restoreTraffic, boolean force) {
+        static PlanSummary of(RollbackPlan plan) {
+            return new PlanSummary(plan.restore().id(), RestorePlanView.json(plan.restore()),
+                    plan.revert() == null ? null : plan.revert().from(), plan.releaseTarget(), plan.releaseNote(),
+                    plan.compat() == null ? "UNKNOWN" : plan.compat().status().name(), plan.restoreTraffic(), plan.force());
+        }
+    }
+
+    record StepRow(String step, String status, long durationMs, String detail) {
     }
 }

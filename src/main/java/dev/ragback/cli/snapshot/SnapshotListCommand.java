@@ -6,9 +6,7 @@ import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Session;
 import picocli.CommandLine.Command;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "list", description = "List snapshot sets, newest first, with leftovers of interrupted creates as incomplete.")
@@ -23,7 +21,7 @@ final class SnapshotListCommand implements Callable<Integer> {
     public Integer call() {
         List<BackupsDir.Entry> entries = session.services().snapshotCatalog().list();
         if (session.json()) {
-            session.printJson(entries.stream().map(SnapshotListCommand::json).toList());
+            session.printJson(entries.stream().map(SetRow::of).toList());
             return ExitCodes.OK;
         }
         String row = "%-20s %-21s %-6s %10s %10s  %-10s %-8s %-8s %-8s %s%n";
@@ -47,21 +45,22 @@ final class SnapshotListCommand implements Callable<Integer> {
         return value == null ? "-" : value;
     }
 
-    private static Map<String, Object> json(BackupsDir.Entry entry) {
-        var m = entry.manifest();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", entry.id());
-        out.put("created_at", m == null ? null : m.createdAt());
-        out.put("label", m == null ? null : m.label());
-        out.put("golden", m != null && m.golden());
-        out.put("qdrant_bytes", m == null ? null : m.qdrantBytes());
-        out.put("postgres_bytes", m == null ? null : m.postgresBytes());
-        out.put("status", entry.complete() ? "complete" : "incomplete");
-        out.put("schema_version", m == null ? null : m.schemaVersion());
-        out.put("binary_version", m == null ? null : m.binaryVersion());
-        out.put("qdrant_version", m == null || m.qdrant() == null ? null : m.qdrant().serverVersion());
-        out.put("problem", entry.problem());
-        out.put("path", entry.where());
-        return out;
+    /** One set; what its manifest says is {@code null} when there is no readable manifest (a leftover). */
+    record SetRow(String id, String createdAt, String label, boolean golden, Long qdrantBytes, Long postgresBytes, String status,
+                  String schemaVersion, String binaryVersion, String qdrantVersion, String problem, String path) {
+        static SetRow of(BackupsDir.Entry entry) {
+            var m = entry.manifest();
+            if (m == null) {
+                return new SetRow(entry.id(), null, null, false, null, null, status(entry), null, null, null, entry.problem(),
+                        entry.where());
+            }
+            return new SetRow(entry.id(), m.createdAt(), m.label(), m.golden(), m.qdrantBytes(), m.postgresBytes(), status(entry),
+                    m.schemaVersion(), m.binaryVersion(), m.qdrant() == null ? null : m.qdrant().serverVersion(), entry.problem(),
+                    entry.where());
+        }
+
+        private static String status(BackupsDir.Entry entry) {
+            return entry.complete() ? "complete" : "incomplete";
+        }
     }
 }

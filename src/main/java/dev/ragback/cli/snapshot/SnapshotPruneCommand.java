@@ -10,8 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "prune", description = "Remove all but the N newest complete sets (never the newest golden one) "
@@ -58,13 +57,12 @@ final class SnapshotPruneCommand implements Callable<Integer> {
             session.out().println("aborted " + aborted + " unfinished multipart upload(s)");
         }
         if (session.json()) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("dry_run", confirm.dryRun());
-            out.put("removed", plan.remove().stream().map(BackupsDir.Entry::id).toList());
-            out.put("aborted_uploads", aborted);
-            out.put("kept", plan.keep().stream().map(BackupsDir.Entry::id).toList());
-            session.printJson(out);
+            session.printJson(new Pruned(confirm.dryRun(), plan.remove().stream().map(BackupsDir.Entry::id).toList(), aborted,
+                    plan.keep().stream().map(BackupsDir.Entry::id).toList()));
         }
         return ExitCodes.OK;
+    }
+
+    record Pruned(boolean dryRun, List<String> removed, int abortedUploads, List<String> kept) {
     }
 }

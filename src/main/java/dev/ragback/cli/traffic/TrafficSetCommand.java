@@ -1,5 +1,6 @@
 package dev.ragback.cli.traffic;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ragback.app.traffic.TrafficService;
 import dev.ragback.cli.ConfirmOptions;
 import dev.ragback.cli.ExitCodes;
@@ -8,8 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "set", description = "Set the traffic to PERCENT (0 stops it, 100 is full traffic) and record a "
@@ -35,16 +34,15 @@ final class TrafficSetCommand implements Callable<Integer> {
         TrafficService.Change change = traffic.set(wanted, null);
         change.warnings().forEach(session::warn);
         if (session.json()) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("switch", change.where());
-            out.put("old", change.before());
-            out.put("new", change.after());
-            out.put("event_id", change.eventId());
-            session.printJson(out);
+            session.printJson(new TrafficChange(change.where(), change.before(), change.after(), change.eventId()));
         } else {
             session.out().println("traffic: " + (change.before() == null ? "unknown" : change.before() + " %") + " -> "
                     + change.after() + " % (" + change.where() + ")");
         }
         return ExitCodes.OK;
+    }
+
+    record TrafficChange(@JsonProperty("switch") String where, @JsonProperty("old") Integer before,
+                         @JsonProperty("new") int after, Long eventId) {
     }
 }

@@ -1,12 +1,11 @@
 package dev.ragback.cli.traffic;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ragback.app.traffic.TrafficService;
 import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Session;
 import picocli.CommandLine.Command;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "status", description = "The current traffic percentage; 'unknown' when the switch cannot be read back (command mode).")
@@ -21,14 +20,15 @@ final class TrafficStatusCommand implements Callable<Integer> {
     public Integer call() {
         TrafficService.Status status = session.services().traffic().status();
         if (session.json()) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("switch", status.where());
-            out.put("percent", status.percent().isPresent() ? status.percent().getAsInt() : null);
-            session.printJson(out);
+            session.printJson(new TrafficStatus(status.where(), status.percent().isPresent() ? status.percent().getAsInt() : null));
         } else {
             session.out().println("traffic: " + (status.percent().isPresent() ? status.percent().getAsInt() + " %" : "unknown")
                     + " (" + status.where() + ")");
         }
         return ExitCodes.OK;
+    }
+
+    /** @param percent {@code null} when the switch cannot be read back */
+    record TrafficStatus(@JsonProperty("switch") String where, Integer percent) {
     }
 }
