@@ -1,5 +1,6 @@
 package dev.ragback.app.rollback;
 
+import dev.ragback.app.Durations;
 import dev.ragback.app.Progress;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.checks.SmokeCheck;
@@ -18,6 +19,7 @@ import dev.ragback.app.restore.RestorePlan;
 import dev.ragback.app.restore.RestoreService;
 import dev.ragback.app.traffic.TrafficService;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -152,8 +154,9 @@ public final class RollbackSteps {
         RestoreService.Restored restored = result.restored();
         state.snapshotBytes.put("postgres", restored.postgresBytes());
         state.snapshotBytes.put("qdrant", restored.qdrantBytes());
-        return StepResult.done("set " + state.plan.restore().id() + ": postgres " + restored.postgresMillis() + " ms, qdrant "
-                + restored.qdrantMillis() + " ms into " + state.plan.restore().qdrantTarget() + ", verified");
+        return StepResult.done("set " + state.plan.restore().id() + ": postgres " + Durations.human(Duration.ofMillis(restored.postgresMillis()))
+                + ", qdrant " + Durations.human(Duration.ofMillis(restored.qdrantMillis())) + " into " + state.plan.restore().qdrantTarget()
+                + ", verified");
     }
 
     StepResult revert(RunState state) {

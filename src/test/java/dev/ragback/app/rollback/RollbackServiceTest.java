@@ -229,7 +229,9 @@ class RollbackServiceTest {
         state.plan = steps.plan(state);
         state.open(state.plan.restore().id(), state.plan.releaseTarget());
         steps.trafficOff(state);
-        steps.restore(state, Progress.NONE);
+        String restored = steps.restore(state, Progress.NONE).detail();
+        assertTrue(restored.matches("set \\S+: (postgres \\d+\\.\\d s, qdrant \\d+\\.\\d s into|committed in an earlier attempt;) .*"),
+                "one duration style (issue 14 item 17): " + restored);
         steps.revert(state);
         steps.smoke(state);
         steps.eval(state);
