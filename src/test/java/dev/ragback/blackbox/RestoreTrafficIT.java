@@ -67,8 +67,10 @@ class RestoreTrafficIT {
         Path io = TempDirs.create("restore-traffic-");
         try {
             Process run = cli.start(io, "snapshot", "restore", "--yes");
-            Waits.until(() -> !run.isAlive() || "1".equals(db.rows("SELECT count(*) FROM pg_stat_activity WHERE"
-                    + " datname = current_database() AND state = 'idle in transaction'").get(0).get(0)), "PostgreSQL prepared");
+            // prepared = the restore's open transaction holds rag_chunks; an idle transaction alone may be another session's
+            Waits.until(() -> !run.isAlive() || !"0".equals(db.rows("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+                    + " WHERE c.relname = 'rag_chunks' AND l.mode = 'AccessExclusiveLock' AND l.granted"
+                    + " AND l.pid <> pg_backend_pid()").get(0).get(0)), "PostgreSQL prepared");
             assertTrue(Processes.stdoutSoFar(io).contains(LOCKS + "\n"), Processes.stdoutSoFar(io));
             IllegalStateException blocked = assertThrows(IllegalStateException.class, () -> db.execute(
                     "SET lock_timeout = '300ms'; SELECT count(*) FROM rag_chunks"), "a reader waits on the open transaction");
