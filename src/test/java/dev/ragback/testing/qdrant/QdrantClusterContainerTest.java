@@ -48,18 +48,25 @@ class QdrantClusterContainerTest {
 
     @BeforeAll
     static void startCluster() {
+        NODES.addAll(startNodes(NETWORK));
+    }
+
+    /** Three clustered nodes on {@code network}, started one at a time: a peer bootstraps from the first. */
+    static List<GenericContainer<?>> startNodes(Network network) {
+        List<GenericContainer<?>> nodes = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             List<String> command = new ArrayList<>(List.of("./entrypoint.sh", "--uri", "http://qdrant-node-" + i + ":6335"));
             if (i > 1) {
                 command.addAll(1, List.of("--bootstrap", "http://qdrant-node-1:6335"));
             }
-            GenericContainer<?> node = new GenericContainer<>(IMAGE).withNetwork(NETWORK).withNetworkAliases("qdrant-node-" + i)
+            GenericContainer<?> node = new GenericContainer<>(IMAGE).withNetwork(network).withNetworkAliases("qdrant-node-" + i)
                     .withEnv("QDRANT__CLUSTER__ENABLED", "true").withExposedPorts(6333)
                     .withCommand(command.toArray(String[]::new))
                     .waitingFor(Wait.forHttp("/readyz").forPort(6333).withStartupTimeout(Duration.ofMinutes(2)));
-            node.start(); // one at a time: a peer bootstraps from the first
-            NODES.add(node);
+            node.start();
+            nodes.add(node);
         }
+        return nodes;
     }
 
     @AfterAll
