@@ -52,15 +52,17 @@ class QdrantDoubleClusterContractTest extends QdrantClusterTestBase {
         createCollection("rag", 1, 2);
         awaitActive("rag");
         Path saved = streamShard(0, "rag", 0, dir.resolve("s.snapshot"));
-        cluster.activationDelay(Duration.ofMillis(400));
+        cluster.activationDelay(Duration.ofMillis(100));
         uploadShard(0, "rag", 0, saved, "priority=snapshot", 200);
+        cluster.stuckPartial("rag", 0, 1); // the transfer to node 1 never ends, however slow this machine is
         for (int i = 0; i < 600; i++) {
-            JsonNode info = clusterInfo(0, "rag");
+            JsonNode info = unchecked(0, "/collections/rag/cluster");
             JsonNode transfer = info.get("shard_transfers").get(0);
             if (transfer != null) {
                 assertEquals(cluster.peerId(0), transfer.get("from").asLong());
                 long to = transfer.get("to").asLong();
                 assertTrue(transfer.get("sync").asBoolean());
+                assertEquals(1, clusterInfo(0, "rag").get("shard_transfers").size(), "the stuck transfer, checked against the contract");
                 assertEquals("Partial", info.get("remote_shards").findParents("peer_id").stream()
                         .filter(r -> r.get("peer_id").asLong() == to).findFirst().orElseThrow().get("state").asText());
                 return;

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -129,13 +128,5 @@ class QdrantDoubleClusterFaultsTest extends QdrantClusterTestBase {
                         "api-key", "s3cret").statusCode());
             }
         }
-    }
-
-    @Test
-    void replicasWaitForTheActivationDelay() throws Exception {
-        cluster.activationDelay(Duration.ofMillis(400));
-        createCollection("rag", 1, 3);
-        assertTrue(states("rag").stream().allMatch(s -> s.endsWith("=Initializing")), states("rag").toString());
-        awaitActive("rag");
     }
 }
