@@ -76,6 +76,14 @@ abstract class QdrantClusterTestBase {
         return target;
     }
 
+    /** A collection of {@code shards} shards × 2 replicas with {@code points} points, all Active, and shard 0 streamed from node 0 into {@code dir}. */
+    Path activeWithShard0Streamed(String name, int shards, int points, Path dir) throws Exception {
+        createCollection(name, shards, 2);
+        upsert(name, 0, points, "v1");
+        awaitActive(name);
+        return streamShard(0, name, 0, dir.resolve(name + "-0.snapshot"));
+    }
+
     void createCollection(String name, int shards, int replicas) throws Exception {
         result(0, "PUT", "/collections/" + name, "{\"vectors\":{\"size\":2,\"distance\":\"Dot\"},\"shard_number\":"
                 + shards + ",\"replication_factor\":" + replicas + ",\"write_consistency_factor\":1}");

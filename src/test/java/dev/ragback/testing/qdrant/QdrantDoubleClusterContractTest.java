@@ -35,10 +35,7 @@ class QdrantDoubleClusterContractTest extends QdrantClusterTestBase {
 
     @Test
     void theFedReplicaIsDeadBeforeItsTransferStarts() throws Exception {
-        createCollection("rag", 2, 2);
-        upsert("rag", 0, 10, "v1");
-        awaitActive("rag");
-        Path saved = streamShard(0, "rag", 0, dir.resolve("s.snapshot"));
+        Path saved = activeWithShard0Streamed("rag", 2, 10, dir);
         cluster.activationDelay(Duration.ofSeconds(30));
         uploadShard(0, "rag", 0, saved, "priority=snapshot&wait=true", 200);
         JsonNode info = clusterInfo(0, "rag");
@@ -127,13 +124,16 @@ class QdrantDoubleClusterContractTest extends QdrantClusterTestBase {
     }
 
     @Test
-    void payloadIndexRequestsAndSchemaFitTheSpec() throws Exception {
-        createCollection("rag", 1, 1);
+    void payloadIndexesMadeOnAnyNodeFitTheSpecAndShowEverywhere() throws Exception {
+        createCollection("rag", 2, 2);
         upsert("rag", 0, 3, "v1");
         result(0, "PUT", "/collections/rag/index?wait=true", "{\"field_name\":\"n\",\"field_schema\":{\"type\":\"integer\",\"range\":true}}");
-        JsonNode schema = result(1, "GET", "/collections/rag", null).at("/payload_schema/n");
-        assertEquals("integer", schema.get("data_type").asText());
-        assertEquals(3, schema.get("points").asInt());
+        result(1, "PUT", "/collections/rag/index?wait=true", "{\"field_name\":\"tag\",\"field_schema\":\"keyword\"}");
+        JsonNode schema = result(2, "GET", "/collections/rag", null).get("payload_schema");
+        assertEquals("integer", schema.at("/n/data_type").asText());
+        assertTrue(schema.at("/n/params/range").asBoolean());
+        assertEquals("keyword", schema.at("/tag/data_type").asText());
+        assertEquals(3, schema.at("/tag/points").asInt());
     }
 
     // --- proof that the validator checks these operations ---

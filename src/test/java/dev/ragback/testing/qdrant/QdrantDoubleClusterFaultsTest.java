@@ -53,10 +53,7 @@ class QdrantDoubleClusterFaultsTest extends QdrantClusterTestBase {
 
     @Test
     void aFailedShardUploadAnswers500AndChangesNothing() throws Exception {
-        createCollection("rag", 2, 2);
-        upsert("rag", 0, 20, "v1");
-        awaitActive("rag");
-        Path saved = streamShard(0, "rag", 0, dir.resolve("s0.snapshot"));
+        Path saved = activeWithShard0Streamed("rag", 2, 20, dir);
         result(0, "POST", "/collections/rag/points/delete?wait=true", "{\"points\":[0,1,2,3,4,5,6,7,8,9]}");
         cluster.failShardUpload("rag", 0);
         String error = QdrantDoubleTestBase.error(uploadShard(0, "rag", 0, saved, "priority=snapshot", 500));

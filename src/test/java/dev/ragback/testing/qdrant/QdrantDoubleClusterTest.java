@@ -78,16 +78,6 @@ class QdrantDoubleClusterTest extends QdrantClusterTestBase {
     }
 
     @Test
-    void payloadIndexesAreMadeFromAnyNodeAndShownEverywhere() throws Exception {
-        createCollection("rag", 2, 2);
-        upsert("rag", 0, 4, "v1");
-        result(1, "PUT", "/collections/rag/index?wait=true", "{\"field_name\":\"tag\",\"field_schema\":\"keyword\"}");
-        JsonNode schema = result(2, "GET", "/collections/rag", null).get("payload_schema");
-        assertEquals("keyword", schema.at("/tag/data_type").asText());
-        assertEquals(4, schema.at("/tag/points").asInt());
-    }
-
-    @Test
     void shardSnapshotsAreCreatedListedDownloadedAndDeletedOnANodeHoldingTheShard() throws Exception {
         createCollection("rag", 6, 2);
         upsert("rag", 0, 30, "v1");

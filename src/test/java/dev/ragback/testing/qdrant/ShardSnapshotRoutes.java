@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -16,8 +15,6 @@ import java.util.function.Predicate;
  * is not a local shard" for the list; 404 "shard N not found" for an id the collection lacks).
  */
 final class ShardSnapshotRoutes {
-    private static final Set<String> PRIORITIES = Set.of("no_sync", "snapshot", "replica");
-
     private final ClusterRoutes cluster;
     private final SnapshotStore snapshots;
     private final List<SnapshotRecovery> recoveries;
@@ -83,13 +80,8 @@ final class ShardSnapshotRoutes {
         String priority = request.param("priority");
         String checksum = request.param("checksum");
         recoveries.add(new SnapshotRecovery("upload", collection + "/shards/" + shard, null, priority, checksum));
-        if (priority != null && !PRIORITIES.contains(priority)) {
-            throw new QdrantError(400, "Query deserialize error: priority: unknown variant `" + priority
-                    + "`, expected one of `no_sync`, `snapshot`, `replica`");
-        }
-        if (checksum != null && !checksum.matches("[0-9a-fA-F]{64}")) {
-            throw new QdrantError(422, "Validation error in query parameters: [checksum: invalid SHA256 hash]");
-        }
+        SnapshotRoutes.checkPriority(priority, "Query deserialize error: ");
+        SnapshotRoutes.checkChecksumFormat(checksum, "query parameters");
         Path spooled = snapshots.tempFile();
         try {
             MultipartUpload.Part part = MultipartUpload.copyPart(request.stream(), request.contentType(), "snapshot", spooled);

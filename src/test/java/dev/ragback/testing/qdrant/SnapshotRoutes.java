@@ -216,14 +216,14 @@ final class SnapshotRoutes {
         }
     }
 
-    private static void checkPriority(String priority, String errorPrefix) {
+    static void checkPriority(String priority, String errorPrefix) {
         if (priority != null && !PRIORITIES.contains(priority)) {
             throw new QdrantError(400, errorPrefix + "priority: unknown variant `" + priority
                     + "`, expected one of `no_sync`, `snapshot`, `replica`");
         }
     }
 
-    private static void checkChecksumFormat(String checksum, String where) {
+    static void checkChecksumFormat(String checksum, String where) {
         if (checksum != null && !checksum.matches("[0-9a-fA-F]{64}")) {
             throw new QdrantError(422, "Validation error in " + where + ": [checksum: invalid SHA256 hash]");
         }
