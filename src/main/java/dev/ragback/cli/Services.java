@@ -67,6 +67,7 @@ public final class Services implements AutoCloseable {
     private final Config config;
     private JdbcAuditLog auditLog;
     private VectorStore vectorStore;
+    private dev.ragback.app.port.ClusterNodes clusterNodes;
     private CompatService compat;
     private final Repository repository;
     private final List<Repository> others = new java.util.ArrayList<>();
@@ -111,8 +112,16 @@ public final class Services implements AutoCloseable {
         return vectorStore;
     }
 
+    /** The Qdrant cluster's peers from qdrant.nodes, or {@code null} without it. */
+    public synchronized dev.ragback.app.port.ClusterNodes clusterNodes() {
+        if (clusterNodes == null && config.get(ConfigKeys.QDRANT_NODES) != null) {
+            clusterNodes = ClusterServices.nodes(config);
+        }
+        return clusterNodes;
+    }
+
     private VectorStore newVectorStore() {
-        return new QdrantRestVectorStore(config.get(ConfigKeys.QDRANT_URL), config.get(ConfigKeys.QDRANT_API_KEY),
+        return new QdrantRestVectorStore(ClusterServices.entryPoint(config), config.get(ConfigKeys.QDRANT_API_KEY),
                 config.get(ConfigKeys.QDRANT_TIMEOUT), config.get(ConfigKeys.QDRANT_TRANSFER_IDLE_TIMEOUT));
     }
 
@@ -243,7 +252,8 @@ public final class Services implements AutoCloseable {
 
     public SnapshotCreator snapshotCreator() {
         SnapshotCreator creator = new SnapshotCreator(backups(), vectorStore(), postgres(), dumpTool(), appliedMigrations(),
-                releaseSwitch(), snapshotSettings(), VersionProvider.version(), Clock.systemUTC(), manifestSignature());
+                releaseSwitch(), snapshotSettings(), VersionProvider.version(), Clock.systemUTC(), manifestSignature())
+                .withCluster(clusterNodes(), config.get(ConfigKeys.QDRANT_PARALLEL_SHARDS));
         return repository.bucket() ? creator.uploadingTo(repository.objectSets(manifestSignature())) : creator;
     }
 
@@ -269,6 +279,10 @@ public final class Services implements AutoCloseable {
 
     public dev.ragback.app.vectors.CollectionsOverview collectionsOverview() {
         return new dev.ragback.app.vectors.CollectionsOverview(vectorStore());
+    }
+
+    public dev.ragback.app.vectors.ShardsOverview shardsOverview() {
+        return new dev.ragback.app.vectors.ShardsOverview(vectorStore(), clusterNodes());
     }
 
     /** The probe rule of smoke and verify: smoke.min_overlap and smoke.score_tolerance. */
@@ -299,7 +313,8 @@ public final class Services implements AutoCloseable {
         var restore = new dev.ragback.app.restore.RestoreService(backups(), new SnapshotVerifier(backups(), dumpTool(),
                 manifestSignature()), snapshotCatalog(), appliedMigrations(), dumpTool(), vectorStore(), releaseSwitch(), compat(),
                 config.get(ConfigKeys.QDRANT_COLLECTION), config.get(ConfigKeys.POSTGRES_JOBS), config.get(ConfigKeys.QDRANT_GREEN_TIMEOUT),
-                probeComparison());
+                probeComparison()).withCluster(clusterNodes(), config.get(ConfigKeys.QDRANT_PARALLEL_SHARDS),
+                config.get(ConfigKeys.QDRANT_REPLICAS_TIMEOUT));
         return repository.bucket() ? restore.stagingFrom(repository.objectSets(manifestSignature())) : restore;
     }
 

@@ -69,7 +69,7 @@ final class QdrantCapture {
             // single node: SnapshotCreator refuses a cluster before anything starts
             Manifest.QdrantPart part = new Manifest.QdrantPart(settings.qdrantUrl(), serverVersion, collection, aliases,
                     snapshot.name(), file, digest.size(), digest.sha256(), snapshot.checksum(), points, vectorName,
-                    vector == null ? null : new Manifest.Vectors(vector.size(), vector.distance()), false, info.config());
+                    vector == null ? null : new Manifest.Vectors(vector.size(), vector.distance()), false, info.config(), null);
             return new Captured(part, probes);
         } finally {
             if (settings.deleteServerSnapshot() || !downloaded) {
