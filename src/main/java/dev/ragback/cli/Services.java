@@ -199,7 +199,7 @@ public final class Services implements AutoCloseable {
         return new DoctorService(new DoctorService.Subjects(vectorStore(), config.get(ConfigKeys.QDRANT_COLLECTION),
                 postgres(), taskDb(), dumpTool(), compat(), repository.bucket() ? new BackupsDirCheck(repository.store())
                         : new BackupsDirCheck(repository.backups().root()),
-                manifestSignature(), judge), new RollbackReadiness(this::eval, releases(), traffic(),
+                manifestSignature(), judge, clusterNodes() == null ? null : shardsOverview()), new RollbackReadiness(this::eval, releases(), traffic(),
                 snapshotCatalog(), snapshotVerifier()));
     }
 
@@ -356,7 +356,7 @@ public final class Services implements AutoCloseable {
 
     public dev.ragback.app.checks.VerifyService verify() {
         return new dev.ragback.app.checks.VerifyService(snapshotCatalog(), postgres(), vectorStore(), probeComparison(),
-                config.get(ConfigKeys.QDRANT_COLLECTION), config.get(ConfigKeys.POSTGRES_CHUNKS_TABLE));
+                config.get(ConfigKeys.QDRANT_COLLECTION), config.get(ConfigKeys.POSTGRES_CHUNKS_TABLE)).withCluster(clusterNodes());
     }
 
     public SchemaMigrator schemaMigrator() {

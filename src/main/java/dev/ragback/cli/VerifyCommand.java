@@ -53,6 +53,12 @@ final class VerifyCommand implements Callable<Integer> {
         }
         out.printf("  collection %s: %s, %s points (set: %d)%n", report.collection(), report.status(),
                 report.livePoints() == null ? "-" : report.livePoints(), report.baselinePoints());
+        for (dev.ragback.app.checks.ShardCheck.Row shard : report.shards()) {
+            out.printf("  shard %-4s %-10s %10s points (set: %s)  %s  %s%n", shard.liveShard() == null ? "-" : shard.liveShard(),
+                    shard.key() == null ? "" : "key " + shard.key(), shard.livePoints() == null ? "-" : shard.livePoints(),
+                    shard.setPoints() == null ? "-" : shard.setPoints(), String.join(", ", shard.replicas()),
+                    shard.equal() ? "ok" : shard.allActive() ? "DIFFERS" : "NOT ACTIVE");
+        }
         double sum = 0;
         for (ProbeComparison.Outcome probe : report.probes()) {
             StringBuilder scores = new StringBuilder();
@@ -94,6 +100,17 @@ final class VerifyCommand implements Callable<Integer> {
             row.put("mean_score", p.liveMean());
             row.put("baseline_mean_score", p.baselineMean());
             row.put("passed", p.passed());
+            return row;
+        }).toList());
+        out.put("shards", report.shards().stream().map(r -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("shard_id", r.liveShard());
+            row.put("set_shard_id", r.setShard());
+            row.put("shard_key", r.key());
+            row.put("points", r.livePoints());
+            row.put("baseline_points", r.setPoints());
+            row.put("replicas", r.replicas());
+            row.put("all_active", r.allActive());
             return row;
         }).toList());
         out.put("problems", report.problems());

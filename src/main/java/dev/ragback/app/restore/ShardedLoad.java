@@ -9,15 +9,14 @@ import dev.ragback.app.port.ClusterNodes;
 import dev.ragback.app.port.ShardLayout;
 import dev.ragback.app.port.VectorStore;
 import dev.ragback.app.snapshot.Manifest;
+import dev.ragback.app.vectors.ShardMatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -73,24 +72,15 @@ final class ShardedLoad {
         checkCounts(target, part, placed, loaded);
     }
 
-    /** The set's shards to the new collection's: by shard key, then in id order (the same ids with auto sharding). */
     private static Map<Manifest.ShardFile, ShardLayout.Shard> match(List<Manifest.ShardFile> files, ShardLayout layout, String target) {
-        Map<Manifest.ShardFile, ShardLayout.Shard> placed = new LinkedHashMap<>();
-        Map<Object, List<ShardLayout.Shard>> byKey = new LinkedHashMap<>();
-        layout.shards().stream().sorted(Comparator.comparingInt(ShardLayout.Shard::id))
-                .forEach(s -> byKey.computeIfAbsent(String.valueOf(s.key()), k -> new ArrayList<>()).add(s));
-        Map<Object, Integer> used = new LinkedHashMap<>();
-        for (Manifest.ShardFile file : files.stream().sorted(Comparator.comparingInt(Manifest.ShardFile::shardId)).toList()) {
-            String key = String.valueOf(file.shardKey());
-            List<ShardLayout.Shard> candidates = byKey.getOrDefault(key, List.of());
-            int next = used.merge(key, 1, Integer::sum) - 1;
-            if (next >= candidates.size()) {
-                throw RagbackException.external("the new collection " + target + " has no shard for the set's shard " + file.shardId()
-                        + (file.shardKey() == null ? "" : " (key " + file.shardKey() + ")") + ": its shard layout differs from the set's",
+        Map<Manifest.ShardFile, ShardLayout.Shard> placed = ShardMatch.of(files, layout);
+        placed.forEach((file, shard) -> {
+            if (shard == null) {
+                throw RagbackException.external("the new collection " + target + " has no shard for the set's shard "
+                        + ShardMatch.name(file) + ": its shard layout differs from the set's",
                         "compare them: ragback qdrant shards --collection=" + target, null);
             }
-            placed.put(file, candidates.get(next));
-        }
+        });
         return placed;
     }
 

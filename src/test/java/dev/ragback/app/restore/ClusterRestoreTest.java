@@ -174,4 +174,28 @@ class ClusterRestoreTest {
         assertEquals(RagbackException.Kind.UNSUPPORTED, inPlace.kind());
         assertTrue(inPlace.getMessage().contains("in-place restore of rag_main_v2 on a cluster is refused"), inPlace.getMessage());
     }
+
+    @Test
+    void verifyComparesEveryShardAndNamesOneNotActive() throws Exception {
+        String id = creator(cluster).create(null, true, Progress.NONE).manifest().id();
+        RestoreService service = service("rag_main");
+        service.execute(service.plan(id, RestoreService.Only.QDRANT), Progress.NONE);
+        dev.ragback.app.checks.VerifyService.Report report = verify(id);
+        assertEquals(6, report.shards().size());
+        assertTrue(report.shards().stream().allMatch(dev.ragback.app.checks.ShardCheck.Row::equal), report.shards().toString());
+        assertEquals(List.of(), report.problems().stream().filter(p -> p.startsWith("shard")).toList());
+
+        String restored = "rag_main_v2_r" + id;
+        cluster.stuck.put(restored + "/5/3", "Dead");
+        vectors.points.get(restored).removeIf(p -> ((Number) p.id()).longValue() % 6 == 1);
+        List<String> problems = verify(id).problems();
+        assertTrue(problems.contains("shard 5 is not Active everywhere (3: Dead, 1: Active)"), problems.toString());
+        assertTrue(problems.contains("shard 1: 0 points live, 5 in the set"), problems.toString());
+    }
+
+    private dev.ragback.app.checks.VerifyService.Report verify(String id) {
+        SnapshotCatalog catalog = new SnapshotCatalog(backups, new SnapshotVerifier(backups, dumpTool), Clock.systemUTC());
+        return new dev.ragback.app.checks.VerifyService(catalog, new FakeDatabaseProbe(), vectors,
+                new dev.ragback.app.checks.ProbeComparison(0.8, 0.05), "rag_main", "rag_chunks").withCluster(cluster).verify(id);
+    }
 }
