@@ -33,19 +33,11 @@ final class ClusterCapture {
     }
 
     QdrantCapture.Captured capture(SetSink sink, Progress progress) {
-        progress.stage(QdrantCapture.PART, "resolving " + settings.collection());
-        String collection = store.resolve(settings.collection()).orElseThrow(() -> RagbackException.external(
-                "Qdrant has no collection or alias '" + settings.collection() + "'",
-                "check qdrant.collection (QDRANT_COLLECTION); list them: ragback qdrant collections", null));
-        CollectionInfo info = store.collection(collection).orElseThrow(() -> RagbackException.external(
-                "collection " + collection + " disappeared while it was being snapshotted", null, null));
-        String serverVersion = store.serverVersion();
-        List<Manifest.AliasEntry> aliases = store.aliases().stream().filter(a -> a.collectionName().equals(collection))
-                .map(a -> new Manifest.AliasEntry(a.aliasName(), a.collectionName())).toList();
-        String vectorName = Probes.vectorName(info, settings.vectorName());
-        long points = store.countPoints(collection);
+        QdrantCapture.Subject subject = QdrantCapture.subject(store, settings, progress);
+        String collection = subject.collection();
+        CollectionInfo info = subject.info();
         CompletableFuture<List<Manifest.Probe>> recording = Background.start("probes",
-                () -> Probes.record(store, collection, vectorName, settings.probes(), settings.k()));
+                () -> Probes.record(store, collection, subject.vectorName(), settings.probes(), settings.k()));
         ShardLayout layout = nodes.layout(collection);
         List<Integer> missing = new ArrayList<>();
         for (int id = 0; id < layout.shardCount(); id++) {
@@ -69,12 +61,10 @@ final class ClusterCapture {
         Manifest.Sharding sharding = new Manifest.Sharding(params.path("shard_number").asInt(layout.shardCount()),
                 params.path("sharding_method").asText("auto"), keys, params.path("replication_factor").asInt(1),
                 params.path("write_consistency_factor").asInt(1), payloadIndexes, files);
-        CollectionInfo.VectorParams vector = info.vectors().stream()
-                .filter(v -> v.name().equals(vectorName == null ? "" : vectorName)).findFirst().orElse(null);
         long size = files.stream().mapToLong(Manifest.ShardFile::size).sum();
-        Manifest.QdrantPart part = new Manifest.QdrantPart(settings.qdrantUrl(), serverVersion, collection, aliases, null, null,
-                size, null, null, points, vectorName, vector == null ? null : new Manifest.Vectors(vector.size(), vector.distance()),
-                true, info.config(), sharding);
+        Manifest.QdrantPart part = new Manifest.QdrantPart(settings.qdrantUrl(), subject.serverVersion(), collection,
+                subject.aliases(), null, null, size, null, null, subject.points(), subject.vectorName(), subject.vectors(), true,
+                info.config(), sharding);
         return new QdrantCapture.Captured(part, probes);
     }
 
