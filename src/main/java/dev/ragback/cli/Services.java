@@ -11,7 +11,6 @@ import dev.ragback.adapters.postgres.LoginRefusals;
 import dev.ragback.adapters.postgres.JdbcSchemaMigrator;
 import dev.ragback.adapters.postgres.PgDumpTool;
 import dev.ragback.adapters.postgres.PostgresConnection;
-import dev.ragback.adapters.qdrant.QdrantRestVectorStore;
 import dev.ragback.app.Operator;
 import dev.ragback.adapters.release.CommandReleaseSwitch;
 import dev.ragback.adapters.slack.SlackWebhookNotifier;
@@ -66,8 +65,7 @@ public final class Services implements AutoCloseable {
     private static final Duration MIGRATION_STATEMENT_TIMEOUT = Duration.ofMinutes(30);
     private final Config config;
     private JdbcAuditLog auditLog;
-    private VectorStore vectorStore;
-    private dev.ragback.app.port.ClusterNodes clusterNodes;
+    private final QdrantServices qdrant;
     private CompatService compat;
     private final Repository repository;
     private final List<Repository> others = new java.util.ArrayList<>();
@@ -89,6 +87,7 @@ public final class Services implements AutoCloseable {
         this.config = config;
         this.children = children;
         this.evaluation = new EvalServices(config, children);
+        this.qdrant = new QdrantServices(config);
         this.repository = new Repository(config, config.get(ConfigKeys.BACKUPS_DIR), this::bucket);
     }
 
@@ -104,25 +103,13 @@ public final class Services implements AutoCloseable {
         return compat;
     }
 
-    /** One per invocation, so every call shares its HTTP connections. */
-    public synchronized VectorStore vectorStore() {
-        if (vectorStore == null) {
-            vectorStore = newVectorStore();
-        }
-        return vectorStore;
+    public VectorStore vectorStore() {
+        return qdrant.vectorStore();
     }
 
     /** The Qdrant cluster's peers from qdrant.nodes, or {@code null} without it. */
-    public synchronized dev.ragback.app.port.ClusterNodes clusterNodes() {
-        if (clusterNodes == null && config.get(ConfigKeys.QDRANT_NODES) != null) {
-            clusterNodes = ClusterServices.nodes(config);
-        }
-        return clusterNodes;
-    }
-
-    private VectorStore newVectorStore() {
-        return new QdrantRestVectorStore(ClusterServices.entryPoint(config), config.get(ConfigKeys.QDRANT_API_KEY),
-                config.get(ConfigKeys.QDRANT_TIMEOUT), config.get(ConfigKeys.QDRANT_TRANSFER_IDLE_TIMEOUT));
+    public dev.ragback.app.port.ClusterNodes clusterNodes() {
+        return qdrant.clusterNodes();
     }
 
     public PostgresConnection postgresConnection() {
