@@ -139,6 +139,13 @@ public final class CollectionStore {
             collections.put(name, recovered);
             return recovered;
         }
+        checkCompatible(existing, recovered);
+        existing.replacePoints(recovered);
+        return existing;
+    }
+
+    /** Qdrant's check before a snapshot goes into an existing collection: the same VectorParams and shard_number. */
+    static void checkCompatible(StoredCollection existing, StoredCollection recovered) {
         if (!existing.vectorsJson().equals(recovered.vectorsJson())) {
             throw QdrantError.wrongInput("Snapshot is not compatible with existing collection: Collection vectors: "
                     + existing.vectorsJson() + " Snapshot Vectors: " + recovered.vectorsJson());
@@ -147,8 +154,6 @@ public final class CollectionStore {
             throw QdrantError.wrongInput("Snapshot is not compatible with existing collection: Collection shard number: "
                     + existing.shardNumber() + " Snapshot shard number: " + recovered.shardNumber());
         }
-        existing.replacePoints(recovered);
-        return existing;
     }
 
     private static String text(JsonNode node, String field) {

@@ -32,6 +32,7 @@ final class Faults {
     // not faults but the server's set-up: what GET / and GET /cluster report
     private volatile String version = QdrantRoutes.VERSION;
     private volatile int clusterPeers;
+    private volatile boolean down;
 
     void failNext(int count, int status) {
         failureStatus = status;
@@ -200,6 +201,15 @@ final class Faults {
 
     int clusterPeers() {
         return clusterPeers;
+    }
+
+    /** A node of a cluster that is down: every connection is closed without an answer. */
+    void down(boolean down) {
+        this.down = down;
+    }
+
+    boolean down() {
+        return down;
     }
 
     boolean ready() {

@@ -49,6 +49,9 @@ final class HttpFront implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange; InputStream body = exchange.getRequestBody()) {
+            if (faults.down()) {
+                return; // a node that is down: nothing is recorded, nothing answers
+            }
             URI uri = exchange.getRequestURI();
             requests.add(new RecordedRequest(exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(),
                     headers(exchange)));
@@ -157,7 +160,13 @@ final class HttpFront implements HttpHandler {
             exchange.getResponseHeaders().set("Content-Type", reply.contentType());
         }
         if (reply.file() != null) {
-            sendFile(exchange, reply);
+            try {
+                sendFile(exchange, reply);
+            } finally {
+                if (reply.deleteFile()) {
+                    Files.deleteIfExists(reply.file());
+                }
+            }
             return;
         }
         byte[] body = reply.body();

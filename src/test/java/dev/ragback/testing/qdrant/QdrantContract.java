@@ -67,6 +67,26 @@ public final class QdrantContract {
         return validator().validateResponse(path, Request.Method.valueOf(method), response.build());
     }
 
+    /**
+     * Validates a request the double accepts against the operation {@code method pathAndQuery}: query
+     * parameters, and a JSON body when given.
+     */
+    public static ValidationReport validateRequest(String method, String pathAndQuery, String jsonBody) {
+        String[] split = pathAndQuery.split("\\?", 2);
+        com.atlassian.oai.validator.model.SimpleRequest.Builder request =
+                new com.atlassian.oai.validator.model.SimpleRequest.Builder(method, split[0]);
+        if (split.length == 2) {
+            for (String pair : split[1].split("&")) {
+                String[] kv = pair.split("=", 2);
+                request.withQueryParam(kv[0], kv.length == 2 ? kv[1] : "");
+            }
+        }
+        if (jsonBody != null) {
+            request.withContentType("application/json").withBody(jsonBody);
+        }
+        return validator().validateRequest(request.build());
+    }
+
     public static ValidationReport validate(String method, String path, HttpResponse<String> response) {
         return validate(method, path, response.statusCode(),
                 response.headers().firstValue("Content-Type").orElse(null), response.body());

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class QdrantDouble implements AutoCloseable {
     private final String apiKey;
-    private final CollectionStore store = new CollectionStore();
+    private final CollectionStore store;
     private final Faults faults = new Faults();
     private final SnapshotStore snapshots = new SnapshotStore();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
@@ -54,7 +54,21 @@ public final class QdrantDouble implements AutoCloseable {
      * included, as Qdrant's {@code read_only_api_key} and read-only JWTs do.
      */
     public QdrantDouble(String apiKey, String readOnlyKey, int port) {
+        this(apiKey, readOnlyKey, port, new CollectionStore(), standaloneCluster(), 0, true);
+    }
+
+    /** A single Qdrant is a one-peer "cluster" whose shards are Active at once: shard snapshots work on it too. */
+    private static ClusterState standaloneCluster() {
+        ClusterState single = new ClusterState(1);
+        single.activationDelay(Duration.ZERO);
+        return single;
+    }
+
+    /** Node {@code index} of {@code cluster}, sharing {@code store} with the other nodes ({@link QdrantDoubleCluster}). */
+    QdrantDouble(String apiKey, String readOnlyKey, int port, CollectionStore store, ClusterState cluster, int index,
+                 boolean standalone) {
         this.apiKey = apiKey;
+        this.store = store;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         } catch (IOException e) {
@@ -66,8 +80,11 @@ public final class QdrantDouble implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        ClusterRoutes clusterRoutes = new ClusterRoutes(cluster, index, store);
+        ShardSnapshotRoutes shardRoutes = new ShardSnapshotRoutes(clusterRoutes, snapshots, recoveries);
         QdrantRoutes routes = new QdrantRoutes(store, faults,
-                new SnapshotRoutes(store, snapshots, faults, recoveries));
+                new SnapshotRoutes(store, snapshots, faults, recoveries, shardRoutes, standalone), clusterRoutes,
+                shardRoutes, standalone);
         server.setExecutor(workers);
         server.createContext("/", new HttpFront(apiKey, readOnlyKey, faults, routes, requests));
         server.start();
@@ -301,6 +318,11 @@ public final class QdrantDouble implements AutoCloseable {
     /** {@code GET /cluster} reports a cluster of this many peers; 0 (the default) is single-node mode ("disabled"). */
     public void clusterPeers(int peers) {
         faults.clusterPeers(peers);
+    }
+
+    /** Down: every connection is closed without an answer (a node of a cluster that is gone). */
+    void down(boolean down) {
+        faults.down(down);
     }
 
     /** When false, {@code /readyz} answers 503 as a starting Qdrant does. */

@@ -3,6 +3,7 @@ package dev.ragback.testing.qdrant;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,12 +18,20 @@ final class QdrantRoutes {
     private final Faults server;
     private final PointRoutes points;
     private final SnapshotRoutes snapshots;
+    private final ClusterRoutes cluster;
+    private final ShardSnapshotRoutes shardSnapshots;
+    private final boolean standalone;
 
-    QdrantRoutes(CollectionStore store, Faults server, SnapshotRoutes snapshots) {
+    /** {@code standalone}: a single Qdrant ({@code /cluster} as the fault switches say); else a cluster node. */
+    QdrantRoutes(CollectionStore store, Faults server, SnapshotRoutes snapshots, ClusterRoutes cluster,
+                 ShardSnapshotRoutes shardSnapshots, boolean standalone) {
         this.store = store;
         this.server = server;
         this.points = new PointRoutes(store);
         this.snapshots = snapshots;
+        this.cluster = cluster;
+        this.shardSnapshots = shardSnapshots;
+        this.standalone = standalone;
     }
 
     Replies.Reply route(Request request) {
@@ -66,6 +75,20 @@ final class QdrantRoutes {
         if (s.get(2).equals("snapshots") && n <= 4) {
             return snapshots(method, collection, n == 4 ? s.get(3) : null, request);
         }
+        if (n == 3 && get && s.get(2).equals("cluster")) {
+            return cluster.collectionCluster(collection);
+        }
+        if (n == 3 && s.get(2).equals("shards")) {
+            return method.equals("PUT") ? cluster.createShardKey(collection, json(request))
+                    : get ? cluster.shardKeys(collection) : notFound();
+        }
+        if (n == 3 && method.equals("PUT") && s.get(2).equals("index")) {
+            return index(collection, json(request), "true".equals(request.param("wait")));
+        }
+        if (n >= 5 && s.get(2).equals("shards")) {
+            Replies.Reply reply = shardSnapshots.route(collection, s.get(3), s.subList(4, n), request);
+            return reply == null ? notFound() : reply;
+        }
         return notFound();
     }
 
@@ -81,7 +104,7 @@ final class QdrantRoutes {
             case "aliases":
                 return Replies.ok(Replies.aliases(store.aliases()));
             case "cluster":
-                return Replies.ok(Replies.cluster(server.clusterPeers()));
+                return standalone ? Replies.ok(Replies.cluster(server.clusterPeers())) : cluster.cluster();
             default:
                 return notFound();
         }
@@ -97,8 +120,10 @@ final class QdrantRoutes {
                 return Replies.ok(Replies.collectionInfo(store.require(collection)));
             case "PUT":
                 store.createFromRequest(collection, json(request));
+                cluster.state().place(store.require(collection));
                 return Replies.ok(BooleanNode.TRUE);
             case "DELETE":
+                cluster.state().forget(collection);
                 return Replies.ok(BooleanNode.valueOf(store.delete(collection)));
             default:
                 return notFound();
@@ -109,8 +134,10 @@ final class QdrantRoutes {
         // point updates default to wait=false in Qdrant
         boolean waited = "true".equals(request.param("wait"));
         if (n == 3 && method.equals("PUT")) {
-            long operation = store.require(collection).upsert(json(request).path("points"));
-            return Replies.ok(Replies.updateResult(operation, waited));
+            JsonNode body = json(request);
+            StoredCollection stored = store.require(collection);
+            cluster.routeUpsert(collection, body);
+            return Replies.ok(Replies.updateResult(stored.upsert(body.path("points")), waited));
         }
         if (n == 3 && method.equals("POST")) {
             return points.retrieve(collection, json(request));
@@ -120,12 +147,15 @@ final class QdrantRoutes {
         }
         switch (action) {
             case "count":
-                return points.count(collection, json(request));
+                JsonNode count = json(request);
+                JsonNode key = count.get("shard_key");
+                return key == null || key.isNull() ? points.count(collection, count) : cluster.countInKey(collection, key);
             case "scroll":
                 return points.scroll(collection, json(request));
             case "query":
                 return points.query(collection, json(request));
             case "delete":
+                cluster.written(collection);
                 return points.delete(collection, json(request), waited);
             default:
                 return notFound();
@@ -157,6 +187,27 @@ final class QdrantRoutes {
             default:
                 return notFound();
         }
+    }
+
+    /** {@code PUT /collections/{c}/index}: a payload index; {@code field_schema} a type name or a params object. */
+    private Replies.Reply index(String collection, JsonNode body, boolean waited) {
+        StoredCollection stored = store.require(collection);
+        JsonNode field = body.get("field_name");
+        if (field == null || !field.isTextual()) {
+            throw QdrantError.format("missing field `field_name`");
+        }
+        JsonNode schema = body.get("field_schema");
+        ObjectNode index = Replies.JSON.createObjectNode();
+        if (schema != null && schema.isTextual()) {
+            index.put("data_type", schema.asText());
+        } else if (schema != null && schema.isObject() && schema.path("type").isTextual()) {
+            index.put("data_type", schema.get("type").asText());
+            index.set("params", schema);
+        } else {
+            throw QdrantError.wrongInput("the Qdrant test double needs a field_schema for the payload index");
+        }
+        stored.index(field.asText(), index);
+        return Replies.ok(Replies.updateResult(stored.upsert(Replies.JSON.createArrayNode()), waited));
     }
 
     private static JsonNode json(Request request) {

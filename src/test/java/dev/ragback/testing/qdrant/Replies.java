@@ -19,9 +19,9 @@ final class Replies {
     private static final double TIME = 0.5;
 
     /** One answer: status, content type ({@code null} for none) and a body, or a file streamed as the body. */
-    record Reply(int status, String contentType, byte[] body, Path file) {
+    record Reply(int status, String contentType, byte[] body, Path file, boolean deleteFile) {
         Reply(int status, String contentType, byte[] body) {
-            this(status, contentType, body, null);
+            this(status, contentType, body, null, false);
         }
     }
 
@@ -49,7 +49,12 @@ final class Replies {
 
     /** A snapshot download: raw bytes, as actix's NamedFile serves a {@code .snapshot} file. */
     static Reply file(Path file) {
-        return new Reply(200, "application/octet-stream", new byte[0], file);
+        return new Reply(200, "application/octet-stream", new byte[0], file, false);
+    }
+
+    /** A streamed shard snapshot: the file is made for this answer and deleted once sent, as Qdrant leaves nothing behind. */
+    static Reply stream(Path file) {
+        return new Reply(200, "application/octet-stream", new byte[0], file, true);
     }
 
     static Reply error(int status, String message) {
@@ -140,7 +145,12 @@ final class Replies {
         info.put("points_count", collection.pointsCount());
         info.put("segments_count", 2);
         info.set("config", collection.configJson());
-        info.putObject("payload_schema");
+        ObjectNode schema = info.putObject("payload_schema");
+        collection.payloadSchema().forEach((field, type) -> {
+            ObjectNode index = schema.putObject(field).setAll((ObjectNode) type.deepCopy());
+            index.put("points", collection.points().stream()
+                    .filter(p -> p.payload() != null && p.payload().has(field)).count());
+        });
         return info;
     }
 }

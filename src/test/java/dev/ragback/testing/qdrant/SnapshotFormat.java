@@ -15,8 +15,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.UUID;
 
 /**
@@ -31,7 +39,8 @@ import java.util.UUID;
  */
 final class SnapshotFormat {
     static final String COLLECTION_STORAGE_VERSION = "0.4.2";
-    static final String POINTS = "0/points.jsonl";
+    static final String SHARD_POINTS = "points.jsonl";
+    private static final Pattern SHARD_ENTRY = Pattern.compile("(\\d+)/points\\.jsonl");
     private static final int MAX_LINE = 64 << 20;
     private static final int CHUNK = 64 << 10;
     private static final int MAX_CONFIG = 1 << 20;
@@ -41,37 +50,76 @@ final class SnapshotFormat {
 
     /** Writes {@code collection} to the new file {@code target}, fsyncs it and returns its sha256 (hex). */
     static String write(StoredCollection collection, Path target, long ballast) throws IOException {
+        return write(collection, target, ballast, Map.of(0, collection.entries()));
+    }
+
+    /**
+     * Writes a collection snapshot holding {@code shards} (shard id to its points; a cluster node's
+     * snapshot holds only its local shards), each as {@code <id>/points.jsonl}.
+     */
+    static String write(StoredCollection collection, Path target, long ballast,
+                        Map<Integer, List<StoredCollection.Entry>> shards) throws IOException {
+        return writeTar(target, tar -> {
+            for (Map.Entry<Integer, List<StoredCollection.Entry>> shard : new TreeMap<>(shards).entrySet()) {
+                pointsEntry(tar, target, shard.getKey() + "/" + SHARD_POINTS, shard.getValue());
+            }
+            if (ballast > 0) {
+                tar.entry("0/ballast.bin", ballast, sink -> writeBallast(sink, ballast));
+            }
+            ObjectNode config = collection.configJson();
+            config.put("uuid", UUID.nameUUIDFromBytes(collection.name().getBytes(StandardCharsets.UTF_8)).toString());
+            tar.entry("version.info", COLLECTION_STORAGE_VERSION.getBytes(StandardCharsets.US_ASCII));
+            tar.entry("config.json", Replies.JSON.writeValueAsBytes(config));
+            ObjectNode index = Replies.JSON.createObjectNode();
+            index.putObject("schema").setAll(collection.payloadSchema());
+            tar.entry("payload_index.json", Replies.JSON.writeValueAsBytes(index));
+        });
+    }
+
+    /**
+     * Writes a shard snapshot: what Qdrant puts in one is the shard's own directory (segments, WAL,
+     * {@code shard_config.json}); here {@code points.jsonl} and {@code shard_config.json}, no collection config.
+     */
+    static String writeShard(List<StoredCollection.Entry> entries, Path target) throws IOException {
+        return writeTar(target, tar -> {
+            pointsEntry(tar, target, SHARD_POINTS, entries);
+            tar.entry("shard_config.json", "{\"type\":\"Local\"}".getBytes(StandardCharsets.US_ASCII));
+        });
+    }
+
+    private interface TarBody {
+        void write(TarFormat.Writer tar) throws IOException;
+    }
+
+    private static String writeTar(Path target, TarBody body) throws IOException {
+        MessageDigest sha256 = sha256();
+        try (FileOutputStream file = new FileOutputStream(target.toFile());
+             OutputStream out = new BufferedOutputStream(new DigestOutputStream(file, sha256), CHUNK)) {
+            TarFormat.Writer tar = new TarFormat.Writer(out);
+            body.write(tar);
+            tar.finish();
+            out.flush();
+            file.getFD().sync();
+        }
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    private static void pointsEntry(TarFormat.Writer tar, Path target, String name, List<StoredCollection.Entry> entries)
+            throws IOException {
         Path points = target.resolveSibling(target.getFileName() + ".points");
         try {
-            writePoints(collection, points);
-            MessageDigest sha256 = sha256();
-            try (FileOutputStream file = new FileOutputStream(target.toFile());
-                 OutputStream out = new BufferedOutputStream(new DigestOutputStream(file, sha256), CHUNK)) {
-                TarFormat.Writer tar = new TarFormat.Writer(out);
-                try (InputStream in = Files.newInputStream(points)) {
-                    tar.entry(POINTS, Files.size(points), in);
-                }
-                if (ballast > 0) {
-                    tar.entry("0/ballast.bin", ballast, sink -> writeBallast(sink, ballast));
-                }
-                ObjectNode config = collection.configJson();
-                config.put("uuid", UUID.nameUUIDFromBytes(collection.name().getBytes(StandardCharsets.UTF_8)).toString());
-                tar.entry("version.info", COLLECTION_STORAGE_VERSION.getBytes(StandardCharsets.US_ASCII));
-                tar.entry("config.json", Replies.JSON.writeValueAsBytes(config));
-                tar.entry("payload_index.json", "{\"schema\":{}}".getBytes(StandardCharsets.US_ASCII));
-                tar.finish();
-                out.flush();
-                file.getFD().sync();
+            writePoints(entries, points);
+            try (InputStream in = Files.newInputStream(points)) {
+                tar.entry(name, Files.size(points), in);
             }
-            return HexFormat.of().formatHex(sha256.digest());
         } finally {
             Files.deleteIfExists(points);
         }
     }
 
-    private static void writePoints(StoredCollection collection, Path target) throws IOException {
+    private static void writePoints(List<StoredCollection.Entry> entries, Path target) throws IOException {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), CHUNK)) {
-            for (StoredCollection.Entry entry : collection.entries()) {
+            for (StoredCollection.Entry entry : entries) {
                 ObjectNode line = Replies.JSON.createObjectNode();
                 line.set("id", entry.key().json());
                 line.put("version", entry.version());
@@ -89,25 +137,68 @@ final class SnapshotFormat {
      * archive: a 500.
      */
     static StoredCollection read(Path file, String name) {
+        return readShards(file, name).collection();
+    }
+
+    /** A collection snapshot read back: the collection, and the shard each point was in. */
+    record Shards(StoredCollection collection, Map<PointId, Integer> shardOf, Set<Integer> shards) {
+    }
+
+    static Shards readShards(Path file, String name) {
         try {
             // Qdrant appends config.json after the shards: one pass for it, a second one for the points
             JsonNode config = entry(file, "config.json").orElseThrow(() -> broken("no config.json in the archive"));
             StoredCollection collection = StoredCollection.fromConfig(name, config);
+            entry(file, "payload_index.json").ifPresent(index -> index.path("schema").fields()
+                    .forEachRemaining(field -> collection.index(field.getKey(), field.getValue())));
+            Map<PointId, Integer> shardOf = new HashMap<>();
+            Set<Integer> shards = new TreeSet<>();
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK)) {
                 TarFormat.read(in, (entry, size, data) -> {
-                    if (entry.equals(POINTS)) {
+                    Matcher shard = SHARD_ENTRY.matcher(entry);
+                    if (shard.matches()) {
+                        int id = Integer.parseInt(shard.group(1));
+                        shards.add(id);
                         for (JsonNode point; (point = readLine(data)) != null; ) {
                             collection.restore(point, point.path("version").asLong());
+                            shardOf.put(PointId.of(point.get("id"), "points"), id);
                         }
                     }
                 });
             }
-            return collection;
+            return new Shards(collection, shardOf, shards);
         } catch (IOException e) {
             throw broken(e.getMessage());
         } catch (QdrantError e) {
             throw e.status() == 500 ? e : broken(e.getMessage());
         }
+    }
+
+    /**
+     * Reads a shard snapshot into a new, unregistered collection configured like {@code like}. A tar
+     * without the shard's data is Qdrant's 400 "Invalid snapshot"; a file that is no tar, a 500.
+     */
+    static StoredCollection readShard(Path file, StoredCollection like) {
+        StoredCollection shard = StoredCollection.fromConfig(like.name(), like.configJson());
+        boolean[] found = new boolean[1];
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK)) {
+            TarFormat.read(in, (entry, size, data) -> {
+                if (entry.equals(SHARD_POINTS)) {
+                    found[0] = true;
+                    for (JsonNode point; (point = readLine(data)) != null; ) {
+                        shard.restore(point, point.path("version").asLong());
+                    }
+                }
+            });
+        } catch (IOException e) {
+            throw broken(e.getMessage());
+        } catch (QdrantError e) {
+            throw e.status() == 500 ? e : broken(e.getMessage());
+        }
+        if (!found[0]) {
+            throw new QdrantError(400, "Bad request: Invalid snapshot");
+        }
+        return shard;
     }
 
     /** The JSON of one small entry of the archive, if it has it. */

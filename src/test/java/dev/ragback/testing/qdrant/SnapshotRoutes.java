@@ -27,11 +27,17 @@ final class SnapshotRoutes {
     private final List<SnapshotRecovery> recoveries;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    SnapshotRoutes(CollectionStore store, SnapshotStore snapshots, Faults faults, List<SnapshotRecovery> recoveries) {
+    private final ShardSnapshotRoutes shards;
+    private final boolean standalone;
+
+    SnapshotRoutes(CollectionStore store, SnapshotStore snapshots, Faults faults, List<SnapshotRecovery> recoveries,
+                   ShardSnapshotRoutes shards, boolean standalone) {
         this.store = store;
         this.snapshots = snapshots;
         this.faults = faults;
         this.recoveries = recoveries;
+        this.shards = shards;
+        this.standalone = standalone;
     }
 
     Replies.Reply list(String collection) throws IOException {
@@ -41,7 +47,8 @@ final class SnapshotRoutes {
     }
 
     Replies.Reply create(String collection, boolean wait) throws IOException {
-        SnapshotStore.Description created = snapshots.create(store.require(collection), faults.takeWrongChecksum());
+        StoredCollection stored = store.require(collection);
+        SnapshotStore.Description created = snapshots.create(stored, shards.localShards(stored), faults.takeWrongChecksum());
         return wait ? Replies.ok(Replies.snapshotDescription(created)) : Replies.accepted();
     }
 
@@ -93,7 +100,7 @@ final class SnapshotRoutes {
         if (fault == Faults.Upload.CUT) {
             return Replies.CUT; // the client hears nothing, and nothing was recovered
         }
-        recoverFrom(collection, kept);
+        recoverFrom(collection, kept, priority);
         if (fault == Faults.Upload.CUT_AFTER_RECOVERY) {
             return Replies.CUT; // the recovery went on after the client lost the connection
         }
@@ -121,11 +128,11 @@ final class SnapshotRoutes {
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme();
         switch (scheme) {
-            case "file" -> recoverChecked(collection, localFile(uri), checksum);
+            case "file" -> recoverChecked(collection, localFile(uri), checksum, priority);
             case "http", "https" -> {
                 Path fetched = fetch(uri, text(body, "api_key"));
                 try {
-                    recoverChecked(collection, fetched, checksum);
+                    recoverChecked(collection, fetched, checksum, priority);
                 } finally {
                     Files.deleteIfExists(fetched);
                 }
@@ -136,20 +143,28 @@ final class SnapshotRoutes {
         return request.waits() ? Replies.ok(BooleanNode.TRUE) : Replies.accepted();
     }
 
-    private void recoverChecked(String collection, Path file, String checksum) throws IOException {
+    private void recoverChecked(String collection, Path file, String checksum, String priority) throws IOException {
         if (checksum != null) {
             String actual = SnapshotStore.sha256(file);
             if (!checksum.equalsIgnoreCase(actual)) {
                 throw QdrantError.wrongInput("Snapshot checksum mismatch: expected " + checksum + ", got " + actual);
             }
         }
-        recoverFrom(collection, file);
+        recoverFrom(collection, file, priority);
     }
 
-    /** Reads the file first, so a broken snapshot changes nothing. */
-    private void recoverFrom(String collection, Path file) {
+    /**
+     * Reads the file first, so a broken snapshot changes nothing. On a cluster node an existing
+     * collection gets back only the shards this node holds ({@link ShardSnapshotRoutes#recoverLocalShards}).
+     */
+    private void recoverFrom(String collection, Path file, String priority) {
         String target = store.find(collection).map(StoredCollection::name).orElse(collection);
-        StoredCollection recovered = store.recover(target, SnapshotFormat.read(file, target));
+        StoredCollection recovered;
+        if (!standalone && store.find(target).isPresent()) {
+            recovered = shards.recoverLocalShards(store.require(target), SnapshotFormat.readShards(file, target), priority);
+        } else {
+            recovered = store.recover(target, SnapshotFormat.read(file, target));
+        }
         recovered.yellowFor(faults.yellowReadsAfterRecovery());
         if (faults.takeScrambledRecovery()) {
             recovered.scrambleVectors();

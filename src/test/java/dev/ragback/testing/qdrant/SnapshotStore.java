@@ -69,14 +69,15 @@ final class SnapshotStore implements AutoCloseable {
         return Files.createTempFile(temp, "transfer-", ".part");
     }
 
-    /** Writes a snapshot of {@code collection}; with {@code wrongChecksum} its recorded checksum is off by one digit. */
-    Description create(StoredCollection collection, boolean wrongChecksum) throws IOException {
+    /** Writes a snapshot of {@code collection} holding {@code shards} (id to points); with {@code wrongChecksum} its recorded checksum is off by one digit. */
+    Description create(StoredCollection collection, java.util.Map<Integer, List<StoredCollection.Entry>> shards,
+                       boolean wrongChecksum) throws IOException {
         Path dir = Files.createDirectories(dirOf(collection.name()));
         String name = collection.name() + "-" + nameNumbers.getAndIncrement() + "-"
                 + ZonedDateTime.now(ZoneOffset.UTC).format(NAME_TIME) + SUFFIX;
         Path part = dir.resolve(name + ".tmp");
         try {
-            String checksum = SnapshotFormat.write(collection, part, ballast);
+            String checksum = SnapshotFormat.write(collection, part, ballast, shards);
             if (wrongChecksum) {
                 checksum = (checksum.charAt(0) == '0' ? "1" : "0") + checksum.substring(1);
             }
@@ -87,6 +88,32 @@ final class SnapshotStore implements AutoCloseable {
             Files.deleteIfExists(part);
         }
         return describe(dir.resolve(name));
+    }
+
+    /** Writes a shard snapshot as Qdrant names it: {@code <collection>/shards/<id>/<collection>-shard-<id>-<UTC second>.snapshot}. */
+    Description createShard(String collection, int shard, List<StoredCollection.Entry> entries) throws IOException {
+        Path dir = Files.createDirectories(shardDir(collection, shard));
+        String name = collection + "-shard-" + shard + "-" + ZonedDateTime.now(ZoneOffset.UTC).format(NAME_TIME) + SUFFIX;
+        Path part = dir.resolve(name + ".tmp");
+        try {
+            writeAtomically(dir.resolve(name + CHECKSUM_SUFFIX), SnapshotFormat.writeShard(entries, part));
+            // two in the same second: the later one replaces the earlier, as Qdrant's store_file does
+            Files.move(part, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(part);
+        }
+        return describe(dir.resolve(name));
+    }
+
+    /** A shard snapshot written to a temp file for streaming; the caller deletes it. */
+    Path streamShard(List<StoredCollection.Entry> entries) throws IOException {
+        Path file = tempFile();
+        SnapshotFormat.writeShard(entries, file);
+        return file;
+    }
+
+    Path shardDir(String collection, int shard) {
+        return dirOf(collection).resolve("shards").resolve(Integer.toString(shard));
     }
 
     /**
@@ -120,7 +147,10 @@ final class SnapshotStore implements AutoCloseable {
 
     /** The snapshots of a collection, oldest first. */
     List<Description> list(String collection) throws IOException {
-        Path dir = dirOf(collection);
+        return list(dirOf(collection));
+    }
+
+    List<Description> list(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -136,7 +166,10 @@ final class SnapshotStore implements AutoCloseable {
 
     /** The file of a snapshot, if it exists (any file name, as in Qdrant); names that would leave the collection's directory find nothing. */
     Optional<Path> file(String collection, String name) {
-        Path dir = dirOf(collection);
+        return file(dirOf(collection), name);
+    }
+
+    Optional<Path> file(Path dir, String name) {
         Path file;
         try {
             file = dir.resolve(name).normalize();
@@ -148,7 +181,11 @@ final class SnapshotStore implements AutoCloseable {
     }
 
     boolean delete(String collection, String name) throws IOException {
-        Optional<Path> file = file(collection, name);
+        return delete(dirOf(collection), name);
+    }
+
+    boolean delete(Path dir, String name) throws IOException {
+        Optional<Path> file = file(dir, name);
         if (file.isEmpty()) {
             return false;
         }

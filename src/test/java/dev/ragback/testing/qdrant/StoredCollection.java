@@ -51,6 +51,7 @@ public final class StoredCollection {
     // the whole config as Qdrant keeps it (config.json): params, hnsw_config, optimizer_config, wal_config, quantization_config
     private final ObjectNode config;
     private final NavigableMap<PointId, Entry> points = new TreeMap<>();
+    private final Map<String, JsonNode> payloadSchema = new TreeMap<>();
     private long operations;
     private String status = "green";
     private int yellowReads;
@@ -113,6 +114,12 @@ public final class StoredCollection {
             }
             params.put("shard_number", shards.asLong());
         }
+        positive(params, request, "replication_factor");
+        positive(params, request, "write_consistency_factor");
+        JsonNode sharding = request.path("sharding_method");
+        if (sharding.isTextual()) {
+            params.put("sharding_method", oneOf(sharding, Set.of("auto", "custom"), "sharding_method"));
+        }
         if (request.path("on_disk_payload").isBoolean()) {
             params.put("on_disk_payload", request.get("on_disk_payload").asBoolean());
         }
@@ -133,6 +140,9 @@ public final class StoredCollection {
         request.set("vectors", params.get("vectors"));
         request.set("shard_number", params.get("shard_number"));
         request.set("on_disk_payload", params.get("on_disk_payload"));
+        request.set("replication_factor", params.get("replication_factor"));
+        request.set("write_consistency_factor", params.get("write_consistency_factor"));
+        request.set("sharding_method", params.get("sharding_method"));
         request.set("hnsw_config", snapshotConfig.get("hnsw_config"));
         request.set("optimizers_config", snapshotConfig.get("optimizer_config"));
         request.set("wal_config", snapshotConfig.get("wal_config"));
@@ -156,6 +166,17 @@ public final class StoredCollection {
         config.putNull("quantization_config");
         config.putObject("strict_mode_config").put("enabled", false);
         return config;
+    }
+
+    private static void positive(ObjectNode params, JsonNode request, String field) {
+        JsonNode value = request.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return;
+        }
+        if (!value.isIntegralNumber() || value.asLong() < 1) {
+            throw QdrantError.validation(field + ": value " + value + " invalid, must be 1 or larger");
+        }
+        params.put(field, value.asLong());
     }
 
     /** A diff object's non-null members written over the section's defaults. */
@@ -384,6 +405,29 @@ public final class StoredCollection {
             points.putAll(recovered.points);
             operations = Math.max(operations, recovered.operations);
         }
+    }
+
+    /** Drops the points {@code drop} selects and takes those of {@code recovered} that {@code take} selects (one shard's replacement). */
+    synchronized void replacePoints(java.util.function.Predicate<PointId> drop, StoredCollection recovered,
+                                    java.util.function.Predicate<PointId> take) {
+        synchronized (recovered) {
+            points.keySet().removeIf(drop);
+            recovered.points.forEach((id, entry) -> {
+                if (take.test(id)) {
+                    points.put(id, entry);
+                }
+            });
+            operations = Math.max(operations, recovered.operations);
+        }
+    }
+
+    /** {@code payload_schema}: field name to {@code {data_type, params?}}, as {@code PUT …/index} made them. */
+    synchronized Map<String, JsonNode> payloadSchema() {
+        return new TreeMap<>(payloadSchema);
+    }
+
+    synchronized void index(String field, JsonNode schema) {
+        payloadSchema.put(field, schema);
     }
 
     /** Gives each point another point's vector (a fixed shuffle): green, the same count, the wrong answers. */
