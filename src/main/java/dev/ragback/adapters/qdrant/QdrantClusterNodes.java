@@ -102,7 +102,7 @@ public final class QdrantClusterNodes implements ClusterNodes {
                     + String.join(", ", silent.stream().map(n -> n.http().where()).toList()) + ")"));
         }
         peers = List.copyOf(all);
-        byPeer = Map.copyOf(answered);
+        byPeer = java.util.Collections.unmodifiableMap(answered); // in qdrant.nodes order: the first answering URL serves collection-wide calls
         return byPeer;
     }
 
@@ -203,13 +203,13 @@ public final class QdrantClusterNodes implements ClusterNodes {
     }
 
     @Override
-    public List<String> deleteShardSnapshots(String collection, int shardId, String name) {
+    public List<String> deleteShardSnapshots(List<Long> peers, String collection, int shardId, String name) {
         List<String> left = new ArrayList<>();
-        for (Map.Entry<Long, ClusterNode> entry : map().entrySet()) {
+        for (long peer : peers) {
             try {
-                entry.getValue().shards().delete(collection, shardId, name);
+                node(peer).shards().delete(collection, shardId, name);
             } catch (RagbackException e) {
-                left.add("peer " + entry.getKey() + ": " + e.getMessage());
+                left.add("peer " + peer + ": " + e.getMessage());
             }
         }
         return left;

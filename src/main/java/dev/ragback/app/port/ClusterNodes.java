@@ -50,6 +50,6 @@ public interface ClusterNodes {
      */
     void uploadShard(long peer, String collection, int shardId, Path file, String sha256, String uploadName);
 
-    /** Deletes a shard snapshot file named {@code name} from every reachable peer; what could not be deleted, or empty. */
-    List<String> deleteShardSnapshots(String collection, int shardId, String name);
+    /** Deletes a shard snapshot file named {@code name} from each of {@code peers} (none there is fine); what could not be deleted, or empty. */
+    List<String> deleteShardSnapshots(List<Long> peers, String collection, int shardId, String name);
 }

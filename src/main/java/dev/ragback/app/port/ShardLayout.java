@@ -69,15 +69,15 @@ public record ShardLayout(int shardCount, List<Shard> shards, int transfers, Lis
         return shards.stream().filter(s -> s.id() == id).findFirst();
     }
 
-    /** Every replica Active and no transfer running. */
+    /** Every replica Active, no transfer running, and every peer answering (a silent peer's replicas cannot be trusted). */
     public boolean settled() {
-        return transfers == 0 && shards.size() == shardCount && shards.stream().allMatch(Shard::allActive);
+        return transfers == 0 && unreachable.isEmpty() && shards.size() == shardCount && shards.stream().allMatch(Shard::allActive);
     }
 
     /** Shards with a replica that is not Active, one phrase each, e.g. {@code shard 3 (peer 7: Partial)}. */
     public List<String> notActive() {
-        return shards.stream().filter(s -> !s.allActive()).map(s -> "shard " + s.id() + " (" + String.join(", ",
-                s.replicas().stream().filter(r -> !r.active()).map(r -> "peer " + r.peer() + ": " + r.state()).toList())
-                + ")").toList();
+        return shards.stream().filter(s -> !s.allActive()).map(s -> "shard " + s.id() + " (" + (s.replicas().isEmpty()
+                ? "no replica seen" : String.join(", ", s.replicas().stream().filter(r -> !r.active())
+                .map(r -> "peer " + r.peer() + ": " + r.state()).toList())) + ")").toList();
     }
 }

@@ -104,7 +104,8 @@ final class ShardedLoad {
                     "check the nodes: ragback qdrant shards", last);
         } finally {
             Background.uninterrupted(() -> {
-                List<String> left = nodes.deleteShardSnapshots(target, shard.id(), uploadName);
+                List<String> left = nodes.deleteShardSnapshots(shard.replicas().stream().map(ShardLayout.Replica::peer).toList(),
+                        target, shard.id(), uploadName);
                 left.forEach(l -> LOG.warn("the uploaded copy {} of shard {} may be left on {}", uploadName, shard.id(), l));
                 return null;
             });
@@ -131,6 +132,20 @@ final class ShardedLoad {
         }
     }
 
+    private static String describe(ShardLayout layout) {
+        List<String> why = new ArrayList<>(layout.notActive());
+        if (layout.transfers() > 0) {
+            why.add(layout.transfers() + " shard transfers still running");
+        }
+        if (!layout.unreachable().isEmpty()) {
+            why.add("no answer from peers " + layout.unreachable());
+        }
+        if (layout.shards().size() < layout.shardCount()) {
+            why.add("only " + layout.shards().size() + " of " + layout.shardCount() + " shards seen");
+        }
+        return String.join("; ", why);
+    }
+
     /** Polls the placement until every replica is Active and no transfer runs, within qdrant.replicas_timeout. */
     private ShardLayout awaitSettled(String target, String when) {
         long deadline = System.nanoTime() + replicasTimeout.toNanos();
@@ -143,9 +158,7 @@ final class ShardedLoad {
                 List<String> waiting = layout.notActive();
                 throw RagbackException.external("the replicas of " + target + " are not all Active " + when + " after "
                         + Durations.format(replicasTimeout) + " (qdrant.replicas_timeout): "
-                        + (!waiting.isEmpty() ? String.join(", ", waiting) : layout.transfers() > 0 ? layout.transfers()
-                        + " shard transfers still running" : "only " + layout.shards().size() + " of " + layout.shardCount()
-                        + " shards seen (no answer from peers " + layout.unreachable() + ")"),
+                        + describe(layout),
                         "look at the peers' logs (ragback qdrant shards), or raise qdrant.replicas_timeout", null);
             }
             try {

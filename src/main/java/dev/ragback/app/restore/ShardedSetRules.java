@@ -4,7 +4,6 @@ import dev.ragback.app.RagbackException;
 import dev.ragback.app.snapshot.Manifest;
 
 import java.util.List;
-import java.util.stream.IntStream;
 
 /** When a set may be restored on a cluster, or a cluster set on this Qdrant: checked before anything changes. */
 final class ShardedSetRules {
@@ -30,13 +29,12 @@ final class ShardedSetRules {
                             + " the alias (docs/qdrant.md, cluster mode)");
         }
         Manifest.Sharding sharding = manifest.qdrant().sharding();
-        List<Integer> ids = sharding.shards().stream().map(Manifest.ShardFile::shardId).sorted().toList();
+        List<Integer> ids = sharding.shards().stream().map(Manifest.ShardFile::shardId).toList();
         int expected = sharding.shardKeys().isEmpty() ? sharding.shardNumber() : sharding.shardNumber() * sharding.shardKeys().size();
         if (ids.size() != expected || ids.stream().distinct().count() != ids.size()) {
-            List<Integer> missing = IntStream.range(0, expected).filter(i -> !ids.contains(i)).boxed().toList();
-            throw new RagbackException(RagbackException.Kind.INTEGRITY, "set " + id + " holds " + ids.size() + " shard files, but the"
-                    + " collection had " + expected + " shards" + (missing.isEmpty() ? "" : " (missing: " + missing + ")")
-                    + ": a set is complete only with every shard", "nothing was restored; pick another set: ragback snapshot list");
+            throw new RagbackException(RagbackException.Kind.INTEGRITY, "set " + id + " holds " + ids.size() + " shard files "
+                    + ids + ", but the collection had " + expected + " shards: a set is complete only with every shard",
+                    "nothing was restored; pick another set: ragback snapshot list");
         }
     }
 }

@@ -11,7 +11,6 @@ import dev.ragback.app.port.ShardLayout;
 import dev.ragback.app.port.VectorStore;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -39,15 +38,10 @@ final class ClusterCapture {
         CompletableFuture<List<Manifest.Probe>> recording = Background.start("probes",
                 () -> Probes.record(store, collection, subject.vectorName(), settings.probes(), settings.k()));
         ShardLayout layout = nodes.layout(collection);
-        List<Integer> missing = new ArrayList<>();
-        for (int id = 0; id < layout.shardCount(); id++) {
-            if (layout.shard(id).isEmpty()) {
-                missing.add(id);
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw RagbackException.external("no reachable Qdrant node holds shard" + (missing.size() == 1 ? " " : "s ")
-                    + missing + " of " + collection, "start the nodes that hold them: ragback qdrant shards", null);
+        if (layout.shards().size() < layout.shardCount()) {
+            throw RagbackException.external("only " + layout.shards().size() + " of the " + layout.shardCount() + " shards of "
+                    + collection + " are on a node that answers (no answer from peers " + layout.unreachable() + "); the set"
+                    + " would miss the others", "start the nodes that hold them: ragback qdrant shards", null);
         }
         JsonNode payloadIndexes = nodes.payloadSchema(collection);
         progress.stage(QdrantCapture.PART, layout.shards().size() + " shard snapshots of " + collection);

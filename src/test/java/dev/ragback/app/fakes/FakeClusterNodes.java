@@ -142,7 +142,7 @@ public final class FakeClusterNodes implements ClusterNodes {
     }
 
     @Override
-    public List<String> deleteShardSnapshots(String collection, int shardId, String name) {
+    public List<String> deleteShardSnapshots(List<Long> peers, String collection, int shardId, String name) {
         calls.add("deleteShardSnapshots " + collection + "/" + shardId);
         keptUploads.removeIf(k -> k.startsWith(collection + "/" + shardId + "/") && k.endsWith("/" + name));
         return List.of();
