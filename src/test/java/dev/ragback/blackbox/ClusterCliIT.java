@@ -39,9 +39,11 @@ class ClusterCliIT {
     private QdrantDoubleCluster cluster;
     private ClusterRest qdrant;
     private RagbackCli cli;
+    private PgDatabase db;
 
     @BeforeEach
     void setUp(PgDatabase db) throws Exception {
+        this.db = db;
         db.execute("DROP TABLE IF EXISTS rag_chunks, rag_ingest_runs, schema_migrations, task_events CASCADE");
         RagFixtures.migrate(db, "v1.0.0");
         RagFixtures.loadChunks(db, POINTS);
@@ -88,7 +90,8 @@ class ClusterCliIT {
         qdrant.delete("rag_main_v2", 1, 2, 3, 150);
         qdrant.setPayload("rag_main_v2", 10, "doc://tampered");
         cli.run("verify").assertExit(3);
-        RagbackCli.Result restored = cli.run("snapshot", "restore", "--only", "qdrant", "--yes").assertExit(0);
+        db.execute("DELETE FROM rag_chunks WHERE id % 7 = 0");
+        RagbackCli.Result restored = cli.run("snapshot", "restore", "--yes").assertExit(0); // both stores: the two-phase restore
         assertEquals("rag_main_v2_r" + id, qdrant.aliasTarget("rag_main"), restored.stdout());
         assertEquals(before, qdrant.points("rag_main"));
         RagbackCli.Result verified = cli.run("verify").assertExit(0);
@@ -213,5 +216,38 @@ class ClusterCliIT {
         RagbackCli.Result missingPeer = cli.env("QDRANT_NODES", cluster.urls().get(0) + "," + cluster.urls().get(1))
                 .run("qdrant", "shards").assertExit(2);
         assertTrue(missingPeer.stderr().contains("Qdrant peer " + cluster.peerId(2) + " (" + cluster.peerUri(2) + ")"), missingPeer.stderr());
+    }
+
+    @Test
+    void rollbackAutoOnTheClusterBringsBothStoresAndTheReleaseBack() throws Exception {
+        db.execute("DROP TABLE IF EXISTS rag_chunks, rag_ingest_runs, schema_migrations, task_events CASCADE");
+        RagFixtures.migrate(db, "v1.1.0");
+        RagFixtures.loadChunks(db, POINTS);
+        RagFixtures.createTaskEvents(db);
+        autoSharded();
+        dev.ragback.testing.RollbackStage.releases(work, "v1.1.0", "v1.0.0", "v1.1.0", "v2.0.0");
+        dev.ragback.testing.RollbackStage.evaluator(work, "");
+        cli.run("release", "mark-green", "v1.1.0").assertExit(0);
+        String id = golden();
+        java.util.List<java.util.List<String>> section7 = db.rows(dev.ragback.testing.RollbackStage.SECTION_7);
+        Map<Long, String> points = qdrant.points("rag_main");
+
+        db.execute("DELETE FROM rag_chunks WHERE id % 5 = 0; UPDATE rag_chunks SET model_id = 'poisoned' WHERE id % 9 = 0");
+        qdrant.delete("rag_main_v2", 1, 2, 3, 4);
+        Path releases = work.resolve("ops/releases");
+        Files.delete(releases.resolve("current"));
+        Files.createSymbolicLink(releases.resolve("current"), Path.of("v2.0.0"));
+        Files.createDirectories(work.resolve("ops/state"));
+        Files.writeString(work.resolve("ops/state/traffic"), "100\n");
+
+        RagbackCli.Result run = cli.run("rollback", "auto", "--reason", "faithfulness_drop", "--yes").assertExit(0);
+        for (String step : java.util.List.of("lock", "plan", "traffic_off", "restore", "revert", "smoke", "eval", "report")) {
+            assertTrue(run.stdout().matches("(?s).*\\n    " + step + " +succeeded .*"), step + " did not succeed:\n" + run.stdout());
+        }
+        assertEquals("rag_main_v2_r" + id, qdrant.aliasTarget("rag_main"));
+        assertEquals(points, qdrant.points("rag_main"));
+        assertEquals(section7, db.rows(dev.ragback.testing.RollbackStage.SECTION_7));
+        assertEquals(Path.of("v1.1.0"), Files.readSymbolicLink(releases.resolve("current")));
+        cli.run("verify").assertExit(0);
     }
 }
