@@ -191,4 +191,34 @@ class QdrantDoubleClusterTest extends QdrantClusterTestBase {
         assertNotEquals(before, count(1, "rag"));
         assertEquals(List.of(), cluster.node(0).snapshotFiles(), "an uploaded shard snapshot is not kept");
     }
+
+    @Test
+    void mainServesAClusterAndWritesTheNodeUrls() throws Exception {
+        Path urls = dir.resolve("urls.txt");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), QdrantDoubleMain.class.getName(),
+                "--cluster-nodes", "3", "--port", "0", "--activation-delay-ms", "10", "--urls-file", urls.toString())
+                .redirectError(dir.resolve("stderr.txt").toFile()).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            List<String> printed = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                printed.add(out.readLine().replaceFirst("^listening on ", ""));
+            }
+            assertEquals(printed, java.nio.file.Files.readAllLines(urls));
+            Set<Long> peers = new TreeSet<>();
+            for (String url : printed) {
+                JsonNode info = Replies.JSON.readTree(QdrantDoubleTestBase.CLIENT.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(url + "/cluster")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+                assertEquals("enabled", info.at("/result/status").asText());
+                assertEquals(3, info.at("/result/peers").size());
+                peers.add(info.at("/result/peer_id").asLong());
+            }
+            assertEquals(3, peers.size(), "each node answers with its own peer id");
+        } finally {
+            process.destroy();
+            assertTrue(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the cluster stops when killed");
+        }
+    }
 }

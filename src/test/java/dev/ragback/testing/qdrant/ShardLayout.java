@@ -35,7 +35,7 @@ final class ShardLayout {
             this.activeAt = activeAt;
         }
 
-        /** The state at {@code now}; {@code stuck} keeps a replica that is not Active yet in Partial. */
+        /** The state at {@code now}; a {@code stuck} replica is Partial whenever it is not Dead. */
         String state(Instant now, boolean stuck) {
             if (dead) {
                 return "Dead";
@@ -43,7 +43,7 @@ final class ShardLayout {
             if (now.isBefore(deadUntil)) {
                 return "Dead";
             }
-            if (stuck && (transferFrom != null || now.isBefore(activeAt) || "Partial".equals(pending))) {
+            if (stuck) {
                 return "Partial";
             }
             return now.isBefore(activeAt) ? pending : "Active";
