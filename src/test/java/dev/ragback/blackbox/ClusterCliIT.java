@@ -93,6 +93,8 @@ class ClusterCliIT {
         db.execute("DELETE FROM rag_chunks WHERE id % 7 = 0");
         RagbackCli.Result restored = cli.run("snapshot", "restore", "--yes").assertExit(0); // both stores: the two-phase restore
         assertEquals("rag_main_v2_r" + id, qdrant.aliasTarget("rag_main"), restored.stdout());
+        assertTrue(restored.stdout().contains("create rag_main_v2_r" + id + " on the cluster (6 shards, replication factor 2)"),
+                restored.stdout());
         assertEquals(before, qdrant.points("rag_main"));
         RagbackCli.Result verified = cli.run("verify").assertExit(0);
         assertTrue(verified.stdout().contains("shard 0"), verified.stdout());
