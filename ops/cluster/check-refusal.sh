@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# CI: start a 3-node Qdrant cluster from ops/cluster/compose.yaml and check that ragback refuses it
-# (issue 13, docs/qdrant.md "Cluster mode"): snapshot create, snapshot restore, rollback auto and
-# qdrant recover exit 2 naming cluster mode before they change anything; doctor fails its qdrant line.
+# CI: start a 3-node Qdrant cluster from ops/cluster/compose.yaml. Without qdrant.nodes ragback refuses
+# it (issue 13): snapshot create, snapshot restore, rollback auto and qdrant recover exit 2 naming
+# cluster mode before they change anything; doctor fails its qdrant line. With qdrant.nodes (issue 18)
+# a set made on a single node is refused, and a cluster set round-trips: create -> damage -> verify
+# (exit 3) -> restore into a new collection behind the alias -> verify (exit 0), every point back.
 # Needs Docker, curl, python3 and target/ragback.jar (make build). Against servers of your own
-# instead: CLUSTER_URL and SINGLE_URL (and PG* for PostgreSQL) skip the compose file.
+# instead: CLUSTER_URL, CLUSTER_NODES (every node's REST URL, commas between) and SINGLE_URL (and PG*
+# for PostgreSQL) skip the compose file.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd -P)
@@ -57,7 +60,7 @@ refused() {
   local out code
   set +e; out=$("$ragback" "$@" 2>&1); code=$?; set -e
   [ "$code" -eq 2 ] || fail "ragback $* exited $code, not 2: $out"
-  grep -q "Qdrant runs in cluster mode (cluster mode, 3 peers): ragback refuses" <<<"$out" || fail "ragback $* did not name cluster mode: $out"
+  grep -q "Qdrant runs in cluster mode (cluster mode, 3 peers)" <<<"$out" || fail "ragback $* did not name cluster mode: $out"
   echo "refused (exit 2): ragback $*"
 }
 refused snapshot create
@@ -74,4 +77,26 @@ echo "doctor: fails its qdrant line on cluster mode"
 [ "$(cat ops/state/traffic)" = "100" ] || fail "traffic was changed"
 extra=$(q "$cluster/collections/rag_main_v1/snapshots" | python3 -c 'import json,sys; print(" ".join(s["name"] for s in json.load(sys.stdin)["result"] if s["name"].startswith("ragback-")))')
 [ -z "$extra" ] || fail "ragback uploaded to the cluster: $extra"
-echo "cluster check: ok: ragback refused the 3-node cluster and changed nothing"
+echo "cluster check: ok: ragback refused the 3-node cluster without qdrant.nodes and changed nothing"
+
+# with every node's REST URL: the set made on the single node is still refused, a cluster set round-trips
+export QDRANT_NODES=${CLUSTER_NODES:-http://127.0.0.1:6343,http://127.0.0.1:6344,http://127.0.0.1:6345}
+set +e; out=$("$ragback" snapshot restore --yes 2>&1); code=$?; set -e
+[ "$code" -eq 2 ] && grep -q "holds one collection snapshot, not one per shard" <<<"$out" \
+  || fail "a single-node set restored onto the cluster (exit $code): $out"
+echo "refused (exit 2): a single-node set on the cluster"
+"$ragback" qdrant shards
+"$ragback" snapshot create --golden --label cluster-roundtrip
+scroll() { q -X POST "$cluster/collections/rag_main/points/scroll" -d '{"limit": 1000, "with_payload": true, "with_vector": true}' \
+  | python3 -c 'import json,sys; print(json.dumps(sorted((p["id"], p["vector"], p["payload"]) for p in json.load(sys.stdin)["result"]["points"])))'; }
+points_set=$(scroll)
+q -X POST "$cluster/collections/rag_main_v1/points/delete?wait=true" -d '{"points": [1, 2, 3, 150]}' >/dev/null
+set +e; "$ragback" verify >/dev/null 2>&1; code=$?; set -e
+[ "$code" -eq 3 ] || fail "verify after the damage exited $code, not 3"
+"$ragback" snapshot restore --yes
+[ "$(scroll)" = "$points_set" ] || fail "the restored collection does not hold the set's points and payloads"
+"$ragback" verify
+"$ragback" qdrant shards
+target=$(q "$cluster/aliases" | python3 -c 'import json,sys; print([a["collection_name"] for a in json.load(sys.stdin)["result"]["aliases"] if a["alias_name"] == "rag_main"][0])')
+case "$target" in rag_main_v1_r*) ;; *) fail "rag_main points at $target, not the restored collection" ;; esac
+echo "cluster check: ok: create -> damage -> restore -> verify on the 3-node cluster, rag_main -> $target"

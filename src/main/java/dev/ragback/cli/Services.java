@@ -11,7 +11,6 @@ import dev.ragback.adapters.postgres.LoginRefusals;
 import dev.ragback.adapters.postgres.JdbcSchemaMigrator;
 import dev.ragback.adapters.postgres.PgDumpTool;
 import dev.ragback.adapters.postgres.PostgresConnection;
-import dev.ragback.adapters.qdrant.QdrantRestVectorStore;
 import dev.ragback.app.Operator;
 import dev.ragback.adapters.release.CommandReleaseSwitch;
 import dev.ragback.adapters.slack.SlackWebhookNotifier;
@@ -66,7 +65,7 @@ public final class Services implements AutoCloseable {
     private static final Duration MIGRATION_STATEMENT_TIMEOUT = Duration.ofMinutes(30);
     private final Config config;
     private JdbcAuditLog auditLog;
-    private VectorStore vectorStore;
+    private final QdrantServices qdrant;
     private CompatService compat;
     private final Repository repository;
     private final List<Repository> others = new java.util.ArrayList<>();
@@ -88,6 +87,7 @@ public final class Services implements AutoCloseable {
         this.config = config;
         this.children = children;
         this.evaluation = new EvalServices(config, children);
+        this.qdrant = new QdrantServices(config);
         this.repository = new Repository(config, config.get(ConfigKeys.BACKUPS_DIR), this::bucket);
     }
 
@@ -103,17 +103,13 @@ public final class Services implements AutoCloseable {
         return compat;
     }
 
-    /** One per invocation, so every call shares its HTTP connections. */
-    public synchronized VectorStore vectorStore() {
-        if (vectorStore == null) {
-            vectorStore = newVectorStore();
-        }
-        return vectorStore;
+    public VectorStore vectorStore() {
+        return qdrant.vectorStore();
     }
 
-    private VectorStore newVectorStore() {
-        return new QdrantRestVectorStore(config.get(ConfigKeys.QDRANT_URL), config.get(ConfigKeys.QDRANT_API_KEY),
-                config.get(ConfigKeys.QDRANT_TIMEOUT), config.get(ConfigKeys.QDRANT_TRANSFER_IDLE_TIMEOUT));
+    /** The Qdrant cluster's peers from qdrant.nodes, or {@code null} without it. */
+    public dev.ragback.app.port.ClusterNodes clusterNodes() {
+        return qdrant.clusterNodes();
     }
 
     public PostgresConnection postgresConnection() {
@@ -190,7 +186,7 @@ public final class Services implements AutoCloseable {
         return new DoctorService(new DoctorService.Subjects(vectorStore(), config.get(ConfigKeys.QDRANT_COLLECTION),
                 postgres(), taskDb(), dumpTool(), compat(), repository.bucket() ? new BackupsDirCheck(repository.store())
                         : new BackupsDirCheck(repository.backups().root()),
-                manifestSignature(), judge), new RollbackReadiness(this::eval, releases(), traffic(),
+                manifestSignature(), judge, clusterNodes() == null ? null : shardsOverview()), new RollbackReadiness(this::eval, releases(), traffic(),
                 snapshotCatalog(), snapshotVerifier()));
     }
 
@@ -243,7 +239,8 @@ public final class Services implements AutoCloseable {
 
     public SnapshotCreator snapshotCreator() {
         SnapshotCreator creator = new SnapshotCreator(backups(), vectorStore(), postgres(), dumpTool(), appliedMigrations(),
-                releaseSwitch(), snapshotSettings(), VersionProvider.version(), Clock.systemUTC(), manifestSignature());
+                releaseSwitch(), snapshotSettings(), VersionProvider.version(), Clock.systemUTC(), manifestSignature())
+                .withCluster(clusterNodes(), config.get(ConfigKeys.QDRANT_PARALLEL_SHARDS));
         return repository.bucket() ? creator.uploadingTo(repository.objectSets(manifestSignature())) : creator;
     }
 
@@ -269,6 +266,10 @@ public final class Services implements AutoCloseable {
 
     public dev.ragback.app.vectors.CollectionsOverview collectionsOverview() {
         return new dev.ragback.app.vectors.CollectionsOverview(vectorStore());
+    }
+
+    public dev.ragback.app.vectors.ShardsOverview shardsOverview() {
+        return new dev.ragback.app.vectors.ShardsOverview(vectorStore(), clusterNodes());
     }
 
     /** The probe rule of smoke and verify: smoke.min_overlap and smoke.score_tolerance. */
@@ -299,7 +300,8 @@ public final class Services implements AutoCloseable {
         var restore = new dev.ragback.app.restore.RestoreService(backups(), new SnapshotVerifier(backups(), dumpTool(),
                 manifestSignature()), snapshotCatalog(), appliedMigrations(), dumpTool(), vectorStore(), releaseSwitch(), compat(),
                 config.get(ConfigKeys.QDRANT_COLLECTION), config.get(ConfigKeys.POSTGRES_JOBS), config.get(ConfigKeys.QDRANT_GREEN_TIMEOUT),
-                probeComparison());
+                probeComparison()).withCluster(clusterNodes(), config.get(ConfigKeys.QDRANT_PARALLEL_SHARDS),
+                config.get(ConfigKeys.QDRANT_REPLICAS_TIMEOUT));
         return repository.bucket() ? restore.stagingFrom(repository.objectSets(manifestSignature())) : restore;
     }
 
@@ -341,7 +343,7 @@ public final class Services implements AutoCloseable {
 
     public dev.ragback.app.checks.VerifyService verify() {
         return new dev.ragback.app.checks.VerifyService(snapshotCatalog(), postgres(), vectorStore(), probeComparison(),
-                config.get(ConfigKeys.QDRANT_COLLECTION), config.get(ConfigKeys.POSTGRES_CHUNKS_TABLE));
+                config.get(ConfigKeys.QDRANT_COLLECTION), config.get(ConfigKeys.POSTGRES_CHUNKS_TABLE)).withCluster(clusterNodes());
     }
 
     public SchemaMigrator schemaMigrator() {

@@ -2,6 +2,7 @@ package dev.ragback.cli;
 
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.checks.ProbeComparison;
+import dev.ragback.app.checks.ShardCheck;
 import dev.ragback.app.checks.VerifyService;
 import dev.ragback.app.port.ScoredPoint;
 import picocli.CommandLine.Command;
@@ -52,6 +53,12 @@ final class VerifyCommand implements Callable<Integer> {
         }
         out.printf("  collection %s: %s, %s points (set: %d)%n", report.collection(), report.status(),
                 report.livePoints() == null ? "-" : report.livePoints(), report.baselinePoints());
+        for (ShardCheck.Row shard : report.shards()) {
+            out.printf("  shard %-4s %-10s %10s points (set: %s)  %s  %s%n", shard.liveShard() == null ? "-" : shard.liveShard(),
+                    shard.key() == null ? "" : "key " + shard.key(), shard.livePoints() == null ? "-" : shard.livePoints(),
+                    shard.setPoints() == null ? "-" : shard.setPoints(), String.join(", ", shard.replicas()),
+                    shard.equal() ? "ok" : shard.allActive() ? "DIFFERS" : "NOT ACTIVE");
+        }
         double sum = 0;
         for (ProbeComparison.Outcome probe : report.probes()) {
             StringBuilder scores = new StringBuilder();
@@ -70,11 +77,21 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     record Verification(String snapshot, boolean passed, List<CountRow> counts, String collection, String status, Long points,
-                        long baselinePoints, List<ProbeRow> probes, List<String> problems, List<String> warnings) {
+                        long baselinePoints, List<ProbeRow> probes, List<ShardRow> shards, List<String> problems, List<String> warnings) {
         static Verification of(VerifyService.Report report) {
             return new Verification(report.snapshotId(), report.passed(), report.counts().stream().map(CountRow::of).toList(),
                     report.collection(), report.status(), report.livePoints(), report.baselinePoints(),
-                    report.probes().stream().map(ProbeRow::of).toList(), report.problems(), report.warnings());
+                    report.probes().stream().map(ProbeRow::of).toList(), report.shards().stream().map(ShardRow::of).toList(),
+                    report.problems(), report.warnings());
+        }
+    }
+
+    /** A cluster shard, live and in the set ({@code shard_id} null: the live collection has no such shard). */
+    record ShardRow(Integer shardId, int setShardId, Object shardKey, Long points, Long baselinePoints, List<String> replicas,
+                    boolean allActive) {
+        static ShardRow of(ShardCheck.Row row) {
+            return new ShardRow(row.liveShard(), row.setShard(), row.key(), row.livePoints(), row.setPoints(), row.replicas(),
+                    row.allActive());
         }
     }
 

@@ -12,6 +12,10 @@ public final class ConfigKeys {
     private static final Map<String, Key<?>> ALL = new LinkedHashMap<>();
 
     public static final Key<URI> QDRANT_URL = key("qdrant.url", "QDRANT_URL", "http://localhost:6333", Parsers.httpUrl());
+    /** The REST URL of every peer of a Qdrant cluster; unset for a single node (qdrant.url). */
+    public static final Key<List<URI>> QDRANT_NODES = key("qdrant.nodes", "QDRANT_NODES", null, Parsers.httpUrls());
+    public static final Key<Integer> QDRANT_PARALLEL_SHARDS = key("qdrant.parallel_shards", null, "2", Parsers.integer(1, 64));
+    public static final Key<Duration> QDRANT_REPLICAS_TIMEOUT = key("qdrant.replicas_timeout", null, "5m", Parsers.duration());
     public static final Key<String> QDRANT_API_KEY = secret("qdrant.api_key", "QDRANT_API_KEY", Parsers.text());
     public static final Key<String> QDRANT_COLLECTION = key("qdrant.collection", "QDRANT_COLLECTION", "rag_main", Parsers.name());
     public static final Key<Duration> QDRANT_TIMEOUT = key("qdrant.timeout", null, "30s", Parsers.duration());

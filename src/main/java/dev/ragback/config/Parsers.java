@@ -61,6 +61,29 @@ public final class Parsers {
         };
     }
 
+    /** REST URLs: a YAML list, or one text with commas between them (the env form). */
+    static Key.ValueParser<List<URI>> httpUrls() {
+        Key.ValueParser<URI> one = httpUrl();
+        return node -> {
+            List<URI> urls = new ArrayList<>();
+            if (node != null && node.isArray()) {
+                for (JsonNode item : node) {
+                    urls.add(one.parse(item));
+                }
+            } else {
+                for (String part : scalar(node).split(",")) {
+                    if (!part.isBlank()) {
+                        urls.add(one.parse(com.fasterxml.jackson.databind.node.TextNode.valueOf(part.strip())));
+                    }
+                }
+            }
+            if (urls.isEmpty()) {
+                throw new IllegalArgumentException("expected the REST URL of every Qdrant peer, e.g. http://qdrant-0:6333,http://qdrant-1:6333");
+            }
+            return List.copyOf(urls);
+        };
+    }
+
     static Key.ValueParser<String> jdbcUrl() {
         return node -> {
             String value = scalar(node);

@@ -117,8 +117,9 @@ class DoctorCliIT {
 
         qdrant.clusterPeers(3);
         RagbackCli.Result cluster = cli.run("doctor").assertExit(1);
-        assertTrue(cluster.stderr().contains("fail: qdrant: Qdrant 1.19.0, ready, 1 collections, cluster mode, 3 peers — "
-                + "ragback refuses snapshots and restores on a cluster"), cluster.stderr());
+        assertTrue(cluster.stderr().contains("fail: qdrant: Qdrant 1.19.0, ready, 1 collections, cluster mode, 3 peers, qdrant.nodes"
+                + " not set — ragback refuses snapshots and restores on a cluster without the REST URL of every peer: set qdrant.nodes"),
+                cluster.stderr());
     }
 
     @Test

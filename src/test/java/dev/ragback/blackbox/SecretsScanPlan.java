@@ -86,6 +86,9 @@ final class SecretsScanPlan {
         failing("qdrant prune-snapshots", Map.of("QDRANT_API_KEY", test.wrong(test.qdrantKey())), "--yes");
         failing("qdrant switch-alias", Map.of(), "rag_main", "rag_not_there", "--yes");
         failing("qdrant switch-alias", Map.of("QDRANT_API_KEY", test.wrong(test.qdrantKey())), "rag_main", "rag_not_there", "--yes");
+        // a single node: exit 2 naming qdrant.nodes; with qdrant.nodes on a node that does not answer: exit 1
+        both("qdrant shards", 2);
+        failing("qdrant shards", Map.of("QDRANT_NODES", "http://127.0.0.1:9"));
 
         once("help", 0);
         once("help", 0, "options");

@@ -57,7 +57,7 @@ final class QdrantSnapshots {
         http.result("PUT", path, http.send("PUT", path, http.write(body), true, Set.of(), CREATE_TIMEOUT));
     }
 
-    private static String hex(String sha256) {
+    static String hex(String sha256) {
         if (sha256 == null || !sha256.matches("[0-9a-fA-F]{64}")) {
             throw RagbackException.malformed("not a sha256 checksum: '" + Names.printable(sha256) + "'");
         }
@@ -95,6 +95,10 @@ final class QdrantSnapshots {
     }
 
     private SnapshotInfo info(JsonNode node, String method, String path) {
+        return info(http, node, method, path);
+    }
+
+    static SnapshotInfo info(QdrantHttp http, JsonNode node, String method, String path) {
         JsonNode name = node.path("name");
         if (!name.isTextual() || !node.path("size").isIntegralNumber()) {
             throw http.unreadable(method, path, "a snapshot without name or size", null);

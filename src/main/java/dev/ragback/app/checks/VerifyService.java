@@ -47,7 +47,8 @@ public final class VerifyService {
      * not fail the check.
      */
     public record Report(String snapshotId, String collection, List<CountRow> counts, long baselinePoints, Long livePoints,
-                         String status, List<ProbeComparison.Outcome> probes, List<String> problems, List<String> warnings) {
+                         String status, List<ProbeComparison.Outcome> probes, List<String> problems, List<String> warnings,
+                         List<ShardCheck.Row> shards) {
         public boolean passed() {
             return problems.isEmpty();
         }
@@ -59,6 +60,7 @@ public final class VerifyService {
     private final ProbeComparison rule;
     private final String collection;
     private final String chunksTable;
+    private dev.ragback.app.port.ClusterNodes cluster;
 
     public VerifyService(SnapshotCatalog catalog, DatabaseProbe database, VectorStore vectors,
                          ProbeComparison rule, String collection, String chunksTable) {
@@ -68,6 +70,12 @@ public final class VerifyService {
         this.rule = rule;
         this.collection = collection;
         this.chunksTable = chunksTable;
+    }
+
+    /** On a cluster (qdrant.nodes): a set with one file per shard is also compared shard by shard. */
+    public VerifyService withCluster(dev.ragback.app.port.ClusterNodes nodesOrNull) {
+        this.cluster = nodesOrNull;
+        return this;
     }
 
     /** Compares the live stores with set {@code id}, or with the newest golden set. */
@@ -86,6 +94,7 @@ public final class VerifyService {
         List<ProbeComparison.Outcome> probes = List.of();
         List<String> vectorProblems = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        List<ShardCheck.Row> shards = List.of();
         if (real == null) {
             vectorProblems.add("Qdrant has no collection or alias " + collection);
         } else {
@@ -103,6 +112,9 @@ public final class VerifyService {
             if (livePoints != manifest.qdrant().pointsCount()) {
                 vectorProblems.add("points: " + livePoints + " live, " + manifest.qdrant().pointsCount() + " in the set");
             }
+            if (manifest.sharded() && cluster != null) {
+                shards = ShardCheck.compare(cluster.layout(real), manifest.qdrant().sharding().shards(), vectorProblems);
+            }
             probes = rule.replay(vectors, real, manifest.qdrant().vectorName(), manifest.probes());
             probes.stream().filter(p -> !p.passed()).forEach(p -> vectorProblems.add("probe " + p.pointId() + ": " + p.problem()));
         }
@@ -118,7 +130,7 @@ public final class VerifyService {
         side.missingTables().forEach(table -> problems.add("table " + table + " is missing"));
         problems.addAll(vectorProblems);
         return new Report(setId, real, countRows, manifest.qdrant().pointsCount(), livePoints, status, probes, problems,
-                List.copyOf(warnings));
+                List.copyOf(warnings), shards);
     }
 
     /** {@code counts} is {@code null} when the chunks table is missing. */

@@ -37,7 +37,12 @@ public final class DoctorService {
      */
     public record Subjects(VectorStore vectors, String collection, DatabaseProbe postgres, DatabaseProbe taskDb,
                            DumpTool dumpTool, CompatService compat, BackupsDirCheck backups, ManifestSignature signing,
-                           JudgeChecks judge) {
+                           JudgeChecks judge, dev.ragback.app.vectors.ShardsOverview shards) {
+        /** Without a cluster's peers (qdrant.nodes unset). */
+        public Subjects(VectorStore vectors, String collection, DatabaseProbe postgres, DatabaseProbe taskDb, DumpTool dumpTool,
+                        CompatService compat, BackupsDirCheck backups, ManifestSignature signing, JudgeChecks judge) {
+            this(vectors, collection, postgres, taskDb, dumpTool, compat, backups, signing, judge, null);
+        }
     }
 
     private final Subjects subjects;
@@ -150,8 +155,10 @@ public final class DoctorService {
             String detail = "Qdrant " + version + ", ready, " + collections + " collections, " + cluster.describe();
             return switch (cluster.mode()) {
                 case SINGLE_NODE -> CheckResult.ok("qdrant", detail);
-                case CLUSTER -> CheckResult.fail("qdrant", detail, "ragback refuses snapshots and restores on a cluster "
-                        + "(a collection snapshot holds one node's shards): see docs/qdrant.md, cluster mode");
+                case CLUSTER -> subjects.shards() != null ? ClusterCheck.of(subjects.shards(), subjects.collection(), detail)
+                        : CheckResult.fail("qdrant", detail + ", qdrant.nodes not set", "ragback refuses snapshots and restores"
+                        + " on a cluster without the REST URL of every peer: set qdrant.nodes (QDRANT_NODES), see docs/qdrant.md,"
+                        + " cluster mode");
                 case UNKNOWN -> CheckResult.warn("qdrant", detail, "snapshot create and restores will refuse to run: "
                         + "set QDRANT_API_KEY to the global api key (docs/qdrant.md, keys)");
             };

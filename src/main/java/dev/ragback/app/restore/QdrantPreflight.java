@@ -3,6 +3,7 @@ package dev.ragback.app.restore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.port.CollectionInfo;
+import dev.ragback.app.port.ClusterStatus;
 import dev.ragback.app.port.VectorStore;
 import dev.ragback.app.snapshot.Manifest;
 import dev.ragback.app.snapshot.SnapshotConfig;
@@ -30,14 +31,20 @@ final class QdrantPreflight {
     }
 
     private final VectorStore vectors;
+    private final boolean nodesConfigured;
 
-    QdrantPreflight(VectorStore vectors) {
+    QdrantPreflight(VectorStore vectors, boolean nodesConfigured) {
         this.vectors = vectors;
+        this.nodesConfigured = nodesConfigured;
     }
 
     Findings check(Manifest manifest, Path setDir, String target, boolean inPlace) {
-        new QdrantGuard(vectors).requireSingleNode("a restore");
-        QdrantGuard.requireSingleNodeSet(manifest.id(), manifest.qdrant().cluster(), "a restore");
+        boolean cluster = new QdrantGuard(vectors, nodesConfigured).requireWorkable("a restore").mode() == ClusterStatus.Mode.CLUSTER;
+        if (manifest.sharded() || cluster) {
+            ShardedSetRules.check(manifest, cluster, target, inPlace);
+        } else {
+            QdrantGuard.requireSingleNodeSet(manifest.id(), manifest.qdrant().cluster(), "a restore");
+        }
         vectors.checkManageAccess();
         List<String> notes = new ArrayList<>();
         versions(manifest, notes);

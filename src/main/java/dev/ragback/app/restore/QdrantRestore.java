@@ -34,12 +34,15 @@ final class QdrantRestore {
     private final VectorStore vectors;
     private final Duration greenTimeout;
     private final ProbeComparison probeRule;
+    private final ShardedLoad sharded;
 
-    QdrantRestore(BackupsDir backups, VectorStore vectors, Duration greenTimeout, ProbeComparison probeRule) {
+    /** @param shardedOrNull loads a cluster set, shard by shard; {@code null} without qdrant.nodes */
+    QdrantRestore(BackupsDir backups, VectorStore vectors, Duration greenTimeout, ProbeComparison probeRule, ShardedLoad shardedOrNull) {
         this.backups = backups;
         this.vectors = vectors;
         this.greenTimeout = greenTimeout;
         this.probeRule = probeRule;
+        this.sharded = shardedOrNull;
     }
 
     /**
@@ -49,15 +52,32 @@ final class QdrantRestore {
      */
     PreparedHalf prepare(RestorePlan plan, Progress progress) {
         long started = System.nanoTime();
-        Manifest.QdrantPart part = plan.manifest().qdrant();
-        Path file = backups.existing(plan.id()).resolve(part.file());
         String target = plan.qdrantTarget();
-        boolean aliasMode = !plan.qdrantInPlace();
-        boolean created = false;
-        if (aliasMode && vectors.collectionExists(target)) {
+        if (!plan.qdrantInPlace() && vectors.collectionExists(target)) {
             throw RagbackException.external("collection " + target + " appeared after the plan was made; nothing was changed",
                     "run the restore again: it picks a free name", null);
         }
+        if (plan.manifest().sharded()) {
+            loadShards(plan, target, progress);
+        } else {
+            uploadWhole(plan, target, progress);
+        }
+        return checked(plan, target, started, progress);
+    }
+
+    private void loadShards(RestorePlan plan, String target, Progress progress) {
+        try {
+            sharded.load(target, backups.existing(plan.id()), plan.manifest(), UploadedCopy.forRestore(plan.id(), target), progress);
+        } catch (RagbackException e) {
+            throw Background.uninterrupted(() -> new RagbackException(e.kind(), e.getMessage() + "; " + deleteNew(target, "half-restored"),
+                    e.hint(), e));
+        }
+    }
+
+    private void uploadWhole(RestorePlan plan, String target, Progress progress) {
+        Manifest.QdrantPart part = plan.manifest().qdrant();
+        Path file = backups.existing(plan.id()).resolve(part.file());
+        boolean created = false;
         UploadedCopy copy = new UploadedCopy(vectors, target, UploadedCopy.forRestore(plan.id(), target), part.size());
         try {
             created = !vectors.collectionExists(target);
@@ -75,6 +95,11 @@ final class QdrantRestore {
                         failure.hint(), failure) : failure;
             });
         }
+    }
+
+    private PreparedHalf checked(RestorePlan plan, String target, long started, Progress progress) {
+        Manifest.QdrantPart part = plan.manifest().qdrant();
+        boolean aliasMode = !plan.qdrantInPlace();
         try {
             checkProbes(plan, target, progress);
         } catch (RagbackException e) {

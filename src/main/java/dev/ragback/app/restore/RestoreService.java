@@ -10,6 +10,7 @@ import dev.ragback.app.compat.Triple;
 import dev.ragback.app.port.AppliedMigrations;
 import dev.ragback.app.port.DumpTool;
 import dev.ragback.app.port.ReleaseSwitch;
+import dev.ragback.app.port.ClusterNodes;
 import dev.ragback.app.port.VectorStore;
 import dev.ragback.app.snapshot.BackupsDir;
 import dev.ragback.app.snapshot.Manifest;
@@ -56,6 +57,9 @@ public final class RestoreService {
     private final int jobs;
     private final Duration greenTimeout;
     private final ProbeComparison probeRule;
+    private ClusterNodes cluster;
+    private int parallelShards = 1;
+    private Duration replicasTimeout = Duration.ofMinutes(5);
     private dev.ragback.app.snapshot.ObjectSets remote;
 
     /** {@code probeRule}: how the new collection's answers to the set's golden probes are judged before the commit. */
@@ -74,6 +78,14 @@ public final class RestoreService {
         this.jobs = jobs;
         this.greenTimeout = greenTimeout;
         this.probeRule = probeRule;
+    }
+
+    /** On a Qdrant cluster (qdrant.nodes): sets with one file per shard restore shard by shard into a new collection. */
+    public RestoreService withCluster(ClusterNodes nodes, int shardsAtOnce, Duration replicasWait) {
+        this.cluster = nodes;
+        this.parallelShards = shardsAtOnce;
+        this.replicasTimeout = replicasWait;
+        return this;
     }
 
     /**
@@ -136,7 +148,7 @@ public final class RestoreService {
         boolean inPlace = target != null && target.inPlace();
         String targetName = target == null ? null : target.collection();
         QdrantPreflight.Findings findings = qdrant
-                ? new QdrantPreflight(vectors).check(manifest, backups.existing(id), targetName, inPlace)
+                ? new QdrantPreflight(vectors, cluster != null).check(manifest, backups.existing(id), targetName, inPlace)
                 : new QdrantPreflight.Findings(List.of(), 0);
         return new RestorePlan(manifest, postgres, qdrant, liveSchema, downChain, postgres && manifest.postgres().format()
                 .equals("directory") && jobs > 1, targetName, inPlace, target == null ? List.of() : target.aliasesToSwitch(),
@@ -184,7 +196,8 @@ public final class RestoreService {
 
     /** Restores both stores in two phases: both or neither where the plan allows (see {@link TwoPhaseRestore}). */
     public Restored execute(RestorePlan plan, Progress progress, RestoreJournal journal) {
-        return new TwoPhaseRestore(new PostgresRestore(backups, dumpTool, jobs), new QdrantRestore(backups, vectors, greenTimeout, probeRule),
+        return new TwoPhaseRestore(new PostgresRestore(backups, dumpTool, jobs), new QdrantRestore(backups, vectors, greenTimeout, probeRule,
+                cluster == null ? null : new ShardedLoad(cluster, vectors, parallelShards, replicasTimeout)),
                 journal).run(plan, progress);
     }
 

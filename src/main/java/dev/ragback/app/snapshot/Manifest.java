@@ -27,10 +27,46 @@ public record Manifest(String id, String createdAt, String label, String status,
      * ({@code null} in sets made before it was recorded). {@code config}: the collection's whole config
      * as Qdrant reported it (params with the whole VectorParams and shard_number, hnsw_config,
      * optimizer_config...); {@code null} in older sets, whose archive's {@code config.json} holds it.
+     * {@code sharding}: a set made on a cluster, one file per shard; {@code null} for a single node, whose one
+     * collection snapshot is {@code file}.
      */
     public record QdrantPart(String url, String serverVersion, String collection, List<AliasEntry> aliases,
                              String snapshotName, String file, long size, String sha256, String serverChecksum,
-                             long pointsCount, String vectorName, Vectors vectors, Boolean cluster, JsonNode config) {
+                             long pointsCount, String vectorName, Vectors vectors, Boolean cluster, JsonNode config,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Sharding sharding) {
+    }
+
+    /**
+     * What a restore on a cluster needs to rebuild the collection, and its shards' files.
+     *
+     * @param shardNumber            shards (per shard key with custom sharding)
+     * @param shardingMethod         {@code auto} or {@code custom}
+     * @param shardKeys              the custom shard keys (String or Long), empty with auto sharding
+     * @param replicationFactor      replicas per shard
+     * @param writeConsistencyFactor replicas a write must reach
+     * @param payloadIndexes         Qdrant's {@code payload_schema}: field to its index
+     * @param shards                 one entry per shard, by id
+     */
+    public record Sharding(int shardNumber, String shardingMethod, List<Object> shardKeys, int replicationFactor,
+                           int writeConsistencyFactor, JsonNode payloadIndexes, List<ShardFile> shards) {
+    }
+
+    /**
+     * One shard's snapshot in the set.
+     *
+     * @param shardId     Qdrant's shard id
+     * @param shardKey    its custom shard key, or {@code null}
+     * @param file        path in the set
+     * @param sourcePeer  the peer it was taken on
+     * @param pointsCount points that peer reported for the shard
+     */
+    public record ShardFile(int shardId, Object shardKey, String file, long size, String sha256, long sourcePeer,
+                            Long pointsCount) {
+    }
+
+    /** True for a set made on a cluster with one file per shard. */
+    public boolean sharded() {
+        return qdrant != null && qdrant.sharding() != null;
     }
 
     public record AliasEntry(String aliasName, String collectionName) {
@@ -100,6 +136,9 @@ public record Manifest(String id, String createdAt, String label, String status,
         List<FileDigest> files = new ArrayList<>();
         if (ofQdrant && qdrant != null && qdrant.file() != null) {
             files.add(new FileDigest(qdrant.file(), qdrant.size(), qdrant.sha256()));
+        }
+        if (ofQdrant && sharded()) {
+            qdrant.sharding().shards().forEach(s -> files.add(new FileDigest(s.file(), s.size(), s.sha256())));
         }
         if (ofPostgres && postgres != null) {
             if (postgres.files() != null && !postgres.files().isEmpty()) {

@@ -30,20 +30,38 @@ final class QdrantCapture {
     record Captured(Manifest.QdrantPart part, List<Manifest.Probe> probes) {
     }
 
-    Captured capture(SetSink sink, Progress progress) throws java.io.IOException {
+    /** What a set records of the collection before its snapshot: the same on a single node and on a cluster. */
+    record Subject(String collection, CollectionInfo info, String serverVersion, List<Manifest.AliasEntry> aliases,
+                   String vectorName, long points) {
+        Manifest.Vectors vectors() {
+            return info.vectors().stream().filter(v -> v.name().equals(vectorName == null ? "" : vectorName)).findFirst()
+                    .map(v -> new Manifest.Vectors(v.size(), v.distance())).orElse(null);
+        }
+    }
+
+    static Subject subject(VectorStore store, SnapshotSettings settings, Progress progress) {
         progress.stage(PART, "resolving " + settings.collection());
         String collection = store.resolve(settings.collection()).orElseThrow(() -> RagbackException.external(
                 "Qdrant has no collection or alias '" + settings.collection() + "'",
                 "check qdrant.collection (QDRANT_COLLECTION); list them: ragback qdrant collections", null));
         CollectionInfo info = store.collection(collection).orElseThrow(() -> RagbackException.external(
                 "collection " + collection + " disappeared while it was being snapshotted", null, null));
-        String serverVersion = store.serverVersion();
         List<Manifest.AliasEntry> aliases = store.aliases().stream()
                 .filter(a -> a.collectionName().equals(collection))
                 .map(a -> new Manifest.AliasEntry(a.aliasName(), a.collectionName()))
                 .toList();
         String vectorName = Probes.vectorName(info, settings.vectorName());
-        long points = store.countPoints(collection);
+        return new Subject(collection, info, store.serverVersion(), aliases, vectorName, store.countPoints(collection));
+    }
+
+    Captured capture(SetSink sink, Progress progress) throws java.io.IOException {
+        Subject subject = subject(store, settings, progress);
+        String collection = subject.collection();
+        CollectionInfo info = subject.info();
+        String serverVersion = subject.serverVersion();
+        List<Manifest.AliasEntry> aliases = subject.aliases();
+        String vectorName = subject.vectorName();
+        long points = subject.points();
         // the probes are reads: they run while the server builds its snapshot
         CompletableFuture<List<Manifest.Probe>> recording = Background.start("probes",
                 () -> Probes.record(store, collection, vectorName, settings.probes(), settings.k()));
@@ -64,12 +82,10 @@ final class QdrantCapture {
                     bytes -> progress.bytes(PART, bytes));
             checkAgainstServer(snapshot, digest);
             downloaded = true;
-            CollectionInfo.VectorParams vector = info.vectors().stream()
-                    .filter(v -> v.name().equals(vectorName == null ? "" : vectorName)).findFirst().orElse(null);
             // single node: SnapshotCreator refuses a cluster before anything starts
             Manifest.QdrantPart part = new Manifest.QdrantPart(settings.qdrantUrl(), serverVersion, collection, aliases,
                     snapshot.name(), file, digest.size(), digest.sha256(), snapshot.checksum(), points, vectorName,
-                    vector == null ? null : new Manifest.Vectors(vector.size(), vector.distance()), false, info.config());
+                    subject.vectors(), false, info.config(), null);
             return new Captured(part, probes);
         } finally {
             if (settings.deleteServerSnapshot() || !downloaded) {

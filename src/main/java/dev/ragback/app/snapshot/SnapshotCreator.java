@@ -60,6 +60,9 @@ public final class SnapshotCreator {
     private final Clock clock;
     private final ManifestSignature signature;
     private ObjectSets remote;
+    private dev.ragback.app.port.ClusterNodes cluster;
+    private int parallelShards = 1;
+    private boolean onCluster;
 
     public SnapshotCreator(BackupsDir backups, VectorStore vectors, DatabaseProbe database, DumpTool dumpTool,
                            AppliedMigrations migrations, ReleaseSwitch releasesOrNull, SnapshotSettings settings,
@@ -94,9 +97,16 @@ public final class SnapshotCreator {
         return this;
     }
 
+    /** On a Qdrant cluster, one snapshot per shard through every peer's URL ({@code qdrant.nodes}), shards in parallel. */
+    public SnapshotCreator withCluster(dev.ragback.app.port.ClusterNodes nodes, int shardsAtOnce) {
+        this.cluster = nodes;
+        this.parallelShards = shardsAtOnce;
+        return this;
+    }
+
     public Created create(String label, boolean golden, Progress progress) {
-        QdrantGuard guard = new QdrantGuard(vectors);
-        guard.requireSingleNode("snapshot create");
+        QdrantGuard guard = new QdrantGuard(vectors, cluster != null);
+        onCluster = guard.requireWorkable("snapshot create").mode() == dev.ragback.app.port.ClusterStatus.Mode.CLUSTER;
         guard.requireQueryApi("snapshot create");
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         if (remote != null && !settings.dump().directoryFormat()) {
@@ -218,7 +228,9 @@ public final class SnapshotCreator {
     @SuppressWarnings("unchecked")
     private Halves captureBoth(ExecutorService pool, SetSink sink, Progress progress) throws IOException {
         CompletionService<Object> halves = new ExecutorCompletionService<>(pool);
-        Future<Object> qdrant = halves.submit(timed(() -> new QdrantCapture(vectors, settings).capture(sink, progress))::call);
+        Future<Object> qdrant = halves.submit(timed(() -> onCluster
+                ? new ClusterCapture(vectors, cluster, settings, parallelShards).capture(sink, progress)
+                : new QdrantCapture(vectors, settings).capture(sink, progress))::call);
         Future<Object> postgres = halves.submit(timed(
                 () -> new PostgresCapture(database, dumpTool, migrations, settings).capture(sink, progress))::call);
         try {

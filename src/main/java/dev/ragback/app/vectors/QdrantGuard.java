@@ -17,9 +17,34 @@ public final class QdrantGuard {
             + " replicas dead";
 
     private final VectorStore store;
+    private final boolean nodesConfigured;
 
     public QdrantGuard(VectorStore store) {
+        this(store, false);
+    }
+
+    /** @param nodesConfigured true when {@code qdrant.nodes} names every peer, which makes a cluster workable */
+    public QdrantGuard(VectorStore store, boolean nodesConfigured) {
         this.store = store;
+        this.nodesConfigured = nodesConfigured;
+    }
+
+    /**
+     * Exit 2 unless ragback can take or restore shard-complete sets here: a single node, or a cluster with
+     * {@code qdrant.nodes}. Returns the status, which says which path to take.
+     */
+    public ClusterStatus requireWorkable(String command) {
+        ClusterStatus cluster = store.clusterStatus();
+        if (cluster.mode() == ClusterStatus.Mode.CLUSTER && nodesConfigured) {
+            return cluster;
+        }
+        if (cluster.mode() == ClusterStatus.Mode.CLUSTER) {
+            throw new RagbackException(RagbackException.Kind.UNSUPPORTED, "Qdrant runs in cluster mode (" + cluster.describe()
+                    + ") and qdrant.nodes is not set: ragback refuses " + command + ", because " + WHY_NOT_A_CLUSTER,
+                    "nothing was changed; set qdrant.nodes (QDRANT_NODES=http://node-0:6333,http://node-1:6333,...) to the REST"
+                            + " URL of every peer (docs/qdrant.md, cluster mode)");
+        }
+        return requireSingleNode(command);
     }
 
     /** Exit 2 unless Qdrant runs as a single node; {@code command} names what is refused, e.g. "snapshot restore". */
@@ -29,8 +54,7 @@ public final class QdrantGuard {
             case SINGLE_NODE -> cluster;
             case CLUSTER -> throw new RagbackException(RagbackException.Kind.UNSUPPORTED, "Qdrant runs in cluster mode ("
                     + cluster.describe() + "): ragback refuses " + command + " on a cluster, because " + WHY_NOT_A_CLUSTER,
-                    "nothing was changed; cluster support is not built yet (docs/qdrant.md, cluster mode): point qdrant.url"
-                            + " at a single-node Qdrant");
+                    "nothing was changed; " + command + " works on a single node only (docs/qdrant.md, cluster mode)");
             case UNKNOWN -> throw new RagbackException(RagbackException.Kind.UNSUPPORTED, "cannot tell whether Qdrant runs in "
                     + "cluster mode (" + cluster.detail() + "): ragback refuses " + command + " without knowing, because "
                     + WHY_NOT_A_CLUSTER, "nothing was changed; set QDRANT_API_KEY to the global api key (docs/qdrant.md, keys)");

@@ -38,6 +38,13 @@ public final class RestorePlanView {
             if (plan.qdrantInPlace()) {
                 out.println("  qdrant    recover " + plan.qdrantTarget() + " in place from " + m.qdrant().file()
                         + (plan.aliasesToSwitch().isEmpty() ? "" : ", then recreate " + String.join(", ", plan.aliasesToSwitch())));
+            } else if (m.sharded()) {
+                out.println("  qdrant    create " + plan.qdrantTarget() + " on the cluster (" + m.qdrant().sharding().shards().size()
+                        + " shards, replication factor " + m.qdrant().sharding().replicationFactor() + "), load each shard's snapshot"
+                        + " on a peer holding it, wait for every replica Active, compare " + m.qdrant().pointsCount()
+                        + " points per shard and in total, replay the golden probes, then point " + String.join(", ",
+                        plan.aliasesToSwitch()) + " at it" + (plan.previousCollection() == null ? "" : "; the live collection "
+                        + plan.previousCollection() + " is kept as it is, so this can be undone"));
             } else {
                 out.println("  qdrant    upload into new collection " + plan.qdrantTarget() + ", wait for green with "
                         + m.qdrant().pointsCount() + " points" + (m.probes() == null || m.probes().isEmpty() ? ""
@@ -45,8 +52,10 @@ public final class RestorePlanView {
                         + " at it" + (plan.previousCollection() == null ? "" : "; the live collection " + plan.previousCollection()
                         + " is kept as it is, so this can be undone"));
             }
-            out.println("            the Qdrant host needs about " + Sizes.human(plan.qdrantPeakDisk()) + " free while it restores"
-                    + " (3x the snapshot: upload, kept copy, unpacked copy); ragback deletes its uploaded copy afterwards");
+            out.println("            " + (m.sharded() ? "each peer needs about 3x the shard snapshots it receives free while it"
+                    + " restores (" + Sizes.human(plan.qdrantPeakDisk()) + " in all)" : "the Qdrant host needs about "
+                    + Sizes.human(plan.qdrantPeakDisk()) + " free while it restores") + " (3x the snapshot: upload, kept copy,"
+                    + " unpacked copy); ragback deletes its uploaded copy afterwards");
             plan.qdrantNotes().forEach(note -> out.println("            " + note));
         }
         if (plan.atomic()) {

@@ -69,10 +69,27 @@ class DoctorServiceTest {
         qdrant.cluster = new ClusterStatus(ClusterStatus.Mode.CLUSTER, 3, "enabled");
         CheckResult cluster = check(run(), "qdrant");
         assertEquals(CheckResult.Status.FAIL, cluster.status());
-        assertTrue(cluster.detail().endsWith("cluster mode, 3 peers"), cluster.detail());
-        assertTrue(cluster.fix().contains("refuses snapshots and restores on a cluster"), cluster.fix());
+        assertTrue(cluster.detail().endsWith("cluster mode, 3 peers, qdrant.nodes not set"), cluster.detail());
+        assertTrue(cluster.fix().contains("set qdrant.nodes (QDRANT_NODES)"), cluster.fix());
         qdrant.cluster = new ClusterStatus(ClusterStatus.Mode.UNKNOWN, 0, "GET /cluster answered 403");
         assertEquals(CheckResult.Status.WARN, check(run(), "qdrant").status());
+    }
+
+    @Test
+    void aClusterWithItsNodesShowsPeersAndPlacementAndWarnsOfAReplicaNotActive() {
+        qdrant.cluster = new ClusterStatus(ClusterStatus.Mode.CLUSTER, 3, "enabled");
+        dev.ragback.app.fakes.FakeClusterNodes nodes = new dev.ragback.app.fakes.FakeClusterNodes(qdrant, 3).withShards("rag_main_v2", 6);
+        java.util.function.Supplier<CheckResult> qdrantLine = () -> check(new DoctorService(new DoctorService.Subjects(qdrant,
+                "rag_main", postgres, taskDb, tools, new CompatService(matrix), new BackupsDirCheck(dir.resolve("backups")), signing,
+                judge, new dev.ragback.app.vectors.ShardsOverview(qdrant, nodes))).run(), "qdrant");
+        CheckResult ok = qdrantLine.get();
+        assertEquals(CheckResult.Status.OK, ok.status(), ok.toString());
+        assertTrue(ok.detail().endsWith("; peers 1 at http://node-1:6333 up, 2 at http://node-2:6333 up, 3 at http://node-3:6333 up;"
+                + " rag_main_v2: 6 shards, 12 replicas on peers [1, 2, 3], every replica Active"), ok.detail());
+        nodes.stuck.put("rag_main_v2/4/2", "Partial");
+        CheckResult partial = qdrantLine.get();
+        assertEquals(CheckResult.Status.WARN, partial.status());
+        assertTrue(partial.detail().endsWith("not Active: shard 4 (peer 2: Partial)"), partial.detail());
     }
 
     @Test

@@ -134,8 +134,9 @@ class QdrantRestoreSafetyTest {
         vectors.cluster = new ClusterStatus(ClusterStatus.Mode.CLUSTER, 3, "enabled");
         RagbackException e = assertThrows(RagbackException.class, () -> service().plan(id, RestoreService.Only.BOTH));
         assertEquals(RagbackException.Kind.UNSUPPORTED, e.kind());
-        assertTrue(e.getMessage().startsWith("Qdrant runs in cluster mode (cluster mode, 3 peers): ragback refuses a restore"
-                + " on a cluster, because on a cluster a collection snapshot holds only the shards of the node"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("Qdrant runs in cluster mode (cluster mode, 3 peers) and qdrant.nodes is not set:"
+                + " ragback refuses a restore, because on a cluster a collection snapshot holds only the shards of the node"), e.getMessage());
+        assertTrue(e.hint().contains("set qdrant.nodes (QDRANT_NODES="), e.hint());
         vectors.cluster = new ClusterStatus(ClusterStatus.Mode.UNKNOWN, 0, "GET /cluster answered 403");
         assertTrue(assertThrows(RagbackException.class, () -> service().plan(id, RestoreService.Only.QDRANT)).getMessage()
                 .startsWith("cannot tell whether Qdrant runs in cluster mode (GET /cluster answered 403)"));

@@ -16,7 +16,7 @@ class QdrantTargetTest {
 
     private static Manifest manifest(String collection, Manifest.AliasEntry... aliases) {
         Manifest.QdrantPart qdrant = new Manifest.QdrantPart(null, null, collection, List.of(aliases), null, null, 0, null, null,
-                0, null, null, null, null);
+                0, null, null, null, null, null);
         return new Manifest("s1", null, null, Manifest.COMPLETE, true, null, null, null, null, null, qdrant, null,
                 List.of(), List.of(), null);
     }

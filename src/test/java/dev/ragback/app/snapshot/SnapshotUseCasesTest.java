@@ -73,8 +73,8 @@ class SnapshotUseCasesTest {
         vectors.cluster = new dev.ragback.app.port.ClusterStatus(dev.ragback.app.port.ClusterStatus.Mode.CLUSTER, 3, "enabled");
         RagbackException cluster = assertThrows(RagbackException.class, () -> creator().create(null, false, Progress.NONE));
         assertEquals(RagbackException.Kind.UNSUPPORTED, cluster.kind());
-        assertTrue(cluster.getMessage().startsWith("Qdrant runs in cluster mode (cluster mode, 3 peers): ragback refuses "
-                + "snapshot create on a cluster"), cluster.getMessage());
+        assertTrue(cluster.getMessage().startsWith("Qdrant runs in cluster mode (cluster mode, 3 peers) and qdrant.nodes is not set:"
+                + " ragback refuses snapshot create"), cluster.getMessage());
         vectors.cluster = dev.ragback.app.port.ClusterStatus.singleNode();
         vectors.version = "1.9.7";
         RagbackException old = assertThrows(RagbackException.class, () -> creator().create(null, false, Progress.NONE));
