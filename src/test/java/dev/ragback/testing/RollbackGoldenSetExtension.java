@@ -1,5 +1,6 @@
 package dev.ragback.testing;
 
+import dev.ragback.blackbox.BlackBox;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.pg.ThrowawayPostgres;
@@ -10,7 +11,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** Resolves {@link GoldenSet} for a class annotated {@link RollbackGoldenSet}: made on first use, dropped when the class ends. */
+/**
+ * Resolves {@link GoldenSet} for a class annotated {@link RollbackGoldenSet}: made on first use, dropped when the class ends.
+ * Tagged black-box because it runs the CLI (TestTiersTest): only black-box classes use it.
+ */
+@BlackBox
 public final class RollbackGoldenSetExtension implements ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RollbackGoldenSetExtension.class);
 
