@@ -2,18 +2,18 @@ package dev.ragback.blackbox;
 
 import dev.ragback.testing.Processes;
 import dev.ragback.testing.Waits;
+import dev.ragback.testing.GoldenSet;
+import dev.ragback.testing.RollbackGoldenSet;
 import dev.ragback.testing.RollbackStage;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
-import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.qdrant.QdrantDouble;
 import dev.ragback.testing.reliability.Scenario;
 import dev.ragback.testing.reliability.ScenarioOutcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -26,9 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Several destructive runs at once: one runs, the others exit 4 naming it. */
-@ExtendWith(PostgresExtension.class)
+@RollbackGoldenSet(chunks = ConcurrencyReliabilityIT.CHUNKS)
 @BlackBox
 class ConcurrencyReliabilityIT {
+    static final int CHUNKS = 800;
+
     @TempDir
     Path work;
 
@@ -37,10 +39,12 @@ class ConcurrencyReliabilityIT {
     private RagbackCli cli;
 
     @BeforeEach
-    void setUp(PgDatabase db) throws Exception {
+    void setUp(PgDatabase db, GoldenSet golden) throws Exception {
         this.db = db;
         qdrant = new QdrantDouble();
-        cli = RollbackStage.ready(RagbackCli.create(), work, db, qdrant, 800, "v1.1.0");
+        RollbackStage.fromGoldenSet(golden, work, qdrant, CHUNKS);
+        RollbackStage.evaluator(work, "");
+        cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
     }
 
     @AfterEach

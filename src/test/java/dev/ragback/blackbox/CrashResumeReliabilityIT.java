@@ -2,18 +2,18 @@ package dev.ragback.blackbox;
 
 import dev.ragback.testing.Processes;
 import dev.ragback.testing.Waits;
+import dev.ragback.testing.GoldenSet;
+import dev.ragback.testing.RollbackGoldenSet;
 import dev.ragback.testing.RollbackStage;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
-import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.qdrant.QdrantDouble;
 import dev.ragback.testing.reliability.Scenario;
 import dev.ragback.testing.reliability.ScenarioOutcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,9 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** rollback auto killed with SIGKILL (children first) at each step boundary and inside restore and eval; --resume ends green. */
-@ExtendWith(PostgresExtension.class)
+@RollbackGoldenSet(chunks = CrashResumeReliabilityIT.CHUNKS)
 @BlackBox
 class CrashResumeReliabilityIT {
+    static final int CHUNKS = 1500;
+
 
     @TempDir
     Path work;
@@ -41,16 +43,15 @@ class CrashResumeReliabilityIT {
     private List<List<String>> goldenRows;
     private List<String> goldenPoints;
 
+    /** From the class's golden set (schema v1.1.0, releases v1.0.0, v1.1.0 green and current, v2.0.0), then the bad change. */
     @BeforeEach
-    void setUp(PgDatabase db) throws Exception {
+    void setUp(PgDatabase db, GoldenSet golden) throws Exception {
         this.db = db;
         qdrant = new QdrantDouble();
-        RollbackStage.stores(db, qdrant, 1500);
-        releases = RollbackStage.releases(work, "v1.1.0", "v1.0.0", "v1.1.0", "v2.0.0");
+        RollbackStage.fromGoldenSet(golden, work, qdrant, CHUNKS);
+        releases = work.resolve("ops/releases");
         RollbackStage.evaluator(work, "");
         cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
-        cli.run("release", "mark-green", "v1.1.0").assertExit(0);
-        cli.run("snapshot", "create", "--golden").assertExit(0);
         goldenRows = db.rows(RollbackStage.SECTION_7);
         goldenPoints = points();
         RollbackStage.damage(db, qdrant, work);

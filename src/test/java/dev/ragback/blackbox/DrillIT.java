@@ -38,25 +38,9 @@ class DrillIT {
         return new String[] {String.valueOf(process.exitValue()), Files.readString(io, StandardCharsets.UTF_8)};
     }
 
+    /** One full drill with the default dataset, next to someone else's data: the whole story, and theirs untouched. */
     @Test
-    void drillRunsTheWholeStoryAndShowsBothStoresBack(PgDatabase db) throws Exception {
-        try (QdrantDouble qdrant = new QdrantDouble()) {
-            Map<String, String> env = new java.util.HashMap<>(db.env());
-            env.put("QDRANT_URL", qdrant.url().toString());
-            env.put("DRILL_DIR", scratch.resolve("drill").toString());
-            String[] result = run(env, scratch.resolve("out"));
-            assertEquals("0", result[0], result[1]);
-            assertTrue(result[1].contains("DIFFERENT: "), "the damage is shown before the rollback:\n" + result[1]);
-            assertTrue(result[1].matches("(?s).*rollback rollback_\\d+ succeeded in .*"), result[1]);
-            assertTrue(result[1].contains("ok: both stores match the set"), result[1]);
-            assertTrue(result[1].contains("drill: done. Release: v1.0.0, traffic: 0 %"), result[1]);
-            assertEquals(List.of(), qdrant.snapshotFiles(), "no snapshot file left on the Qdrant host: neither the"
-                    + " server-side snapshot of snapshot create nor the copy Qdrant keeps of the restore's upload");
-        }
-    }
-
-    @Test
-    void drillLeavesSomeoneElsesDatabaseAndCollectionByteForByteUnchanged(PgDatabase db) throws Exception {
+    void drillRunsTheWholeStoryAndLeavesSomeoneElsesDatabaseAndCollectionByteForByteUnchanged(PgDatabase db) throws Exception {
         db.execute("CREATE TABLE rag_chunks (id bigint PRIMARY KEY, content text); "
                 + "INSERT INTO rag_chunks VALUES (1, 'theirs'), (2, 'also theirs'); "
                 + "CREATE TABLE their_notes (note text); INSERT INTO their_notes VALUES ('keep me')");
@@ -73,10 +57,15 @@ class DrillIT {
             env.put("QDRANT_URL", qdrant.url().toString());
             env.put("QDRANT_COLLECTION", "rag_main");
             env.put("DRILL_DIR", scratch.resolve("drill").toString());
-            env.put("DRILL_CHUNKS", "300");
             String[] result = run(env, scratch.resolve("out"));
 
             assertEquals("0", result[0], result[1]);
+            assertTrue(result[1].contains("DIFFERENT: "), "the damage is shown before the rollback:\n" + result[1]);
+            assertTrue(result[1].matches("(?s).*rollback rollback_\\d+ succeeded in .*"), result[1]);
+            assertTrue(result[1].contains("ok: both stores match the set"), result[1]);
+            assertTrue(result[1].contains("drill: done. Release: v1.0.0, traffic: 0 %"), result[1]);
+            assertEquals(List.of(), qdrant.snapshotFiles(), "no snapshot file left on the Qdrant host: neither the"
+                    + " server-side snapshot of snapshot create nor the copy Qdrant keeps of the restore's upload");
             java.util.regex.Matcher target = java.util.regex.Pattern
                     .compile("drill: PostgreSQL 127\\.0\\.0\\.1:\\d+/(ragback_drill_[0-9a-f]+) ").matcher(result[1]);
             assertTrue(target.find(), "the PostgreSQL target is printed first:\n" + result[1]);

@@ -6,6 +6,7 @@ import dev.ragback.testing.GoldenSet;
 import dev.ragback.testing.Processes;
 import dev.ragback.testing.Waits;
 import dev.ragback.testing.Promtool;
+import dev.ragback.testing.RollbackGoldenSet;
 import dev.ragback.testing.RollbackStage;
 import dev.ragback.testing.http.Receiver;
 import dev.ragback.testing.cli.JsonShape;
@@ -14,15 +15,10 @@ import dev.ragback.testing.reliability.Scenario;
 import dev.ragback.testing.reliability.ScenarioOutcome;
 import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
-import dev.ragback.testing.pg.PostgresExtension;
-import dev.ragback.testing.pg.ThrowawayPostgres;
 import dev.ragback.testing.qdrant.QdrantDouble;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -38,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * rollback auto through bin/ragback: golden set and green release, then damage to both stores and
  * a bad release; the run brings everything back and journals every step in TaskDB.
  */
-@ExtendWith(PostgresExtension.class)
+@RollbackGoldenSet(chunks = RollbackCliIT.CHUNKS)
 @BlackBox
 class RollbackCliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,23 +48,9 @@ class RollbackCliIT {
     private Path releases;
     private Receiver receiver;
 
-    private static final int CHUNKS = 1500;
-    private static GoldenSet golden;
-
-    @BeforeAll
-    static void makeTheGoldenSetOnce(PgDatabase db, ThrowawayPostgres postgres) throws Exception {
-        golden = RollbackStage.goldenSet(postgres, db, CHUNKS, RagbackCli.create());
-    }
-
-    @AfterAll
-    static void dropTheGoldenSet() {
-        if (golden != null) {
-            golden.drop();
-        }
-    }
-
+    static final int CHUNKS = 1500;
     @BeforeEach
-    void setUp(PgDatabase db) throws Exception {
+    void setUp(PgDatabase db, GoldenSet golden) throws Exception {
         this.db = db;
         qdrant = new QdrantDouble();
         RollbackStage.fromGoldenSet(golden, work, qdrant, CHUNKS);

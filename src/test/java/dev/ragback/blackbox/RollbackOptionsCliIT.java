@@ -2,19 +2,15 @@ package dev.ragback.blackbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.testing.GoldenSet;
+import dev.ragback.testing.RollbackGoldenSet;
 import dev.ragback.testing.RollbackStage;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.http.Receiver;
 import dev.ragback.testing.pg.PgDatabase;
-import dev.ragback.testing.pg.PostgresExtension;
-import dev.ragback.testing.pg.ThrowawayPostgres;
 import dev.ragback.testing.qdrant.QdrantDouble;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -31,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * rollback auto's options through bin/ragback: --snapshot, --force, --break-lock, --restore-traffic;
  * and rag_rollback_total{reason} growing from one run to the next.
  */
-@ExtendWith(PostgresExtension.class)
+@RollbackGoldenSet(chunks = RollbackOptionsCliIT.CHUNKS)
 @BlackBox
 class RollbackOptionsCliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,23 +43,9 @@ class RollbackOptionsCliIT {
     private Path releases;
     private Receiver receiver;
 
-    private static final int CHUNKS = 1500;
-    private static GoldenSet golden;
-
-    @BeforeAll
-    static void makeTheGoldenSetOnce(PgDatabase db, ThrowawayPostgres postgres) throws Exception {
-        golden = RollbackStage.goldenSet(postgres, db, CHUNKS, RagbackCli.create());
-    }
-
-    @AfterAll
-    static void dropTheGoldenSet() {
-        if (golden != null) {
-            golden.drop();
-        }
-    }
-
+    static final int CHUNKS = 1500;
     @BeforeEach
-    void setUp(PgDatabase db) throws Exception {
+    void setUp(PgDatabase db, GoldenSet golden) throws Exception {
         this.db = db;
         qdrant = new QdrantDouble();
         RollbackStage.fromGoldenSet(golden, work, qdrant, CHUNKS);

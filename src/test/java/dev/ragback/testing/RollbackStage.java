@@ -49,7 +49,7 @@ public final class RollbackStage {
     /**
      * The rollback tests' golden set, made once per class: both stores with {@code chunks} chunks, releases v1.0.0,
      * v1.1.0 (current, marked green) and v2.0.0, and {@code snapshot create --golden}. Each test then calls
-     * {@link #fromGoldenSet}. {@code cli} (the black-box test's RagbackCli.create()) makes it.
+     * {@link #fromGoldenSet} ({@link RollbackGoldenSet} makes it once per class). {@code cli} (the black-box test's RagbackCli.create()) makes it.
      */
     public static GoldenSet goldenSet(ThrowawayPostgres postgres, PgDatabase db, int chunks, RagbackCli cli) throws IOException {
         Path stage = TempDirs.create("rollback-golden-");

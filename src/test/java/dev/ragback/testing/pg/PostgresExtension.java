@@ -27,13 +27,20 @@ public final class PostgresExtension implements ParameterResolver {
         if (parameter.getParameter().getType() == ThrowawayPostgres.class) {
             return postgres;
         }
+        return database(context);
+    }
+
+    /** The test class's database, as a {@link PgDatabase} parameter receives it (for other extensions). */
+    public static PgDatabase database(ExtensionContext context) {
+        ThrowawayPostgres postgres = ThrowawayPostgres.shared();
         Class<?> testClass = context.getRequiredTestClass();
         // stored per test class, so every test of the class sees the same database
         return classContext(context).getStore(NAMESPACE)
                 .getOrComputeIfAbsent(testClass, type -> createDatabase(postgres, testClass), PgDatabase.class);
     }
 
-    private static ExtensionContext classContext(ExtensionContext context) {
+    /** The class-level context of {@code context} (a test method's, or a parameterized test's invocation's, parent). */
+    public static ExtensionContext classContext(ExtensionContext context) {
         ExtensionContext current = context;
         while (current.getTestMethod().isPresent() && current.getParent().isPresent()) {
             current = current.getParent().get();
