@@ -103,6 +103,7 @@ clean:
 
 # The main job on a fresh machine: the runbook's whole story end to end (README, SPEC section 10).
 # `make drill JUDGE=1`: the same with eval.mode judge, against a fake RAG service and judge it starts (docs/judge.md).
+# `make drill CLUSTER=3`: the same on a 3-node Qdrant cluster (compose with Docker, else the test double; docs/qdrant.md).
 drill: $(JAR)
 	ops/drill/drill.sh
 

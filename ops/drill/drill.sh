@@ -25,7 +25,7 @@ step="start"; reported=""
 say() { step=$*; printf '\n[drill] %s\n' "$*"; }
 fail() { reported=yes; printf 'drill: %s\n' "$1" >&2; exit "${2:-1}"; }
 
-started_pg=""; created_db=""; made_points=""; golden=""
+started_pg=""; created_db=""; made_points=""; golden=""; cleanup_hooks=(); collection_layout=""
 drop_drill_stores() {
   if [ -n "$made_points" ]; then
     q -X POST "$QDRANT_URL/collections/aliases" \
@@ -55,6 +55,7 @@ cleanup() {
     if [ -z "$golden" ] && [ -n "$made_dir" ] && [ "${DRILL_KEEP:-}" != 1 ]; then rm -rf "$drill_dir"; fi
     if [ -d "$drill_dir" ]; then echo "drill: scratch directory $drill_dir kept, $(du -sh "$drill_dir" | cut -f1)" >&2; fi
   fi
+  for hook in "${cleanup_hooks[@]}"; do "$hook"; done
 }
 trap cleanup EXIT
 auth=(); [ -n "${QDRANT_API_KEY:-}" ] && auth=(-H "api-key: $QDRANT_API_KEY")
@@ -66,6 +67,8 @@ on_maintenance_db() {
 }
 
 [ -f "$root/target/ragback.jar" ] || fail "target/ragback.jar is missing; run: make build"
+# CLUSTER=N (make drill CLUSTER=3): the same story on a Qdrant cluster (ops/drill/cluster.sh)
+if [ -n "${CLUSTER:-}" ]; then source "$root/ops/drill/cluster.sh"; fi
 use_docker=""
 if command -v docker >/dev/null && docker info >/dev/null 2>&1 && [ -z "${QDRANT_URL:-}" ]; then use_docker=yes; fi
 # the one thing this machine cannot make up: said first, before anything else is checked or started
@@ -92,7 +95,7 @@ fi
 user_db=${PGDATABASE:-}
 pg_where="${PGHOST:-local socket}:${PGPORT:-5432}"
 echo "drill: PostgreSQL $pg_where/$drill_name as ${PGUSER:-$(id -un)} (a database the drill creates; ${user_db:+$user_db and }your other databases are not touched)"
-echo "drill: Qdrant $QDRANT_URL: collection $collection behind alias $alias_name (your collections are not touched)"
+echo "drill: Qdrant ${QDRANT_NODES:-$QDRANT_URL}: collection $collection behind alias $alias_name (your collections are not touched)"
 if ! error=$(on_maintenance_db -c "CREATE DATABASE $drill_name" 2>&1); then
   fail "cannot create its own database $drill_name on $pg_where: $(printf '%s' "$error" | grep -m1 -E 'ERROR|FATAL|error' | sed 's/^[^:]*: *//; s/^ERROR: *//'); the drill never works in an existing database: grant CREATEDB (ALTER ROLE ${PGUSER:-$(id -un)} CREATEDB) or point it at another PostgreSQL" 2
 fi
@@ -124,7 +127,7 @@ psql -q -v ON_ERROR_STOP=1 -c "INSERT INTO rag_chunks (uri, model_id, chunk_inde
          'chunk ' || g || ' of the rollback runbook', ARRAY[(g % 7)::real, (g % 11)::real, (g % 13)::real, 1],
          jsonb_build_object('n', g) FROM generate_series(1, $chunks) AS g"
 made_points=yes
-q -X PUT "$QDRANT_URL/collections/$collection" -d '{"vectors": {"size": 4, "distance": "Cosine"}}' >/dev/null
+q -X PUT "$QDRANT_URL/collections/$collection" -d "{\"vectors\": {\"size\": 4, \"distance\": \"Cosine\"}$collection_layout}" >/dev/null
 q -X POST "$QDRANT_URL/collections/aliases" \
   -d "{\"actions\": [{\"create_alias\": {\"collection_name\": \"$collection\", \"alias_name\": \"$alias_name\"}}]}" >/dev/null
 python3 - "$chunks" <<'PY' | q -X PUT "$QDRANT_URL/collections/$collection/points?wait=true" --data-binary @- >/dev/null

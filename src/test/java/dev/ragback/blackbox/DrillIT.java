@@ -4,6 +4,7 @@ import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.qdrant.QdrantDouble;
+import dev.ragback.testing.qdrant.QdrantDoubleCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +81,31 @@ class DrillIT {
             assertEquals(List.of("rag_main_v1"), qdrant.store().names(), "the drill removed its own collections");
             assertEquals(List.of(), db.rows("SELECT datname FROM pg_database WHERE datname = '" + drillDb + "'"),
                     "the drill dropped its own database");
+        }
+    }
+
+    /** make drill CLUSTER=3 against the user's cluster (QDRANT_NODES): a sharded, replicated collection, restored shard by shard. */
+    @Test
+    void clusterModeRunsTheStoryShardByShardAndRemovesItsCollections(PgDatabase db) throws Exception {
+        try (QdrantDoubleCluster cluster = QdrantDoubleCluster.start(3)) {
+            Map<String, String> env = new java.util.HashMap<>(db.env());
+            env.put("CLUSTER", "3");
+            env.put("QDRANT_NODES", String.join(",", cluster.urls()));
+            env.put("DRILL_DIR", scratch.resolve("drill").toString());
+            env.put("DRILL_CHUNKS", "300");
+            String[] result = run(env, scratch.resolve("out"));
+
+            assertEquals("0", result[0], result[1]);
+            assertTrue(result[1].contains("drill: Qdrant " + String.join(",", cluster.urls()) + ": collection "), result[1]);
+            assertTrue(result[1].contains("on the cluster (6 shards, replication factor 2)"), "the plan restores shard by shard:\n" + result[1]);
+            assertTrue(result[1].matches("(?s).*differs: shard \\d: .*"), "the damage shows per shard:\n" + result[1]);
+            String after = result[1].substring(result[1].indexOf("[drill] verification: both stores are back"));
+            for (int shard = 0; shard < 6; shard++) {
+                assertTrue(after.matches("(?s).*\n  shard " + shard + " +\\d+ points \\(set: \\d+\\) .*Active.*Active +ok\n.*"),
+                        "shard " + shard + " is back with both replicas Active:\n" + after);
+            }
+            assertTrue(after.contains("ok: both stores match the set"), after);
+            assertEquals(List.of(), cluster.node(0).store().names(), "the drill removed its own collections from the cluster");
         }
     }
 
