@@ -128,7 +128,7 @@ class RestoreCliIT {
         assertEquals("{snapshot:string,passed:bool,counts:[{model_id:string,chunks:int,docs:int,baseline_chunks:int,"
                 + "baseline_docs:int}],collection:string,status:string,points:int,baseline_points:int,"
                 + "probes:[{point_id:int,overlap:float,mean_score:float,baseline_mean_score:float,passed:bool}],"
-                + "problems:[string],warnings:[]}",
+                + "shards:[],problems:[string],warnings:[]}",
                 JsonShape.of(json));
         assertEquals(JSON.readTree("[\"table rag_ingest_runs is missing\"]"), json.get("problems"), json.toString());
 
