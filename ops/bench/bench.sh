@@ -6,7 +6,7 @@
 #
 #   BENCH_SCALE=N     N times the default dataset (BENCH_CHUNKS, default 40000 chunks)
 #   BENCH_RUNS=N      runs per command (at least 3)
-#   BENCH_PHASES=...  a subset of: create verify restore startup judge rss s3 (default: all)
+#   BENCH_PHASES=...  a subset of: create verify restore startup judge rss s3 cluster (default: all)
 #   QDRANT_URL=...    a real, scratch Qdrant instead of the test double (the bench replaces collection
 #                     bench_rag_v2 and alias bench_rag there); the RSS phase always uses the double
 #
@@ -20,7 +20,7 @@ fail() { echo "bench: $*" >&2; exit 1; }
 scale=${BENCH_SCALE:-1}
 chunks=$(( ${BENCH_CHUNKS:-40000} * scale ))
 runs=${BENCH_RUNS:-3}
-phases=" ${BENCH_PHASES:-create verify restore startup judge rss s3} "
+phases=" ${BENCH_PHASES:-create verify restore startup judge rss s3 cluster} "
 [ "$runs" -ge 3 ] || fail "BENCH_RUNS must be 3 or more"
 for tool in python3 curl pg_dump pg_restore psql sha256sum /usr/bin/time; do
   command -v "$tool" >/dev/null || fail "$tool is needed (Debian: apt-get install -y python3 curl postgresql time)"
@@ -153,6 +153,7 @@ if [[ $phases == *" judge "* ]]; then
 fi
 
 if [[ $phases == *" s3 "* ]]; then source "$BENCH_ROOT/ops/bench/s3.sh"; fi
+if [[ $phases == *" cluster "* ]]; then source "$BENCH_ROOT/ops/bench/cluster.sh"; fi
 
 rss_sizes=""
 if [[ $phases == *" rss "* ]]; then

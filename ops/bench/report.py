@@ -35,6 +35,8 @@ NAMES = {
     "s3.create": "ragback snapshot create to s3:// (s3proxy)",
     "dir.create": "ragback snapshot create to the local directory",
     "s3.restore": "ragback snapshot restore from s3:// (s3proxy)",
+    "cluster.restore": "ragback snapshot restore --only qdrant, 3-node cluster, 6 shards x 2 replicas (double)",
+    "single.restore": "ragback snapshot restore --only qdrant, single node, the same points (double)",
 }
 
 
@@ -110,6 +112,12 @@ def rows(runs, meta):
     if s3.get("ratio") is not None:
         s3["status"] = "REPORT"
     table.append(s3)
+    # cluster (issue 18): shards load in parallel, so the cluster's restore is reported against the single node's
+    cluster = ratio_row("snapshot restore --only qdrant: 3-node cluster vs single node, same points",
+                        get("cluster.restore"), get("single.restore"), 0, "cluster.restore", "single.restore")
+    if cluster.get("ratio") is not None:
+        cluster["status"] = "REPORT"
+    table.append(cluster)
     for prefix, command in (("rss", "create"), ("rss", "verify"), ("rss", "restore"), ("s3rss", "create"), ("s3rss", "restore")):
         one, four = runs.get(f"{prefix}1.{command}"), runs.get(f"{prefix}4.{command}")
         where = " through s3://" if prefix == "s3rss" else ""

@@ -214,30 +214,37 @@ class S3FaultsCliIT {
     }
 
     @Test
-    void ctrlCDuringAStreamedCreateLeavesNoSetNoObjectAndNoOpenUpload(S3Bucket bucket) throws Exception {
+    void ctrlCDuringAStreamedCreateLeavesNoSetNoObjectAndNoOpenUpload() throws Exception {
         loadBulkPoints();
         String prefix = prefix();
-        RagbackCli s3 = cli.env(bucket.env(prefix));
-        Path io = Files.createDirectories(work.resolve("interrupted-io"));
-        Process create = s3.start(io, args(bucket, "--set", "backups.s3.part_size=5MiB", "snapshot", "create"));
-        try {
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (create.isAlive() && System.nanoTime() < deadline && bucket.openUploads(prefix) == 0) {
-                Thread.sleep(5);
+        String bucketName = "interrupted-" + prefix;
+        // a server of its own: a part in flight when the upload is aborted may still land as a file in
+        // s3proxy's filesystem backend (S3 itself refuses it), which would keep the shared bucket from being dropped
+        try (S3Proxy proxy = S3Proxy.start(work.resolve("own-s3proxy"))) {
+            S3Bucket bucket = S3ProxyExtension.newBucket(proxy, bucketName);
+            RagbackCli s3 = cli.env(bucket.env(prefix));
+            Path io = Files.createDirectories(work.resolve("interrupted-io"));
+            Process create = s3.start(io, args(bucket, "--set", "backups.s3.part_size=5MiB", "snapshot", "create"));
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                while (create.isAlive() && System.nanoTime() < deadline && bucket.openUploads(prefix) == 0) {
+                    Thread.sleep(5);
+                }
+                assertTrue(create.isAlive(), "the create was still streaming when interrupted");
+                new ProcessBuilder("kill", "-INT", String.valueOf(create.pid())).start().waitFor();
+                assertTrue(create.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+                String stderr = Files.readString(io.resolve("stderr"));
+                assertEquals(130, create.exitValue(), stderr);
+                assertTrue(stderr.contains("the unfinished set was removed from the bucket"), stderr);
+            } finally {
+                create.destroyForcibly();
             }
-            assertTrue(create.isAlive(), "the create was still streaming when interrupted");
-            new ProcessBuilder("kill", "-INT", String.valueOf(create.pid())).start().waitFor();
-            assertTrue(create.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
-            String stderr = Files.readString(io.resolve("stderr"));
-            assertEquals(130, create.exitValue(), stderr);
-            assertTrue(stderr.contains("the unfinished set was removed from the bucket"), stderr);
-        } finally {
-            create.destroyForcibly();
+            assertEquals(List.of(), bucket.keys(prefix), "no object of the interrupted set");
+            assertEquals(0, bucket.openUploads(prefix), "no multipart upload left open");
+            assertEquals(List.of(), qdrant.snapshotNames("rag_main_v2"), "the server-side snapshot is deleted");
+            s3.run(args(bucket, "snapshot", "create")).assertExit(0);
+            // the server's data dir is the test's temp dir: it goes with it
         }
-        assertEquals(List.of(), bucket.keys(prefix), "no object of the interrupted set");
-        assertEquals(0, bucket.openUploads(prefix), "no multipart upload left open");
-        assertEquals(List.of(), qdrant.snapshotNames("rag_main_v2"), "the server-side snapshot is deleted");
-        s3.run(args(bucket, "snapshot", "create")).assertExit(0);
     }
 
     /** A Qdrant snapshot of several 5 MiB parts, so a signal or a kill lands while its multipart upload is open. */
