@@ -45,7 +45,7 @@ final class QdrantRecoverCommand implements Callable<Integer> {
         (session.json() ? session.err() : session.out()).println("Plan" + (confirm.dryRun() ? " (dry run)" : "") + ": " + what);
         if (!confirm.proceed("ragback: " + what + "?")) {
             if (session.json()) {
-                session.printJson(Map.of("collection", plan.collection(), "snapshot", plan.snapshot().name(), "dry_run", true));
+                session.printJson(new DryRun(plan.collection(), plan.snapshot().name(), true));
             }
             return ExitCodes.OK;
         }
@@ -68,5 +68,9 @@ final class QdrantRecoverCommand implements Callable<Integer> {
                     + digest.sha256() + " verified)");
         }
         return ExitCodes.OK;
+    }
+
+    /** {@code --json} of a dry run: what would be recovered, nothing changed. */
+    record DryRun(String collection, String snapshot, boolean dryRun) {
     }
 }

@@ -72,10 +72,14 @@ final class QdrantShardsCommand implements Callable<Integer> {
             shard.put("shard_key", s.key());
             shard.put("points_count", s.points());
             shard.put("all_active", s.allActive());
-            shard.put("replicas", s.replicas().stream().map(r -> Map.of("peer_id", r.peer(), "state", r.state())).toList());
+            shard.put("replicas", s.replicas().stream().map(r -> new Replica(r.peer(), r.state())).toList());
             return shard;
         }).toList();
         out.put("shards", shards);
         return out;
+    }
+
+    /** One replica of a shard in {@code --json}: its peer and state. */
+    record Replica(long peerId, String state) {
     }
 }

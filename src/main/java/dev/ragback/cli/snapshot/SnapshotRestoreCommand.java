@@ -79,7 +79,7 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
         RestorePlanView.printLocks(session, plan, traffic());
         if (!confirm.proceed("ragback: restore " + RestorePlanView.stores(plan) + " from snapshot " + id + "?")) {
             if (session.json()) {
-                session.printJson(Map.of("plan", RestorePlanView.json(plan), "dry_run", true));
+                session.printJson(new DryRun(RestorePlanView.json(plan), true));
             }
             return ExitCodes.OK;
         }
@@ -97,9 +97,8 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("plan", RestorePlanView.json(plan));
             out.put("verified", verified == null ? null : verified.passed());
-            out.put("postgres", plan.postgres() ? Map.of("millis", restored.postgresMillis(), "bytes", restored.postgresBytes()) : null);
-            out.put("qdrant", plan.qdrant() ? Map.of("millis", restored.qdrantMillis(), "bytes", restored.qdrantBytes(),
-                    "collection", plan.qdrantTarget()) : null);
+            out.put("postgres", plan.postgres() ? new Restored(restored.postgresMillis(), restored.postgresBytes(), null) : null);
+            out.put("qdrant", plan.qdrant() ? new Restored(restored.qdrantMillis(), restored.qdrantBytes(), plan.qdrantTarget()) : null);
             out.put("commit_window_ms", plan.postgresWaits() ? restored.commitWindowMillis() : null);
             session.printJson(out);
         } else {
@@ -151,5 +150,14 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
             default -> throw RagbackException.usage("--only takes qdrant or postgres, not '"
                     + Names.printable(only) + "'");
         };
+    }
+
+    /** {@code --json} of a dry run (or a "no" at the prompt): the plan, nothing changed. */
+    record DryRun(Object plan, boolean dryRun) {
+    }
+
+    /** One store's restore: its time and size, and for Qdrant the collection it went into (left out for PostgreSQL). */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record Restored(long millis, long bytes, String collection) {
     }
 }

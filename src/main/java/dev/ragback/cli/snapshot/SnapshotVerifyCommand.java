@@ -51,7 +51,7 @@ final class SnapshotVerifyCommand implements Callable<Integer> {
         }
         List<String> problems = checks.stream().flatMap(c -> c.problems().stream()).toList();
         if (session.json()) {
-            session.printJson(Map.of("sets", checks.stream().map(SnapshotVerifyCommand::json).toList(), "ok", problems.isEmpty()));
+            session.printJson(new Verified(checks.stream().map(SnapshotVerifyCommand::json).toList(), problems.isEmpty()));
         } else {
             for (SnapshotVerifier.SetCheck check : checks) {
                 if (check.signatureChecked()) {
@@ -97,5 +97,9 @@ final class SnapshotVerifyCommand implements Callable<Integer> {
         out.put("signature", !check.signatureChecked() ? "unchecked" : check.signatureProblem() == null ? "ok" : "bad");
         out.put("signature_problem", check.signatureProblem());
         return out;
+    }
+
+    /** {@code --json}: every set checked, then whether all of them passed. */
+    record Verified(List<?> sets, boolean ok) {
     }
 }
