@@ -23,11 +23,10 @@ final class QdrantServices {
         this.config = config;
     }
 
-    /** Collection-level calls go to qdrant.url, or to the first of qdrant.nodes when they are set (any peer routes them). */
+    /** Collection-level calls go to qdrant.url, or on a cluster to the first node that answers (any peer routes them). */
     synchronized VectorStore vectorStore() {
         if (vectorStore == null) {
-            List<URI> nodes = config.get(ConfigKeys.QDRANT_NODES);
-            vectorStore = new QdrantRestVectorStore(nodes == null ? config.get(ConfigKeys.QDRANT_URL) : nodes.get(0),
+            vectorStore = new QdrantRestVectorStore(clusterNodes() == null ? config.get(ConfigKeys.QDRANT_URL) : clusterNodes().entryPoint(),
                     config.get(ConfigKeys.QDRANT_API_KEY), config.get(ConfigKeys.QDRANT_TIMEOUT),
                     config.get(ConfigKeys.QDRANT_TRANSFER_IDLE_TIMEOUT));
         }

@@ -142,6 +142,15 @@ class ClusterCliIT {
         assertEquals(1, listed(), "no second set looks complete");
     }
 
+    @Test
+    void theFirstListedNodeDownIsServedByTheNextForCollectionWideCalls() throws Exception {
+        autoSharded();
+        cluster.down(0);
+        JsonNode shards = manifest(golden()).at("/qdrant/sharding/shards");
+        assertEquals(6, shards.size(), "counts, probes and aliases went to the next node that answers");
+        shards.forEach(s -> assertNotEquals(cluster.peerId(0), s.path("source_peer").asLong(), shards.toString()));
+    }
+
     private long listed() throws Exception {
         return JSON.readTree(cli.run("--json", "snapshot", "list").assertExit(0).stdout()).size();
     }

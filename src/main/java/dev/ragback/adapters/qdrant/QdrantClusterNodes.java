@@ -215,6 +215,11 @@ public final class QdrantClusterNodes implements ClusterNodes {
         return left;
     }
 
+    @Override
+    public URI entryPoint() {
+        return any().url();
+    }
+
     private ClusterNode any() {
         return map().values().iterator().next();
     }

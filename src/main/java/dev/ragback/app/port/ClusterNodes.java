@@ -19,6 +19,9 @@ public interface ClusterNodes {
     /** Every peer the cluster reports, with the configured URL that answers for it. */
     List<ShardLayout.Peer> peers();
 
+    /** Where collection-wide calls go (counts, probes, aliases): the first URL in {@code qdrant.nodes} that answers. */
+    java.net.URI entryPoint();
+
     /** Where a collection's shards and replicas are, merged from what every reachable node reports. */
     ShardLayout layout(String collection);
 

@@ -155,7 +155,6 @@ final class ShardedLoad {
                 return layout;
             }
             if (System.nanoTime() > deadline) {
-                List<String> waiting = layout.notActive();
                 throw RagbackException.external("the replicas of " + target + " are not all Active " + when + " after "
                         + Durations.format(replicasTimeout) + " (qdrant.replicas_timeout): "
                         + describe(layout),

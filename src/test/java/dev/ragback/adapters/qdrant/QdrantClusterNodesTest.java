@@ -61,6 +61,15 @@ class QdrantClusterNodesTest {
     }
 
     @Test
+    void collectionWideCallsGoToTheFirstUrlThatAnswersNotToTheFirstListed() {
+        java.net.URI down = java.net.URI.create("http://127.0.0.1:" + dev.ragback.testing.pg.ThrowawayPostgres.closedPort());
+        QdrantClusterNodes nodes = new QdrantClusterNodes(List.of(down, b.url(), a.url()), null, Duration.ofSeconds(5),
+                Duration.ofSeconds(5), new RetryPolicy(1, Duration.ZERO));
+        assertEquals(b.url(), nodes.entryPoint(), "node 1 is down: the next one listed serves counts, probes and aliases");
+        assertEquals(a.url(), cluster(a, b).entryPoint());
+    }
+
+    @Test
     void aPeerNoConfiguredUrlAnswersForIsAConfigurationError() {
         try (CannedQdrantNode c = node(11, PEERS.replace("}}", "},\"33\":{\"uri\":\"http://qdrant-2:6335/\"}}"))) {
             RagbackException e = assertThrows(RagbackException.class, () -> cluster(c, b).peers());

@@ -40,6 +40,11 @@ public final class FakeClusterNodes implements ClusterNodes {
     public final Set<String> keptUploads = Collections.synchronizedSet(new LinkedHashSet<>());
     private final Map<String, List<VectorPoint>> shardSnapshots = Collections.synchronizedMap(new LinkedHashMap<>());
 
+    @Override
+    public java.net.URI entryPoint() {
+        return java.net.URI.create("http://fake-peer-0:6333");
+    }
+
     public FakeClusterNodes(FakeVectorStore store, int peers) {
         this.store = store;
         this.peers = peers;
