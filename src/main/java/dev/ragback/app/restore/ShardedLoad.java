@@ -9,6 +9,7 @@ import dev.ragback.app.port.ClusterNodes;
 import dev.ragback.app.port.ShardLayout;
 import dev.ragback.app.port.VectorStore;
 import dev.ragback.app.snapshot.Manifest;
+import dev.ragback.app.vectors.ReplicaFailover;
 import dev.ragback.app.vectors.ShardMatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Loads a cluster set into a new collection: created from the recorded config (custom shard keys and payload
@@ -85,23 +85,12 @@ final class ShardedLoad {
     }
 
     private void upload(String target, Path setDir, Manifest.ShardFile file, ShardLayout.Shard shard, String uploadName) {
-        RagbackException last = null;
         try {
-            for (ShardLayout.Replica replica : shard.replicas()) {
-                try {
-                    nodes.uploadShard(replica.peer(), target, shard.id(), setDir.resolve(file.file()), file.sha256(), uploadName);
-                    return;
-                } catch (RagbackException e) {
-                    if (e.kind() != RagbackException.Kind.EXTERNAL) {
-                        throw e;
-                    }
-                    last = e;
-                    LOG.warn("upload of shard {} to peer {} failed: {}", shard.id(), replica.peer(), e.getMessage());
-                }
-            }
-            throw RagbackException.external("the snapshot of shard " + file.shardId() + " could not be uploaded into " + target
-                    + " on any peer holding a replica of it (" + Objects.requireNonNull(last).getMessage() + ")",
-                    "check the nodes: ragback qdrant shards", last);
+            ReplicaFailover.first(shard.replicas(), "upload of shard " + shard.id(), replica -> {
+                nodes.uploadShard(replica.peer(), target, shard.id(), setDir.resolve(file.file()), file.sha256(), uploadName);
+                return replica;
+            }, last -> RagbackException.external("the snapshot of shard " + file.shardId() + " could not be uploaded into " + target
+                    + " on any peer holding a replica of it (" + last.getMessage() + ")", "check the nodes: ragback qdrant shards", last));
         } finally {
             Background.uninterrupted(() -> {
                 List<String> left = nodes.deleteShardSnapshots(shard.replicas().stream().map(ShardLayout.Replica::peer).toList(),

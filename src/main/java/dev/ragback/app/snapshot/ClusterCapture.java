@@ -10,7 +10,10 @@ import dev.ragback.app.port.CollectionInfo;
 import dev.ragback.app.port.ShardLayout;
 import dev.ragback.app.port.VectorStore;
 
+import dev.ragback.app.vectors.ReplicaFailover;
+
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -72,24 +75,21 @@ final class ClusterCapture {
                     + " node (" + describe(shard) + "); the set would miss it", "start the node that holds it, or wait until a"
                     + " replica is Active: ragback qdrant shards", null);
         }
-        RagbackException last = null;
-        for (ShardLayout.Replica replica : active) {
-            try {
-                FileDigest digest = nodes.downloadShard(replica.peer(), collection, shard.id(), sink.file(file), file,
-                        bytes -> progress.bytes(QdrantCapture.PART, bytes));
-                return new Manifest.ShardFile(shard.id(), shard.key(), file, digest.size(), digest.sha256(), replica.peer(),
-                        replica.pointsCount() != null ? replica.pointsCount() : shard.points());
-            } catch (RagbackException e) {
-                if (e.kind() != RagbackException.Kind.EXTERNAL) {
-                    throw e;
+        try {
+            return ReplicaFailover.first(active, "snapshot of shard " + shard.id(), replica -> {
+                try {
+                    FileDigest digest = nodes.downloadShard(replica.peer(), collection, shard.id(), sink.file(file), file,
+                            bytes -> progress.bytes(QdrantCapture.PART, bytes));
+                    return new Manifest.ShardFile(shard.id(), shard.key(), file, digest.size(), digest.sha256(), replica.peer(),
+                            replica.pointsCount() != null ? replica.pointsCount() : shard.points());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-                last = e;
-            } catch (IOException e) {
-                throw RagbackException.external("cannot write " + file + ": " + e.getMessage(), null, e);
-            }
+            }, last -> RagbackException.external("shard " + shard.id() + " of " + collection + ": no Active replica could deliver"
+                    + " its snapshot (" + last.getMessage() + ")", "start the node that holds it: ragback qdrant shards", last));
+        } catch (UncheckedIOException e) {
+            throw RagbackException.external("cannot write " + file + ": " + e.getCause().getMessage(), null, e.getCause());
         }
-        throw RagbackException.external("shard " + shard.id() + " of " + collection + ": no Active replica could deliver its snapshot ("
-                + last.getMessage() + ")", "start the node that holds it: ragback qdrant shards", last);
     }
 
     static String describe(ShardLayout.Shard shard) {
