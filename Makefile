@@ -48,6 +48,7 @@ test:
 # FUZZ_SECONDS, one JVM each (Jazzer fuzzes one test per run). `make test` only replays the stored
 # inputs. A crash is written to src/test/resources/dev/ragback/fuzz/<Test>Inputs/<method>/ and
 # replayed from then on; the generated corpus grows in .cifuzz-corpus/. Logs: target/fuzz/.
+# A fuzz run lasts minutes, so its JVM keeps the C2 compiler the quick test JVMs leave out (pom: test.jvm.args).
 FUZZ_SECONDS ?= 60
 FUZZ_TESTS := MatrixParserFuzzTest ManifestJsonFuzzTest ConfigLoaderFuzzTest EvalOutputFuzzTest
 fuzz:
@@ -55,7 +56,7 @@ fuzz:
 	@mkdir -p target/fuzz; failed=0; \
 	for test in $(FUZZ_TESTS); do \
 	  log=target/fuzz/$$test.log; start=$$(date +%s); \
-	  JAZZER_FUZZ=1 $(MVN) surefire:test -Dtest=$$test -Djazzer.hooks=true \
+	  JAZZER_FUZZ=1 $(MVN) surefire:test -Dtest=$$test -Djazzer.hooks=true -Dtest.jvm.args=-XX:+UseSerialGC \
 	    -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time=$(FUZZ_SECONDS) >$$log 2>&1 || failed=1; \
 	  execs=$$(sed -n 's/^#\([0-9][0-9]*\)[[:space:]].*/\1/p' $$log | tail -1); \
 	  secs=$$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' $$log | tail -1); \
