@@ -124,12 +124,12 @@ class CommandEvalRunnerTest {
                 echo $! >> "$1"
                 /bin/sh -c 'echo $$ >> "$1"; sleep 300 & echo $! >> "$1"; wait' grandparent "$1" &
                 wait""");
-        CommandEvalRunner runner = new CommandEvalRunner(List.of("/bin/sh", evaluator.toString(), pids.toString()), Duration.ofSeconds(2));
+        CommandEvalRunner runner = new CommandEvalRunner(List.of("/bin/sh", evaluator.toString(), pids.toString()), Duration.ofSeconds(1));
 
         RagbackException e = assertThrows(RagbackException.class, () -> runner.run(20));
 
         assertEquals(RagbackException.Kind.EXTERNAL, e.kind());
-        assertTrue(e.getMessage().startsWith("evaluator timed out after 2s"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("evaluator timed out after 1s"), e.getMessage());
         List<Long> tree = Files.readAllLines(pids).stream().map(Long::parseLong).toList();
         assertEquals(4, tree.size(), "the evaluator started its whole tree before the timeout: " + tree);
         for (long pid : tree) {

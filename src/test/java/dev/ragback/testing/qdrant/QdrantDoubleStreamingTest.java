@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and upload: proof that none of them holds the file in memory.
  */
 class QdrantDoubleStreamingTest {
-    private static final long BALLAST = 256L << 20;
+    private static final long BALLAST = 96L << 20;
     // its own client: no pooled connection to an earlier double that happened to use the same port
     private static final java.net.http.HttpClient CLIENT = java.net.http.HttpClient.newBuilder()
             .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
@@ -33,7 +33,7 @@ class QdrantDoubleStreamingTest {
     @Test
     void snapshotsBiggerThanTheHeapStreamThrough() throws Exception {
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx96m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), QdrantDoubleMain.class.getName(),
+                "-Xmx40m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), QdrantDoubleMain.class.getName(),
                 "--snapshot-ballast-bytes", Long.toString(BALLAST))
                 .redirectError(tmp.resolve("stderr.txt").toFile()).start();
         try {
