@@ -50,10 +50,10 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule ONLY_THE_COMPOSITION_ROOT_KNOWS_ADAPTERS = noClasses()
             .that().resideOutsideOfPackage("dev.ragback.adapters..")
-            .and().haveNameNotMatching("dev\\.ragback\\.cli\\.(Eval|S3|Qdrant)?Services")
+            .and().haveNameNotMatching("dev\\.ragback\\.cli\\.(Eval|S3|Qdrant|Run)?Services")
             .should().dependOnClassesThat().resideInAPackage("dev.ragback.adapters..")
-            .because("commands and use cases reach adapters through the ports; cli.Services (with its evaluation and S3 "
-                    + "parts, cli.EvalServices, cli.S3Services and cli.QdrantServices) alone builds them");
+            .because("commands and use cases reach adapters through the ports; cli.Services (with its parts "
+                    + "cli.EvalServices, cli.S3Services, cli.QdrantServices and cli.RunServices) alone builds them");
 
     @ArchTest
     static final ArchRule ONLY_CONFIRM_OPTIONS_ASK_FOR_CONFIRMATION = noClasses()

@@ -40,15 +40,14 @@ public final class RollbackService {
     private final RunLock.Holder self;
     private volatile RunState current;
 
-    public RollbackService(RollbackSteps steps, RunLock lock, RunLock fallbackLock, AuditLog audit, Path journalDir,
-                           Clock clock, String host, long pid) {
+    public RollbackService(RollbackSteps steps, RunLocks locks, Path journalDir) {
         this.steps = steps;
-        this.lock = lock;
-        this.fallbackLock = fallbackLock;
-        this.audit = audit;
+        this.lock = locks.primary();
+        this.fallbackLock = locks.fallback();
+        this.audit = locks.audit();
         this.journalDir = journalDir;
-        this.clock = clock;
-        this.self = new RunLock.Holder(null, host, pid, clock.instant());
+        this.clock = locks.clock();
+        this.self = new RunLock.Holder(null, locks.host(), locks.pid(), clock.instant());
     }
 
     public static void checkReason(String reason) {
