@@ -184,7 +184,7 @@ class RollbackCliIT {
         String runId = last.replaceAll(".*--resume (rollback_\\d+).*", "$1");
         assertTrue(runId.matches("rollback_\\d+"), last);
         assertTrue(last.contains("failed at step eval"), last);
-        assertTrue(last.contains("section 4 of the runbook"), last);
+        assertTrue(last.contains("or by hand: ragback eval-quick, then the manual procedure is section 4 of the runbook"), last);
         assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip());
         assertEquals(List.of(List.of("failed", "eval")), db.rows("SELECT metadata->>'outcome', metadata->>'failed_step' FROM task_events "
                 + "WHERE event_type = 'rollback_finished'"));

@@ -314,6 +314,32 @@ class RollbackServiceTest {
     }
 
     @Test
+    void aRunThatFailsAtAStepNamesWhatToRunByHandForThatStep() {
+        vectors.points.get("rag_main_v1").subList(0, 4).clear();
+        vectors.aliasFailures = 10;
+        RagbackException e = assertThrows(RagbackException.class, () -> service().run(request(), QUIET, Progress.NONE));
+        assertTrue(e.getMessage().contains("failed at step restore"), e.getMessage());
+        String target = (String) audit.only("restore_roll_forward").metadata().get("collection");
+        assertTrue(e.hint().contains("or by hand: ragback snapshot restore " + audit.only("rollback_auto").metadata().get("snapshot")
+                + " (if its COMMIT went through, finish it: ragback qdrant switch-alias rag_main " + target + "), then the manual"),
+                e.hint());
+
+        traffic.setFails = true;
+        RagbackException trafficFailed = assertThrows(RagbackException.class, () -> service().run(request(), QUIET, Progress.NONE));
+        assertTrue(trafficFailed.hint().contains("or by hand: ragback traffic set 0, then"), trafficFailed.hint());
+    }
+
+    @Test
+    void trafficOffsUndoHintNamesThePercentItChanged() {
+        traffic.percent = 40;
+        RollbackSteps steps = new RollbackSteps(services());
+        RunState state = attempt(new Journal(audit, root.resolve("journal"), "rollback_1", Clock.systemUTC()), null);
+        assertEquals("ragback traffic set 0", RollbackSteps.trafficOffByHand(state));
+        steps.trafficOff(state);
+        assertEquals("ragback traffic set 0 (undo: ragback traffic set 40)", RollbackSteps.trafficOffByHand(state));
+    }
+
+    @Test
     void aResumeAfterAKillDuringPrepareStartsTheRestoreAgainAndDeletesTheHalfCollection() {
         FakeRunLock lock = new FakeRunLock();
         FakeRunLock lockFile = new FakeRunLock();
@@ -359,6 +385,7 @@ class RollbackServiceTest {
         assertEquals(RagbackException.Kind.GATE, e.kind());
         assertTrue(e.getMessage().contains("failed at step eval"), e.getMessage());
         assertTrue(e.hint().contains("--resume rollback_"), e.hint());
+        assertTrue(e.hint().contains(" — or by hand: ragback eval-quick, then the manual procedure is section 4"), e.hint());
         assertEquals(List.of(0), traffic.sets);
         String runId = audit.events.get(0).taskId();
         assertEquals("failed", audit.only("rollback_finished").metadata().get("outcome"));
