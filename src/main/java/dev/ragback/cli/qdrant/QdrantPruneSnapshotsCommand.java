@@ -8,9 +8,7 @@ import dev.ragback.cli.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "prune-snapshots", description = "Delete the snapshot files ragback uploaded and left on the Qdrant host "
@@ -40,14 +38,14 @@ final class QdrantPruneSnapshotsCommand implements Callable<Integer> {
             overview.delete(left);
         }
         if (session.json()) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("files", left.stream().map(l -> l.collection() + "/" + l.snapshot().name()).toList());
-            out.put("bytes", bytes);
-            out.put("deleted", delete);
-            session.printJson(out);
+            session.printJson(new Pruned(left.stream().map(l -> l.collection() + "/" + l.snapshot().name()).toList(), bytes, delete));
         } else if (delete) {
             session.out().println("deleted " + left.size() + " file(s), " + Sizes.human(bytes) + " freed on the Qdrant host");
         }
         return ExitCodes.OK;
+    }
+
+    /** {@code --json}: the files left by ragback (collection/name), their bytes, and whether they were deleted. */
+    record Pruned(List<String> files, long bytes, boolean deleted) {
     }
 }

@@ -82,7 +82,7 @@ final class RollbackOutput implements StepListener {
     }
 
     /** @param restore the restore plan, as snapshot restore --dry-run --json shows it */
-    record PlanSummary(String snapshot, Object restore, String releaseFrom, String releaseTo, String releaseNote, String compat,
+    record PlanSummary(String snapshot, RestorePlanView.Document restore, String releaseFrom, String releaseTo, String releaseNote, String compat,
                        boolean restoreTraffic, boolean force) {
         static PlanSummary of(RollbackPlan plan) {
             return new PlanSummary(plan.restore().id(), RestorePlanView.json(plan.restore()),
