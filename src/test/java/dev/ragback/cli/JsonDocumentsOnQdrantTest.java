@@ -153,6 +153,19 @@ class JsonDocumentsOnQdrantTest {
     }
 
     @Test
+    void aDryRunSaysItsPlanOnStderrUnderJsonOnStdoutWithoutAndChangesNothing() {
+        CliRun json = run("--json", "qdrant", "drop", "rag_main_v1", "--dry-run");
+        assertEquals(0, json.exitCode(), json.err());
+        assertEquals("Plan (dry run): delete collection rag_main_v1 and its 0 points", json.err().strip());
+        assertTrue(json.out().contains("\"dropped\" : false"), json.out());
+
+        CliRun text = run("qdrant", "prune-snapshots", "--dry-run");
+        assertEquals(0, text.exitCode(), text.err());
+        assertEquals("Plan (dry run): delete 0 snapshot file(s) left by ragback (0 B)", text.out().strip());
+        assertTrue(qdrant.store().names().contains("rag_main_v1"), "nothing dropped: " + qdrant.store().names());
+    }
+
+    @Test
     void qdrantShardsOnACluster() throws Exception {
         try (QdrantDoubleCluster cluster = QdrantDoubleCluster.start(2)) {
             HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(cluster.urls().get(0)

@@ -29,8 +29,7 @@ final class QdrantDropCommand implements Callable<Integer> {
         CollectionDrop drop = session.services().collectionDrop();
         CollectionDrop.Plan plan = drop.plan(collection);
         String what = "delete collection " + plan.collection() + " and its " + plan.points() + " points";
-        (session.json() ? session.err() : session.out()).println("Plan" + (confirm.dryRun() ? " (dry run)" : "") + ": " + what);
-        boolean dropped = confirm.proceed("ragback: " + what + "?");
+        boolean dropped = confirm.proceedWithPlan(what);
         if (dropped) {
             drop.drop(plan, session::warn);
         }

@@ -29,9 +29,7 @@ final class QdrantPruneSnapshotsCommand implements Callable<Integer> {
         CollectionsOverview overview = session.services().collectionsOverview();
         List<CollectionsOverview.Leftover> left = overview.leftovers();
         long bytes = left.stream().mapToLong(l -> l.snapshot().size()).sum();
-        var text = session.json() ? session.err() : session.out();
-        text.println("Plan" + (confirm.dryRun() ? " (dry run)" : "") + ": delete " + left.size() + " snapshot file(s) left by ragback ("
-                + Sizes.human(bytes) + ")");
+        var text = confirm.printPlan("delete " + left.size() + " snapshot file(s) left by ragback (" + Sizes.human(bytes) + ")");
         left.forEach(l -> text.println("  " + l.collection() + "/" + l.snapshot().name() + "  " + Sizes.human(l.snapshot().size())));
         boolean delete = !left.isEmpty() && confirm.proceed("ragback: delete these " + left.size() + " file(s) from the Qdrant host?");
         if (delete) {

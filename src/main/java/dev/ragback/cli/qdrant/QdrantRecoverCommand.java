@@ -40,8 +40,7 @@ final class QdrantRecoverCommand implements Callable<Integer> {
                 collection == null ? session.config().get(ConfigKeys.QDRANT_COLLECTION) : collection);
         String what = "replace the points of " + plan.collection() + " with snapshot " + plan.snapshot().name()
                 + " (" + Sizes.human(plan.snapshot().size()) + ")";
-        (session.json() ? session.err() : session.out()).println("Plan" + (confirm.dryRun() ? " (dry run)" : "") + ": " + what);
-        if (!confirm.proceed("ragback: " + what + "?")) {
+        if (!confirm.proceedWithPlan(what)) {
             if (session.json()) {
                 session.printJson(new DryRun(plan.collection(), plan.snapshot().name(), true));
             }
