@@ -244,6 +244,8 @@ class RollbackCliIT {
             String[] errLines = stderr.strip().split("\\R");
             assertTrue(errLines[errLines.length - 1].matches("ragback: rollback auto rollback_\\d+ was interrupted at step eval; "
                     + "traffic stays at 0 — resume with: ragback rollback auto --resume rollback_\\d+ .*"), stderr);
+            assertTrue(errLines[errLines.length - 1].contains("(or by hand: ragback eval-quick, then the manual procedure is section 4"),
+                    stderr);
         } finally {
             Files.deleteIfExists(work.resolve("hang"));
             TempDirs.delete(io);
