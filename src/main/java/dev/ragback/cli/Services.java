@@ -264,8 +264,8 @@ public final class Services implements AutoCloseable {
 
     public SnapshotCreator snapshotCreator() {
         SnapshotCreator creator = new SnapshotCreator(backups(), new SnapshotCreator.Sources(vectorStore(), postgres(), dumpTool(),
-                appliedMigrations(), releaseSwitch()), snapshotSettings(), VersionProvider.version(), Clock.systemUTC(), manifestSignature())
-                .withCluster(clusterNodes(), config.get(ConfigKeys.QDRANT_PARALLEL_SHARDS));
+                appliedMigrations(), releaseSwitch()), snapshotSettings(), VersionProvider.version(), Clock.systemUTC(),
+                manifestSignature()).withCluster(clusterNodes(), config.get(ConfigKeys.QDRANT_PARALLEL_SHARDS));
         return repository.bucket() ? creator.uploadingTo(repository.objectSets(manifestSignature())) : creator;
     }
 
@@ -309,8 +309,8 @@ public final class Services implements AutoCloseable {
             List<SmokeService.HttpTarget> http = config.get(ConfigKeys.SMOKE_HTTP).stream()
                     .map(check -> new SmokeService.HttpTarget(check.name(), check.url(), check.expectStatus())).toList();
             return new SmokeService(new SmokeService.Subjects(postgres(), vectorStore(), snapshotCatalog(), compat(), new JdkHttpProbe()),
-                    new SmokeService.Settings(config.get(ConfigKeys.QDRANT_COLLECTION), List.of(config.get(ConfigKeys.POSTGRES_CHUNKS_TABLE)),
-                            probeComparison(), http));
+                    new SmokeService.Settings(config.get(ConfigKeys.QDRANT_COLLECTION),
+                            List.of(config.get(ConfigKeys.POSTGRES_CHUNKS_TABLE)), probeComparison(), http));
         });
     }
 
