@@ -4,6 +4,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
+
 /**
  * The options of a command that changes something: {@code --yes}, and where the command has them
  * {@code --dry-run} and {@code --break-lock}. A command mixes in the classes with the options it takes,
@@ -67,6 +69,22 @@ public final class ConfirmOptions {
             }
             confirmation.confirm(question);
             return true;
+        }
+
+        /**
+         * Says what the command is about to do, {@code Plan: what} or {@code Plan (dry run): what} (on stderr under
+         * --json, where stdout is the document), and returns that stream for the plan's details.
+         */
+        public PrintWriter printPlan(String what) {
+            PrintWriter text = confirmation.session.json() ? confirmation.session.err() : confirmation.session.out();
+            text.println("Plan" + (dryRun ? " (dry run)" : "") + ": " + what);
+            return text;
+        }
+
+        /** {@link #printPlan}, then {@link #proceed} asking {@code ragback: what?}. */
+        public boolean proceedWithPlan(String what) {
+            printPlan(what);
+            return proceed("ragback: " + what + "?");
         }
 
         /** As {@link Yes#confirm(String)}, for a question asked later (not on a dry run). */

@@ -8,9 +8,7 @@ import dev.ragback.config.Setting;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "doctor", description = "Show the effective configuration and check PostgreSQL, TaskDB, Qdrant, "
@@ -27,12 +25,8 @@ final class DoctorCommand implements Callable<Integer> {
         Config config = session.config();
         DoctorReport report = session.services().doctor().run();
         if (session.json()) {
-            Map<String, Object> document = new LinkedHashMap<>();
-            document.put("config_file", config.fileLabel());
-            document.put("config", config.settings().stream().map(DoctorCommand::json).toList());
-            document.put("checks", report.checks().stream().map(DoctorCommand::json).toList());
-            document.put("healthy", report.healthy());
-            session.printJson(document);
+            session.printJson(new Document(config.fileLabel(), config.settings().stream().map(SettingRow::of).toList(),
+                    report.checks().stream().map(CheckRow::of).toList(), report.healthy()));
         } else {
             render(config, report.checks());
         }
@@ -69,21 +63,21 @@ final class DoctorCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static Map<String, Object> json(Setting setting) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("key", setting.key().name());
-        out.put("value", setting.value() == null ? null : setting.display());
-        out.put("source", setting.source().label());
-        out.put("origin", setting.origin());
-        return out;
+    /** {@code --json}: every setting with its source, every check, and whether all passed. */
+    record Document(String configFile, List<SettingRow> config, List<CheckRow> checks, boolean healthy) {
     }
 
-    private static Map<String, Object> json(CheckResult check) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", check.name());
-        out.put("status", check.status().word());
-        out.put("detail", check.detail());
-        out.put("fix", check.fix());
-        return out;
+    /** @param value as doctor shows it (a secret redacted), {@code null} when unset */
+    record SettingRow(String key, String value, String source, String origin) {
+        static SettingRow of(Setting setting) {
+            return new SettingRow(setting.key().name(), setting.value() == null ? null : setting.display(), setting.source().label(),
+                    setting.origin());
+        }
+    }
+
+    record CheckRow(String name, String status, String detail, String fix) {
+        static CheckRow of(CheckResult check) {
+            return new CheckRow(check.name(), check.status().word(), check.detail(), check.fix());
+        }
     }
 }

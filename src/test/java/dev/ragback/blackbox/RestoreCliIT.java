@@ -164,6 +164,9 @@ class RestoreCliIT {
         // no current release: the matrix cannot be asked
         assertTrue(plan.stdoutLines().contains("  compat    unknown (no current release or schema version)"), plan.stdout());
         JsonNode json = JSON.readTree(cli.run("--json", "snapshot", "restore", "--dry-run").assertExit(0).stdout());
+        assertEquals("{plan:{snapshot:string,postgres:bool,qdrant:bool,schema_from:string,schema_to:string,down_chain:[string],"
+                + "postgres_mode:string,qdrant_target:string,qdrant_in_place:bool,aliases:[string],previous_collection:string,"
+                + "qdrant_peak_disk_bytes:int,qdrant_notes:[],atomic:bool,not_atomic_because:[],compat:string},dry_run:bool}", JsonShape.of(json));
         assertEquals("v1.1.0", json.at("/plan/down_chain/0").asText(), json.toString());
         assertEquals("single-transaction", json.at("/plan/postgres_mode").asText(), json.toString());
         assertEquals("rag_main_v2_r" + id, json.at("/plan/qdrant_target").asText(), json.toString());

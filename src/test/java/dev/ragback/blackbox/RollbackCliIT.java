@@ -184,7 +184,7 @@ class RollbackCliIT {
         String runId = last.replaceAll(".*--resume (rollback_\\d+).*", "$1");
         assertTrue(runId.matches("rollback_\\d+"), last);
         assertTrue(last.contains("failed at step eval"), last);
-        assertTrue(last.contains("section 4 of the runbook"), last);
+        assertTrue(last.contains("or by hand: ragback eval-quick, then the manual procedure is section 4 of the runbook"), last);
         assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip());
         assertEquals(List.of(List.of("failed", "eval")), db.rows("SELECT metadata->>'outcome', metadata->>'failed_step' FROM task_events "
                 + "WHERE event_type = 'rollback_finished'"));
@@ -244,6 +244,8 @@ class RollbackCliIT {
             String[] errLines = stderr.strip().split("\\R");
             assertTrue(errLines[errLines.length - 1].matches("ragback: rollback auto rollback_\\d+ was interrupted at step eval; "
                     + "traffic stays at 0 — resume with: ragback rollback auto --resume rollback_\\d+ .*"), stderr);
+            assertTrue(errLines[errLines.length - 1].contains("(or by hand: ragback eval-quick, then the manual procedure is section 4"),
+                    stderr);
         } finally {
             Files.deleteIfExists(work.resolve("hang"));
             TempDirs.delete(io);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragback.testing.GoldenSet;
 import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.Waits;
+import dev.ragback.testing.cli.JsonShape;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
@@ -229,6 +230,10 @@ class TwoPhaseRestoreReliabilityIT {
     @Scenario(broken = "nothing: a restore of both stores that works", expected = "exit 0; the commit window in --json and TaskDB")
     void aRestoreThatWorksSaysItsCommitWindow(ScenarioOutcome outcome) throws Exception {
         JsonNode out = JSON.readTree(cli.run("--json", "snapshot", "restore", "--yes").assertExit(0).stdout());
+        assertEquals("{plan:{snapshot:string,postgres:bool,qdrant:bool,schema_from:string,schema_to:string,down_chain:[string],"
+                + "postgres_mode:string,qdrant_target:string,qdrant_in_place:bool,aliases:[string],previous_collection:string,"
+                + "qdrant_peak_disk_bytes:int,qdrant_notes:[],atomic:bool,not_atomic_because:[],compat:string},verified:bool,"
+                + "postgres:{millis:int,bytes:int},qdrant:{millis:int,bytes:int,collection:string},commit_window_ms:int}", JsonShape.of(out));
         outcome.observed("exit 0, commit window " + out.get("commit_window_ms").asLong() + " ms").dataIntact(true);
         assertTrue(out.get("commit_window_ms").asLong() >= 0, out.toString());
         assertTrue(out.at("/plan/atomic").asBoolean(), out.toString());

@@ -6,7 +6,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -27,6 +29,23 @@ class ServicesOncePerInvocationTest {
             assertSame(one.compat(), one.compat());
             assertSame(one.vectorStore(), one.vectorStore());
             assertNotSame(one.compat(), other.compat(), "another invocation gets its own");
+        }
+    }
+
+    @Test
+    void everyServiceThatOthersShareIsBuiltOncePerInvocation() throws Exception {
+        try (Services one = services(); Services other = services()) {
+            one.rollback(); // builds restore, releases, compat, traffic and the report through the same instances
+            one.verifiedRestore();
+            List<Supplier<Object>> shared = List.of(one::auditLog, one::postgres, one::appliedMigrations, one::dumpTool,
+                    one::releaseSwitch, one::trafficSwitch, one::releases, one::traffic, one::snapshotVerifier, one::snapshotCatalog,
+                    one::restore, one::verify, one::smoke);
+            for (Supplier<Object> service : shared) {
+                Object first = service.get();
+                assertSame(first, service.get(), first.getClass().getSimpleName());
+            }
+            assertNotSame(one.restore(), other.restore(), "another invocation gets its own");
+            assertNotSame(one.snapshotCatalog(), other.snapshotCatalog(), "another invocation gets its own");
         }
     }
 }

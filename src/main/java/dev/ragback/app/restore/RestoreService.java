@@ -62,22 +62,37 @@ public final class RestoreService {
     private Duration replicasTimeout = Duration.ofMinutes(5);
     private dev.ragback.app.snapshot.ObjectSets remote;
 
-    /** {@code probeRule}: how the new collection's answers to the set's golden probes are judged before the commit. */
-    public RestoreService(BackupsDir backups, SnapshotVerifier verifier, SnapshotCatalog catalog, AppliedMigrations migrations,
-                          DumpTool dumpTool, VectorStore vectors, ReleaseSwitch releases, CompatService compat,
-                          String configuredCollection, int jobs, Duration greenTimeout, ProbeComparison probeRule) {
-        this.backups = backups;
-        this.verifier = verifier;
-        this.catalog = catalog;
-        this.migrations = migrations;
-        this.dumpTool = dumpTool;
-        this.vectors = vectors;
-        this.releases = releases;
-        this.compat = compat;
-        this.configuredCollection = configuredCollection;
-        this.jobs = jobs;
-        this.greenTimeout = greenTimeout;
-        this.probeRule = probeRule;
+    /** The sets: where they are, how they are verified, and the catalog that picks the golden one. */
+    public record Sets(BackupsDir backups, SnapshotVerifier verifier, SnapshotCatalog catalog) {
+    }
+
+    /** The live systems a restore reads and changes; {@code releases} may be {@code null} (no release.dir). */
+    public record Live(AppliedMigrations migrations, DumpTool dumpTool, VectorStore vectors, ReleaseSwitch releases,
+                       CompatService compat) {
+    }
+
+    /**
+     * @param configuredCollection qdrant.collection (an alias or a collection)
+     * @param jobs                 pg_restore's parallel jobs
+     * @param greenTimeout         how long a restored collection may take to turn green
+     * @param probeRule            how the new collection's answers to the set's golden probes are judged before the commit
+     */
+    public record Settings(String configuredCollection, int jobs, Duration greenTimeout, ProbeComparison probeRule) {
+    }
+
+    public RestoreService(Sets sets, Live live, Settings settings) {
+        this.backups = sets.backups();
+        this.verifier = sets.verifier();
+        this.catalog = sets.catalog();
+        this.migrations = live.migrations();
+        this.dumpTool = live.dumpTool();
+        this.vectors = live.vectors();
+        this.releases = live.releases();
+        this.compat = live.compat();
+        this.configuredCollection = settings.configuredCollection();
+        this.jobs = settings.jobs();
+        this.greenTimeout = settings.greenTimeout();
+        this.probeRule = settings.probeRule();
     }
 
     /** On a Qdrant cluster (qdrant.nodes): sets with one file per shard restore shard by shard into a new collection. */

@@ -40,15 +40,14 @@ public final class RollbackService {
     private final RunLock.Holder self;
     private volatile RunState current;
 
-    public RollbackService(RollbackSteps steps, RunLock lock, RunLock fallbackLock, AuditLog audit, Path journalDir,
-                           Clock clock, String host, long pid) {
+    public RollbackService(RollbackSteps steps, RunLocks locks, Path journalDir) {
         this.steps = steps;
-        this.lock = lock;
-        this.fallbackLock = fallbackLock;
-        this.audit = audit;
+        this.lock = locks.primary();
+        this.fallbackLock = locks.fallback();
+        this.audit = locks.audit();
         this.journalDir = journalDir;
-        this.clock = clock;
-        this.self = new RunLock.Holder(null, host, pid, clock.instant());
+        this.clock = locks.clock();
+        this.self = new RunLock.Holder(null, locks.host(), locks.pid(), clock.instant());
     }
 
     public static void checkReason(String reason) {
@@ -211,7 +210,7 @@ public final class RollbackService {
         if (e.kind() == RagbackException.Kind.INTERRUPTED) {
             return new RagbackException(e.kind(), "rollback auto " + state.runId() + " was interrupted at step "
                     + label(state.failedStep) + "; traffic stays at 0", "resume with: ragback rollback auto --resume "
-                    + state.runId() + " (" + MANUAL + ")", e);
+                    + state.runId() + " (or by hand: " + byHand(state) + MANUAL + ")", e);
         }
         if (state.failedStep == Step.LOCK || state.failedStep == Step.PLAN) {
             return new RagbackException(e.kind(), "rollback auto: " + e.getMessage() + " (nothing was changed)",
@@ -219,7 +218,13 @@ public final class RollbackService {
         }
         return new RagbackException(e.kind(), "rollback auto " + state.runId() + " failed at step " + label(state.failedStep)
                 + ": " + e.getMessage() + "; traffic stays at 0",
-                "fix it, then resume: ragback rollback auto --resume " + state.runId() + " — or by hand: " + MANUAL, e);
+                "fix it, then resume: ragback rollback auto --resume " + state.runId() + " — or by hand: " + byHand(state) + MANUAL, e);
+    }
+
+    /** The stopped step's {@link RollbackStep#undoHint}, to run before the rest of the manual procedure. */
+    private static String byHand(RunState state) {
+        String hint = state.undoHint();
+        return hint == null ? "" : hint + ", then ";
     }
 
     private static String label(Step step) {

@@ -14,25 +14,38 @@ interface RollbackStep {
     /** Does the work; throws {@link dev.ragback.app.RagbackException} to fail the step (the kind picks the exit code). */
     StepResult run(RunState state);
 
+    /**
+     * What an operator runs by hand to finish this step, and to undo it where that is possible (e.g.
+     * {@code ragback traffic set 0 (undo: ragback traffic set 40)}); {@code null} for a step that changes nothing.
+     * A run that fails or is interrupted at this step names it in its last line, beside {@code --resume}.
+     */
+    String undoHint(RunState state);
+
     /** Runs again on {@code --resume} even when an earlier attempt finished it: it holds or decides this attempt's state. */
     default boolean repeatsOnResume() {
         return false;
     }
 
-    static RollbackStep of(Step name, Function<RunState, StepResult> body) {
-        return new Body(name, body, false);
+    static RollbackStep of(Step name, Function<RunState, StepResult> body, Function<RunState, String> undoHint) {
+        return new Body(name, body, undoHint, false);
     }
 
-    /** A step that {@link #repeatsOnResume()}: the lock and the plan. */
+    /** A step that {@link #repeatsOnResume()} and changes nothing outside: the lock and the plan. */
     static RollbackStep repeated(Step name, Function<RunState, StepResult> body) {
-        return new Body(name, body, true);
+        return new Body(name, body, state -> null, true);
     }
 
-    /** A step whose work is a function (a method of {@link RollbackSteps}, or a lambda). */
-    record Body(Step name, Function<RunState, StepResult> work, boolean repeatsOnResume) implements RollbackStep {
+    /** A step whose work and hint are functions (methods of {@link RollbackSteps}, or lambdas). */
+    record Body(Step name, Function<RunState, StepResult> work, Function<RunState, String> hint, boolean repeatsOnResume)
+            implements RollbackStep {
         @Override
         public StepResult run(RunState state) {
             return work.apply(state);
+        }
+
+        @Override
+        public String undoHint(RunState state) {
+            return hint.apply(state);
         }
     }
 }

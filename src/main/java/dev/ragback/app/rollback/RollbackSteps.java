@@ -45,13 +45,35 @@ public final class RollbackSteps {
     /** The steps after the prompt, in run order: a new step is one line here. */
     List<RollbackStep> afterPrompt(Progress progress) {
         return List.of(
-                RollbackStep.of(Step.TRAFFIC_OFF, this::trafficOff),
-                RollbackStep.of(Step.RESTORE, state -> restore(state, progress)),
-                RollbackStep.of(Step.REVERT, this::revert),
-                RollbackStep.of(Step.SMOKE, this::smoke),
-                RollbackStep.of(Step.EVAL, this::eval),
-                RollbackStep.of(Step.TRAFFIC_ON, this::trafficOn),
-                RollbackStep.of(Step.REPORT, state -> report(state, RunOutcome.SUCCEEDED, null)));
+                RollbackStep.of(Step.TRAFFIC_OFF, this::trafficOff, RollbackSteps::trafficOffByHand),
+                RollbackStep.of(Step.RESTORE, state -> restore(state, progress), RollbackSteps::restoreByHand),
+                RollbackStep.of(Step.REVERT, this::revert, RollbackSteps::revertByHand),
+                RollbackStep.of(Step.SMOKE, this::smoke, state -> "ragback smoke"),
+                RollbackStep.of(Step.EVAL, this::eval, state -> "ragback eval-quick"),
+                RollbackStep.of(Step.TRAFFIC_ON, this::trafficOn, state -> "ragback traffic set 100 (when every gate is green)"),
+                RollbackStep.of(Step.REPORT, state -> report(state, RunOutcome.SUCCEEDED, null),
+                        state -> "ragback postmortem " + state.runId()));
+    }
+
+    static String trafficOffByHand(RunState state) {
+        return "ragback traffic set 0" + (state.trafficBefore == null ? "" : " (undo: ragback traffic set " + state.trafficBefore + ")");
+    }
+
+    /** A COMMIT that went through stands: the alias switch is finished, never the database undone (TwoPhaseRestore). */
+    static String restoreByHand(RunState state) {
+        RestorePlan plan = state.plan.restore();
+        String hint = "ragback snapshot restore " + plan.id();
+        if (plan.qdrantInPlace() || plan.aliasesToSwitch().isEmpty()) {
+            return hint;
+        }
+        return hint + " (if its COMMIT went through, finish it: " + String.join(" and ", plan.aliasesToSwitch().stream()
+                .map(alias -> "ragback qdrant switch-alias " + alias + " " + plan.qdrantTarget()).toList()) + ")";
+    }
+
+    static String revertByHand(RunState state) {
+        ReleaseService.RevertPlan revert = state.plan.revert();
+        return "ragback revert last-green" + (revert == null ? "" : " (" + revert.from() + " -> " + revert.to() + "; undo: make "
+                + revert.from() + " the current release again)");
     }
 
     RollbackPlan plan(RunState state) {
@@ -108,6 +130,7 @@ public final class RollbackSteps {
     StepResult trafficOff(RunState state) {
         TrafficService.Change change = services.traffic().set(0, state.runId());
         change.warnings().forEach(state.listener::warn);
+        state.trafficBefore = change.before();
         return StepResult.done("traffic " + (change.before() == null ? "?" : change.before()) + " -> 0 (" + change.where() + ")");
     }
 

@@ -37,6 +37,10 @@ final class RunState {
     RunLock.Lease lease;
     Step running;
     Step failedStep;
+    /** The step begun last: the one the run stopped at when it fails or is interrupted. */
+    private volatile RollbackStep lastBegun;
+    /** The traffic percent before traffic_off changed it, for its undo hint. */
+    volatile Integer trafficBefore;
     boolean finished;
 
     RunState(Journal journal, String host, StepListener listener, Clock clock, RollbackRequest request, Map<String, Object> resumed) {
@@ -115,6 +119,7 @@ final class RunState {
         Instant begin = clock.instant();
         runningSince = begin;
         running = step;
+        lastBegun = rollbackStep;
         listener.started(step);
         record(new RunEvent.StepChanged(step, StepStatus.STARTED, 0, null));
         StepResult result;
@@ -178,6 +183,12 @@ final class RunState {
         }
         failedStep = step;
         finish(RunOutcome.ABORTED, step);
+    }
+
+    /** What to run by hand for the step the run stopped at ({@link RollbackStep#undoHint}), or {@code null}. */
+    String undoHint() {
+        RollbackStep step = lastBegun;
+        return step == null ? null : step.undoHint(this);
     }
 
     synchronized void releaseLock() {

@@ -3,14 +3,12 @@ package dev.ragback.app.rollback;
 import dev.ragback.app.Progress;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.checks.VerifyService;
-import dev.ragback.app.port.AuditLog;
 import dev.ragback.app.port.RunLock;
 import dev.ragback.app.restore.RestorePlan;
 import dev.ragback.app.restore.RestoreJournal;
 import dev.ragback.app.restore.RestoreService;
 import dev.ragback.app.restore.TaskDbRestoreJournal;
 
-import java.time.Clock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -32,16 +30,12 @@ public final class VerifiedRestore {
         }
     }
 
-    /** The run lock, who takes it, and the TaskDB the restore's events go to under the lease's id. */
-    public record Lock(RunLock primary, RunLock fallback, String host, long pid, Clock clock, AuditLog audit) {
-    }
-
     private final RestoreService restore;
     private final Supplier<VerifyService> verify;
-    private final Lock lock;
+    private final RunLocks lock;
 
     /** {@code lock} null: only {@link #runLeased} (the caller holds the run lock already). */
-    public VerifiedRestore(RestoreService restore, Supplier<VerifyService> verify, Lock lock) {
+    public VerifiedRestore(RestoreService restore, Supplier<VerifyService> verify, RunLocks lock) {
         this.restore = restore;
         this.verify = verify;
         this.lock = lock;

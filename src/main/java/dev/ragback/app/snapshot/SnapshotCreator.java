@@ -64,23 +64,24 @@ public final class SnapshotCreator {
     private int parallelShards = 1;
     private boolean onCluster;
 
-    public SnapshotCreator(BackupsDir backups, VectorStore vectors, DatabaseProbe database, DumpTool dumpTool,
-                           AppliedMigrations migrations, ReleaseSwitch releasesOrNull, SnapshotSettings settings,
-                           String ragbackVersion, Clock clock) {
-        this(backups, vectors, database, dumpTool, migrations, releasesOrNull, settings, ragbackVersion, clock,
-                ManifestSignature.none());
+    /** What a set is taken from; {@code releases} may be {@code null} (no release.dir: the set records no binary). */
+    public record Sources(VectorStore vectors, DatabaseProbe database, DumpTool dumpTool, AppliedMigrations migrations,
+                          ReleaseSwitch releases) {
+    }
+
+    public SnapshotCreator(BackupsDir backups, Sources sources, SnapshotSettings settings, String ragbackVersion, Clock clock) {
+        this(backups, sources, settings, ragbackVersion, clock, ManifestSignature.none());
     }
 
     /** As above, signing the manifest when {@code signature} has a key. */
-    public SnapshotCreator(BackupsDir backups, VectorStore vectors, DatabaseProbe database, DumpTool dumpTool,
-                           AppliedMigrations migrations, ReleaseSwitch releasesOrNull, SnapshotSettings settings,
-                           String ragbackVersion, Clock clock, ManifestSignature signature) {
+    public SnapshotCreator(BackupsDir backups, Sources sources, SnapshotSettings settings, String ragbackVersion, Clock clock,
+                           ManifestSignature signature) {
         this.backups = backups;
-        this.vectors = vectors;
-        this.database = database;
-        this.dumpTool = dumpTool;
-        this.migrations = migrations;
-        this.releases = releasesOrNull;
+        this.vectors = sources.vectors();
+        this.database = sources.database();
+        this.dumpTool = sources.dumpTool();
+        this.migrations = sources.migrations();
+        this.releases = sources.releases();
         this.settings = settings;
         this.ragbackVersion = ragbackVersion;
         this.clock = clock;

@@ -5,9 +5,7 @@ import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Session;
 import picocli.CommandLine.Command;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "collections", description = "Collections with status, points and aliases; marks the ones a restore left behind.")
@@ -22,7 +20,7 @@ final class QdrantCollectionsCommand implements Callable<Integer> {
     public Integer call() {
         List<CollectionsOverview.Row> rows = session.services().collectionsOverview().collections();
         if (session.json()) {
-            session.printJson(rows.stream().map(QdrantCollectionsCommand::json).toList());
+            session.printJson(rows.stream().map(CollectionRow::of).toList());
             return ExitCodes.OK;
         }
         session.out().printf("%-32s %-7s %10s  %s%n", "COLLECTION", "STATUS", "POINTS", "ALIASES");
@@ -36,13 +34,10 @@ final class QdrantCollectionsCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static Map<String, Object> json(CollectionsOverview.Row row) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", row.name());
-        out.put("status", row.status());
-        out.put("points_count", row.points());
-        out.put("aliases", row.aliases());
-        out.put("note", row.note());
-        return out;
+    /** One collection in {@code --json}; {@code points_count} is {@code null} when Qdrant did not say. */
+    record CollectionRow(String name, String status, Long pointsCount, List<String> aliases, String note) {
+        static CollectionRow of(CollectionsOverview.Row row) {
+            return new CollectionRow(row.name(), row.status(), row.points(), row.aliases(), row.note());
+        }
     }
 }

@@ -8,8 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "drop", description = "Delete a collection no alias points at, e.g. the one a restore kept so it could be undone.")
@@ -31,20 +29,19 @@ final class QdrantDropCommand implements Callable<Integer> {
         CollectionDrop drop = session.services().collectionDrop();
         CollectionDrop.Plan plan = drop.plan(collection);
         String what = "delete collection " + plan.collection() + " and its " + plan.points() + " points";
-        (session.json() ? session.err() : session.out()).println("Plan" + (confirm.dryRun() ? " (dry run)" : "") + ": " + what);
-        boolean dropped = confirm.proceed("ragback: " + what + "?");
+        boolean dropped = confirm.proceedWithPlan(what);
         if (dropped) {
             drop.drop(plan, session::warn);
         }
         if (session.json()) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("collection", plan.collection());
-            out.put("points", plan.points());
-            out.put("dropped", dropped);
-            session.printJson(out);
+            session.printJson(new Dropped(plan.collection(), plan.points(), dropped));
         } else if (dropped) {
             session.out().println("dropped " + plan.collection());
         }
         return ExitCodes.OK;
+    }
+
+    /** {@code --json}: the collection, its points, and whether it was dropped (not on --dry-run or a "no"). */
+    record Dropped(String collection, Long points, boolean dropped) {
     }
 }

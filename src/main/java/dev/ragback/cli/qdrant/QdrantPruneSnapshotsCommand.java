@@ -8,9 +8,7 @@ import dev.ragback.cli.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "prune-snapshots", description = "Delete the snapshot files ragback uploaded and left on the Qdrant host "
@@ -31,23 +29,21 @@ final class QdrantPruneSnapshotsCommand implements Callable<Integer> {
         CollectionsOverview overview = session.services().collectionsOverview();
         List<CollectionsOverview.Leftover> left = overview.leftovers();
         long bytes = left.stream().mapToLong(l -> l.snapshot().size()).sum();
-        var text = session.json() ? session.err() : session.out();
-        text.println("Plan" + (confirm.dryRun() ? " (dry run)" : "") + ": delete " + left.size() + " snapshot file(s) left by ragback ("
-                + Sizes.human(bytes) + ")");
+        var text = confirm.printPlan("delete " + left.size() + " snapshot file(s) left by ragback (" + Sizes.human(bytes) + ")");
         left.forEach(l -> text.println("  " + l.collection() + "/" + l.snapshot().name() + "  " + Sizes.human(l.snapshot().size())));
         boolean delete = !left.isEmpty() && confirm.proceed("ragback: delete these " + left.size() + " file(s) from the Qdrant host?");
         if (delete) {
             overview.delete(left);
         }
         if (session.json()) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("files", left.stream().map(l -> l.collection() + "/" + l.snapshot().name()).toList());
-            out.put("bytes", bytes);
-            out.put("deleted", delete);
-            session.printJson(out);
+            session.printJson(new Pruned(left.stream().map(l -> l.collection() + "/" + l.snapshot().name()).toList(), bytes, delete));
         } else if (delete) {
             session.out().println("deleted " + left.size() + " file(s), " + Sizes.human(bytes) + " freed on the Qdrant host");
         }
         return ExitCodes.OK;
+    }
+
+    /** {@code --json}: the files left by ragback (collection/name), their bytes, and whether they were deleted. */
+    record Pruned(List<String> files, long bytes, boolean deleted) {
     }
 }

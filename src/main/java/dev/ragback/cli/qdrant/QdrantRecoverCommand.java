@@ -13,8 +13,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "recover", description = "Recover a collection from a snapshot that is still on the Qdrant server: "
@@ -42,8 +40,7 @@ final class QdrantRecoverCommand implements Callable<Integer> {
                 collection == null ? session.config().get(ConfigKeys.QDRANT_COLLECTION) : collection);
         String what = "replace the points of " + plan.collection() + " with snapshot " + plan.snapshot().name()
                 + " (" + Sizes.human(plan.snapshot().size()) + ")";
-        (session.json() ? session.err() : session.out()).println("Plan" + (confirm.dryRun() ? " (dry run)" : "") + ": " + what);
-        if (!confirm.proceed("ragback: " + what + "?")) {
+        if (!confirm.proceedWithPlan(what)) {
             if (session.json()) {
                 session.printJson(new DryRun(plan.collection(), plan.snapshot().name(), true));
             }
@@ -57,12 +54,7 @@ final class QdrantRecoverCommand implements Callable<Integer> {
             progress.done();
         }
         if (session.json()) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("collection", plan.collection());
-            out.put("snapshot", plan.snapshot().name());
-            out.put("sha256", digest.sha256());
-            out.put("size", digest.size());
-            session.printJson(out);
+            session.printJson(new Recovered(plan.collection(), plan.snapshot().name(), digest.sha256(), digest.size()));
         } else {
             session.out().println("recovered " + plan.collection() + " from " + plan.snapshot().name() + " (sha256 "
                     + digest.sha256() + " verified)");
@@ -72,5 +64,9 @@ final class QdrantRecoverCommand implements Callable<Integer> {
 
     /** {@code --json} of a dry run: what would be recovered, nothing changed. */
     record DryRun(String collection, String snapshot, boolean dryRun) {
+    }
+
+    /** {@code --json} of a recovery: the snapshot's sha256 and size, as downloaded and checked against the server's checksum. */
+    record Recovered(String collection, String snapshot, String sha256, long size) {
     }
 }

@@ -9,9 +9,7 @@ import dev.ragback.config.ConfigKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "shards", description = "On a cluster (qdrant.nodes): the peers, and the collection's shards with their "
@@ -31,7 +29,7 @@ final class QdrantShardsCommand implements Callable<Integer> {
         String name = Names.require("collection", collection == null ? session.config().get(ConfigKeys.QDRANT_COLLECTION) : collection);
         ShardsOverview.View view = session.services().shardsOverview().shards(name);
         if (session.json()) {
-            session.printJson(json(view));
+            session.printJson(Document.of(view));
             return ExitCodes.OK;
         }
         session.out().printf("%-20s %-28s %-28s %s%n", "PEER", "REST URL", "P2P URI", "STATE");
@@ -52,31 +50,22 @@ final class QdrantShardsCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static Map<String, Object> json(ShardsOverview.View view) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("peers", view.peers().stream().map(p -> {
-            Map<String, Object> peer = new LinkedHashMap<>();
-            peer.put("peer_id", p.id());
-            peer.put("rest_url", p.restUrl());
-            peer.put("p2p_uri", p.p2pUri());
-            peer.put("state", p.state());
-            return peer;
-        }).toList());
-        out.put("collection", view.collection());
-        out.put("shard_count", view.layout().shardCount());
-        out.put("transfers", view.layout().transfers());
-        out.put("unreachable_peers", view.layout().unreachable());
-        List<Map<String, Object>> shards = view.layout().shards().stream().map(s -> {
-            Map<String, Object> shard = new LinkedHashMap<>();
-            shard.put("shard_id", s.id());
-            shard.put("shard_key", s.key());
-            shard.put("points_count", s.points());
-            shard.put("all_active", s.allActive());
-            shard.put("replicas", s.replicas().stream().map(r -> new Replica(r.peer(), r.state())).toList());
-            return shard;
-        }).toList();
-        out.put("shards", shards);
-        return out;
+    /** {@code --json}: the peers, then the collection's shards (the alias resolved). */
+    record Document(List<PeerRow> peers, String collection, int shardCount, int transfers, List<Long> unreachablePeers,
+                    List<ShardRow> shards) {
+        static Document of(ShardsOverview.View view) {
+            return new Document(view.peers().stream().map(p -> new PeerRow(p.id(), p.restUrl(), p.p2pUri(), p.state())).toList(),
+                    view.collection(), view.layout().shardCount(), view.layout().transfers(), view.layout().unreachable(),
+                    view.layout().shards().stream().map(s -> new ShardRow(s.id(), s.key(), s.points(), s.allActive(),
+                            s.replicas().stream().map(r -> new Replica(r.peer(), r.state())).toList())).toList());
+        }
+    }
+
+    record PeerRow(long peerId, String restUrl, String p2pUri, String state) {
+    }
+
+    /** @param shardKey its custom shard key (a string or a number), {@code null} with automatic sharding */
+    record ShardRow(int shardId, Object shardKey, Long pointsCount, boolean allActive, List<Replica> replicas) {
     }
 
     /** One replica of a shard in {@code --json}: its peer and state. */

@@ -10,9 +10,7 @@ import dev.ragback.config.ConfigKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "snapshots", description = "Server-side snapshots of a collection: name, size, checksum; marks the "
@@ -34,7 +32,7 @@ final class QdrantSnapshotsCommand implements Callable<Integer> {
         String name = Names.require("collection", collection == null ? session.config().get(ConfigKeys.QDRANT_COLLECTION) : collection);
         List<SnapshotInfo> snapshots = session.services().collectionsOverview().snapshots(name);
         if (session.json()) {
-            session.printJson(snapshots.stream().map(QdrantSnapshotsCommand::json).toList());
+            session.printJson(snapshots.stream().map(SnapshotRow::of).toList());
             return ExitCodes.OK;
         }
         session.out().printf("%-60s %10s  %-20s %s%n", "NAME", "SIZE", "CREATED", "CHECKSUM (sha256)");
@@ -52,13 +50,11 @@ final class QdrantSnapshotsCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static Map<String, Object> json(SnapshotInfo snapshot) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", snapshot.name());
-        out.put("size", snapshot.size());
-        out.put("creation_time", snapshot.creationTime());
-        out.put("checksum", snapshot.checksum());
-        out.put("left_by_ragback", UploadedCopy.leftByRagback(snapshot.name()));
-        return out;
+    /** One server-side snapshot in {@code --json}; {@code left_by_ragback}: an upload ragback did not get to delete. */
+    record SnapshotRow(String name, long size, String creationTime, String checksum, boolean leftByRagback) {
+        static SnapshotRow of(SnapshotInfo snapshot) {
+            return new SnapshotRow(snapshot.name(), snapshot.size(), snapshot.creationTime(), snapshot.checksum(),
+                    UploadedCopy.leftByRagback(snapshot.name()));
+        }
     }
 }

@@ -8,8 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "switch-alias", description = "Point an alias at a collection in one atomic alias action (journaled). "
@@ -38,15 +36,15 @@ final class QdrantSwitchAliasCommand implements Callable<Integer> {
         AliasSwitch.Switched switched = aliases.switchRecorded(alias, collection, session.services().auditLog(),
                 session.services().operator(), session::warn);
         if (session.json()) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("alias", switched.alias());
-            out.put("from", switched.from());
-            out.put("to", switched.to());
-            session.printJson(out);
+            session.printJson(new Switched(switched.alias(), switched.from(), switched.to()));
         } else {
             session.out().println("alias " + switched.alias() + " -> " + switched.to()
                     + (switched.from() == null ? "" : " (was " + switched.from() + ", kept)"));
         }
         return ExitCodes.OK;
+    }
+
+    /** {@code --json}: the alias, the collection it was on ({@code null}: a new alias) and the one it is on now. */
+    record Switched(String alias, String from, String to) {
     }
 }

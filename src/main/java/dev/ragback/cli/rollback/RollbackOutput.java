@@ -82,8 +82,8 @@ final class RollbackOutput implements StepListener {
     }
 
     /** @param restore the restore plan, as snapshot restore --dry-run --json shows it */
-    record PlanSummary(String snapshot, Object restore, String releaseFrom, String releaseTo, String releaseNote, String compat,
-                       boolean restoreTraffic, boolean force) {
+    record PlanSummary(String snapshot, RestorePlanView.Document restore, String releaseFrom, String releaseTo, String releaseNote,
+                       String compat, boolean restoreTraffic, boolean force) {
         static PlanSummary of(RollbackPlan plan) {
             return new PlanSummary(plan.restore().id(), RestorePlanView.json(plan.restore()),
                     plan.revert() == null ? null : plan.revert().from(), plan.releaseTarget(), plan.releaseNote(),

@@ -5,8 +5,7 @@ import dev.ragback.app.restore.RestorePlan;
 import dev.ragback.cli.Session;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /** The restore plan as text (stderr when --json keeps stdout for the document) and as JSON. */
 public final class RestorePlanView {
@@ -89,24 +88,18 @@ public final class RestorePlanView {
         return version == null ? "(none)" : version;
     }
 
-    public static Map<String, Object> json(RestorePlan plan) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("snapshot", plan.id());
-        out.put("postgres", plan.postgres());
-        out.put("qdrant", plan.qdrant());
-        out.put("schema_from", plan.liveSchema());
-        out.put("schema_to", plan.manifest().schemaVersion());
-        out.put("down_chain", plan.downChain().stream().map(RestorePlan.DownStep::version).toList());
-        out.put("postgres_mode", plan.parallelPostgres() ? "parallel" : "single-transaction");
-        out.put("qdrant_target", plan.qdrantTarget());
-        out.put("qdrant_in_place", plan.qdrantInPlace());
-        out.put("aliases", plan.aliasesToSwitch());
-        out.put("previous_collection", plan.previousCollection());
-        out.put("qdrant_peak_disk_bytes", plan.qdrant() ? plan.qdrantPeakDisk() : null);
-        out.put("qdrant_notes", plan.qdrantNotes());
-        out.put("atomic", plan.atomic());
-        out.put("not_atomic_because", plan.notAtomicBecause());
-        out.put("compat", plan.compat() == null ? "UNKNOWN" : plan.compat().status().name());
-        return out;
+    /** The plan in --json ({@code snapshot restore}, and {@code rollback auto}'s plan). */
+    public record Document(String snapshot, boolean postgres, boolean qdrant, String schemaFrom, String schemaTo, List<String> downChain,
+                           String postgresMode, String qdrantTarget, boolean qdrantInPlace, List<String> aliases,
+                           String previousCollection, Long qdrantPeakDiskBytes, List<String> qdrantNotes, boolean atomic,
+                           List<String> notAtomicBecause, String compat) {
+    }
+
+    public static Document json(RestorePlan plan) {
+        return new Document(plan.id(), plan.postgres(), plan.qdrant(), plan.liveSchema(), plan.manifest().schemaVersion(),
+                plan.downChain().stream().map(RestorePlan.DownStep::version).toList(), plan.parallelPostgres() ? "parallel"
+                : "single-transaction", plan.qdrantTarget(), plan.qdrantInPlace(), plan.aliasesToSwitch(), plan.previousCollection(),
+                plan.qdrant() ? plan.qdrantPeakDisk() : null, plan.qdrantNotes(), plan.atomic(), plan.notAtomicBecause(),
+                plan.compat() == null ? "UNKNOWN" : plan.compat().status().name());
     }
 }

@@ -19,8 +19,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "restore", description = "Verify a set, print the plan, then restore Qdrant and PostgreSQL from it "
@@ -94,13 +92,10 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
             verified.warnings().forEach(session::warn);
         }
         if (session.json()) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("plan", RestorePlanView.json(plan));
-            out.put("verified", verified == null ? null : verified.passed());
-            out.put("postgres", plan.postgres() ? new Restored(restored.postgresMillis(), restored.postgresBytes(), null) : null);
-            out.put("qdrant", plan.qdrant() ? new Restored(restored.qdrantMillis(), restored.qdrantBytes(), plan.qdrantTarget()) : null);
-            out.put("commit_window_ms", plan.postgresWaits() ? restored.commitWindowMillis() : null);
-            session.printJson(out);
+            session.printJson(new Done(RestorePlanView.json(plan), verified == null ? null : verified.passed(),
+                    plan.postgres() ? new Restored(restored.postgresMillis(), restored.postgresBytes(), null) : null,
+                    plan.qdrant() ? new Restored(restored.qdrantMillis(), restored.qdrantBytes(), plan.qdrantTarget()) : null,
+                    plan.postgresWaits() ? restored.commitWindowMillis() : null));
         } else {
             if (plan.postgres()) {
                 session.out().printf("restored postgres  %-28s %10s  %s%n", plan.manifest().postgres().database(),
@@ -153,7 +148,14 @@ final class SnapshotRestoreCommand implements Callable<Integer> {
     }
 
     /** {@code --json} of a dry run (or a "no" at the prompt): the plan, nothing changed. */
-    record DryRun(Object plan, boolean dryRun) {
+    record DryRun(RestorePlanView.Document plan, boolean dryRun) {
+    }
+
+    /**
+     * {@code --json} of a restore: {@code verified} is {@code null} when only one store was restored, a store
+     * left alone is {@code null}, and {@code commit_window_ms} is {@code null} without PostgreSQL's open transaction.
+     */
+    record Done(RestorePlanView.Document plan, Boolean verified, Restored postgres, Restored qdrant, Long commitWindowMs) {
     }
 
     /** One store's restore: its time and size, and for Qdrant the collection it went into (left out for PostgreSQL). */

@@ -11,9 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "verify", description = "Check size and sha256 of every file of a set against its manifest "
@@ -51,7 +49,7 @@ final class SnapshotVerifyCommand implements Callable<Integer> {
         }
         List<String> problems = checks.stream().flatMap(c -> c.problems().stream()).toList();
         if (session.json()) {
-            session.printJson(new Verified(checks.stream().map(SnapshotVerifyCommand::json).toList(), problems.isEmpty()));
+            session.printJson(new Verified(checks.stream().map(SetRow::of).toList(), problems.isEmpty()));
         } else {
             for (SnapshotVerifier.SetCheck check : checks) {
                 if (check.signatureChecked()) {
@@ -80,26 +78,20 @@ final class SnapshotVerifyCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static Map<String, Object> json(SnapshotVerifier.SetCheck check) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", check.id());
-        out.put("ok", check.ok());
-        out.put("files", check.files().stream().map(f -> {
-            Map<String, Object> file = new LinkedHashMap<>();
-            file.put("path", f.path());
-            file.put("size", f.size());
-            file.put("ok", f.ok());
-            file.put("problem", f.problem());
-            return file;
-        }).toList());
-        out.put("deep", check.deep());
-        out.put("deep_problem", check.deepProblem());
-        out.put("signature", !check.signatureChecked() ? "unchecked" : check.signatureProblem() == null ? "ok" : "bad");
-        out.put("signature_problem", check.signatureProblem());
-        return out;
+    /** One set's verdict: {@code signature} is {@code unchecked} (no signing key), {@code ok} or {@code bad}. */
+    record SetRow(String id, boolean ok, List<FileRow> files, boolean deep, String deepProblem, String signature,
+                  String signatureProblem) {
+        static SetRow of(SnapshotVerifier.SetCheck check) {
+            return new SetRow(check.id(), check.ok(), check.files().stream().map(f -> new FileRow(f.path(), f.size(), f.ok(), f.problem()))
+                    .toList(), check.deep(), check.deepProblem(), !check.signatureChecked() ? "unchecked"
+                    : check.signatureProblem() == null ? "ok" : "bad", check.signatureProblem());
+        }
+    }
+
+    record FileRow(String path, long size, boolean ok, String problem) {
     }
 
     /** {@code --json}: every set checked, then whether all of them passed. */
-    record Verified(List<?> sets, boolean ok) {
+    record Verified(List<SetRow> sets, boolean ok) {
     }
 }

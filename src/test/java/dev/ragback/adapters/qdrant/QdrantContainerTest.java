@@ -169,7 +169,8 @@ class QdrantContainerTest {
     }
 
     private static dev.ragback.app.snapshot.Manifest createSet(Setup s) {
-        return new SnapshotCreator(s.backups(), store(KEY), s.database(), s.dumpTool(), List::of, null, s.settings(), "0.1.0",
+        return new SnapshotCreator(s.backups(),
+                new SnapshotCreator.Sources(store(KEY), s.database(), s.dumpTool(), List::of, null), s.settings(), "0.1.0",
                 Clock.systemUTC()).create(null, true, Progress.NONE).manifest();
     }
 
@@ -177,9 +178,10 @@ class QdrantContainerTest {
         Path matrix = Files.writeString(dir.resolve("matrix.md"), "| Binary Version | Schema Version | Qdrant Collection | Status |\n"
                 + "|---|---|---|---|\n");
         SnapshotVerifier verifier = new SnapshotVerifier(s.backups(), s.dumpTool());
-        return new RestoreService(s.backups(), verifier, new SnapshotCatalog(s.backups(), verifier, Clock.systemUTC()), List::of,
-                s.dumpTool(), store(KEY), null, new CompatService(matrix), configured, 1, Duration.ofMinutes(2),
-                new ProbeComparison(0.8, 0.05));
+        return new RestoreService(new RestoreService.Sets(s.backups(), verifier,
+                new SnapshotCatalog(s.backups(), verifier, Clock.systemUTC())),
+                new RestoreService.Live(List::of, s.dumpTool(), store(KEY), null, new CompatService(matrix)),
+                new RestoreService.Settings(configured, 1, Duration.ofMinutes(2), new ProbeComparison(0.8, 0.05)));
     }
 
     private VerifyService verify(Setup s, String configured) {

@@ -72,8 +72,8 @@ class SmokeServiceTest {
     private Manifest golden() {
         SnapshotSettings settings = new SnapshotSettings("rag_main", null, 3, 5, "rag_chunks",
                 new DumpTool.DumpOptions(false, 1, 1, List.of("task_events")), true, "http://fake:6333", "ragdb");
-        return new SnapshotCreator(backups, vectors, database, new FakeDumpTool(), migrations, null, settings, "0.1.0",
-                Clock.systemUTC()).create("golden", true, Progress.NONE).manifest();
+        return new SnapshotCreator(backups, new SnapshotCreator.Sources(vectors, database, new FakeDumpTool(), migrations, null),
+                settings, "0.1.0", Clock.systemUTC()).create("golden", true, Progress.NONE).manifest();
     }
 
     private HttpProbe http() {

@@ -60,8 +60,9 @@ class VerifyServiceTest {
         backups = new BackupsDir(dir.resolve("backups"));
         SnapshotSettings settings = new SnapshotSettings("rag_main", null, 3, 5, "rag_chunks",
                 new DumpTool.DumpOptions(false, 1, 1, List.of("task_events")), true, "http://fake:6333", "ragdb");
-        set = new SnapshotCreator(backups, vectors, database, new FakeDumpTool(), new FakeAppliedMigrations().applied("v1.0.0"),
-                null, settings, "0.1.0", Clock.systemUTC()).create("golden", true, Progress.NONE).manifest();
+        set = new SnapshotCreator(backups,
+                new SnapshotCreator.Sources(vectors, database, new FakeDumpTool(), new FakeAppliedMigrations().applied("v1.0.0"), null),
+                settings, "0.1.0", Clock.systemUTC()).create("golden", true, Progress.NONE).manifest();
     }
 
     private VerifyService.Report verify(String id) {
@@ -87,9 +88,11 @@ class VerifyServiceTest {
         String config = "{\"params\":{\"vectors\":{\"size\":4,\"distance\":\"Cosine\"},\"shard_number\":1},"
                 + "\"hnsw_config\":{\"m\":16,\"ef_construct\":100},\"optimizer_config\":{\"max_segment_size\":null}}";
         vectors.withConfig(REAL, config);
-        set = new SnapshotCreator(backups, vectors, database, new FakeDumpTool(), new FakeAppliedMigrations().applied("v1.0.0"),
-                null, new SnapshotSettings("rag_main", null, 3, 5, "rag_chunks", new DumpTool.DumpOptions(false, 1, 1,
-                List.of("task_events")), true, "http://fake:6333", "ragdb"), "0.1.0", Clock.systemUTC())
+        set = new SnapshotCreator(backups,
+                new SnapshotCreator.Sources(vectors, database, new FakeDumpTool(), new FakeAppliedMigrations().applied("v1.0.0"), null),
+                new SnapshotSettings("rag_main", null, 3, 5, "rag_chunks", new DumpTool.DumpOptions(false, 1, 1, List.of("task_events")),
+                        true, "http://fake:6333", "ragdb"),
+                "0.1.0", Clock.systemUTC())
                 .create("with config", true, Progress.NONE).manifest();
         assertEquals(List.of(), verify().warnings());
         vectors.withConfig(REAL, config.replace("\"m\":16", "\"m\":32").replace("\"max_segment_size\":null", ""));

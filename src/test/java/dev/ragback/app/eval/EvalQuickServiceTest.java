@@ -63,8 +63,8 @@ class EvalQuickServiceTest {
     private Manifest create(boolean golden, ManifestSignature signature) {
         SnapshotSettings settings = new SnapshotSettings("rag_main", null, 3, 5, "rag_chunks",
                 new DumpTool.DumpOptions(false, 1, 1, List.of("task_events")), true, "http://fake:6333", "ragdb");
-        return new SnapshotCreator(backups, vectors, database, dumpTool, List::of, null, settings, "0.1.0",
-                Clock.fixed(CREATED, ZoneOffset.UTC), signature).create(null, golden, Progress.NONE).manifest();
+        return new SnapshotCreator(backups, new SnapshotCreator.Sources(vectors, database, dumpTool, List::of, null), settings,
+                "0.1.0", Clock.fixed(CREATED, ZoneOffset.UTC), signature).create(null, golden, Progress.NONE).manifest();
     }
 
     private SnapshotVerifier verifier(ManifestSignature signature) {

@@ -59,7 +59,8 @@ class ClusterRestoreTest {
     private SnapshotCreator creator(FakeClusterNodes nodes) {
         SnapshotSettings settings = new SnapshotSettings("rag_main", null, 2, 3, "rag_chunks",
                 new DumpTool.DumpOptions(false, 1, 1, List.of("task_events")), true, "http://fake:6333", "ragdb");
-        return new SnapshotCreator(backups, vectors, new FakeDatabaseProbe(), dumpTool, List::of, null, settings, "0.1.0",
+        return new SnapshotCreator(backups,
+                new SnapshotCreator.Sources(vectors, new FakeDatabaseProbe(), dumpTool, List::of, null), settings, "0.1.0",
                 Clock.fixed(NOW, ZoneOffset.UTC)).withCluster(nodes, 2);
     }
 
@@ -67,9 +68,10 @@ class ClusterRestoreTest {
         Path matrix = Files.writeString(root.resolve("matrix.md"), "| Binary Version | Schema Version | Qdrant Collection | Status |\n"
                 + "|---|---|---|---|\n| v1.0.0 | v1.0.0 | rag_main_v2 | OK |\n");
         SnapshotVerifier verifier = new SnapshotVerifier(backups, dumpTool);
-        return new RestoreService(backups, verifier, new SnapshotCatalog(backups, verifier, Clock.systemUTC()), List::of, dumpTool,
-                vectors, null, new CompatService(matrix), configured, 1, Duration.ofSeconds(2),
-                new dev.ragback.app.checks.ProbeComparison(0.8, 0.05)).withCluster(cluster, 2, Duration.ofMillis(600));
+        return new RestoreService(new RestoreService.Sets(backups, verifier, new SnapshotCatalog(backups, verifier, Clock.systemUTC())),
+                new RestoreService.Live(List::of, dumpTool, vectors, null, new CompatService(matrix)),
+                new RestoreService.Settings(configured, 1, Duration.ofSeconds(2), new dev.ragback.app.checks.ProbeComparison(0.8, 0.05)))
+                .withCluster(cluster, 2, Duration.ofMillis(600));
     }
 
     @Test

@@ -52,7 +52,8 @@ class RestoreServiceTest {
         FakeDatabaseProbe database = new FakeDatabaseProbe();
         SnapshotSettings settings = new SnapshotSettings("rag_main", null, 2, 3, "rag_chunks",
                 new DumpTool.DumpOptions(false, 1, 1, List.of("task_events")), true, "http://fake:6333", "ragdb");
-        id = new SnapshotCreator(backups, vectors, database, dumpTool, () -> List.copyOf(applied), null, settings, "0.1.0",
+        id = new SnapshotCreator(backups,
+                new SnapshotCreator.Sources(vectors, database, dumpTool, () -> List.copyOf(applied), null), settings, "0.1.0",
                 Clock.fixed(NOW, ZoneOffset.UTC)).create(null, true, Progress.NONE).manifest().id();
         applied.add(new AppliedMigrations.Applied("v1.1.0", NOW, "u1", "d1", "DROP TABLE rag_ingest_runs;", false));
         vectors.points.get("rag_main_v2").remove(0);
@@ -66,9 +67,9 @@ class RestoreServiceTest {
         Path matrix = Files.writeString(root.resolve("matrix.md"), "| Binary Version | Schema Version | Qdrant Collection | Status |\n"
                 + "|---|---|---|---|\n| v1.0.0 | v1.0.0 | rag_main_v2 | OK |\n");
         SnapshotVerifier verifier = new SnapshotVerifier(backups, dumpTool);
-        return new RestoreService(backups, verifier, new SnapshotCatalog(backups, verifier, Clock.systemUTC()),
-                () -> List.copyOf(applied), dumpTool, vectors, null, new CompatService(matrix), configuredCollection, 1, greenTimeout,
-                new dev.ragback.app.checks.ProbeComparison(0.8, 0.05));
+        return new RestoreService(new RestoreService.Sets(backups, verifier, new SnapshotCatalog(backups, verifier, Clock.systemUTC())),
+                new RestoreService.Live(() -> List.copyOf(applied), dumpTool, vectors, null, new CompatService(matrix)),
+                new RestoreService.Settings(configuredCollection, 1, greenTimeout, new dev.ragback.app.checks.ProbeComparison(0.8, 0.05)));
     }
 
     @Test

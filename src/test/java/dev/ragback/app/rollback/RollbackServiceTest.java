@@ -76,9 +76,10 @@ class RollbackServiceTest {
         vectors.withCollection("rag_main_v1", "green", 0).withPoints("rag_main_v1", 10).withAlias("rag_main", "rag_main_v1");
         database.tables.add("rag_chunks");
         database.counts.add(new DatabaseProbe.ModelCount("e5", 10, 2));
-        new SnapshotCreator(backups, vectors, database, dumpTool, migrations, releases, new SnapshotSettings("rag_main", null, 2, 3,
-                "rag_chunks", new DumpTool.DumpOptions(false, 1, 1, List.of()), true, "http://fake", "ragdb"), "0.1.0",
-                Clock.fixed(NOW, ZoneOffset.UTC)).create(null, true, Progress.NONE);
+        new SnapshotCreator(backups, new SnapshotCreator.Sources(vectors, database, dumpTool, migrations, releases),
+                new SnapshotSettings("rag_main", null, 2, 3, "rag_chunks", new DumpTool.DumpOptions(false, 1, 1, List.of()), true,
+                        "http://fake", "ragdb"),
+                "0.1.0", Clock.fixed(NOW, ZoneOffset.UTC)).create(null, true, Progress.NONE);
         matrix = Files.writeString(root.resolve("matrix.md"), "| Binary Version | Schema Version | Qdrant Collection | Status |\n"
                 + "|---|---|---|---|\n| v1.0.0 | v1.0.0 | rag_main_v1 | OK |\n");
         evaluator.output = "{\"faithfulness\": 0.9}";
@@ -88,8 +89,9 @@ class RollbackServiceTest {
         SnapshotVerifier verifier = new SnapshotVerifier(backups, dumpTool);
         SnapshotCatalog catalog = new SnapshotCatalog(backups, verifier, Clock.systemUTC());
         CompatService compat = new CompatService(matrix, new LiveSources(releases, migrations, vectors, "rag_main"));
-        RestoreService restore = new RestoreService(backups, verifier, catalog, migrations, dumpTool, vectors, releases, compat,
-                "rag_main", 1, Duration.ofSeconds(2), new ProbeComparison(0.8, 0.05));
+        RestoreService restore = new RestoreService(new RestoreService.Sets(backups, verifier, catalog),
+                new RestoreService.Live(migrations, dumpTool, vectors, releases, compat),
+                new RestoreService.Settings("rag_main", 1, Duration.ofSeconds(2), new ProbeComparison(0.8, 0.05)));
         ProbeComparison rule = new ProbeComparison(0.8, 0.05);
         HttpProbe http = url -> new HttpProbe.Answer(200, 1);
         SmokeService smoke = new SmokeService(new SmokeService.Subjects(database, vectors, catalog, compat, http),
@@ -119,8 +121,8 @@ class RollbackServiceTest {
             public void close() {
             }
         };
-        return new RollbackService(new RollbackSteps(services()), lock, lock, audit, root.resolve("journal"),
-                clock, "host", 42);
+        return new RollbackService(new RollbackSteps(services()), new RunLocks(lock, lock, "host", 42, clock, audit),
+                root.resolve("journal"));
     }
 
     @Test
@@ -312,6 +314,32 @@ class RollbackServiceTest {
     }
 
     @Test
+    void aRunThatFailsAtAStepNamesWhatToRunByHandForThatStep() {
+        vectors.points.get("rag_main_v1").subList(0, 4).clear();
+        vectors.aliasFailures = 10;
+        RagbackException e = assertThrows(RagbackException.class, () -> service().run(request(), QUIET, Progress.NONE));
+        assertTrue(e.getMessage().contains("failed at step restore"), e.getMessage());
+        String target = (String) audit.only("restore_roll_forward").metadata().get("collection");
+        assertTrue(e.hint().contains("or by hand: ragback snapshot restore " + audit.only("rollback_auto").metadata().get("snapshot")
+                + " (if its COMMIT went through, finish it: ragback qdrant switch-alias rag_main " + target + "), then the manual"),
+                e.hint());
+
+        traffic.setFails = true;
+        RagbackException trafficFailed = assertThrows(RagbackException.class, () -> service().run(request(), QUIET, Progress.NONE));
+        assertTrue(trafficFailed.hint().contains("or by hand: ragback traffic set 0, then"), trafficFailed.hint());
+    }
+
+    @Test
+    void trafficOffsUndoHintNamesThePercentItChanged() {
+        traffic.percent = 40;
+        RollbackSteps steps = new RollbackSteps(services());
+        RunState state = attempt(new Journal(audit, root.resolve("journal"), "rollback_1", Clock.systemUTC()), null);
+        assertEquals("ragback traffic set 0", RollbackSteps.trafficOffByHand(state));
+        steps.trafficOff(state);
+        assertEquals("ragback traffic set 0 (undo: ragback traffic set 40)", RollbackSteps.trafficOffByHand(state));
+    }
+
+    @Test
     void aResumeAfterAKillDuringPrepareStartsTheRestoreAgainAndDeletesTheHalfCollection() {
         FakeRunLock lock = new FakeRunLock();
         FakeRunLock lockFile = new FakeRunLock();
@@ -336,9 +364,11 @@ class RollbackServiceTest {
         SnapshotCatalog catalog = new SnapshotCatalog(backups, new SnapshotVerifier(backups, dumpTool), Clock.systemUTC());
         String restored = catalog.newestGolden().orElseThrow().id();
         catalog.recordEvalBaseline(restored, Map.of("faithfulness", 0.84));
-        String newer = new SnapshotCreator(backups, vectors, database, dumpTool, migrations, releases, new SnapshotSettings("rag_main",
-                null, 2, 3, "rag_chunks", new DumpTool.DumpOptions(false, 1, 1, List.of()), true, "http://fake", "ragdb"), "0.1.0",
-                Clock.fixed(NOW, ZoneOffset.UTC)).create(null, true, Progress.NONE).manifest().id();
+        String newer = new SnapshotCreator(backups,
+                new SnapshotCreator.Sources(vectors, database, dumpTool, migrations, releases),
+                new SnapshotSettings("rag_main", null, 2, 3, "rag_chunks", new DumpTool.DumpOptions(false, 1, 1, List.of()), true,
+                        "http://fake", "ragdb"),
+                "0.1.0", Clock.fixed(NOW, ZoneOffset.UTC)).create(null, true, Progress.NONE).manifest().id();
         catalog.recordEvalBaseline(newer, Map.of("faithfulness", 0.70));
         RollbackSteps steps = new RollbackSteps(services());
         RunState state = new RunState(new Journal(audit, root.resolve("journal"), "rollback_1", Clock.systemUTC()), "host", QUIET,
@@ -355,6 +385,7 @@ class RollbackServiceTest {
         assertEquals(RagbackException.Kind.GATE, e.kind());
         assertTrue(e.getMessage().contains("failed at step eval"), e.getMessage());
         assertTrue(e.hint().contains("--resume rollback_"), e.hint());
+        assertTrue(e.hint().contains(" — or by hand: ragback eval-quick, then the manual procedure is section 4"), e.hint());
         assertEquals(List.of(0), traffic.sets);
         String runId = audit.events.get(0).taskId();
         assertEquals("failed", audit.only("rollback_finished").metadata().get("outcome"));
@@ -436,8 +467,8 @@ class RollbackServiceTest {
         RunLock refusing = (me, breakStale) -> {
             throw new RagbackException(RagbackException.Kind.LOCKED, "another ragback run holds the lock: run rollback_7");
         };
-        RollbackService locked = new RollbackService(new RollbackSteps(services()), refusing, refusing, audit, root.resolve("journal"),
-                Clock.systemUTC(), "host", 42);
+        RollbackService locked = new RollbackService(new RollbackSteps(services()),
+                new RunLocks(refusing, refusing, "host", 42, Clock.systemUTC(), audit), root.resolve("journal"));
         assertEquals(RagbackException.Kind.LOCKED, assertThrows(RagbackException.class,
                 () -> locked.run(request(), QUIET, Progress.NONE)).kind());
         assertTrue(Files.exists(pending), "the holder may still be appending to it");

@@ -56,7 +56,8 @@ class ManifestSigningTest {
     private Manifest create(ManifestSignature signature) {
         SnapshotSettings settings = new SnapshotSettings("rag_main", null, 3, 5, "rag_chunks",
                 new DumpTool.DumpOptions(false, 1, 1, List.of("task_events")), true, "http://fake:6333", "ragdb");
-        return new SnapshotCreator(backups, vectors, database, dumpTool, migrations, null, settings, "0.1.0", clock, signature)
+        return new SnapshotCreator(backups, new SnapshotCreator.Sources(vectors, database, dumpTool, migrations, null), settings,
+                "0.1.0", clock, signature)
                 .create("pre C1", false, Progress.NONE).manifest();
     }
 

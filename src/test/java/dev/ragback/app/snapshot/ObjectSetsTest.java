@@ -59,8 +59,9 @@ class ObjectSetsTest {
         SnapshotSettings settings = new SnapshotSettings("rag_main", null, 3, 5, "rag_chunks",
                 new DumpTool.DumpOptions(directoryFormat, 1, 1, List.of()), true, "http://fake:6333", "ragdb");
         AppliedMigrations migrations = List::of;
-        SnapshotCreator.Created created = new SnapshotCreator(staging, vectors, database, dumpTool, migrations, null, settings,
-                "0.1.0", clock).uploadingTo(sets).create("s3", golden, Progress.NONE);
+        SnapshotCreator.Created created = new SnapshotCreator(staging,
+                new SnapshotCreator.Sources(vectors, database, dumpTool, migrations, null), settings, "0.1.0", clock)
+                .uploadingTo(sets).create("s3", golden, Progress.NONE);
         assertEquals("s3://fake/sets/" + created.manifest().id(), created.where());
         return created.manifest().id();
     }

@@ -65,7 +65,8 @@ class SnapshotUseCasesTest {
     private SnapshotCreator creator(ReleaseSwitch releases) {
         SnapshotSettings settings = new SnapshotSettings("rag_main", null, 3, 5, "rag_chunks",
                 new DumpTool.DumpOptions(false, 1, 1, List.of("task_events", "ragback_*")), true, "http://fake:6333", "ragdb");
-        return new SnapshotCreator(backups, vectors, database, dumpTool, migrations, releases, settings, "0.1.0", clock);
+        return new SnapshotCreator(backups, new SnapshotCreator.Sources(vectors, database, dumpTool, migrations, releases),
+                settings, "0.1.0", clock);
     }
 
     @Test

@@ -27,7 +27,12 @@ class SnapshotJsonOrderTest {
 
     @Test
     void aDryRunIsThePlanThenTheFlag() {
-        assertEquals("{\"plan\":{\"id\":\"S\"},\"dry_run\":true}", json(new SnapshotRestoreCommand.DryRun(Map.of("id", "S"), true)));
+        RestorePlanView.Document plan = new RestorePlanView.Document("S", true, false, null, "v1", List.of(), "single-transaction", null,
+                false, List.of(), null, null, List.of(), true, List.of(), "UNKNOWN");
+        assertEquals("{\"plan\":{\"snapshot\":\"S\",\"postgres\":true,\"qdrant\":false,\"schema_from\":null,\"schema_to\":\"v1\","
+                + "\"down_chain\":[],\"postgres_mode\":\"single-transaction\",\"qdrant_target\":null,\"qdrant_in_place\":false,"
+                + "\"aliases\":[],\"previous_collection\":null,\"qdrant_peak_disk_bytes\":null,\"qdrant_notes\":[],\"atomic\":true,"
+                + "\"not_atomic_because\":[],\"compat\":\"UNKNOWN\"},\"dry_run\":true}", json(new SnapshotRestoreCommand.DryRun(plan, true)));
     }
 
     @Test
