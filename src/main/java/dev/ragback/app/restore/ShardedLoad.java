@@ -10,6 +10,7 @@ import dev.ragback.app.port.ShardLayout;
 import dev.ragback.app.port.VectorStore;
 import dev.ragback.app.snapshot.Manifest;
 import dev.ragback.app.vectors.ReplicaFailover;
+import dev.ragback.app.vectors.ShardCounts;
 import dev.ragback.app.vectors.ShardMatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +25,8 @@ import java.util.Map;
 /**
  * Loads a cluster set into a new collection: created from the recorded config (custom shard keys and payload
  * indexes too), every replica Active, each shard's snapshot uploaded to a peer holding a replica of it (shards
- * in parallel), every replica Active again with no transfer, and the counts equal to the set's, per shard and
- * in total. The caller drops the collection when this fails.
+ * in parallel), every replica Active again with no transfer, and the exact counts equal to the set's, per replica of
+ * each shard and in total. The caller drops the collection when this fails.
  */
 final class ShardedLoad {
     private static final Logger LOG = LoggerFactory.getLogger(ShardedLoad.class);
@@ -104,11 +105,15 @@ final class ShardedLoad {
     private void checkCounts(String target, Manifest.QdrantPart part, Map<Manifest.ShardFile, ShardLayout.Shard> placed,
                              ShardLayout loaded) {
         List<String> wrong = new ArrayList<>();
+        ShardLayout counted = ShardCounts.exact(nodes, target, loaded);
         for (Map.Entry<Manifest.ShardFile, ShardLayout.Shard> entry : placed.entrySet()) {
             Long expected = entry.getKey().pointsCount();
-            Long actual = loaded.shard(entry.getValue().id()).map(ShardLayout.Shard::points).orElse(null);
-            if (expected != null && actual != null && !expected.equals(actual)) {
-                wrong.add("shard " + entry.getValue().id() + " has " + actual + " points, the set " + expected);
+            int id = entry.getValue().id();
+            for (ShardLayout.Replica replica : counted.shard(id).map(ShardLayout.Shard::replicas).orElse(List.of())) {
+                if (expected != null && replica.pointsCount() != null && !expected.equals(replica.pointsCount())) {
+                    wrong.add("shard " + id + " has " + replica.pointsCount() + " points on peer " + replica.peer() + ", the set "
+                            + expected);
+                }
             }
         }
         long total = vectors.countPoints(target);

@@ -29,7 +29,7 @@ final class QdrantShardsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String name = Names.require("collection", collection == null ? session.config().get(ConfigKeys.QDRANT_COLLECTION) : collection);
-        ShardsOverview.View view = session.services().shardsOverview().shards(name);
+        ShardsOverview.View view = session.services().shardsOverview().shards(name, true);
         if (session.json()) {
             session.printJson(json(view));
             return ExitCodes.OK;

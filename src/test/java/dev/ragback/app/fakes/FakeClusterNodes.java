@@ -73,7 +73,7 @@ public final class FakeClusterNodes implements ClusterNodes {
             List<ShardLayout.Replica> replicas = new ArrayList<>();
             for (long peer : List.of(1L + s % peers, 1L + (s + 1) % peers)) {
                 String state = stuck.getOrDefault(collection + "/" + s + "/" + peer, ShardLayout.ACTIVE);
-                replicas.add(new ShardLayout.Replica(peer, state, down.contains(peer) ? null : (long) shardPoints(collection, s).size()));
+                replicas.add(new ShardLayout.Replica(peer, state, down.contains(peer) ? null : shardPoints(collection, s).size() + reportedSkew));
             }
             list.add(new ShardLayout.Shard(s, null, replicas));
         }
@@ -84,6 +84,23 @@ public final class FakeClusterNodes implements ClusterNodes {
         int shards = shardCounts.get(collection);
         return store.points.getOrDefault(collection, List.of()).stream()
                 .filter(p -> ((Number) p.id()).longValue() % shards == shard).toList();
+    }
+
+    /** Added to the points layout() reports for each shard: Qdrant's filterless count while segments are optimized. */
+    public volatile long reportedSkew;
+    /** countShard answers empty, as Qdrant before 1.11.1 does. */
+    public volatile boolean noShardCount;
+    /** "collection/shard/peer" to points that replica holds more than the others: a replica that diverged. */
+    public final Map<String, Long> replicaDrift = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public java.util.OptionalLong countShard(long peer, String collection, int shardId) {
+        calls.add("count " + collection + "/" + shardId + "@" + peer);
+        if (noShardCount) {
+            return java.util.OptionalLong.empty();
+        }
+        return java.util.OptionalLong.of(shardPoints(collection, shardId).size()
+                + replicaDrift.getOrDefault(collection + "/" + shardId + "/" + peer, 0L));
     }
 
     @Override

@@ -37,6 +37,9 @@ final class ShardSnapshotRoutes {
         if (rest.equals(List.of("snapshot")) && method.equals("GET")) {
             return Replies.stream(snapshots.streamShard(local(collection, shard, false)));
         }
+        if (rest.equals(List.of("points", "count")) && method.equals("POST")) {
+            return countLocal(collection, shard);
+        }
         if (rest.isEmpty() || !rest.get(0).equals("snapshots") || rest.size() > 2) {
             return null;
         }
@@ -167,6 +170,23 @@ final class ShardSnapshotRoutes {
         }
         Predicate<PointId> in = layout.inShard(shard);
         return layout.collection.entries().stream().filter(e -> in.test(e.key())).toList();
+    }
+
+    /**
+     * {@code POST …/shards/{id}/points/count}, which Qdrant serves (src/actix/api/local_shard_api.rs, since v1.11.1)
+     * but leaves out of openapi.json: the points of this node's own replica of the shard, with
+     * {@code ShardSelectorInternal::ShardId}, so {@code local_only}; a node without a replica answers 500.
+     */
+    private Replies.Reply countLocal(String collection, int shard) {
+        ShardLayout layout = cluster.layout(collection);
+        ShardLayout.Shard found = layout.shard(shard);
+        if (found == null) {
+            throw shardNotFound(shard);
+        }
+        if (!found.replicas.containsKey(cluster.peerId())) {
+            throw new QdrantError(500, "Service internal error: Local shard " + shard + " not found");
+        }
+        return Replies.ok(Replies.JSON.createObjectNode().put("count", layout.pointsIn(shard)));
     }
 
     private String realName(String collection) {
