@@ -7,6 +7,7 @@ import dev.ragback.app.Progress;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.port.ClusterNodes;
 import dev.ragback.app.port.ShardLayout;
+import dev.ragback.app.port.UploadInDoubt;
 import dev.ragback.app.port.VectorStore;
 import dev.ragback.app.snapshot.Manifest;
 import dev.ragback.app.vectors.ReplicaFailover;
@@ -88,7 +89,7 @@ final class ShardedLoad {
     private void upload(String target, Path setDir, Manifest.ShardFile file, ShardLayout.Shard shard, String uploadName) {
         try {
             ReplicaFailover.first(shard.replicas(), "upload of shard " + shard.id(), replica -> {
-                nodes.uploadShard(replica.peer(), target, shard.id(), setDir.resolve(file.file()), file.sha256(), uploadName);
+                uploadTo(replica.peer(), target, shard.id(), setDir.resolve(file.file()), file.sha256(), uploadName);
                 return replica;
             }, last -> RagbackException.external("the snapshot of shard " + file.shardId() + " could not be uploaded into " + target
                     + " on any peer holding a replica of it (" + last.getMessage() + ")", "check the nodes: ragback qdrant shards", last));
@@ -99,6 +100,22 @@ final class ShardedLoad {
                 left.forEach(l -> LOG.warn("the uploaded copy {} of shard {} may be left on {}", uploadName, shard.id(), l));
                 return null;
             });
+        }
+    }
+
+    /**
+     * A lost answer is sent again to the same peer once: a shard recovery replaces the whole local shard with the
+     * snapshot's data ({@code ShardReplicaSet::restore_local_replica_from}), and two on one replica take turns on its
+     * lock, so the second leaves what the first would have; nothing is loaded twice. Another peer comes next only
+     * when this one fails again.
+     */
+    private void uploadTo(long peer, String target, int shardId, Path file, String sha256, String uploadName) {
+        try {
+            nodes.uploadShard(peer, target, shardId, file, sha256, uploadName);
+        } catch (UploadInDoubt lost) {
+            LOG.warn("shard {}: {}; sending it to peer {} again (a shard recovery replaces the shard, so this is safe)",
+                    shardId, lost.getMessage(), peer);
+            nodes.uploadShard(peer, target, shardId, file, sha256, uploadName);
         }
     }
 

@@ -160,8 +160,21 @@ public final class FakeClusterNodes implements ClusterNodes {
         if (content == null) {
             throw RagbackException.external("Qdrant answered 400: Checksum mismatch", null, null);
         }
-        store.points.get(collection).addAll(content);
+        // Qdrant's shard recovery replaces the whole local shard (ShardReplicaSet::restore_local_replica_from)
+        int shards = shardCounts.getOrDefault(collection, 0);
+        List<VectorPoint> points = store.points.get(collection);
+        synchronized (points) {
+            points.removeIf(p -> shards > 0 && ((Number) p.id()).longValue() % shards == shardId);
+            points.addAll(content);
+        }
+        if (lostAnswers.remove(collection + "/" + shardId)) {
+            throw new dev.ragback.app.port.UploadInDoubt("Qdrant at http://node-" + peer + ":6333: connection reset after"
+                    + " the whole file went out", null);
+        }
     }
+
+    /** "collection/shard": the next upload of that shard is applied, then its answer is lost (once). */
+    public final Set<String> lostAnswers = Collections.synchronizedSet(new LinkedHashSet<>());
 
     @Override
     public List<String> deleteShardSnapshots(List<Long> peers, String collection, int shardId, String name) {

@@ -227,6 +227,20 @@ class ClusterRestoreTest {
     }
 
     @Test
+    void aLostUploadAnswerIsSentAgainToTheSamePeerAndLoadsNothingTwice() throws Exception {
+        String id = creator(cluster).create(null, true, Progress.NONE).manifest().id();
+        String restored = "rag_main_v2_r" + id;
+        cluster.lostAnswers.add(restored + "/1");
+        RestoreService service = service("rag_main");
+        service.execute(service.plan(id, RestoreService.Only.QDRANT), Progress.NONE);
+        assertEquals(List.of(new Alias("rag_main", restored)), vectors.aliases);
+        assertEquals(30, vectors.points.get(restored).size(), "the shard replaced, not loaded twice");
+        List<String> uploads = cluster.calls.stream().filter(c -> c.startsWith("upload " + restored + "/1 ")).toList();
+        assertEquals(2, uploads.size(), uploads.toString());
+        assertEquals(uploads.get(0), uploads.get(1), "the same peer again");
+    }
+
+    @Test
     void withoutAPerShardCountTheHoldingNodesReportIsUsed() throws Exception {
         cluster.noShardCount = true;
         String id = creator(cluster).create(null, true, Progress.NONE).manifest().id();
