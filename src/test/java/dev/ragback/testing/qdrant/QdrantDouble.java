@@ -311,6 +311,11 @@ public final class QdrantDouble implements AutoCloseable {
         faults.uploads().release();
     }
 
+    /** How many uploads are waiting now (see {@link #holdUploads()}). */
+    public int uploadsWaiting() {
+        return faults.uploads().waiting();
+    }
+
     public void serverVersion(String version) {
         faults.version(version);
     }
