@@ -14,6 +14,7 @@ import java.time.Duration;
  * The cluster black-box classes' stage: TaskDB and rag_chunks at {@code schema} with {@code points} chunks, a 3-node
  * double, and a CLI with qdrant.url and qdrant.nodes pointed at it. Close it after each test.
  */
+@BlackBox
 final class ClusterStage implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
