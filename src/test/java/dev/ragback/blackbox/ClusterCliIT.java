@@ -96,6 +96,15 @@ class ClusterCliIT {
         JsonNode json = JSON.readTree(cli.run("--json", "qdrant", "shards").assertExit(0).stdout());
         assertEquals(6, json.path("shards").size());
         assertEquals(3, json.path("peers").size());
+        long total = 0;
+        for (JsonNode shard : json.path("shards")) { // every replica counted exactly on its own node
+            assertEquals(2, shard.path("replicas").size(), shard.toString());
+            for (JsonNode replica : shard.path("replicas")) {
+                assertEquals(shard.path("points_count").asLong(), replica.path("points_count").asLong(), shard.toString());
+            }
+            total += shard.path("points_count").asLong();
+        }
+        assertEquals(POINTS, total);
         System.out.println("qdrant shards before the restore:\n" + shardsBefore.stdout() + "\nafter:\n" + shardsAfter.stdout());
     }
 

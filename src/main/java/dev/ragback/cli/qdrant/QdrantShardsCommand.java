@@ -45,11 +45,16 @@ final class QdrantShardsCommand implements Callable<Integer> {
         for (ShardLayout.Shard shard : view.layout().shards()) {
             session.out().printf("%-6d %-12s %10s  %s%s%n", shard.id(), shard.key() == null ? "-" : shard.key(),
                     shard.points() == null ? "-" : shard.points(), String.join(", ", shard.replicas().stream()
-                            .map(r -> r.peer() + ": " + r.state()).toList()), shard.allActive() ? "" : "  <- not Active");
+                            .map(r -> r.peer() + ": " + r.state()).toList()), shard.allActive() ? differing(shard) : "  <- not Active");
         }
         session.out().println(view.layout().shardCount() + " shards, " + view.layout().transfers() + " transfers running"
                 + (view.layout().unreachable().isEmpty() ? "" : ", no answer from peers " + view.layout().unreachable()));
         return ExitCodes.OK;
+    }
+
+    private static String differing(ShardLayout.Shard shard) {
+        String disagreement = dev.ragback.app.vectors.ShardCounts.disagreement(shard);
+        return disagreement.isEmpty() ? "" : "  <- replicas hold different points (" + disagreement + ")";
     }
 
     private static Map<String, Object> json(ShardsOverview.View view) {
@@ -72,14 +77,14 @@ final class QdrantShardsCommand implements Callable<Integer> {
             shard.put("shard_key", s.key());
             shard.put("points_count", s.points());
             shard.put("all_active", s.allActive());
-            shard.put("replicas", s.replicas().stream().map(r -> new Replica(r.peer(), r.state())).toList());
+            shard.put("replicas", s.replicas().stream().map(r -> new Replica(r.peer(), r.state(), r.pointsCount())).toList());
             return shard;
         }).toList();
         out.put("shards", shards);
         return out;
     }
 
-    /** One replica of a shard in {@code --json}: its peer and state. */
-    record Replica(long peerId, String state) {
+    /** One replica of a shard in {@code --json}: its peer, state and points counted exactly on its node (null: not counted). */
+    record Replica(long peerId, String state, Long pointsCount) {
     }
 }
