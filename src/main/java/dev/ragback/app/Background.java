@@ -51,7 +51,8 @@ public final class Background {
 
     /**
      * {@code work} applied to every item on up to {@code threads} daemon threads, results in the items' order.
-     * The first failure is thrown once all have stopped.
+     * The first failure is thrown once all have stopped. An interrupt (Ctrl-C) interrupts the items running, starts no
+     * other, waits until the running ones have stopped (their clean-up included) and throws an INTERRUPTED failure.
      */
     public static <T, R> List<R> map(String threadName, List<T> items, int threads, Function<T, R> work) {
         if (items.size() <= 1 || threads <= 1) {
@@ -65,7 +66,15 @@ public final class Background {
         try {
             List<CompletableFuture<R>> futures = items.stream()
                     .map(item -> CompletableFuture.supplyAsync(() -> work.apply(item), pool)).toList();
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+            try {
+                CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get();
+            } catch (InterruptedException e) {
+                pool.shutdownNow();
+                uninterrupted(() -> awaitStopped(pool));
+                throw new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted: " + threadName + " stopped");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e); // cannot happen: every failure was turned into null above
+            }
             List<R> results = new ArrayList<>();
             for (CompletableFuture<R> future : futures) {
                 results.add(join(future));
@@ -73,6 +82,23 @@ public final class Background {
             return results;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    private static boolean awaitStopped(ExecutorService pool) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return pool.awaitTermination(2, java.util.concurrent.TimeUnit.MINUTES);
+                } catch (InterruptedException again) {
+                    interrupted = true; // a second Ctrl-C: the clean-up still has to finish
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -50,6 +50,41 @@ class BackgroundTest {
     }
 
     @Test
+    void anInterruptedMapStopsItsRunningItemsStartsNoOtherAndWaitsForTheirCleanUp() throws Exception {
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(2);
+        java.util.Set<Integer> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.Set<Integer> cleanedUp = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                Background.map("upload", List.of(1, 2, 3, 4), 2, n -> {
+                    started.add(n);
+                    running.countDown();
+                    try {
+                        Thread.sleep(60_000); // an upload to a node that does not answer
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        Background.uninterrupted(() -> cleanedUp.add(n));
+                    }
+                    return n;
+                });
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        caller.start();
+        assertTrue(running.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        caller.interrupt();
+        caller.join(10_000);
+        assertTrue(!caller.isAlive(), "map returned promptly after the interrupt");
+        RagbackException e = (RagbackException) thrown.get();
+        assertEquals(RagbackException.Kind.INTERRUPTED, e.kind());
+        assertEquals(java.util.Set.of(1, 2), started, "no item started after the interrupt");
+        assertEquals(started, cleanedUp, "the running items' clean-up finished before map returned");
+    }
+
+    @Test
     void mapThrowsTheFirstFailureOfItsItems() {
         RagbackException failure = new RagbackException(RagbackException.Kind.EXTERNAL, "query refused");
         assertSame(failure, assertThrows(RagbackException.class, () -> Background.map("q", List.of(1, 2, 3), 3, n -> {

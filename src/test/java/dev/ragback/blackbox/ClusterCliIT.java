@@ -30,12 +30,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(PostgresExtension.class)
 @BlackBox
 class ClusterCliIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ClusterStage.JSON;
     private static final int POINTS = 300;
 
     @TempDir
     Path work;
 
+    private ClusterStage stage;
     private QdrantDoubleCluster cluster;
     private ClusterRest qdrant;
     private RagbackCli cli;
@@ -44,36 +45,27 @@ class ClusterCliIT {
     @BeforeEach
     void setUp(PgDatabase db) throws Exception {
         this.db = db;
-        db.execute("DROP TABLE IF EXISTS rag_chunks, rag_ingest_runs, schema_migrations, task_events CASCADE");
-        RagFixtures.migrate(db, "v1.0.0");
-        RagFixtures.loadChunks(db, POINTS);
-        RagFixtures.createTaskEvents(db);
-        cluster = QdrantDoubleCluster.start(3);
-        cluster.activationDelay(Duration.ofMillis(50));
-        qdrant = new ClusterRest(cluster.urls().get(0));
-        cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", cluster.urls().get(0))
-                .env("QDRANT_NODES", String.join(",", cluster.urls()));
+        stage = new ClusterStage(db, work, "v1.0.0", POINTS);
+        cluster = stage.cluster;
+        qdrant = stage.qdrant;
+        cli = stage.cli;
     }
 
     @AfterEach
     void tearDown() {
-        cluster.close();
+        stage.close();
     }
 
     private void autoSharded() throws Exception {
-        qdrant.createCollection("rag_main_v2", 6, 2, false);
-        qdrant.awaitActive("rag_main_v2");
-        qdrant.index("rag_main_v2", "uri");
-        qdrant.upsert("rag_main_v2", 1, POINTS + 1, null);
-        qdrant.alias("rag_main", "rag_main_v2");
+        stage.autoSharded();
     }
 
     private String golden() throws Exception {
-        return JSON.readTree(cli.run("--json", "snapshot", "create", "--golden").assertExit(0).stdout()).get("id").asText();
+        return stage.golden();
     }
 
     private JsonNode manifest(String id) throws Exception {
-        return JSON.readTree(work.resolve("backups").resolve(id).resolve("manifest.json").toFile());
+        return stage.manifest(id);
     }
 
     @Test
@@ -104,6 +96,15 @@ class ClusterCliIT {
         JsonNode json = JSON.readTree(cli.run("--json", "qdrant", "shards").assertExit(0).stdout());
         assertEquals(6, json.path("shards").size());
         assertEquals(3, json.path("peers").size());
+        long total = 0;
+        for (JsonNode shard : json.path("shards")) { // every replica counted exactly on its own node
+            assertEquals(2, shard.path("replicas").size(), shard.toString());
+            for (JsonNode replica : shard.path("replicas")) {
+                assertEquals(shard.path("points_count").asLong(), replica.path("points_count").asLong(), shard.toString());
+            }
+            total += shard.path("points_count").asLong();
+        }
+        assertEquals(POINTS, total);
         System.out.println("qdrant shards before the restore:\n" + shardsBefore.stdout() + "\nafter:\n" + shardsAfter.stdout());
     }
 

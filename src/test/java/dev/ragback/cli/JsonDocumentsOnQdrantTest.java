@@ -178,7 +178,7 @@ class JsonDocumentsOnQdrantTest {
             assertEquals(0, shards.exitCode(), shards.err());
             assertEquals("{peers:[{peer_id:int,rest_url:string,p2p_uri:string,state:string}],collection:string,shard_count:int,"
                     + "transfers:int,unreachable_peers:[],shards:[{shard_id:int,shard_key:null,points_count:int,all_active:bool,"
-                    + "replicas:[{peer_id:int,state:string}]}]}", JsonShape.of(pointsCounted(shards.out())));
+                    + "replicas:[{peer_id:int,state:string,points_count:int}]}]}", JsonShape.of(pointsCounted(shards.out())));
         }
     }
 

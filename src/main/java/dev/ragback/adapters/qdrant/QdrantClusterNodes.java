@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongConsumer;
@@ -153,6 +154,25 @@ public final class QdrantClusterNodes implements ClusterNodes {
         if (known == null || known.pointsCount() == null) {
             byPeerId.put(peer, new ShardLayout.Replica(peer, shard.path("state").asText("?"), points));
         }
+    }
+
+    @Override
+    public OptionalLong countShard(long peer, String collection, int shardId) {
+        QdrantHttp http = node(peer).http();
+        String path = "/collections/" + QdrantRestVectorStore.segment("collection name", collection) + "/shards/" + shardId
+                + "/points/count";
+        QdrantHttp.Reply reply = http.send("POST", path, http.write(Map.of("exact", true)), true, Set.of(404));
+        if (reply.status() == 404) {
+            if (http.envelopeError(reply.body()) == null) {
+                return OptionalLong.empty(); // no such route: Qdrant before 1.11.1
+            }
+            throw http.statusFailure("POST", path, reply).failure();
+        }
+        JsonNode count = http.result("POST", path, reply).path("count");
+        if (!count.isIntegralNumber()) {
+            throw http.unreadable("POST", path, "no 'count' in the answer", null);
+        }
+        return OptionalLong.of(count.asLong());
     }
 
     @Override

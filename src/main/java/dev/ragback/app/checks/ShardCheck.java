@@ -2,6 +2,7 @@ package dev.ragback.app.checks;
 
 import dev.ragback.app.port.ShardLayout;
 import dev.ragback.app.snapshot.Manifest;
+import dev.ragback.app.vectors.ShardCounts;
 import dev.ragback.app.vectors.ShardMatch;
 
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ public final class ShardCheck {
      * @param liveShard   the live collection's shard matched to it, or {@code null} when it has none
      * @param key         its custom shard key, or {@code null}
      * @param setPoints   points the set recorded for it
-     * @param livePoints  points a node holding it reports now, or {@code null}
+     * @param livePoints  points an Active replica holds now, counted exactly on its node, or {@code null}
      * @param replicas    {@code peer: state} of every replica
      * @param allActive   every replica Active
      */
@@ -49,6 +50,10 @@ public final class ShardCheck {
             } else if (!row.equal()) {
                 problems.add("shard " + live.id() + ": " + (row.livePoints() == null ? "-" : row.livePoints()) + " points live, "
                         + row.setPoints() + " in the set");
+            }
+            String disagreement = ShardCounts.disagreement(live);
+            if (!disagreement.isEmpty()) {
+                problems.add("shard " + live.id() + ": its replicas hold different points (" + disagreement + ")");
             }
         }
         return List.copyOf(rows);

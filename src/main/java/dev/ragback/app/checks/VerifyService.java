@@ -113,7 +113,7 @@ public final class VerifyService {
                 vectorProblems.add("points: " + livePoints + " live, " + manifest.qdrant().pointsCount() + " in the set");
             }
             if (manifest.sharded() && cluster != null) {
-                shards = ShardCheck.compare(cluster.layout(real), manifest.qdrant().sharding().shards(), vectorProblems);
+                shards = ShardCheck.compare(dev.ragback.app.vectors.ShardCounts.exact(cluster, real, cluster.layout(real)), manifest.qdrant().sharding().shards(), vectorProblems);
             }
             probes = rule.replay(vectors, real, manifest.qdrant().vectorName(), manifest.probes());
             probes.stream().filter(p -> !p.passed()).forEach(p -> vectorProblems.add("probe " + p.pointId() + ": " + p.problem()));

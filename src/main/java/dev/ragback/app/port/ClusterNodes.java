@@ -25,6 +25,13 @@ public interface ClusterNodes {
     /** Where a collection's shards and replicas are, merged from what every reachable node reports. */
     ShardLayout layout(String collection);
 
+    /**
+     * The exact points of {@code peer}'s own replica of one shard ({@code POST /collections/{c}/shards/{id}/points/count}
+     * with {@code exact: true}, which Qdrant serves from 1.11.1 though openapi.json leaves it out), or empty when the
+     * server has no such call.
+     */
+    java.util.OptionalLong countShard(long peer, String collection, int shardId);
+
     /** The collection's payload indexes as Qdrant reports them ({@code payload_schema}), an object. */
     JsonNode payloadSchema(String collection);
 

@@ -7,9 +7,11 @@ import dev.ragback.app.Progress;
 import dev.ragback.app.RagbackException;
 import dev.ragback.app.port.ClusterNodes;
 import dev.ragback.app.port.ShardLayout;
+import dev.ragback.app.port.UploadInDoubt;
 import dev.ragback.app.port.VectorStore;
 import dev.ragback.app.snapshot.Manifest;
 import dev.ragback.app.vectors.ReplicaFailover;
+import dev.ragback.app.vectors.ShardCounts;
 import dev.ragback.app.vectors.ShardMatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +26,8 @@ import java.util.Map;
 /**
  * Loads a cluster set into a new collection: created from the recorded config (custom shard keys and payload
  * indexes too), every replica Active, each shard's snapshot uploaded to a peer holding a replica of it (shards
- * in parallel), every replica Active again with no transfer, and the counts equal to the set's, per shard and
- * in total. The caller drops the collection when this fails.
+ * in parallel), every replica Active again with no transfer, and the exact counts equal to the set's, per replica of
+ * each shard and in total. The caller drops the collection when this fails.
  */
 final class ShardedLoad {
     private static final Logger LOG = LoggerFactory.getLogger(ShardedLoad.class);
@@ -87,7 +89,7 @@ final class ShardedLoad {
     private void upload(String target, Path setDir, Manifest.ShardFile file, ShardLayout.Shard shard, String uploadName) {
         try {
             ReplicaFailover.first(shard.replicas(), "upload of shard " + shard.id(), replica -> {
-                nodes.uploadShard(replica.peer(), target, shard.id(), setDir.resolve(file.file()), file.sha256(), uploadName);
+                uploadTo(replica.peer(), target, shard.id(), setDir.resolve(file.file()), file.sha256(), uploadName);
                 return replica;
             }, last -> RagbackException.external("the snapshot of shard " + file.shardId() + " could not be uploaded into " + target
                     + " on any peer holding a replica of it (" + last.getMessage() + ")", "check the nodes: ragback qdrant shards", last));
@@ -101,14 +103,34 @@ final class ShardedLoad {
         }
     }
 
+    /**
+     * A lost answer is sent again to the same peer once: a shard recovery replaces the whole local shard with the
+     * snapshot's data ({@code ShardReplicaSet::restore_local_replica_from}), and two on one replica take turns on its
+     * lock, so the second leaves what the first would have; nothing is loaded twice. Another peer comes next only
+     * when this one fails again.
+     */
+    private void uploadTo(long peer, String target, int shardId, Path file, String sha256, String uploadName) {
+        try {
+            nodes.uploadShard(peer, target, shardId, file, sha256, uploadName);
+        } catch (UploadInDoubt lost) {
+            LOG.warn("shard {}: {}; sending it to peer {} again (a shard recovery replaces the shard, so this is safe)",
+                    shardId, lost.getMessage(), peer);
+            nodes.uploadShard(peer, target, shardId, file, sha256, uploadName);
+        }
+    }
+
     private void checkCounts(String target, Manifest.QdrantPart part, Map<Manifest.ShardFile, ShardLayout.Shard> placed,
                              ShardLayout loaded) {
         List<String> wrong = new ArrayList<>();
+        ShardLayout counted = ShardCounts.exact(nodes, target, loaded);
         for (Map.Entry<Manifest.ShardFile, ShardLayout.Shard> entry : placed.entrySet()) {
             Long expected = entry.getKey().pointsCount();
-            Long actual = loaded.shard(entry.getValue().id()).map(ShardLayout.Shard::points).orElse(null);
-            if (expected != null && actual != null && !expected.equals(actual)) {
-                wrong.add("shard " + entry.getValue().id() + " has " + actual + " points, the set " + expected);
+            int id = entry.getValue().id();
+            for (ShardLayout.Replica replica : counted.shard(id).map(ShardLayout.Shard::replicas).orElse(List.of())) {
+                if (expected != null && replica.pointsCount() != null && !expected.equals(replica.pointsCount())) {
+                    wrong.add("shard " + id + " has " + replica.pointsCount() + " points on peer " + replica.peer() + ", the set "
+                            + expected);
+                }
             }
         }
         long total = vectors.countPoints(target);

@@ -78,10 +78,12 @@ final class ClusterCapture {
         try {
             return ReplicaFailover.first(active, "snapshot of shard " + shard.id(), replica -> {
                 try {
+                    java.util.OptionalLong exact = nodes.countShard(replica.peer(), collection, shard.id());
                     FileDigest digest = nodes.downloadShard(replica.peer(), collection, shard.id(), sink.file(file), file,
                             bytes -> progress.bytes(QdrantCapture.PART, bytes));
                     return new Manifest.ShardFile(shard.id(), shard.key(), file, digest.size(), digest.sha256(), replica.peer(),
-                            replica.pointsCount() != null ? replica.pointsCount() : shard.points());
+                            exact.isPresent() ? Long.valueOf(exact.getAsLong())
+                                    : replica.pointsCount() != null ? replica.pointsCount() : shard.points());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

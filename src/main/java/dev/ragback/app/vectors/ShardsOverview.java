@@ -27,6 +27,11 @@ public final class ShardsOverview {
     }
 
     public View shards(String name) {
+        return shards(name, false);
+    }
+
+    /** @param exactCounts count each Active replica's points exactly on its node ({@code qdrant shards}; doctor skips it) */
+    public View shards(String name, boolean exactCounts) {
         if (nodes == null) {
             throw new RagbackException(RagbackException.Kind.UNSUPPORTED, "qdrant.nodes is not set: ragback knows no cluster peers"
                     + " to ask for shard placement (Qdrant: " + store.clusterStatus().describe() + ")",
@@ -35,6 +40,7 @@ public final class ShardsOverview {
         List<ShardLayout.Peer> peers = nodes.peers();
         String collection = store.resolve(name).orElseThrow(() -> RagbackException.external("Qdrant has no collection or alias '"
                 + name + "'", "list them: ragback qdrant collections", null));
-        return new View(peers, name, collection, nodes.layout(collection));
+        ShardLayout layout = nodes.layout(collection);
+        return new View(peers, name, collection, exactCounts ? ShardCounts.exact(nodes, collection, layout) : layout);
     }
 }

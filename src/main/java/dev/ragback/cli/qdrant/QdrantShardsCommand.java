@@ -2,6 +2,7 @@ package dev.ragback.cli.qdrant;
 
 import dev.ragback.app.Names;
 import dev.ragback.app.port.ShardLayout;
+import dev.ragback.app.vectors.ShardCounts;
 import dev.ragback.app.vectors.ShardsOverview;
 import dev.ragback.cli.ExitCodes;
 import dev.ragback.cli.Session;
@@ -27,7 +28,7 @@ final class QdrantShardsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String name = Names.require("collection", collection == null ? session.config().get(ConfigKeys.QDRANT_COLLECTION) : collection);
-        ShardsOverview.View view = session.services().shardsOverview().shards(name);
+        ShardsOverview.View view = session.services().shardsOverview().shards(name, true);
         if (session.json()) {
             session.printJson(Document.of(view));
             return ExitCodes.OK;
@@ -43,7 +44,7 @@ final class QdrantShardsCommand implements Callable<Integer> {
         for (ShardLayout.Shard shard : view.layout().shards()) {
             session.out().printf("%-6d %-12s %10s  %s%s%n", shard.id(), shard.key() == null ? "-" : shard.key(),
                     shard.points() == null ? "-" : shard.points(), String.join(", ", shard.replicas().stream()
-                            .map(r -> r.peer() + ": " + r.state()).toList()), shard.allActive() ? "" : "  <- not Active");
+                            .map(r -> r.peer() + ": " + r.state()).toList()), shard.allActive() ? differing(shard) : "  <- not Active");
         }
         session.out().println(view.layout().shardCount() + " shards, " + view.layout().transfers() + " transfers running"
                 + (view.layout().unreachable().isEmpty() ? "" : ", no answer from peers " + view.layout().unreachable()));
@@ -57,7 +58,7 @@ final class QdrantShardsCommand implements Callable<Integer> {
             return new Document(view.peers().stream().map(p -> new PeerRow(p.id(), p.restUrl(), p.p2pUri(), p.state())).toList(),
                     view.collection(), view.layout().shardCount(), view.layout().transfers(), view.layout().unreachable(),
                     view.layout().shards().stream().map(s -> new ShardRow(s.id(), s.key(), s.points(), s.allActive(),
-                            s.replicas().stream().map(r -> new Replica(r.peer(), r.state())).toList())).toList());
+                            s.replicas().stream().map(r -> new Replica(r.peer(), r.state(), r.pointsCount())).toList())).toList());
         }
     }
 
@@ -68,7 +69,12 @@ final class QdrantShardsCommand implements Callable<Integer> {
     record ShardRow(int shardId, Object shardKey, Long pointsCount, boolean allActive, List<Replica> replicas) {
     }
 
-    /** One replica of a shard in {@code --json}: its peer and state. */
-    record Replica(long peerId, String state) {
+    private static String differing(ShardLayout.Shard shard) {
+        String disagreement = ShardCounts.disagreement(shard);
+        return disagreement.isEmpty() ? "" : "  <- replicas hold different points (" + disagreement + ")";
+    }
+
+    /** One replica of a shard in {@code --json}: its peer, state and points counted exactly on its node (null: not counted). */
+    record Replica(long peerId, String state, Long pointsCount) {
     }
 }

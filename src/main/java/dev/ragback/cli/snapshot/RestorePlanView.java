@@ -40,8 +40,8 @@ public final class RestorePlanView {
             } else if (m.sharded()) {
                 out.println("  qdrant    create " + plan.qdrantTarget() + " on the cluster (" + m.qdrant().sharding().shards().size()
                         + " shards, replication factor " + m.qdrant().sharding().replicationFactor() + "), load each shard's snapshot"
-                        + " on a peer holding it, wait for every replica Active, compare " + m.qdrant().pointsCount()
-                        + " points per shard and in total, replay the golden probes, then point " + String.join(", ",
+                        + " on a peer holding it, wait for every replica Active, count every replica exactly"
+                        + " against the set's points per shard and its " + m.qdrant().pointsCount() + " in total, replay the golden probes, then point " + String.join(", ",
                         plan.aliasesToSwitch()) + " at it" + (plan.previousCollection() == null ? "" : "; the live collection "
                         + plan.previousCollection() + " is kept as it is, so this can be undone"));
             } else {

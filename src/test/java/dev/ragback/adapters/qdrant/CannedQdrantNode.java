@@ -24,6 +24,7 @@ final class CannedQdrantNode implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, byte[]> answers = new ConcurrentHashMap<>();
+    private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
     final List<Seen> seen = new CopyOnWriteArrayList<>();
 
     CannedQdrantNode() {
@@ -44,7 +45,8 @@ final class CannedQdrantNode implements AutoCloseable {
                     exchange.getResponseBody().write(missing);
                     return;
                 }
-                exchange.sendResponseHeaders(200, body.length);
+                exchange.sendResponseHeaders(statuses.getOrDefault(exchange.getRequestMethod() + " " + path, 200),
+                        body.length == 0 ? -1 : body.length);
                 exchange.getResponseBody().write(body);
             }
         });
@@ -59,6 +61,12 @@ final class CannedQdrantNode implements AutoCloseable {
     CannedQdrantNode raw(String method, String path, byte[] body) {
         answers.put(method + " " + path, body);
         return this;
+    }
+
+    /** Answers {@code method path} with {@code status} and {@code body} (empty: no body, as actix for a route it lacks). */
+    CannedQdrantNode status(String method, String path, int status, byte[] body) {
+        statuses.put(method + " " + path, status);
+        return raw(method, path, body);
     }
 
     URI url() {

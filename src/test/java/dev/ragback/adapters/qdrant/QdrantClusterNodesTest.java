@@ -96,6 +96,23 @@ class QdrantClusterNodesTest {
     }
 
     @Test
+    void aShardIsCountedExactlyOnThePeerAskedAndAServerWithoutTheCallSaysSo() {
+        b.result("POST", "/collections/docs/shards/1/points/count", "{\"count\":7}");
+        QdrantClusterNodes nodes = cluster(a, b);
+        assertEquals(java.util.OptionalLong.of(7), nodes.countShard(22, "docs", 1));
+        CannedQdrantNode.Seen count = b.seen.stream().filter(s -> s.method().equals("POST")).findFirst().orElseThrow();
+        assertEquals("{\"exact\":true}", new String(count.body(), StandardCharsets.UTF_8));
+        assertTrue(a.seen.stream().noneMatch(s -> s.pathAndQuery().contains("/points/count")), "only the peer asked");
+
+        a.status("POST", "/collections/docs/shards/0/points/count", 404, new byte[0]); // Qdrant before 1.11.1: no route
+        assertEquals(java.util.OptionalLong.empty(), nodes.countShard(11, "docs", 0));
+        a.status("POST", "/collections/docs/shards/3/points/count", 404,
+                "{\"status\":{\"error\":\"Not found: shard 3 not found\"},\"time\":0.1}".getBytes(StandardCharsets.UTF_8));
+        RagbackException e = assertThrows(RagbackException.class, () -> nodes.countShard(11, "docs", 3));
+        assertTrue(e.getMessage().contains("404") && e.getMessage().contains("shard 3 not found"), e.getMessage());
+    }
+
+    @Test
     void aShardIsStreamedFromThePeerAskedAndHashed() throws Exception {
         byte[] tar = "shard 3 tar bytes".getBytes(StandardCharsets.UTF_8);
         b.raw("GET", "/collections/docs/shards/3/snapshot", tar);

@@ -73,7 +73,7 @@ public final class FakeClusterNodes implements ClusterNodes {
             List<ShardLayout.Replica> replicas = new ArrayList<>();
             for (long peer : List.of(1L + s % peers, 1L + (s + 1) % peers)) {
                 String state = stuck.getOrDefault(collection + "/" + s + "/" + peer, ShardLayout.ACTIVE);
-                replicas.add(new ShardLayout.Replica(peer, state, down.contains(peer) ? null : (long) shardPoints(collection, s).size()));
+                replicas.add(new ShardLayout.Replica(peer, state, down.contains(peer) ? null : shardPoints(collection, s).size() + reportedSkew));
             }
             list.add(new ShardLayout.Shard(s, null, replicas));
         }
@@ -84,6 +84,23 @@ public final class FakeClusterNodes implements ClusterNodes {
         int shards = shardCounts.get(collection);
         return store.points.getOrDefault(collection, List.of()).stream()
                 .filter(p -> ((Number) p.id()).longValue() % shards == shard).toList();
+    }
+
+    /** Added to the points layout() reports for each shard: Qdrant's filterless count while segments are optimized. */
+    public volatile long reportedSkew;
+    /** countShard answers empty, as Qdrant before 1.11.1 does. */
+    public volatile boolean noShardCount;
+    /** "collection/shard/peer" to points that replica holds more than the others: a replica that diverged. */
+    public final Map<String, Long> replicaDrift = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public java.util.OptionalLong countShard(long peer, String collection, int shardId) {
+        calls.add("count " + collection + "/" + shardId + "@" + peer);
+        if (noShardCount) {
+            return java.util.OptionalLong.empty();
+        }
+        return java.util.OptionalLong.of(shardPoints(collection, shardId).size()
+                + replicaDrift.getOrDefault(collection + "/" + shardId + "/" + peer, 0L));
     }
 
     @Override
@@ -143,8 +160,21 @@ public final class FakeClusterNodes implements ClusterNodes {
         if (content == null) {
             throw RagbackException.external("Qdrant answered 400: Checksum mismatch", null, null);
         }
-        store.points.get(collection).addAll(content);
+        // Qdrant's shard recovery replaces the whole local shard (ShardReplicaSet::restore_local_replica_from)
+        int shards = shardCounts.getOrDefault(collection, 0);
+        List<VectorPoint> points = store.points.get(collection);
+        synchronized (points) {
+            points.removeIf(p -> shards > 0 && ((Number) p.id()).longValue() % shards == shardId);
+            points.addAll(content);
+        }
+        if (lostAnswers.remove(collection + "/" + shardId)) {
+            throw new dev.ragback.app.port.UploadInDoubt("Qdrant at http://node-" + peer + ":6333: connection reset after"
+                    + " the whole file went out", null);
+        }
     }
+
+    /** "collection/shard": the next upload of that shard is applied, then its answer is lost (once). */
+    public final Set<String> lostAnswers = Collections.synchronizedSet(new LinkedHashSet<>());
 
     @Override
     public List<String> deleteShardSnapshots(List<Long> peers, String collection, int shardId, String name) {

@@ -195,6 +195,63 @@ class ClusterRestoreTest {
         assertTrue(problems.contains("shard 1: 0 points live, 5 in the set"), problems.toString());
     }
 
+    @Test
+    void countsAreTheExactCountOfEachReplicaNotTheFilterlessOneTheClusterInfoReports() throws Exception {
+        cluster.reportedSkew = 1; // as while an optimization runs
+        Manifest m = creator(cluster).create(null, true, Progress.NONE).manifest();
+        assertEquals(30, m.qdrant().sharding().shards().stream().mapToLong(Manifest.ShardFile::pointsCount).sum(),
+                "each shard counted exactly on the peer its snapshot came from");
+        String id = m.id();
+        RestoreService service = service("rag_main");
+        service.execute(service.plan(id, RestoreService.Only.QDRANT), Progress.NONE);
+        String restored = "rag_main_v2_r" + id;
+        assertEquals(12, cluster.calls.stream().filter(c -> c.startsWith("count " + restored + "/")).count(),
+                "every replica of every shard counted after the upload: " + cluster.calls);
+        assertTrue(verify(id).shards().stream().allMatch(dev.ragback.app.checks.ShardCheck.Row::equal));
+
+        cluster.replicaDrift.put(restored + "/3/1", -1L);
+        List<String> problems = verify(id).problems();
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("shard 3: its replicas hold different points (")
+                && p.contains("peer 1: 4")), problems.toString());
+    }
+
+    @Test
+    void aReplicaHoldingOtherPointsAfterTheUploadFailsTheRestore() throws Exception {
+        String id = creator(cluster).create(null, true, Progress.NONE).manifest().id();
+        String restored = "rag_main_v2_r" + id;
+        cluster.replicaDrift.put(restored + "/2/3", 1L);
+        RestoreService service = service("rag_main");
+        RagbackException e = assertThrows(RagbackException.class,
+                () -> service.execute(service.plan(id, RestoreService.Only.QDRANT), Progress.NONE));
+        assertTrue(e.getMessage().contains("shard 2 has 6 points on peer 3, the set 5"), e.getMessage());
+        assertFalse(vectors.collections.containsKey(restored));
+        assertEquals(List.of(new Alias("rag_main", "rag_main_v2")), vectors.aliases);
+    }
+
+    @Test
+    void aLostUploadAnswerIsSentAgainToTheSamePeerAndLoadsNothingTwice() throws Exception {
+        String id = creator(cluster).create(null, true, Progress.NONE).manifest().id();
+        String restored = "rag_main_v2_r" + id;
+        cluster.lostAnswers.add(restored + "/1");
+        RestoreService service = service("rag_main");
+        service.execute(service.plan(id, RestoreService.Only.QDRANT), Progress.NONE);
+        assertEquals(List.of(new Alias("rag_main", restored)), vectors.aliases);
+        assertEquals(30, vectors.points.get(restored).size(), "the shard replaced, not loaded twice");
+        List<String> uploads = cluster.calls.stream().filter(c -> c.startsWith("upload " + restored + "/1 ")).toList();
+        assertEquals(2, uploads.size(), uploads.toString());
+        assertEquals(uploads.get(0), uploads.get(1), "the same peer again");
+    }
+
+    @Test
+    void withoutAPerShardCountTheHoldingNodesReportIsUsed() throws Exception {
+        cluster.noShardCount = true;
+        String id = creator(cluster).create(null, true, Progress.NONE).manifest().id();
+        RestoreService service = service("rag_main");
+        service.execute(service.plan(id, RestoreService.Only.QDRANT), Progress.NONE);
+        assertEquals(List.of(new Alias("rag_main", "rag_main_v2_r" + id)), vectors.aliases);
+        assertTrue(verify(id).shards().stream().allMatch(dev.ragback.app.checks.ShardCheck.Row::equal));
+    }
+
     private dev.ragback.app.checks.VerifyService.Report verify(String id) {
         SnapshotCatalog catalog = new SnapshotCatalog(backups, new SnapshotVerifier(backups, dumpTool), Clock.systemUTC());
         return new dev.ragback.app.checks.VerifyService(catalog, new FakeDatabaseProbe(), vectors,

@@ -64,9 +64,10 @@ final class ClusterRoutes {
 
     /**
      * {@code GET /collections/{c}/cluster} as Qdrant's {@code Collection::cluster_info}: local and remote
-     * replicas sorted by shard id, {@code points_count} of local shards (Qdrant estimates it with an
-     * inexact count; the double's is exact), transfers in flight; {@code resharding_operations} is
-     * left out when there are none.
+     * replicas sorted by shard id, {@code points_count} of local shards, transfers in flight;
+     * {@code resharding_operations} is left out when there are none. Qdrant's {@code points_count} is a filterless
+     * {@code exact: false} count: the sum of the segments' available points, exact while no optimization runs, and
+     * the double never optimizes, so its figure is the exact one.
      */
     Replies.Reply collectionCluster(String collection) {
         ShardLayout layout = layout(collection);

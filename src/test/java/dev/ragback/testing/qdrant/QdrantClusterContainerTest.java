@@ -203,6 +203,41 @@ class QdrantClusterContainerTest {
         assertEquals("Not found: Snapshot " + name + " not found", error(1, "DELETE", base + "/" + name, null, 404));
     }
 
+    /**
+     * What ragback's per-shard counts rest on: the local shard count (src/actix/api/local_shard_api.rs, not in openapi.json,
+     * so its answers are checked against the documented count's) counts this node's replica only, exactly; and on an idle
+     * collection the filterless count {@code GET …/cluster} reports for a local shard is the same figure.
+     */
+    @Test
+    void eachShardCountsExactlyOnANodeHoldingItAndNowhereElse() throws Exception {
+        String c = unique("shardcount");
+        collection(c, 3, 1, 30);
+        long total = 0;
+        for (int node = 0; node < 3; node++) {
+            java.util.Map<Integer, Long> reported = new java.util.TreeMap<>();
+            result(node, "GET", "/collections/" + c + "/cluster", null).get("local_shards")
+                    .forEach(l -> reported.put(l.get("shard_id").asInt(), l.get("points_count").asLong()));
+            for (int shard = 0; shard < 3; shard++) {
+                HttpResponse<String> answer = send(node, "POST", "/collections/" + c + "/shards/" + shard + "/points/count",
+                        "{\"exact\":true}");
+                QdrantDoubleTestBase.assertValid("POST", "/collections/" + c + "/points/count", answer);
+                if (reported.containsKey(shard)) {
+                    assertEquals(200, answer.statusCode(), answer.body());
+                    long exact = QdrantDoubleTestBase.json(answer).at("/result/count").asLong();
+                    assertEquals(reported.get(shard), exact, "idle: the cluster info's filterless count is the exact one");
+                    total += exact;
+                } else {
+                    assertEquals(500, answer.statusCode(), answer.body());
+                    assertEquals("Service internal error: Local shard " + shard + " not found", QdrantDoubleTestBase.error(answer));
+                }
+            }
+        }
+        assertEquals(30, total);
+        HttpResponse<String> missing = send(0, "POST", "/collections/" + c + "/shards/17/points/count", "{\"exact\":true}");
+        assertEquals(404, missing.statusCode());
+        assertEquals("Not found: shard 17 not found", QdrantDoubleTestBase.error(missing));
+    }
+
     @Test
     void aNodeRefusesShardsItDoesNotHold() throws Exception {
         String c = unique("notlocal");

@@ -81,7 +81,7 @@ public final class QdrantDouble implements AutoCloseable {
             return thread;
         });
         ClusterRoutes clusterRoutes = new ClusterRoutes(cluster, index, store);
-        ShardSnapshotRoutes shardRoutes = new ShardSnapshotRoutes(clusterRoutes, snapshots, recoveries);
+        ShardSnapshotRoutes shardRoutes = new ShardSnapshotRoutes(clusterRoutes, snapshots, faults, recoveries);
         QdrantRoutes routes = new QdrantRoutes(store, faults,
                 new SnapshotRoutes(store, snapshots, faults, recoveries, shardRoutes, standalone), clusterRoutes,
                 shardRoutes, standalone);
@@ -309,6 +309,11 @@ public final class QdrantDouble implements AutoCloseable {
 
     public void releaseUploads() {
         faults.uploads().release();
+    }
+
+    /** How many uploads are waiting now (see {@link #holdUploads()}). */
+    public int uploadsWaiting() {
+        return faults.uploads().waiting();
     }
 
     public void serverVersion(String version) {

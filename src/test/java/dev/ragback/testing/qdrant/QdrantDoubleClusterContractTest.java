@@ -123,6 +123,44 @@ class QdrantDoubleClusterContractTest extends QdrantClusterTestBase {
         assertEquals(422, uploadShard(0, "rag", 0, emptyTar, "checksum=abc", 422).statusCode());
     }
 
+    /**
+     * {@code POST /collections/{c}/shards/{id}/points/count} is served by Qdrant (src/actix/api/local_shard_api.rs) but
+     * missing from openapi.json: its body is the documented count request and its answer the documented count answer,
+     * so both are checked against {@code POST /collections/{c}/points/count}.
+     */
+    @Test
+    void theLocalShardCountIsTheDocumentedCountOfThisNodesOwnReplica() throws Exception {
+        createCollection("rag", 3, 1);
+        awaitActive("rag");
+        upsert("rag", 0, 30, "v1");
+        String body = "{\"exact\":true}";
+        assertFalse(QdrantContract.validateRequest("POST", "/collections/rag/points/count", body).hasErrors());
+        long total = 0;
+        for (int node = 0; node < 3; node++) {
+            java.util.Map<Integer, Long> local = new java.util.TreeMap<>();
+            clusterInfo(node, "rag").get("local_shards").forEach(l -> local.put(l.get("shard_id").asInt(),
+                    l.get("points_count").asLong()));
+            for (int shard = 0; shard < 3; shard++) {
+                HttpResponse<String> answer = QdrantDoubleTestBase.send(cluster.node(node), "POST",
+                        "/collections/rag/shards/" + shard + "/points/count", body);
+                QdrantDoubleTestBase.assertValid("POST", "/collections/rag/points/count", answer);
+                if (local.containsKey(shard)) {
+                    assertEquals(200, answer.statusCode(), answer.body());
+                    long count = QdrantDoubleTestBase.json(answer).at("/result/count").asLong();
+                    assertEquals(local.get(shard), count, "nothing is optimized: the cluster info's filterless count is exact");
+                    total += count;
+                } else {
+                    assertEquals(500, answer.statusCode(), answer.body());
+                    assertEquals("Service internal error: Local shard " + shard + " not found", QdrantDoubleTestBase.error(answer));
+                }
+            }
+        }
+        assertEquals(30, total, "each shard counted once, on the node holding it");
+        HttpResponse<String> missing = QdrantDoubleTestBase.send(cluster.node(0), "POST", "/collections/rag/shards/9/points/count", body);
+        assertEquals(404, missing.statusCode());
+        assertEquals("Not found: shard 9 not found", QdrantDoubleTestBase.error(missing));
+    }
+
     @Test
     void payloadIndexesMadeOnAnyNodeFitTheSpecAndShowEverywhere() throws Exception {
         createCollection("rag", 2, 2);

@@ -65,6 +65,22 @@ class QdrantDoubleClusterFaultsTest extends QdrantClusterTestBase {
     }
 
     @Test
+    void aShardUploadsAnswerCanBeLostBeforeOrAfterItsRecoveryAndARepeatReplacesTheShard() throws Exception {
+        Path saved = activeWithShard0Streamed("rag", 2, 20, dir);
+        result(0, "POST", "/collections/rag/points/delete?wait=true", "{\"points\":[0,1,2,3,4,5,6,7,8,9]}");
+        String path = "/collections/rag/shards/0/snapshots/upload?priority=snapshot";
+        cluster.node(0).cutNextUploadsAfterBody(1, false);
+        assertThrows(java.io.IOException.class, () -> QdrantDoubleTestBase.upload(cluster.node(0).url(), path, "snapshot", saved));
+        assertEquals(10, count(0, "rag"), "cut before the recovery: nothing changed");
+        cluster.node(0).cutNextUploadsAfterBody(1, true);
+        assertThrows(java.io.IOException.class, () -> QdrantDoubleTestBase.upload(cluster.node(0).url(), path, "snapshot", saved));
+        long recovered = count(0, "rag");
+        assertTrue(recovered > 10, "cut after the recovery: the shard is back");
+        uploadShard(0, "rag", 0, saved, "priority=snapshot", 200);
+        assertEquals(recovered, count(0, "rag"), "the same snapshot again replaces the shard, it adds nothing");
+    }
+
+    @Test
     void customShardKeysPlaceTheirShardsAndRouteTheirPoints() throws Exception {
         result(0, "PUT", "/collections/tenants", "{\"vectors\":{\"size\":2,\"distance\":\"Dot\"},"
                 + "\"sharding_method\":\"custom\",\"shard_number\":2,\"replication_factor\":2}");

@@ -18,10 +18,12 @@ final class ShardSnapshotRoutes {
     private final ClusterRoutes cluster;
     private final SnapshotStore snapshots;
     private final List<SnapshotRecovery> recoveries;
+    private final Faults faults;
 
-    ShardSnapshotRoutes(ClusterRoutes cluster, SnapshotStore snapshots, List<SnapshotRecovery> recoveries) {
+    ShardSnapshotRoutes(ClusterRoutes cluster, SnapshotStore snapshots, Faults faults, List<SnapshotRecovery> recoveries) {
         this.cluster = cluster;
         this.snapshots = snapshots;
+        this.faults = faults;
         this.recoveries = recoveries;
     }
 
@@ -36,6 +38,9 @@ final class ShardSnapshotRoutes {
         String method = request.method();
         if (rest.equals(List.of("snapshot")) && method.equals("GET")) {
             return Replies.stream(snapshots.streamShard(local(collection, shard, false)));
+        }
+        if (rest.equals(List.of("points", "count")) && method.equals("POST")) {
+            return countLocal(collection, shard);
         }
         if (rest.isEmpty() || !rest.get(0).equals("snapshots") || rest.size() > 2) {
             return null;
@@ -74,7 +79,9 @@ final class ShardSnapshotRoutes {
      * {@code POST …/shards/{id}/snapshots/upload}: spools the part {@code snapshot}, checks the checksum
      * and that the shard exists, replaces this node's copy of the shard and settles the other replicas
      * by {@code priority} ({@link ClusterState#recovered}). Unlike a collection upload the spooled file
-     * is a temp file Qdrant deletes after unpacking, so nothing stays behind.
+     * is a temp file Qdrant deletes after unpacking, so nothing stays behind. The node's upload faults apply:
+     * a 500 after the body, or a lost answer before or after the recovery (Qdrant spawns the recovery, so
+     * it may finish after the client is gone: {@code upload_shard_snapshot} in src/actix/api/snapshot_api.rs).
      */
     private Replies.Reply upload(String collection, int shard, Request request) throws IOException {
         String priority = request.param("priority");
@@ -83,8 +90,16 @@ final class ShardSnapshotRoutes {
         SnapshotRoutes.checkPriority(priority, "Query deserialize error: ");
         SnapshotRoutes.checkChecksumFormat(checksum, "query parameters");
         Path spooled = snapshots.tempFile();
+        Faults.Upload fault;
         try {
             MultipartUpload.Part part = MultipartUpload.copyPart(request.stream(), request.contentType(), "snapshot", spooled);
+            fault = faults.takeUpload();
+            if (fault == Faults.Upload.FAIL) {
+                return Replies.error(500, "Service internal error: injected failure after the upload was read");
+            }
+            if (fault == Faults.Upload.CUT) {
+                return Replies.CUT; // the client hears nothing, and nothing was recovered
+            }
             if (checksum != null && !checksum.equalsIgnoreCase(part.sha256())) {
                 throw new QdrantError(400, "Checksum mismatch: expected " + part.sha256() + ", actual " + checksum);
             }
@@ -100,6 +115,9 @@ final class ShardSnapshotRoutes {
             replaceShard(layout, shard, recovered, priority);
         } finally {
             Files.deleteIfExists(spooled);
+        }
+        if (fault == Faults.Upload.CUT_AFTER_RECOVERY) {
+            return Replies.CUT; // the recovery went on after the client lost the connection
         }
         return request.waits() ? Replies.ok(BooleanNode.TRUE) : Replies.accepted();
     }
@@ -167,6 +185,23 @@ final class ShardSnapshotRoutes {
         }
         Predicate<PointId> in = layout.inShard(shard);
         return layout.collection.entries().stream().filter(e -> in.test(e.key())).toList();
+    }
+
+    /**
+     * {@code POST …/shards/{id}/points/count}, which Qdrant serves (src/actix/api/local_shard_api.rs, since v1.11.1)
+     * but leaves out of openapi.json: the points of this node's own replica of the shard, with
+     * {@code ShardSelectorInternal::ShardId}, so {@code local_only}; a node without a replica answers 500.
+     */
+    private Replies.Reply countLocal(String collection, int shard) {
+        ShardLayout layout = cluster.layout(collection);
+        ShardLayout.Shard found = layout.shard(shard);
+        if (found == null) {
+            throw shardNotFound(shard);
+        }
+        if (!found.replicas.containsKey(cluster.peerId())) {
+            throw new QdrantError(500, "Service internal error: Local shard " + shard + " not found");
+        }
+        return Replies.ok(Replies.JSON.createObjectNode().put("count", layout.pointsIn(shard)));
     }
 
     private String realName(String collection) {
