@@ -166,8 +166,8 @@ class RollbackCliIT {
         assertTrue(failing.stderr().contains("warning: ") && failing.stderr().contains("Slack"), failing.stderr());
         assertTrue(failing.stdout().contains("slack: failed (HTTP 500)"), failing.stdout());
         receiver.answer(200);
-        // a hang longer than notify.slack_timeout (1s here, 5s by default) on both tries
-        receiver.delay(java.time.Duration.ofSeconds(2));
+        // Slack hangs longer than notify.slack_timeout (1s here, 5s by default) on both tries
+        receiver.delay("/slack/", java.time.Duration.ofSeconds(2));
         damage();
         RagbackCli.Result hanging = cli.run("--set", "notify.slack_timeout=1s", "rollback", "auto", "--reason", "manual", "--yes")
                 .assertExit(0);
