@@ -71,11 +71,12 @@ final class RunServices {
         return new PrometheusMetricsSink(config.get(ConfigKeys.METRICS_PUSHGATEWAY), config.get(ConfigKeys.METRICS_TEXTFILE));
     }
 
-    /** Slack through SLACK_WEBHOOK with notify.template; sends nothing when SLACK_WEBHOOK is unset. */
+    /** Slack through SLACK_WEBHOOK with notify.template and notify.slack_timeout; sends nothing when SLACK_WEBHOOK is unset. */
     private Notifier notifier() {
         Path template = config.get(ConfigKeys.NOTIFY_TEMPLATE);
         boolean defaultMissing = config.setting(ConfigKeys.NOTIFY_TEMPLATE).source() == Source.DEFAULT && !Files.exists(template);
         // outside the repository the default template is not there: the built-in copy of it is used
-        return new SlackWebhookNotifier(config.get(ConfigKeys.NOTIFY_SLACK_WEBHOOK), defaultMissing ? null : template);
+        return new SlackWebhookNotifier(config.get(ConfigKeys.NOTIFY_SLACK_WEBHOOK), defaultMissing ? null : template,
+                config.get(ConfigKeys.NOTIFY_SLACK_TIMEOUT));
     }
 }

@@ -88,6 +88,8 @@ public final class ConfigKeys {
 
     public static final Key<Path> NOTIFY_TEMPLATE = key("notify.template", null, "ops/templates/slack-rollback.json", Parsers.path());
     public static final Key<URI> NOTIFY_SLACK_WEBHOOK = secret("notify.slack_webhook", "SLACK_WEBHOOK", Parsers.httpUrl());
+    /** Per attempt (connect and answer) of the Slack webhook; SPEC section 9 fixes the default, 5 s. */
+    public static final Key<Duration> NOTIFY_SLACK_TIMEOUT = key("notify.slack_timeout", null, "5s", Parsers.duration());
 
     public static final Key<Path> POSTMORTEM_TEMPLATE = key("postmortem.template", null, "ops/templates/postmortem.md", Parsers.path());
     public static final Key<Path> POSTMORTEM_DIR = key("postmortem.dir", null, "ops/postmortems", Parsers.path());

@@ -2,6 +2,7 @@ package dev.ragback.blackbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.testing.GoldenSet;
 import dev.ragback.testing.Processes;
 import dev.ragback.testing.Waits;
 import dev.ragback.testing.RagFixtures;
@@ -46,7 +47,11 @@ class PostgresDownReliabilityIT {
             + "ORDER BY id)) FROM rag_chunks";
     private static final String EVENTS = "SELECT id, task_id, event_type, metadata::text FROM task_events ORDER BY id";
 
+    private static final String DATABASE = "ragdb_pgdown";
+    private static final int CHUNKS_LOADED = 1200;
+
     private static ThrowawayPostgres postgres;
+    private static GoldenSet golden;
 
     @TempDir
     Path work;
@@ -57,13 +62,46 @@ class PostgresDownReliabilityIT {
     private Path releases;
     private Connection holder;
 
+    /** The cluster, and the golden set made once in it (v1.1.0 green, a golden snapshot); each test starts from a copy. */
     @BeforeAll
-    static void ownCluster() {
+    static void ownClusterAndGoldenSet() throws Exception {
         postgres = ThrowawayPostgres.createPrivate();
+        PgDatabase db = postgres.freshDatabase(DATABASE);
+        RagFixtures.migrate(db, "v1.1.0");
+        RagFixtures.loadChunks(db, CHUNKS_LOADED);
+        RagFixtures.createTaskEvents(db);
+        db.execute("INSERT INTO task_events (task_id, event_type, metadata) VALUES ('audit_1', 'traffic_set', '{\"new\": 100}')");
+        Path stage = TempDirs.create("pgdown-golden-");
+        try (QdrantDouble qdrant = new QdrantDouble()) {
+            RagFixtures.loadPoints(qdrant, CHUNKS_LOADED);
+            Path releases = Files.createDirectories(stage.resolve("ops/releases"));
+            for (String version : List.of("v1.1.0", "v2.0.0")) {
+                Files.createDirectories(releases.resolve(version));
+            }
+            Files.createSymbolicLink(releases.resolve("current"), Path.of("v1.1.0"));
+            Files.createDirectories(stage.resolve("compat"));
+            Files.copy(RagbackCli.projectDir().resolve("compat/matrix.md"), stage.resolve("compat/matrix.md"));
+            evaluator(stage);
+            RagbackCli cli = RagbackCli.create().workDir(stage).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
+            cli.run("release", "mark-green", "v1.1.0").assertExit(0);
+            cli.run("snapshot", "create", "--golden").assertExit(0);
+        }
+        golden = GoldenSet.capture(postgres, db, stage);
+    }
+
+    /** {@code dir/eval.sh} and the ops/ragback.yaml that runs it (the path is the directory's own, so each test writes its own). */
+    private static void evaluator(Path dir) throws java.io.IOException {
+        Files.writeString(dir.resolve("eval.sh"), "echo '{\"faithfulness\": 0.91}'\n");
+        Files.writeString(dir.resolve("ops/ragback.yaml"), "eval:\n  command: [\"sh\", \"" + dir.resolve("eval.sh") + "\"]\n"
+                + "  timeout: 60s\n");
     }
 
     @AfterAll
     static void dropCluster() {
+        if (golden != null) {
+            postgres.start();
+            golden.drop();
+        }
         if (postgres != null) {
             postgres.close();
         }
@@ -72,27 +110,17 @@ class PostgresDownReliabilityIT {
     @BeforeEach
     void setUp() throws Exception {
         postgres.start();
-        db = postgres.freshDatabase("ragdb_pgdown");
-        RagFixtures.migrate(db, "v1.1.0");
-        RagFixtures.loadChunks(db, 1200);
-        RagFixtures.createTaskEvents(db);
-        db.execute("INSERT INTO task_events (task_id, event_type, metadata) VALUES ('audit_1', 'traffic_set', '{\"new\": 100}')");
+        golden.restoreInto(work);
+        // a copied database's sequences count on values their template logged: without a checkpoint, a crash
+        // would replay task_events' id sequence back to the copy's start and the next insert would collide
+        postgres.execute("postgres", "CHECKPOINT");
+        db = new PgDatabase(DATABASE, postgres.connection(DATABASE), postgres.env(DATABASE));
         qdrant = new QdrantDouble();
-        RagFixtures.loadPoints(qdrant, 1200);
-        releases = Files.createDirectories(work.resolve("ops/releases"));
-        for (String version : List.of("v1.1.0", "v2.0.0")) {
-            Files.createDirectories(releases.resolve(version));
-        }
-        Files.createSymbolicLink(releases.resolve("current"), Path.of("v1.1.0"));
-        Files.createDirectories(work.resolve("compat"));
-        Files.copy(RagbackCli.projectDir().resolve("compat/matrix.md"), work.resolve("compat/matrix.md"));
-        Files.writeString(work.resolve("eval.sh"), "echo '{\"faithfulness\": 0.91}'\n");
-        Files.writeString(work.resolve("ops/ragback.yaml"), "eval:\n  command: [\"sh\", \"" + work.resolve("eval.sh") + "\"]\n"
-                + "  timeout: 60s\n");
+        RagFixtures.loadPoints(qdrant, CHUNKS_LOADED);
+        releases = work.resolve("ops/releases");
+        evaluator(work);
         cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString())
                 .timeout(java.time.Duration.ofSeconds(180));
-        cli.run("release", "mark-green", "v1.1.0").assertExit(0);
-        cli.run("snapshot", "create", "--golden").assertExit(0);
     }
 
     @AfterEach

@@ -1,22 +1,23 @@
 package dev.ragback.blackbox;
 
+import dev.ragback.testing.GoldenSet;
 import dev.ragback.testing.Processes;
+import dev.ragback.testing.RollbackGoldenSet;
 import dev.ragback.testing.RollbackStage;
 import dev.ragback.testing.Waits;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
-import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.qdrant.QdrantDouble;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,9 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * until the COMMIT. With traffic above 0 the plan says so; rollback auto sets traffic to 0 before its
  * restore step begins.
  */
-@ExtendWith(PostgresExtension.class)
+@RollbackGoldenSet(chunks = RestoreTrafficIT.CHUNKS)
 @BlackBox
 class RestoreTrafficIT {
+    static final int CHUNKS = 600;
     private static final String LOCKS = "  locks     until the COMMIT, readers of the restored tables wait on the open transaction's"
             + " locks; stop traffic first: ragback traffic set 0 (make traffic:0)";
 
@@ -42,10 +44,12 @@ class RestoreTrafficIT {
     private RagbackCli cli;
 
     @BeforeEach
-    void setUp(PgDatabase db) throws Exception {
+    void setUp(PgDatabase db, GoldenSet golden) throws Exception {
         this.db = db;
         qdrant = new QdrantDouble();
-        cli = RollbackStage.ready(RagbackCli.create(), work, db, qdrant, 600, "v1.0.0", "v1.1.0", "v2.0.0");
+        RollbackStage.fromGoldenSet(golden, work, qdrant, CHUNKS);
+        RollbackStage.evaluator(work, "");
+        cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
     }
 
     @AfterEach
@@ -89,18 +93,18 @@ class RestoreTrafficIT {
     void rollbackAutoSetsTrafficToZeroBeforeItsRestoreBegins() throws Exception {
         RollbackStage.damage(db, qdrant, work); // traffic at 100
         qdrant.holdUploads();
-        Path io = TempDirs.create("rollback-traffic-");
         try {
-            Process run = cli.start(io, "rollback", "auto", "--reason", "manual", "--yes");
-            Waits.until(() -> !run.isAlive() || qdrant.requests().stream().anyMatch(r -> r.path().endsWith("/snapshots/upload")),
+            // in this JVM (a thread): nothing here needs a process
+            CompletableFuture<RagbackCli.Result> run = CompletableFuture.supplyAsync(
+                    () -> cli.run("rollback", "auto", "--reason", "manual", "--yes"), command -> new Thread(command, "rollback").start());
+            Waits.until(() -> run.isDone() || qdrant.requests().stream().anyMatch(r -> r.path().endsWith("/snapshots/upload")),
                     "the restore's upload");
             assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip(), "traffic while the restore prepares");
             qdrant.releaseUploads();
-            assertEquals(0, run.waitFor(), Files.readString(io.resolve("stderr")));
-            assertFalse(Processes.stdoutSoFar(io).contains("  locks "), "traffic is 0 by then: no reader waits");
+            RagbackCli.Result result = run.get().assertExit(0);
+            assertFalse(result.stdout().contains("  locks "), "traffic is 0 by then: no reader waits");
         } finally {
             qdrant.releaseUploads();
-            TempDirs.delete(io);
         }
         String runId = db.rows("SELECT task_id FROM task_events WHERE event_type = 'rollback_auto'").get(0).get(0);
         List<String> order = db.rows("SELECT CASE WHEN event_type = 'rollback_step' THEN metadata->>'step' || ' '"

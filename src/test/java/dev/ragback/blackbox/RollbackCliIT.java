@@ -166,10 +166,13 @@ class RollbackCliIT {
         assertTrue(failing.stderr().contains("warning: ") && failing.stderr().contains("Slack"), failing.stderr());
         assertTrue(failing.stdout().contains("slack: failed (HTTP 500)"), failing.stdout());
         receiver.answer(200);
-        receiver.delay(java.time.Duration.ofSeconds(8));
+        // Slack hangs longer than notify.slack_timeout (1s here, 5s by default) on both tries
+        receiver.delay("/slack/", java.time.Duration.ofSeconds(2));
         damage();
-        RagbackCli.Result hanging = cli.run("rollback", "auto", "--reason", "manual", "--yes").assertExit(0);
+        RagbackCli.Result hanging = cli.run("--set", "notify.slack_timeout=1s", "rollback", "auto", "--reason", "manual", "--yes")
+                .assertExit(0);
         assertTrue(hanging.stderr().contains("Slack"), hanging.stderr());
+        assertTrue(hanging.stderr().contains("no answer from the Slack webhook within 1s (2 tries)"), hanging.stderr());
         assertFalse((failing.stderr() + hanging.stderr()).contains("T0-SECRET-HOOK"));
         outcome.observed("exit 0 twice, warnings").dataIntact(true);
     }

@@ -146,8 +146,12 @@ class TwoPhaseRestoreReliabilityIT {
         id = JSON.readTree(cli.run("--json", "snapshot", "create", "--golden").assertExit(0).stdout()).get("id").asText();
         qdrant.deletePoints("rag_main_v2", 3L);
         State before = state();
-        Run run = startWhenPostgresPrepared("snapshot", "restore", "--yes");
-        new ProcessBuilder("kill", "-INT", String.valueOf(run.process.pid())).start().waitFor();
+        qdrant.holdUploads();
+        Path io = Files.createTempDirectory(work, "run-");
+        Process process = cli.start(io, "snapshot", "restore", "--yes");
+        Run run = new Run(process, io);
+        whenPostgresPrepared(process::isAlive);
+        new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).start().waitFor();
         String stderr = run.finish(130);
         assertNothingChanged(before, stderr, "restore_interrupted");
         boolean intact = before.equals(state());
@@ -193,10 +197,11 @@ class TwoPhaseRestoreReliabilityIT {
         cli.env("QDRANT_COLLECTION", "rag_main_v2"); // a plain collection: recovered in place
         State before = state();
         qdrant.failNextUploadsAfterBody(1);
-        Run run = startWhenPostgresPrepared("snapshot", "restore", "--yes");
+        InProcess run = startWhenPostgresPrepared("snapshot", "restore", "--yes");
         qdrant.releaseUploads();
-        String stderr = run.finish(1);
-        String stdout = Files.readString(run.io.resolve("stdout"));
+        RagbackCli.Result result = run.finish(1);
+        String stderr = result.stderr();
+        String stdout = result.stdout();
         assertTrue(stdout.contains("  commit    NOT both or neither:"), stdout);
         assertTrue(stdout.contains("rag_main_v2 is a plain collection, recovered in place"), stdout);
         assertEquals(before.postgres, fingerprint(), "PostgreSQL rolled back");
@@ -247,9 +252,9 @@ class TwoPhaseRestoreReliabilityIT {
     }
 
     private String failsOnceReleased(State before, int exit, String... args) throws Exception {
-        Run run = startWhenPostgresPrepared(args);
+        InProcess run = startWhenPostgresPrepared(args);
         qdrant.releaseUploads();
-        String stderr = run.finish(exit);
+        String stderr = run.finish(exit).stderr();
         assertNothingChanged(before, stderr, "restore_aborted");
         return stderr;
     }
@@ -290,16 +295,32 @@ class TwoPhaseRestoreReliabilityIT {
         return out;
     }
 
-    /** A restore started with uploads held, once PostgreSQL's transaction is open and the upload has begun. */
-    private Run startWhenPostgresPrepared(String... args) throws Exception {
+    /**
+     * A restore started in this JVM (the faults need no process: only a signal does) with uploads held,
+     * once PostgreSQL's transaction is open and the upload has begun.
+     */
+    private InProcess startWhenPostgresPrepared(String... args) throws Exception {
         qdrant.holdUploads();
-        Path io = Files.createTempDirectory(work, "run-");
-        Process process = cli.start(io, args);
-        Waits.until(() -> !process.isAlive() || qdrant.requests().stream().anyMatch(r -> r.path().endsWith("/snapshots/upload"))
+        InProcess run = new InProcess(java.util.concurrent.CompletableFuture.supplyAsync(() -> cli.run(args),
+                command -> new Thread(command, "two-phase-restore").start()));
+        whenPostgresPrepared(() -> !run.result.isDone());
+        return run;
+    }
+
+    /** Waits (uploads held) until PostgreSQL's transaction is open and the upload has begun; fails if the run ended first. */
+    private void whenPostgresPrepared(java.util.function.BooleanSupplier running) throws Exception {
+        Waits.until(() -> !running.getAsBoolean() || qdrant.requests().stream().anyMatch(r -> r.path().endsWith("/snapshots/upload"))
                 && "1".equals(db.rows("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                 + " AND state = 'idle in transaction'").get(0).get(0)), "PostgreSQL prepared and the upload under way");
-        assertTrue(process.isAlive(), "the restore ended early");
-        return new Run(process, io);
+        assertTrue(running.getAsBoolean(), "the restore ended early");
+    }
+
+    private record InProcess(java.util.concurrent.CompletableFuture<RagbackCli.Result> result) {
+        RagbackCli.Result finish(int expectedExit) throws Exception {
+            RagbackCli.Result done = result.get();
+            assertEquals(expectedExit, done.exitCode(), done.toString());
+            return done;
+        }
     }
 
     private record Run(Process process, Path io) {

@@ -24,8 +24,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Posts the rollback message to a Slack incoming webhook (SLACK_WEBHOOK). Best effort: 5 s per
- * attempt and one retry on 429, 5xx, a connection error or a timeout, after {@code Retry-After}
+ * Posts the rollback message to a Slack incoming webhook (SLACK_WEBHOOK). Best effort: notify.slack_timeout
+ * (5 s) per attempt and one retry on 429, 5xx, a connection error or a timeout, after {@code Retry-After}
  * seconds (at most 10) or 1 s. A timeout is retried although Slack may have posted the first
  * message: a duplicate alert is better than a lost one. The webhook URL is a secret: no message
  * names more than "the Slack webhook".
@@ -51,7 +51,12 @@ public final class SlackWebhookNotifier implements Notifier {
 
     /** {@code webhook} null means not configured: nothing is sent. */
     public SlackWebhookNotifier(URI webhook, Path template) {
-        this(webhook, template, TIMEOUT, DEFAULT_BACKOFF, MAX_RETRY_AFTER);
+        this(webhook, template, TIMEOUT);
+    }
+
+    /** {@code timeout}: per attempt, to connect and to get the answer (notify.slack_timeout). */
+    public SlackWebhookNotifier(URI webhook, Path template, Duration timeout) {
+        this(webhook, template, timeout, DEFAULT_BACKOFF, MAX_RETRY_AFTER);
     }
 
     SlackWebhookNotifier(URI webhook, Path template, Duration timeout, Duration defaultBackoff, Duration maxRetryAfter) {

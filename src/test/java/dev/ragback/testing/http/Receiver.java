@@ -33,6 +33,7 @@ public final class Receiver implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
     private volatile Duration delay = Duration.ZERO;
+    private volatile String delayedPaths = "/";
 
     public Receiver() {
         try {
@@ -51,7 +52,7 @@ public final class Receiver implements AutoCloseable {
                 exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
                 received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                         new String(in.readAllBytes(), StandardCharsets.UTF_8), exchange.getRequestURI().getRawQuery(), headers));
-                if (!delay.isZero()) {
+                if (!delay.isZero() && exchange.getRequestURI().getPath().startsWith(delayedPaths)) {
                     Thread.sleep(delay.toMillis());
                 }
                 exchange.sendResponseHeaders(status, -1);
@@ -71,6 +72,12 @@ public final class Receiver implements AutoCloseable {
     }
 
     public void delay(Duration delay) {
+        delay("/", delay);
+    }
+
+    /** Answers to paths starting with {@code pathPrefix} wait {@code delay} first; the others answer at once. */
+    public void delay(String pathPrefix, Duration delay) {
+        this.delayedPaths = pathPrefix;
         this.delay = delay;
     }
 

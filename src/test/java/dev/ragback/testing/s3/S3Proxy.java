@@ -56,7 +56,8 @@ public final class S3Proxy implements AutoCloseable {
                 "jclouds.provider=filesystem",
                 "jclouds.filesystem.basedir=" + dataDir.resolve("objects"), ""));
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-DLOG_LEVEL=warn", "-cp", classpath(), "org.gaul.s3proxy.Main", "--properties", properties.toString()));
+                // a test server lives for seconds: C1 only and one GC thread start it in about half the time
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-DLOG_LEVEL=warn", "-cp", classpath(), "org.gaul.s3proxy.Main", "--properties", properties.toString()));
         Process process = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("s3proxy.log").toFile()).start();
         S3Proxy proxy = new S3Proxy(dataDir, port, process);
