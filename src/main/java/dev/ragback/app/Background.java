@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -70,9 +72,9 @@ public final class Background {
                 CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get();
             } catch (InterruptedException e) {
                 pool.shutdownNow();
-                uninterrupted(() -> awaitStopped(pool));
+                awaitStopped(pool);
                 throw new RagbackException(RagbackException.Kind.INTERRUPTED, "interrupted: " + threadName + " stopped");
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 throw new IllegalStateException(e); // cannot happen: every failure was turned into null above
             }
             List<R> results = new ArrayList<>();
@@ -85,12 +87,13 @@ public final class Background {
         }
     }
 
-    private static boolean awaitStopped(ExecutorService pool) {
+    private static void awaitStopped(ExecutorService pool) {
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    return pool.awaitTermination(2, java.util.concurrent.TimeUnit.MINUTES);
+                    pool.awaitTermination(2, TimeUnit.MINUTES);
+                    return;
                 } catch (InterruptedException again) {
                     interrupted = true; // a second Ctrl-C: the clean-up still has to finish
                 }
