@@ -11,6 +11,7 @@ import dev.ragback.app.snapshot.SnapshotCatalog;
 import dev.ragback.app.snapshot.SnapshotConfig;
 import dev.ragback.app.vectors.ConfigDiff;
 import dev.ragback.app.vectors.QdrantGuard;
+import dev.ragback.app.vectors.ShardCounts;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
@@ -113,7 +114,8 @@ public final class VerifyService {
                 vectorProblems.add("points: " + livePoints + " live, " + manifest.qdrant().pointsCount() + " in the set");
             }
             if (manifest.sharded() && cluster != null) {
-                shards = ShardCheck.compare(dev.ragback.app.vectors.ShardCounts.exact(cluster, real, cluster.layout(real)), manifest.qdrant().sharding().shards(), vectorProblems);
+                shards = ShardCheck.compare(ShardCounts.exact(cluster, real, cluster.layout(real)), manifest.qdrant().sharding().shards(),
+                        vectorProblems);
             }
             probes = rule.replay(vectors, real, manifest.qdrant().vectorName(), manifest.probes());
             probes.stream().filter(p -> !p.passed()).forEach(p -> vectorProblems.add("probe " + p.pointId() + ": " + p.problem()));

@@ -6,6 +6,7 @@ import dev.ragback.app.files.FileTarget;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.LongConsumer;
 
 /**
@@ -30,7 +31,7 @@ public interface ClusterNodes {
      * with {@code exact: true}, which Qdrant serves from 1.11.1 though openapi.json leaves it out), or empty when the
      * server has no such call.
      */
-    java.util.OptionalLong countShard(long peer, String collection, int shardId);
+    OptionalLong countShard(long peer, String collection, int shardId);
 
     /** The collection's payload indexes as Qdrant reports them ({@code payload_schema}), an object. */
     JsonNode payloadSchema(String collection);

@@ -15,6 +15,7 @@ import dev.ragback.app.vectors.ReplicaFailover;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -78,7 +79,7 @@ final class ClusterCapture {
         try {
             return ReplicaFailover.first(active, "snapshot of shard " + shard.id(), replica -> {
                 try {
-                    java.util.OptionalLong exact = nodes.countShard(replica.peer(), collection, shard.id());
+                    OptionalLong exact = nodes.countShard(replica.peer(), collection, shard.id());
                     FileDigest digest = nodes.downloadShard(replica.peer(), collection, shard.id(), sink.file(file), file,
                             bytes -> progress.bytes(QdrantCapture.PART, bytes));
                     return new Manifest.ShardFile(shard.id(), shard.key(), file, digest.size(), digest.sha256(), replica.peer(),

@@ -27,11 +27,13 @@ public final class ShardCounts {
     public static ShardLayout exact(ClusterNodes nodes, String collection, ShardLayout layout) {
         List<ShardLayout.Shard> shards = new ArrayList<>();
         boolean estimated = false;
+        boolean noSuchCall = false;
         for (ShardLayout.Shard shard : layout.shards()) {
             List<ShardLayout.Replica> replicas = new ArrayList<>();
             for (ShardLayout.Replica replica : shard.replicas()) {
-                OptionalLong count = replica.active() && !layout.unreachable().contains(replica.peer())
-                        ? nodes.countShard(replica.peer(), collection, shard.id()) : OptionalLong.empty();
+                boolean countable = replica.active() && !layout.unreachable().contains(replica.peer()) && !noSuchCall;
+                OptionalLong count = countable ? nodes.countShard(replica.peer(), collection, shard.id()) : OptionalLong.empty();
+                noSuchCall |= countable && count.isEmpty(); // one 404 answers for the server: no call per replica after it
                 estimated |= replica.active() && count.isEmpty() && replica.pointsCount() != null;
                 replicas.add(count.isPresent() ? new ShardLayout.Replica(replica.peer(), replica.state(), count.getAsLong())
                         : replica);

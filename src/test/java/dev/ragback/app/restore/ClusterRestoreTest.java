@@ -7,6 +7,7 @@ import dev.ragback.app.fakes.FakeClusterNodes;
 import dev.ragback.app.fakes.FakeDatabaseProbe;
 import dev.ragback.app.fakes.FakeDumpTool;
 import dev.ragback.app.fakes.FakeVectorStore;
+import dev.ragback.app.port.ShardLayout;
 import dev.ragback.app.port.Alias;
 import dev.ragback.app.port.ClusterStatus;
 import dev.ragback.app.port.DumpTool;
@@ -250,6 +251,17 @@ class ClusterRestoreTest {
         service.execute(service.plan(id, RestoreService.Only.QDRANT), Progress.NONE);
         assertEquals(List.of(new Alias("rag_main", "rag_main_v2_r" + id)), vectors.aliases);
         assertTrue(verify(id).shards().stream().allMatch(dev.ragback.app.checks.ShardCheck.Row::equal));
+    }
+
+    @Test
+    void withoutAPerShardCountOneRefusedCallAnswersForTheWholeServer() {
+        cluster.noShardCount = true;
+        ShardLayout layout = cluster.layout("rag_main_v2");
+        long before = cluster.calls.stream().filter(c -> c.startsWith("count ")).count();
+        ShardLayout counted = dev.ragback.app.vectors.ShardCounts.exact(cluster, "rag_main_v2", layout);
+        assertEquals(1, cluster.calls.stream().filter(c -> c.startsWith("count ")).count() - before,
+                "no per-replica call after the server said it has no such call");
+        assertEquals(layout, counted, "each replica keeps the node's own report");
     }
 
     private dev.ragback.app.checks.VerifyService.Report verify(String id) {
