@@ -12,6 +12,7 @@ import dev.ragback.testing.judge.FakeRagService;
 import dev.ragback.testing.judge.JudgeFixture;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
+import dev.ragback.testing.pg.ScramSecret;
 import dev.ragback.testing.pg.ThrowawayPostgres;
 import dev.ragback.testing.qdrant.QdrantDouble;
 import dev.ragback.testing.qdrant.RecordedRequest;
@@ -104,9 +105,9 @@ class SecretsScanReliabilityIT {
         RagFixtures.loadChunks(db, CHUNKS);
         RagFixtures.createTaskEvents(db);
         sql("DO $$ BEGIN CREATE ROLE " + ROLE + " LOGIN SUPERUSER; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
-                "ALTER ROLE " + ROLE + " PASSWORD '" + pgPassword + "'",
+                "ALTER ROLE " + ROLE + " PASSWORD '" + ScramSecret.of(pgPassword) + "'",
                 "DO $$ BEGIN CREATE ROLE " + TASKDB_ROLE + " LOGIN SUPERUSER; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
-                "ALTER ROLE " + TASKDB_ROLE + " PASSWORD '" + taskdbPassword + "'");
+                "ALTER ROLE " + TASKDB_ROLE + " PASSWORD '" + ScramSecret.of(taskdbPassword) + "'");
         qdrant = new QdrantDouble(qdrantKey);
         RagFixtures.loadPoints(qdrant, CHUNKS);
         slack = new Receiver();

@@ -104,7 +104,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
     private void initialise() throws IOException, InterruptedException {
         Files.createDirectories(socketDir);
         Path passwordFile = workDir.resolve("pwfile");
-        Files.writeString(passwordFile, password + "\n");
+        Files.writeString(passwordFile, ScramSecret.of(password) + "\n");
         processes.handOver(workDir);
         try {
             processes.run(INITDB_TIMEOUT, "initdb", "-D", dataDir.toString(), "-U", SUPERUSER,

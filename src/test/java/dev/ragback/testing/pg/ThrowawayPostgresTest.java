@@ -2,6 +2,7 @@ package dev.ragback.testing.pg;
 
 import dev.ragback.app.RagbackException;
 import dev.ragback.adapters.postgres.JdbcDatabaseProbe;
+import dev.ragback.adapters.postgres.PostgresConnection;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -77,6 +78,16 @@ class ThrowawayPostgresTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertEquals(0, process.exitValue(), output);
         assertEquals(postgres.user() + "@" + db.name(), output);
+    }
+
+    @Test
+    void theSuperuserLogsInThroughScramOfFewRoundsAndAWrongPasswordIsRefused(ThrowawayPostgres postgres, PgDatabase db) {
+        assertEquals(List.of(List.of("SCRAM-SHA-256$" + ScramSecret.TEST_ITERATIONS + ":")),
+                db.rows("SELECT substr(rolpassword, 1, 17) FROM pg_authid WHERE rolname = current_user"));
+        PostgresConnection wrong = new PostgresConnection(postgres.host(), postgres.port(), postgres.user(), db.name(),
+                postgres.password() + "x");
+        RagbackException refused = assertThrows(RagbackException.class, wrong::open);
+        assertTrue(refused.getMessage().contains("password authentication failed"), refused.getMessage());
     }
 
     @Test
