@@ -1,10 +1,12 @@
 package dev.ragback.testing.secrets;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -56,16 +58,54 @@ public final class ArgvSampler implements AutoCloseable {
         if (!rootCmdline.isEmpty()) {
             rootCmdlines.add(rootCmdline);
         }
-        List<ProcessHandle> handles = Stream.concat(Stream.of(process), process.descendants()).toList();
-        for (ProcessHandle handle : handles) {
-            String cmdline = cmdline(handle.pid());
+        for (long pid : withDescendants(process)) {
+            String cmdline = cmdline(pid);
             if (!cmdline.isEmpty()) {
                 // a fork of the launcher script (a $(...) subshell) carries the script's own argv
-                boolean root = handle.pid() == process.pid() || rootCmdlines.contains(cmdline);
+                boolean root = pid == process.pid() || rootCmdlines.contains(cmdline);
                 synchronized (seen) {
-                    seen.add(new Argv(handle.pid(), root, cmdline));
+                    seen.add(new Argv(pid, root, cmdline));
                 }
             }
+        }
+    }
+
+    /**
+     * The process and its descendants, walked down through each thread's {@code /proc/<pid>/task/<tid>/children}:
+     * {@link ProcessHandle#descendants()} reads the status of every process on the machine, and at one round
+     * every 20 ms that was a steady share of a test JVM's CPU.
+     */
+    private static List<Long> withDescendants(ProcessHandle process) {
+        if (!Files.exists(Path.of("/proc", String.valueOf(process.pid()), "task", String.valueOf(process.pid()), "children"))) {
+            return Stream.concat(Stream.of(process), process.descendants()).map(ProcessHandle::pid).toList();
+        }
+        List<Long> pids = new ArrayList<>(List.of(process.pid()));
+        for (int next = 0; next < pids.size(); next++) {
+            for (Path task : listed(Path.of("/proc", String.valueOf(pids.get(next)), "task"))) {
+                for (String child : read(task.resolve("children")).split(" ")) {
+                    if (!child.isEmpty()) {
+                        pids.add(Long.parseLong(child));
+                    }
+                }
+            }
+        }
+        return pids;
+    }
+
+    // a process or thread that ends during the walk has nothing to list: its children show up next round
+    private static List<Path> listed(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.toList();
+        } catch (IOException | UncheckedIOException gone) {
+            return List.of();
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException gone) {
+            return "";
         }
     }
 

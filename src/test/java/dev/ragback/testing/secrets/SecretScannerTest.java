@@ -73,4 +73,26 @@ class SecretScannerTest {
         assertTrue(seen.stream().filter(a -> a.cmdline().contains("argv-SECRET-2")).allMatch(ArgvSampler.Argv::root), seen.toString());
         assertTrue(seen.stream().anyMatch(a -> !a.root() && a.cmdline().equals("sleep 0.4")), seen.toString());
     }
+
+    @Test
+    void samplingThisJvmSeesWhatAnyOfItsThreadsStartedAndTheirChildren() throws Exception {
+        // an in-process run starts its programs from worker threads: each thread has its own children list in /proc
+        java.util.concurrent.atomic.AtomicReference<Process> started = new java.util.concurrent.atomic.AtomicReference<>();
+        List<ArgvSampler.Argv> seen;
+        try (ArgvSampler sampler = ArgvSampler.start(ProcessHandle.current(), Duration.ofMillis(20))) {
+            Thread worker = new Thread(() -> {
+                try {
+                    started.set(new ProcessBuilder("sh", "-c", "sleep 0.4 & wait", "worker", "argv-SECRET-3").start());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            worker.start();
+            worker.join();
+            started.get().waitFor();
+            seen = sampler.seen();
+        }
+        assertTrue(seen.stream().anyMatch(a -> !a.root() && a.cmdline().contains("argv-SECRET-3")), seen.toString());
+        assertTrue(seen.stream().anyMatch(a -> !a.root() && a.cmdline().equals("sleep 0.4")), seen.toString());
+    }
 }
