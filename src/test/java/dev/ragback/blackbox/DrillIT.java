@@ -84,18 +84,20 @@ class DrillIT {
         }
     }
 
-    /** make drill CLUSTER=3 against the user's cluster (QDRANT_NODES): a sharded, replicated collection, restored shard by shard. */
+    /**
+     * make drill CLUSTER=3 against the user's cluster (QDRANT_NODES), with no PG variables: a sharded, replicated
+     * collection restored shard by shard, on a throwaway PostgreSQL the drill starts and stops. With the drill above
+     * (one Qdrant, the user's PostgreSQL), two runs cover both sides of each store.
+     */
     @Test
-    void clusterModeRunsTheStoryShardByShardAndRemovesItsCollections(PgDatabase db) throws Exception {
+    void clusterModeWithoutPgVariablesRunsTheStoryShardByShardOnAThrowawayPostgresqlAndRemovesWhatItMade() throws Exception {
         try (QdrantDoubleCluster cluster = QdrantDoubleCluster.start(3)) {
-            Map<String, String> env = new java.util.HashMap<>(db.env());
-            env.put("CLUSTER", "3");
-            env.put("QDRANT_NODES", String.join(",", cluster.urls()));
-            env.put("DRILL_DIR", scratch.resolve("drill").toString());
-            env.put("DRILL_CHUNKS", "300");
-            String[] result = run(env, scratch.resolve("out"));
+            Path drill = scratch.resolve("drill");
+            String[] result = run(Map.of("CLUSTER", "3", "QDRANT_NODES", String.join(",", cluster.urls()),
+                    "DRILL_DIR", drill.toString(), "DRILL_CHUNKS", "300"), scratch.resolve("out"));
 
             assertEquals("0", result[0], result[1]);
+            assertTrue(result[1].contains("starting a throwaway PostgreSQL from the local binaries"), result[1]);
             assertTrue(result[1].contains("drill: Qdrant " + String.join(",", cluster.urls()) + ": collection "), result[1]);
             assertTrue(result[1].contains("on the cluster (6 shards, replication factor 2)"), "the plan restores shard by shard:\n" + result[1]);
             assertTrue(result[1].matches("(?s).*differs: shard \\d: .*"), "the damage shows per shard:\n" + result[1]);
@@ -106,6 +108,10 @@ class DrillIT {
             }
             assertTrue(after.contains("ok: both stores match the set"), after);
             assertEquals(List.of(), cluster.node(0).store().names(), "the drill removed its own collections from the cluster");
+            for (int node = 0; node < 3; node++) {
+                assertEquals(List.of(), cluster.node(node).snapshotFiles(), "no snapshot file left on node " + node);
+            }
+            assertFalse(Files.exists(drill.resolve("pg/data/postmaster.pid")), "the throwaway cluster is stopped at the end");
         }
     }
 
@@ -155,20 +161,6 @@ class DrillIT {
         assertTrue(process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0, dump);
         // newer pg_dump versions fence the script with a random \restrict key, different on each run
         return dump.replaceAll("(?m)^\\\\(un)?restrict .*$", "");
-    }
-
-    @Test
-    void withoutPgVariablesItStartsAThrowawayPostgresqlAndStopsIt() throws Exception {
-        try (QdrantDouble qdrant = new QdrantDouble()) {
-            Path drill = scratch.resolve("drill");
-            String[] result = run(Map.of("QDRANT_URL", qdrant.url().toString(), "DRILL_DIR", drill.toString(),
-                    "DRILL_CHUNKS", "300"), scratch.resolve("out"));
-            assertEquals("0", result[0], result[1]);
-            assertTrue(result[1].contains("starting a throwaway PostgreSQL from the local binaries"), result[1]);
-            assertTrue(result[1].contains("ok: both stores match the set"), result[1]);
-            assertFalse(Files.exists(drill.resolve("pg/data/postmaster.pid")), "the throwaway cluster is stopped at the end");
-            assertEquals(List.of(), qdrant.snapshotFiles(), "no snapshot file left on the Qdrant host");
-        }
     }
 
     @Test
