@@ -23,7 +23,7 @@ import java.util.Map;
 /**
  * A real S3 server: s3proxy with its filesystem backend and SigV4 auth, run as its own process on
  * its own classpath (ops/s3proxy/pom.xml, resolved into target/s3proxy.classpath), never on the
- * test classpath. Objects are plain files under {@link #dataDir()}/bucket/key.
+ * test classpath. Objects are plain files under {@link #dataDir()}/objects/bucket/key.
  */
 public final class S3Proxy implements AutoCloseable {
     public static final String ACCESS_KEY = "ragback-test-access";
@@ -104,6 +104,15 @@ public final class S3Proxy implements AutoCloseable {
     /** Where the filesystem backend keeps an object: change a byte here to corrupt it. */
     public Path objectFile(String bucket, String key) {
         return dataDir.resolve("objects").resolve(bucket).resolve(key);
+    }
+
+    /**
+     * s3proxy's own record of multipart upload {@code uploadId}: without it the upload is still listed
+     * but every abort answers NoSuchUpload (a crash between the two files that initiate an upload leaves that).
+     */
+    public Path uploadRecord(String bucket, String uploadId) {
+        // the filesystem backend initiates an upload with jclouds' .mpus-<id>-<key>-stub (what is listed), then this
+        return dataDir.resolve("objects").resolve(bucket).resolve(".s3proxy-mpu-stub-" + uploadId);
     }
 
     public Path dataDir() {
