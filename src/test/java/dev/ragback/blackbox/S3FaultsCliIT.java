@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -189,12 +190,14 @@ class S3FaultsCliIT {
             RagbackCli s3 = cli.env(bucket.env(prefix));
             Files.createDirectories(work.resolve("create-io"));
             create = s3.start(work.resolve("create-io"), args(bucket, "--set", "backups.s3.part_size=5MiB", "snapshot", "create"));
-            Path objects = data.resolve("objects").resolve(bucketName);
+            // a part on disk, and no upload between the two files s3proxy writes to initiate one: killed there,
+            // an upload stays listed but cannot be aborted, which S3 (one atomic request) cannot leave
+            BooleanSupplier midUpload = () -> proxy.partFiles(bucketName) > 0 && proxy.halfInitiatedUploads(bucketName).isEmpty();
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (create.isAlive() && System.nanoTime() < deadline && !anyFile(objects)) {
+            while (create.isAlive() && System.nanoTime() < deadline && !(midUpload.getAsBoolean() && proxy.killIf(midUpload))) {
                 Thread.sleep(5);
             }
-            proxy.kill();
+            assertFalse(proxy.alive(), "s3proxy was killed while the create streamed");
             assertTrue(create.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals(1, create.exitValue(), "the create fails: " + dev.ragback.testing.Processes.stdoutSoFar(work.resolve("create-io")));
         }
@@ -209,6 +212,7 @@ class S3FaultsCliIT {
                 assertEquals(List.of(), client.listMultipartUploads(r -> r.bucket(bucketName).prefix(prefix)).uploads().stream()
                         .map(u -> u.key() + " " + u.initiated()).toList(), prune.toString());
             }
+            assertEquals(0, again.partFiles(bucketName), "the parts are gone from the disk");
             // the server's data dir is the test's temp dir: it goes with it
         }
     }

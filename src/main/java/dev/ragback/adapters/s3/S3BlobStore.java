@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -293,14 +294,23 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
             int aborted = 0;
             for (MultipartUpload upload : client.listMultipartUploadsPaginator(r -> r.bucket(settings.bucket())
                     .prefix(settings.key(prefix))).uploads()) {
-                if (upload.initiated() == null || upload.initiated().isBefore(before)) {
-                    client.abortMultipartUpload(r -> r.bucket(settings.bucket()).key(upload.key()).uploadId(upload.uploadId()));
+                if ((upload.initiated() == null || upload.initiated().isBefore(before)) && abort(upload)) {
                     aborted++;
                 }
             }
             return aborted;
         } catch (SdkException e) {
             throw S3Failures.map("cannot list or abort multipart uploads in", settings, e);
+        }
+    }
+
+    // gone between list and abort (a lifecycle rule, a concurrent prune): what the abort was for already holds
+    private boolean abort(MultipartUpload upload) {
+        try {
+            client.abortMultipartUpload(r -> r.bucket(settings.bucket()).key(upload.key()).uploadId(upload.uploadId()));
+            return true;
+        } catch (NoSuchUploadException gone) {
+            return false;
         }
     }
 

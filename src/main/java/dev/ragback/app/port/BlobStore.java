@@ -96,7 +96,10 @@ public interface BlobStore extends AutoCloseable {
     /** Deletes objects; missing ones are no error. */
     void delete(List<String> keys);
 
-    /** Aborts multipart uploads under {@code prefix} started before {@code before}; returns how many. */
+    /**
+     * Aborts multipart uploads under {@code prefix} started before {@code before}; returns how many. One
+     * already gone when its abort is sent is no error and is not counted.
+     */
     int abortUploads(String prefix, Instant before);
 
     /** Doctor's bucket check: it can list, and put and delete a probe object; the result names what was done. */

@@ -126,6 +126,29 @@ class S3BlobStoreTest {
     }
 
     @Test
+    void anUploadGoneBeforeItsAbortIsNoErrorAndTheOthersAreStillAborted(S3Bucket bucket) throws Exception {
+        String prefix = "gone-" + UUID.randomUUID();
+        try (var client = bucket.proxy().client(); S3BlobStore store = store(bucket, prefix)) {
+            String stale = prefix + "/20260101-000000/postgres/db.dump";
+            String gone = prefix + "/20260101-000000/qdrant/c.snapshot";
+            client.createMultipartUpload(r -> r.bucket(bucket.name()).key(stale));
+            String goneId = client.createMultipartUpload(r -> r.bucket(bucket.name()).key(gone)).uploadId();
+            // still listed, but its abort answers NoSuchUpload, as S3 does for one aborted between list and abort
+            Path record = bucket.proxy().uploadRecord(bucket.name(), goneId);
+            Files.delete(record);
+            try {
+                assertEquals(1, store.abortUploads("", Instant.now().plusSeconds(5)), "only the upload really aborted counts");
+                assertEquals(List.of(gone), client.listMultipartUploads(r -> r.bucket(bucket.name()).prefix(prefix)).uploads()
+                        .stream().map(software.amazon.awssdk.services.s3.model.MultipartUpload::key).toList());
+            } finally {
+                Files.createFile(record);
+                client.abortMultipartUpload(r -> r.bucket(bucket.name()).key(gone).uploadId(goneId));
+            }
+            assertEquals(0, bucket.openUploads(prefix));
+        }
+    }
+
+    @Test
     void probeListsPutsAndDeletes(S3Bucket bucket) {
         String prefix = "probe-" + UUID.randomUUID();
         try (S3BlobStore store = store(bucket, prefix)) {

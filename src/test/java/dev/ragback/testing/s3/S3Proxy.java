@@ -8,6 +8,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -19,16 +20,23 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A real S3 server: s3proxy with its filesystem backend and SigV4 auth, run as its own process on
  * its own classpath (ops/s3proxy/pom.xml, resolved into target/s3proxy.classpath), never on the
- * test classpath. Objects are plain files under {@link #dataDir()}/bucket/key.
+ * test classpath. Objects are plain files under {@link #dataDir()}/objects/bucket/key.
  */
 public final class S3Proxy implements AutoCloseable {
     public static final String ACCESS_KEY = "ragback-test-access";
     public static final String SECRET_KEY = "ragback-test-secret-9f3c";
     public static final String REGION = "us-east-1";
+
+    // a multipart upload's files in its bucket's dir: .mpus-<upload id>-<key>-stub, then one per part: -<part number>
+    private static final String UPLOAD_FILE = "\\.mpus-([0-9a-f-]{36})-.+";
 
     private final Path dataDir;
     private final int port;
@@ -104,6 +112,70 @@ public final class S3Proxy implements AutoCloseable {
     /** Where the filesystem backend keeps an object: change a byte here to corrupt it. */
     public Path objectFile(String bucket, String key) {
         return dataDir.resolve("objects").resolve(bucket).resolve(key);
+    }
+
+    /**
+     * s3proxy's own record of multipart upload {@code uploadId}: without it the upload is still listed
+     * but every abort answers NoSuchUpload (a crash between the two files that initiate an upload leaves that).
+     */
+    public Path uploadRecord(String bucket, String uploadId) {
+        // the filesystem backend initiates an upload with jclouds' .mpus-<id>-<key>-stub (what is listed), then this
+        return dataDir.resolve("objects").resolve(bucket).resolve(".s3proxy-mpu-stub-" + uploadId);
+    }
+
+    /** Parts of {@code bucket}'s multipart uploads written whole (a part cut short stays a temp file, never listed). */
+    public long partFiles(String bucket) {
+        return files(bucket).stream().filter(f -> f.matches(UPLOAD_FILE + "-\\d{1,5}")).count();
+    }
+
+    /** Uploads {@code bucket} lists whose {@link #uploadRecord} is not written yet: a kill now leaves them unabortable. */
+    public List<String> halfInitiatedUploads(String bucket) {
+        Pattern stub = Pattern.compile(UPLOAD_FILE + "-stub");
+        return files(bucket).stream().map(stub::matcher).filter(Matcher::matches).map(m -> m.group(1))
+                .filter(id -> !Files.exists(uploadRecord(bucket, id))).toList();
+    }
+
+    // a temp file renamed while the tree is walked fails the walk: walk again
+    private List<String> files(String bucket) {
+        Path root = dataDir.resolve("objects").resolve(bucket);
+        for (int attempt = 1; ; attempt++) {
+            if (!Files.isDirectory(root)) {
+                return List.of();
+            }
+            try (Stream<Path> walk = Files.walk(root)) {
+                return walk.filter(Files::isRegularFile).map(f -> root.relativize(f).toString()).toList();
+            } catch (IOException | UncheckedIOException e) {
+                if (attempt == 5) {
+                    throw new IllegalStateException("cannot list " + root, e);
+                }
+            }
+        }
+    }
+
+    /**
+     * SIGKILL if {@code ready} holds, read with s3proxy stopped (SIGSTOP) so what it reads is what the
+     * kill leaves; otherwise s3proxy goes on (SIGCONT) and this answers false.
+     */
+    public boolean killIf(BooleanSupplier ready) throws IOException {
+        signal("STOP");
+        if (ready.getAsBoolean()) {
+            kill();
+            return true;
+        }
+        signal("CONT");
+        return false;
+    }
+
+    private void signal(String name) throws IOException {
+        try {
+            int exit = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IOException("kill -" + name + " " + process.pid() + " exited " + exit);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     public Path dataDir() {
