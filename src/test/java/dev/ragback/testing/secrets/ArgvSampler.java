@@ -23,6 +23,10 @@ public final class ArgvSampler implements AutoCloseable {
     public record Argv(long pid, boolean root, String cmdline) {
     }
 
+    // kernels built without CONFIG_PROC_CHILDREN have no children file: asked once, not every round
+    private static final boolean CHILDREN_LISTED = Files.exists(Path.of("/proc", String.valueOf(ProcessHandle.current().pid()),
+            "task", String.valueOf(ProcessHandle.current().pid()), "children"));
+
     private final ProcessHandle process;
     private final Duration interval;
     private final Set<Argv> seen = new LinkedHashSet<>();
@@ -76,7 +80,7 @@ public final class ArgvSampler implements AutoCloseable {
      * every 20 ms that was a steady share of a test JVM's CPU.
      */
     private static List<Long> withDescendants(ProcessHandle process) {
-        if (!Files.exists(Path.of("/proc", String.valueOf(process.pid()), "task", String.valueOf(process.pid()), "children"))) {
+        if (!CHILDREN_LISTED) {
             return Stream.concat(Stream.of(process), process.descendants()).map(ProcessHandle::pid).toList();
         }
         List<Long> pids = new ArrayList<>(List.of(process.pid()));
@@ -101,9 +105,10 @@ public final class ArgvSampler implements AutoCloseable {
         }
     }
 
+    // lenient decoding: an argv with bytes that are not UTF-8 is still scanned, not read as ""
     private static String read(Path file) {
         try {
-            return Files.readString(file).trim();
+            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
         } catch (IOException gone) {
             return "";
         }
@@ -111,11 +116,7 @@ public final class ArgvSampler implements AutoCloseable {
 
     /** The argv of {@code pid}, arguments joined by spaces; empty when the process is gone. */
     public static String cmdline(long pid) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8).replace('\0', ' ').strip();
-        } catch (IOException e) {
-            return "";
-        }
+        return read(Path.of("/proc", String.valueOf(pid), "cmdline")).replace('\0', ' ').strip();
     }
 
     public List<Argv> seen() {
