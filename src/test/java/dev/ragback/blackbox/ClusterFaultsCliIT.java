@@ -139,7 +139,7 @@ class ClusterFaultsCliIT {
         Process run = stage.cli.start(io, "snapshot", "restore", "--yes");
         Waits.until(() -> !run.isAlive() || uploads().size() == 2, "two shard uploads under way (qdrant.parallel_shards)");
         assertTrue(run.isAlive(), "the restore ended before its shard upload: " + Processes.stderrSoFar(io));
-        new ProcessBuilder("kill", "-INT", String.valueOf(run.pid())).start().waitFor();
+        Processes.signal(run.pid(), "INT");
         // the held uploads would go on for 2 minutes each: Ctrl-C must stop them, not wait for them
         assertTrue(run.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "no exit 30 s after Ctrl-C: " + Processes.stderrSoFar(io));
         assertEquals(130, run.exitValue(), Processes.stderrSoFar(io));

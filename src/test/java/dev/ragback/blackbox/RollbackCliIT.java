@@ -239,7 +239,7 @@ class RollbackCliIT {
                     && run.toHandle().descendants().anyMatch(p -> p.info().commandLine().orElse("").contains("eval.sh")),
                     "the eval step's started event and its evaluator");
             Thread.sleep(1200); // the eval step has been running a while: its duration must say so
-            new ProcessBuilder("kill", "-INT", String.valueOf(run.pid())).start().waitFor();
+            Processes.signal(run.pid(), "INT");
             assertEquals(130, run.waitFor());
             String stdout = Files.readString(io.resolve("stdout"));
             String stderr = Files.readString(io.resolve("stderr"));

@@ -1,6 +1,7 @@
 package dev.ragback.blackbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ragback.testing.Processes;
 import dev.ragback.testing.DiskLimit;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.pg.PgDatabase;
@@ -199,7 +200,7 @@ class S3FaultsCliIT {
             }
             assertFalse(proxy.alive(), "s3proxy was killed while the create streamed");
             assertTrue(create.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
-            assertEquals(1, create.exitValue(), "the create fails: " + dev.ragback.testing.Processes.stdoutSoFar(work.resolve("create-io")));
+            assertEquals(1, create.exitValue(), "the create fails: " + Processes.stdoutSoFar(work.resolve("create-io")));
         }
         try (S3Proxy again = S3Proxy.start(data)) {
             S3Bucket bucket = new S3Bucket(again, bucketName);
@@ -238,7 +239,7 @@ class S3FaultsCliIT {
                     Thread.sleep(5);
                 }
                 assertTrue(create.isAlive(), "the create was still streaming when interrupted");
-                new ProcessBuilder("kill", "-INT", String.valueOf(create.pid())).start().waitFor();
+                Processes.signal(create.pid(), "INT");
                 assertTrue(create.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
                 String stderr = Files.readString(io.resolve("stderr"));
                 assertEquals(130, create.exitValue(), stderr);

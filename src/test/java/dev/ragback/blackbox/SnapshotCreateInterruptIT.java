@@ -1,5 +1,6 @@
 package dev.ragback.blackbox;
 
+import dev.ragback.testing.Processes;
 import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.Waits;
 import dev.ragback.testing.cli.RagbackCli;
@@ -59,7 +60,7 @@ class SnapshotCreateInterruptIT {
             Waits.until(() -> !create.isAlive() || !qdrant.snapshotNames("rag_main_v2").isEmpty() && entries().stream()
                     .anyMatch(n -> n.startsWith(".tmp-")), "the create to reach the download");
             Thread.sleep(300);
-            new ProcessBuilder("kill", "-INT", String.valueOf(create.pid())).start().waitFor();
+            Processes.signal(create.pid(), "INT");
             String stderr;
             int exit = create.waitFor();
             stderr = Files.readString(io.resolve("stderr"));

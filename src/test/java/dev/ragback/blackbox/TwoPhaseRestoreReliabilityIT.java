@@ -2,6 +2,7 @@ package dev.ragback.blackbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.testing.Processes;
 import dev.ragback.testing.GoldenSet;
 import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.Waits;
@@ -151,7 +152,7 @@ class TwoPhaseRestoreReliabilityIT {
         Process process = cli.start(io, "snapshot", "restore", "--yes");
         Run run = new Run(process, io);
         whenPostgresPrepared(process::isAlive);
-        new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).start().waitFor();
+        Processes.signal(process.pid(), "INT");
         String stderr = run.finish(130);
         assertNothingChanged(before, stderr, "restore_interrupted");
         boolean intact = before.equals(state());
@@ -175,7 +176,7 @@ class TwoPhaseRestoreReliabilityIT {
         Process process = cli.start(io, "snapshot", "restore", "--yes");
         Run run = new Run(process, io);
         Waits.until(() -> !process.isAlive() || qdrant.aliasChangesWaiting() > 0, "the alias switch after the COMMIT");
-        new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).start().waitFor();
+        Processes.signal(process.pid(), "INT");
         Waits.until(() -> dev.ragback.testing.Processes.stderrSoFar(io).contains("ragback: SIGINT: "), "the answer to the signal");
         qdrant.resetFaults(); // the held switch fails having changed nothing; the next try goes through
         String stderr = run.finish(130);

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** Whether a process still runs, for tests that check nothing was left behind. */
+/** Whether a process still runs (for tests that check nothing was left behind), what it printed so far, and signals to it. */
 public final class Processes {
     private Processes() {
     }
@@ -29,6 +29,19 @@ public final class Processes {
             return false;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sends signal {@code name} ({@code INT}, {@code STOP}, {@code CONT}...) with kill(1), which Java cannot; fails when kill does. */
+    public static void signal(long pid, String name) throws IOException {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IOException("kill -" + name + " " + pid + " exited " + kill.exitValue());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while sending " + name + " to " + pid, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ragback.testing.s3;
 
+import dev.ragback.testing.Processes;
 import dev.ragback.testing.cli.RagbackCli;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -157,26 +158,15 @@ public final class S3Proxy implements AutoCloseable {
      * kill leaves; otherwise s3proxy goes on (SIGCONT) and this answers false.
      */
     public boolean killIf(BooleanSupplier ready) throws IOException {
-        signal("STOP");
+        Processes.signal(process.pid(), "STOP");
         if (ready.getAsBoolean()) {
             kill();
             return true;
         }
-        signal("CONT");
+        Processes.signal(process.pid(), "CONT");
         return false;
     }
 
-    private void signal(String name) throws IOException {
-        try {
-            int exit = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
-            if (exit != 0) {
-                throw new IOException("kill -" + name + " " + process.pid() + " exited " + exit);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-    }
 
     public Path dataDir() {
         return dataDir;
