@@ -9,6 +9,7 @@ import dev.ragback.testing.s3.S3ProxyExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -139,7 +140,7 @@ class S3BlobStoreTest {
             try {
                 assertEquals(1, store.abortUploads("", Instant.now().plusSeconds(5)), "only the upload really aborted counts");
                 assertEquals(List.of(gone), client.listMultipartUploads(r -> r.bucket(bucket.name()).prefix(prefix)).uploads()
-                        .stream().map(software.amazon.awssdk.services.s3.model.MultipartUpload::key).toList());
+                        .stream().map(MultipartUpload::key).toList());
             } finally {
                 Files.createFile(record);
                 client.abortMultipartUpload(r -> r.bucket(bucket.name()).key(gone).uploadId(goneId));
