@@ -218,7 +218,7 @@ public final class RagbackCli {
 
     /** Starts the program without waiting, for tests that interrupt or kill it; output goes to files under {@code io}. */
     public Process start(Path io, String... args) {
-        List<String> argv = new ArrayList<>();
+        List<String> argv = new ArrayList<>(INTERRUPTIBLE);
         argv.add(executable.toString());
         argv.addAll(List.of(args));
         try {
@@ -233,6 +233,30 @@ public final class RagbackCli {
             return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + describe(args) + ": " + e.getMessage(), e);
+        }
+    }
+
+    // A shell runs `cmd &` with SIGINT ignored and the child inherits that, so a Ctrl-C test would
+    // wait in vain: under such a shell the program starts through env(1) with SIGINT at its default.
+    private static final List<String> INTERRUPTIBLE = interruptiblePrefix(procSelfStatus());
+
+    static List<String> interruptiblePrefix(String procStatus) {
+        for (String line : procStatus.split("\n")) {
+            if (line.startsWith("SigIgn:")) {
+                long ignored = Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16);
+                return (ignored & (1L << (SIGINT - 1))) != 0 ? List.of("env", "--default-signal=INT") : List.of();
+            }
+        }
+        return List.of();
+    }
+
+    private static final int SIGINT = 2;
+
+    private static String procSelfStatus() {
+        try {
+            return Files.readString(Path.of("/proc/self/status"));
+        } catch (IOException e) {
+            return "";
         }
     }
 

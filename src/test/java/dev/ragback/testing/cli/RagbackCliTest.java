@@ -37,6 +37,20 @@ class RagbackCliTest {
     }
 
     @Test
+    void underAShellThatIgnoresSigintTheProgramStillStartsWithSigintAtItsDefault() throws Exception {
+        assertEquals(List.of(), RagbackCli.interruptiblePrefix("Name:\tjava\nSigIgn:\t0000000000001000\n"));
+        List<String> prefix = RagbackCli.interruptiblePrefix("Name:\tjava\nSigIgn:\t0000000000000006\n");
+        assertEquals(List.of("env", "--default-signal=INT"), prefix);
+        List<String> argv = new java.util.ArrayList<>(List.of("sh", "-c", "trap '' INT; exec \"$@\"", "sh"));
+        argv.addAll(prefix);
+        argv.addAll(List.of("grep", "^SigIgn:", "/proc/self/status"));
+        Process child = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String line = new String(child.getInputStream().readAllBytes()).trim();
+        assertEquals(0, child.waitFor(), line);
+        assertEquals(List.of(), RagbackCli.interruptiblePrefix(line), line);
+    }
+
+    @Test
     void theEnvironmentIsIsolated() {
         RagbackCli cli = new RagbackCli(script).env("PGHOST", "db.example");
         List<String> names = cli.run("env").assertExit(0).stdoutLines().stream()
