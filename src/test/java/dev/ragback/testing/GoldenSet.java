@@ -31,15 +31,13 @@ public final class GoldenSet {
     /** Keeps {@code db} as it is now and the directory {@code stage} the set was made in ({@link #drop} deletes both). */
     public static GoldenSet capture(ThrowawayPostgres postgres, PgDatabase db, Path stage) {
         GoldenSet set = new GoldenSet(postgres, db.name(), stage);
-        postgres.dropDatabase(set.template);
-        postgres.execute("postgres", "CREATE DATABASE " + set.template + " TEMPLATE " + db.name());
+        postgres.copyDatabase(set.template, db.name());
         return set;
     }
 
     /** The database back as it was captured (other sessions are ended), and the stage's files copied into {@code work}. */
     public void restoreInto(Path work) {
-        postgres.dropDatabase(database);
-        postgres.execute("postgres", "CREATE DATABASE " + database + " TEMPLATE " + template);
+        postgres.copyDatabase(database, template);
         copyTree(stage, work);
     }
 

@@ -91,6 +91,28 @@ class ThrowawayPostgresTest {
     }
 
     @Test
+    void aCopiedDatabaseHoldsTheTemplatesRowsReplacesAnOpenCopyAndIsNotWrittenThroughTheWal(ThrowawayPostgres postgres,
+                                                                                            PgDatabase db) throws Exception {
+        db.execute("DROP TABLE IF EXISTS copied; CREATE TABLE copied (id int); INSERT INTO copied SELECT generate_series(1, 1000)");
+        String copy = db.name() + "_copy";
+        postgres.createDatabase(copy);
+        try (java.sql.Connection open = postgres.connection(copy).open()) {
+            String before = db.rows("SELECT pg_current_wal_lsn()").get(0).get(0);
+            postgres.copyDatabase(copy, db.name());
+            long walBytes = Long.parseLong(db.rows("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '" + before + "')::bigint")
+                    .get(0).get(0));
+            long copied = Long.parseLong(db.rows("SELECT pg_database_size('" + copy + "')").get(0).get(0));
+            assertTrue(walBytes < copied / 4, "WAL written " + walBytes + " for a copy of " + copied + " bytes (STRATEGY FILE_COPY)");
+            assertFalse(open.isValid(5), "the session on the replaced copy was ended");
+            PgDatabase copyOfDb = new PgDatabase(copy, postgres.connection(copy), postgres.env(copy));
+            assertEquals(List.of(List.of("1000")), copyOfDb.rows("SELECT count(*) FROM copied"));
+        } finally {
+            postgres.dropDatabase(copy);
+            db.execute("DROP TABLE copied");
+        }
+    }
+
+    @Test
     void eachTestClassGetsItsOwnFreshDatabase(PgDatabase db) {
         assertEquals("ragdb_throwawaypostgrestest", db.name());
         assertEquals(db.name(), db.env().get("PGDATABASE"));
