@@ -2,7 +2,6 @@ package dev.ragback.testing.pg;
 
 import dev.ragback.adapters.postgres.PostgresConnection;
 
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -30,8 +29,12 @@ public record PgDatabase(String name, PostgresConnection connection, Map<String,
 
     /** Runs SQL statements (separated by ';') in this database as the superuser. */
     public void execute(String sql) {
-        try (Connection open = connection.open(); Statement statement = open.createStatement()) {
-            statement.execute(sql);
+        try {
+            HarnessSessions.with(connection, session -> {
+                try (Statement statement = session.createStatement()) {
+                    return statement.execute(sql);
+                }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("SQL failed in " + name + ": " + e.getMessage() + "\n" + sql, e);
         }
@@ -39,20 +42,23 @@ public record PgDatabase(String name, PostgresConnection connection, Map<String,
 
     /** Every row of a query, each as its columns' text values (null stays null). */
     public List<List<String>> rows(String sql) {
-        List<List<String>> rows = new ArrayList<>();
-        try (Connection open = connection.open(); Statement statement = open.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
-            int columns = result.getMetaData().getColumnCount();
-            while (result.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= columns; i++) {
-                    row.add(result.getString(i));
+        try {
+            return HarnessSessions.with(connection, session -> {
+                List<List<String>> rows = new ArrayList<>();
+                try (Statement statement = session.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+                    int columns = result.getMetaData().getColumnCount();
+                    while (result.next()) {
+                        List<String> row = new ArrayList<>();
+                        for (int i = 1; i <= columns; i++) {
+                            row.add(result.getString(i));
+                        }
+                        rows.add(row);
+                    }
                 }
-                rows.add(row);
-            }
+                return rows;
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("SQL failed in " + name + ": " + e.getMessage() + "\n" + sql, e);
         }
-        return rows;
     }
 }

@@ -229,9 +229,16 @@ public final class ThrowawayPostgres implements AutoCloseable {
     public void copyDatabase(String name, String template) {
         requireDatabaseName(name);
         requireDatabaseName(template);
-        try (Connection connection = connection(MAINTENANCE_DATABASE).open(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-            statement.execute("CREATE DATABASE " + name + " TEMPLATE " + template + copyStrategy(connection));
+        // a template must have no sessions, and this JVM's own would be in the way
+        HarnessSessions.close(port(), template);
+        HarnessSessions.close(port(), name);
+        try {
+            HarnessSessions.with(connection(MAINTENANCE_DATABASE), session -> {
+                try (Statement statement = session.createStatement()) {
+                    statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                    return statement.execute("CREATE DATABASE " + name + " TEMPLATE " + template + copyStrategy(session));
+                }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("cannot copy database " + template + " to " + name + ": " + e.getMessage(), e);
         }
@@ -245,13 +252,18 @@ public final class ThrowawayPostgres implements AutoCloseable {
 
     public void dropDatabase(String name) {
         requireDatabaseName(name);
+        HarnessSessions.close(port(), name);
         execute(MAINTENANCE_DATABASE, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     }
 
     /** Runs SQL statements (separated by ';') in {@code database} as the superuser. */
     public void execute(String database, String sql) {
-        try (Connection connection = connection(database).open(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
+        try {
+            HarnessSessions.with(connection(database), session -> {
+                try (Statement statement = session.createStatement()) {
+                    return statement.execute(sql);
+                }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("SQL failed in " + database + ": " + e.getMessage() + "\n" + sql, e);
         }
@@ -311,6 +323,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
         } catch (IOException | InterruptedException | RuntimeException e) {
             System.err.println("could not stop the throwaway PostgreSQL at " + dataDir + ": " + e.getMessage());
         }
+        HarnessSessions.close(port, null);
         deleteRecursively(workDir);
     }
 
