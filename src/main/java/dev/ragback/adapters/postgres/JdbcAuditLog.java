@@ -38,7 +38,8 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
     private final PostgresConnection connection;
     private final ObjectMapper json = new ObjectMapper();
     private volatile boolean tableReady;
-    // one session for all of a run's events: a rollback records dozens, and each new session costs a SCRAM handshake
+    // one session for all of a run's events and reads: a rollback records dozens and reads its journal as often,
+    // and each new session costs a SCRAM handshake and a server process
     private Connection held;
     private static final int CHECK_SECONDS = 2;
 
@@ -165,25 +166,29 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
     }
 
     private List<Event> query(String sql, String doing, Binder binder) {
-        try (Connection db = connection.open()) {
-            if (!tableExists(db)) {
-                return List.of();
-            }
-            List<Event> events = new ArrayList<>();
-            try (PreparedStatement select = db.prepareStatement(sql)) {
-                binder.bind(select);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        Timestamp at = rows.getTimestamp(5);
-                        events.add(new Event(rows.getLong(1), rows.getString(2), rows.getString(3), fromJson(rows.getString(4)),
-                                at == null ? null : at.toInstant()));
-                    }
-                }
-            }
-            return List.copyOf(events);
+        try {
+            return onHeldConnection(db -> select(db, sql, binder));
         } catch (SQLException e) {
             throw PostgresFailures.external(connection, doing, e);
         }
+    }
+
+    private List<Event> select(Connection db, String sql, Binder binder) throws SQLException {
+        if (!tableExists(db)) {
+            return List.of();
+        }
+        List<Event> events = new ArrayList<>();
+        try (PreparedStatement select = db.prepareStatement(sql)) {
+            binder.bind(select);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    Timestamp at = rows.getTimestamp(5);
+                    events.add(new Event(rows.getLong(1), rows.getString(2), rows.getString(3), fromJson(rows.getString(4)),
+                            at == null ? null : at.toInstant()));
+                }
+            }
+        }
+        return List.copyOf(events);
     }
 
     private void ensureTable(Connection db) throws SQLException {

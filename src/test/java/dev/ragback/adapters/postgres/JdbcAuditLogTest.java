@@ -196,6 +196,29 @@ class JdbcAuditLogTest {
     }
 
     @Test
+    void readsGoThroughTheHeldSessionToo() throws Exception {
+        audit.record("run_3", "rollback_step", Map.of("n", 1));
+        List<String> held = ragbackSessions();
+        assertEquals(1, held.size(), held.toString());
+        java.util.concurrent.CompletableFuture<List<AuditLog.Event>> read;
+        try (Connection locker = db.connection().open(); Statement lock = locker.createStatement()) {
+            locker.setAutoCommit(false);
+            lock.execute("LOCK TABLE task_events IN ACCESS EXCLUSIVE MODE");
+            read = java.util.concurrent.CompletableFuture.supplyAsync(() -> audit.events("run_3"));
+            List<String> waiting = List.of();
+            for (int i = 0; i < 500 && waiting.isEmpty(); i++) {
+                Thread.sleep(10);
+                waiting = query("SELECT pid FROM pg_stat_activity WHERE application_name = '" + applicationName
+                        + "' AND wait_event_type = 'Lock'");
+            }
+            assertEquals(held, waiting, "the read waits on the session that recorded the event");
+            assertEquals(held, ragbackSessions(), "and no other session was opened for it");
+            locker.commit();
+        }
+        assertEquals(1, read.get(30, java.util.concurrent.TimeUnit.SECONDS).size());
+    }
+
+    @Test
     void aHeldSessionKilledBetweenEventsIsReplacedAndNothingIsLost() throws Exception {
         try (Connection anotherTestsSession = db.connection().open()) {
             audit.record("run_2", "rollback_step", Map.of("n", 1));
