@@ -18,10 +18,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -82,12 +78,12 @@ class RestoreCliIT {
     void goldenSetDamageRestoreBringsBothStoresBack(PgDatabase db) throws Exception {
         JsonNode manifest = JSON.readTree(cli.run("--json", "snapshot", "create", "--golden").assertExit(0).stdout());
         String id = manifest.get("id").asText();
-        List<List<String>> section7 = rows(db, SECTION_7);
+        List<List<String>> section7 = db.rows(SECTION_7);
         String schemaBefore = schema(db);
         List<String> pointsBefore = qdrant.pointLines("rag_main");
 
         damage(db);
-        assertFalse(section7.equals(rows(db, SECTION_7)));
+        assertFalse(section7.equals(db.rows(SECTION_7)));
 
         RagbackCli.Result restored = cli.run("snapshot", "restore", "--golden", "--yes").assertExit(0);
         assertTrue(restored.stdout().contains("down migrations first (escrowed): v1.1.0"), restored.stdout());
@@ -100,10 +96,10 @@ class RestoreCliIT {
         RagbackCli.Result verify = cli.run("verify").assertExit(0);
         assertTrue(verify.stdout().contains("average top-k score"), verify.stdout());
 
-        assertEquals(section7, rows(db, SECTION_7));
+        assertEquals(section7, db.rows(SECTION_7));
         assertEquals(schemaBefore, schema(db), "schema is v1.0.0's again: nothing left over from v1.1.0");
-        assertEquals(List.of(List.of("v1.0.0")), rows(db, "SELECT version FROM schema_migrations ORDER BY version"));
-        assertEquals(List.of(List.of("1")), rows(db, "SELECT count(*) FROM task_events WHERE task_id = 'incident'"),
+        assertEquals(List.of(List.of("v1.0.0")), db.rows("SELECT version FROM schema_migrations ORDER BY version"));
+        assertEquals(List.of(List.of("1")), db.rows("SELECT count(*) FROM task_events WHERE task_id = 'incident'"),
                 "the audit rows written during the damage survive the restore");
         assertEquals(pointsBefore, qdrant.pointLines("rag_main"), "every point id, payload and vector is the snapshot's");
         assertEquals(Map.of("rag_main", "rag_main_v2_r" + id), qdrant.store().aliases());
@@ -133,7 +129,7 @@ class RestoreCliIT {
         assertEquals(JSON.readTree("[\"table rag_ingest_runs is missing\"]"), json.get("problems"), json.toString());
 
         cli.run("snapshot", "restore", "--golden", "--yes").assertExit(0);
-        assertEquals(List.of(List.of("rag_ingest_runs")), rows(db, "SELECT tablename FROM pg_tables WHERE tablename = 'rag_ingest_runs'"));
+        assertEquals(List.of(List.of("rag_ingest_runs")), db.rows("SELECT tablename FROM pg_tables WHERE tablename = 'rag_ingest_runs'"));
         cli.run("verify").assertExit(0);
     }
 
@@ -150,7 +146,7 @@ class RestoreCliIT {
     void dryRunChangesNothingInEitherStore(PgDatabase db, ScenarioOutcome outcome) throws Exception {
         String id = JSON.readTree(cli.run("--json", "snapshot", "create", "--golden").assertExit(0).stdout()).get("id").asText();
         damage(db);
-        List<List<String>> rowsBefore = rows(db, "SELECT id, uri, model_id, content FROM rag_chunks ORDER BY id");
+        List<List<String>> rowsBefore = db.rows("SELECT id, uri, model_id, content FROM rag_chunks ORDER BY id");
         String schemaBefore = schema(db);
         List<String> pointsBefore = qdrant.pointLines("rag_main");
         RagbackCli.Result plan = cli.run("snapshot", "restore", "--dry-run").assertExit(0);
@@ -188,7 +184,7 @@ class RestoreCliIT {
         assertTrue(known.stdoutLines().contains("  compat    WARN (v1.1.0, v1.0.0, rag_main_v2)"), known.stdout());
         assertEquals("WARN", JSON.readTree(cli.run("--json", "snapshot", "restore", "--dry-run").assertExit(0).stdout())
                 .at("/plan/compat").asText());
-        assertEquals(rowsBefore, rows(db, "SELECT id, uri, model_id, content FROM rag_chunks ORDER BY id"));
+        assertEquals(rowsBefore, db.rows("SELECT id, uri, model_id, content FROM rag_chunks ORDER BY id"));
         assertEquals(schemaBefore, schema(db));
         assertEquals(pointsBefore, qdrant.pointLines("rag_main"));
         assertEquals(Map.of("rag_main", "rag_main_v2"), qdrant.store().aliases());
@@ -226,7 +222,7 @@ class RestoreCliIT {
         assertEquals(Map.of("rag_main", "rag_main_v2"), qdrant.store().aliases());
         assertEquals(List.of("rag_main_v2"), qdrant.store().names(), "no half collection");
         assertEquals(List.of(), qdrant.snapshotFiles(), "no copy left on the Qdrant host");
-        assertTrue(rows(db, SECTION_7).toString().contains("bad"), "--only qdrant leaves PostgreSQL alone");
+        assertTrue(db.rows(SECTION_7).toString().contains("bad"), "--only qdrant leaves PostgreSQL alone");
         outcome.observed("1 upload, exit 1").dataIntact(damaged.equals(qdrant.pointLines("rag_main")));
     }
 
@@ -249,26 +245,11 @@ class RestoreCliIT {
      */
     private static String schema(PgDatabase db) throws Exception {
         Map<String, String> columns = new TreeMap<>();
-        for (List<String> row : rows(db, "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        for (List<String> row : db.rows("SELECT table_name, column_name, data_type FROM information_schema.columns "
                 + "WHERE table_schema = 'public' AND table_name <> 'task_events' AND table_name NOT LIKE 'ragback\\_%' ORDER BY 1, 2")) {
             columns.merge(row.get(0), row.get(1) + ":" + row.get(2), (a, b) -> a + "," + b);
         }
-        return columns + " " + rows(db, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' "
+        return columns + " " + db.rows("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' "
                 + "AND tablename <> 'task_events' AND tablename NOT LIKE 'ragback\\_%' ORDER BY 1");
-    }
-
-    private static List<List<String>> rows(PgDatabase db, String sql) throws Exception {
-        List<List<String>> rows = new ArrayList<>();
-        try (Connection c = db.connection().open(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            int columns = r.getMetaData().getColumnCount();
-            while (r.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= columns; i++) {
-                    row.add(r.getString(i));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
     }
 }
