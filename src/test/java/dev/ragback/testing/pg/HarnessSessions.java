@@ -4,6 +4,7 @@ import dev.ragback.adapters.postgres.PostgresConnection;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,6 +51,15 @@ final class HarnessSessions {
         } finally {
             giveBack(target, session, healthy);
         }
+    }
+
+    /** Runs SQL statements (separated by ';') on {@code target}'s session. */
+    static void execute(PostgresConnection target, String sql) throws SQLException {
+        with(target, session -> {
+            try (Statement statement = session.createStatement()) {
+                return statement.execute(sql);
+            }
+        });
     }
 
     /** Closes the sessions to {@code database} on the cluster at {@code port} (null: every database there). */

@@ -30,11 +30,7 @@ public record PgDatabase(String name, PostgresConnection connection, Map<String,
     /** Runs SQL statements (separated by ';') in this database as the superuser. */
     public void execute(String sql) {
         try {
-            HarnessSessions.with(connection, session -> {
-                try (Statement statement = session.createStatement()) {
-                    return statement.execute(sql);
-                }
-            });
+            HarnessSessions.execute(connection, sql);
         } catch (SQLException e) {
             throw new IllegalStateException("SQL failed in " + name + ": " + e.getMessage() + "\n" + sql, e);
         }

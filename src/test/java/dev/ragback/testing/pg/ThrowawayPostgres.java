@@ -259,11 +259,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
     /** Runs SQL statements (separated by ';') in {@code database} as the superuser. */
     public void execute(String database, String sql) {
         try {
-            HarnessSessions.with(connection(database), session -> {
-                try (Statement statement = session.createStatement()) {
-                    return statement.execute(sql);
-                }
-            });
+            HarnessSessions.execute(connection(database), sql);
         } catch (SQLException e) {
             throw new IllegalStateException("SQL failed in " + database + ": " + e.getMessage() + "\n" + sql, e);
         }
