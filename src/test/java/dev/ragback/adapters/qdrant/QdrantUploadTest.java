@@ -113,13 +113,18 @@ class QdrantUploadTest {
         Path small = dir.resolve("small.snapshot");
         FileDigest smallDigest = store.downloadSnapshot("rag_main_v2", info.name(), small, "small", n -> { });
         store.deleteSnapshot("rag_main_v2", info.name());
+        // held, not delayed: the timeout only has to outlast the 5.6 kB leaving a busy JVM (700 ms did not, once)
         QdrantRestVectorStore impatient = new QdrantRestVectorStore(qdrant.url(), null, Duration.ofSeconds(5),
-                Duration.ofSeconds(5), FAST, Duration.ofMillis(700));
-        qdrant.delay(Duration.ofSeconds(2));
-        UploadInDoubt e = assertThrows(UploadInDoubt.class,
-                () -> impatient.uploadSnapshot("rag_main_v2_r1", small, smallDigest.sha256(), UPLOAD, n -> { }));
-        assertTrue(e.getMessage().contains("(timeout)"), e.getMessage());
-        qdrant.delay(Duration.ZERO);
+                Duration.ofSeconds(5), FAST, Duration.ofSeconds(3));
+        qdrant.holdUploads();
+        try {
+            UploadInDoubt e = assertThrows(UploadInDoubt.class,
+                    () -> impatient.uploadSnapshot("rag_main_v2_r1", small, smallDigest.sha256(), UPLOAD, n -> { }));
+            assertTrue(e.getMessage().contains("(timeout)"), e.getMessage());
+            assertEquals(1, qdrant.uploadsWaiting(), "the upload reached Qdrant and waits there");
+        } finally {
+            qdrant.releaseUploads();
+        }
         dev.ragback.testing.Waits.until(() -> qdrant.store().find("rag_main_v2_r1").isPresent(), "the late recovery");
         assertEquals(1, uploads());
     }
