@@ -37,6 +37,10 @@ public final class RagbackCli {
     /** System property naming the project directory; surefire and failsafe set it. */
     public static final String PROJECT_DIR_PROPERTY = "ragback.project.dir";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    private static final int SIGINT = 2;
+    // A shell runs `cmd &` with SIGINT ignored and the child inherits that, so a Ctrl-C test would
+    // wait in vain: under such a shell the program starts through env(1) with SIGINT at its default.
+    private static final List<String> INTERRUPTIBLE = interruptiblePrefix(procSelfStatus());
 
     private final Path executable;
     private final Map<String, String> env = new LinkedHashMap<>();
@@ -236,10 +240,6 @@ public final class RagbackCli {
         }
     }
 
-    // A shell runs `cmd &` with SIGINT ignored and the child inherits that, so a Ctrl-C test would
-    // wait in vain: under such a shell the program starts through env(1) with SIGINT at its default.
-    private static final List<String> INTERRUPTIBLE = interruptiblePrefix(procSelfStatus());
-
     static List<String> interruptiblePrefix(String procStatus) {
         for (String line : procStatus.split("\n")) {
             if (line.startsWith("SigIgn:")) {
@@ -249,8 +249,6 @@ public final class RagbackCli {
         }
         return List.of();
     }
-
-    private static final int SIGINT = 2;
 
     private static String procSelfStatus() {
         try {

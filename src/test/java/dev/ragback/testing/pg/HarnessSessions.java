@@ -38,11 +38,6 @@ final class HarnessSessions {
 
     static <T> T with(PostgresConnection target, Work<T> work) throws SQLException {
         Session session = take(target);
-        if (session == null) {
-            try (Connection oneOff = target.open()) {
-                return work.apply(oneOff);
-            }
-        }
         boolean healthy = false;
         try {
             T result = work.apply(session.connection);
@@ -77,39 +72,34 @@ final class HarnessSessions {
         closing.forEach(HarnessSessions::closeQuietly);
     }
 
+    /** The shared session, checked alive; a one-off one (not shared, closed after use) while it is busy. */
     private static Session take(PostgresConnection target) throws SQLException {
-        Session session;
+        Session shared;
         synchronized (SESSIONS) {
-            session = SESSIONS.get(target);
-            if (session != null && session.busy) {
-                return null;
+            shared = SESSIONS.get(target);
+            if (shared != null && shared.busy) {
+                return new Session(target.open());
             }
-            if (session != null) {
-                session.busy = true;
+            if (shared != null) {
+                shared.busy = true;
             }
         }
-        if (session != null && session.connection.isValid(5)) {
-            return session;
+        if (shared != null && shared.connection.isValid(5)) {
+            return shared;
         }
-        if (session != null) {
-            synchronized (SESSIONS) {
-                SESSIONS.remove(target, session);
-            }
-            closeQuietly(session.connection);
+        if (shared != null) {
+            giveBack(target, shared, false);
         }
         Session fresh = new Session(target.open());
-        fresh.busy = true;
         synchronized (SESSIONS) {
-            Session raced = SESSIONS.putIfAbsent(target, fresh);
-            if (raced != null) {
-                fresh.busy = false;
-                closeQuietly(fresh.connection);
-                return null;
+            if (SESSIONS.putIfAbsent(target, fresh) == null) {
+                fresh.busy = true;
             }
         }
         return fresh;
     }
 
+    /** Keeps a healthy shared session for the next statement; closes any other. */
     private static void giveBack(PostgresConnection target, Session session, boolean healthy) {
         synchronized (SESSIONS) {
             session.busy = false;
