@@ -167,13 +167,13 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
 
     private List<Event> query(String sql, String doing, Binder binder) {
         try {
-            return onHeldConnection(db -> select(db, sql, binder));
+            return onHeldConnection(db -> readEvents(db, sql, binder));
         } catch (SQLException e) {
             throw PostgresFailures.external(connection, doing, e);
         }
     }
 
-    private List<Event> select(Connection db, String sql, Binder binder) throws SQLException {
+    private List<Event> readEvents(Connection db, String sql, Binder binder) throws SQLException {
         if (!tableExists(db)) {
             return List.of();
         }
