@@ -12,13 +12,14 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Qdrant's published REST contract ({@code openapi.json}, v1.19.0) as a response validator. Loading
- * it takes over a second, so it is built once per JVM and shared by every test that asks.
+ * Qdrant's published REST contract ({@code openapi.json}, v1.19.0) as a request and response validator.
+ * A call is checked by a validator of the spec cut down to the path templates that match it and the
+ * schemas they reach ({@link ContractSlices}), made once per JVM for each such cut and shared.
  */
 public final class QdrantContract {
     public static final String SPEC_PROPERTY = "ragback.qdrant.openapi";
 
-    private static volatile OpenApiInteractionValidator validator;
+    private static volatile ContractSlices slices;
 
     private QdrantContract() {
     }
@@ -40,19 +41,19 @@ public final class QdrantContract {
                         + " (set -D" + SPEC_PROPERTY + "=/path/to/openapi.json)"));
     }
 
-    public static OpenApiInteractionValidator validator() {
-        OpenApiInteractionValidator current = validator;
+    /** The validator for calls to {@code path}: the whole spec's rules for the operations that path can be. */
+    static OpenApiInteractionValidator validator(String path) {
+        ContractSlices current = slices;
         if (current == null) {
             synchronized (QdrantContract.class) {
-                current = validator;
+                current = slices;
                 if (current == null) {
-                    // no rule is relaxed: the double's answers must pass the spec as published
-                    current = OpenApiInteractionValidator.createForSpecificationUrl(specFile().toUri().toString()).build();
-                    validator = current;
+                    current = ContractSlices.read(specFile());
+                    slices = current;
                 }
             }
         }
-        return current;
+        return current.validatorFor(path);
     }
 
     /** Validates an answer against the operation {@code method path} (a concrete path, e.g. /collections/x). */
@@ -64,7 +65,7 @@ public final class QdrantContract {
         if (body != null && !body.isEmpty()) {
             response.withBody(body);
         }
-        return validator().validateResponse(path, Request.Method.valueOf(method), response.build());
+        return validator(path).validateResponse(path, Request.Method.valueOf(method), response.build());
     }
 
     /**
@@ -84,7 +85,7 @@ public final class QdrantContract {
         if (jsonBody != null) {
             request.withContentType("application/json").withBody(jsonBody);
         }
-        return validator().validateRequest(request.build());
+        return validator(split[0]).validateRequest(request.build());
     }
 
     public static ValidationReport validate(String method, String path, HttpResponse<String> response) {
