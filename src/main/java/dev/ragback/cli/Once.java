@@ -12,8 +12,4 @@ final class Once<T> {
         }
         return value;
     }
-
-    synchronized T ifBuilt() {
-        return value;
-    }
 }

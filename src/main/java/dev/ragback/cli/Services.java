@@ -3,6 +3,7 @@ package dev.ragback.cli;
 import dev.ragback.adapters.http.JdkHttpProbe;
 import dev.ragback.adapters.os.ChildContext;
 import dev.ragback.adapters.os.LocalOperator;
+import dev.ragback.adapters.postgres.HeldSession;
 import dev.ragback.adapters.postgres.JdbcAppliedMigrations;
 import dev.ragback.adapters.postgres.JdbcAuditLog;
 import dev.ragback.adapters.postgres.JdbcDatabaseProbe;
@@ -67,6 +68,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -84,6 +86,8 @@ public final class Services implements AutoCloseable {
     private final RunServices runs;
     private final Repository repository;
     private final List<Repository> others = new ArrayList<>();
+    // one session per database for the command's questions and events, closed by close()
+    private final Map<PostgresConnection, HeldSession> sessions = new LinkedHashMap<>();
 
     private final Once<JdbcAuditLog> auditLog = new Once<>();
     private final Once<CompatService> compat = new Once<>();
@@ -142,7 +146,11 @@ public final class Services implements AutoCloseable {
     }
 
     public DatabaseProbe postgres() {
-        return postgres.get(() -> new JdbcDatabaseProbe(postgresConnection()));
+        return postgres.get(() -> new JdbcDatabaseProbe(session(postgresConnection())));
+    }
+
+    private synchronized HeldSession session(PostgresConnection connection) {
+        return sessions.computeIfAbsent(connection, HeldSession::new);
     }
 
     /** TaskDB: taskdb.url when set, otherwise the postgres.* database. */
@@ -155,12 +163,12 @@ public final class Services implements AutoCloseable {
     }
 
     public DatabaseProbe taskDb() {
-        return new JdbcDatabaseProbe(taskDbConnection());
+        return new JdbcDatabaseProbe(session(taskDbConnection()));
     }
 
     /** One per invocation: it keeps one TaskDB session for all events, closed by {@link #close()}. */
     public AuditLog auditLog() {
-        return auditLog.get(() -> new JdbcAuditLog(taskDbConnection()));
+        return auditLog.get(() -> new JdbcAuditLog(session(taskDbConnection())));
     }
 
     public TrafficSwitch trafficSwitch() {
@@ -188,7 +196,7 @@ public final class Services implements AutoCloseable {
     }
 
     public AppliedMigrations appliedMigrations() {
-        return appliedMigrations.get(() -> new JdbcAppliedMigrations(postgresConnection()));
+        return appliedMigrations.get(() -> new JdbcAppliedMigrations(session(postgresConnection())));
     }
 
     public DumpTool dumpTool() {
@@ -379,10 +387,8 @@ public final class Services implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        JdbcAuditLog built = auditLog.ifBuilt();
-        if (built != null) {
-            built.close();
-        }
+        // the audit log's session is one of these
+        sessions.values().forEach(HeldSession::close);
         repository.close();
         others.forEach(Repository::close);
     }

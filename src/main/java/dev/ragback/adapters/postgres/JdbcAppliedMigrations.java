@@ -16,15 +16,23 @@ public final class JdbcAppliedMigrations implements AppliedMigrations {
     private static final String ROWS = "SELECT version, applied_at, up_sha256, down_sha256, down_sql, dirty FROM schema_migrations";
 
     private final PostgresConnection connection;
+    private final HeldSession session;
 
     public JdbcAppliedMigrations(PostgresConnection connection) {
         this.connection = connection;
+        this.session = null;
+    }
+
+    /** Reads through {@code session}, which other adapters of the same database may share. */
+    public JdbcAppliedMigrations(HeldSession session) {
+        this.connection = session.connection();
+        this.session = session;
     }
 
     @Override
     public List<Applied> applied() {
-        try (Connection db = connection.open()) {
-            return read(db);
+        try {
+            return session == null ? HeldSession.oneOff(connection, JdbcAppliedMigrations::read) : session.with(JdbcAppliedMigrations::read);
         } catch (SQLException e) {
             throw PostgresFailures.external(connection, "cannot read schema_migrations", e);
         }

@@ -38,20 +38,24 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
     private final PostgresConnection connection;
     private final ObjectMapper json = new ObjectMapper();
     private volatile boolean tableReady;
-    // one session for all of a run's events and reads: a rollback records dozens and reads its journal as often,
-    // and each new session costs a SCRAM handshake and a server process
-    private Connection held;
-    private static final int CHECK_SECONDS = 2;
+    // one session for all of a run's events and reads: a rollback records dozens and reads its journal as often
+    private final HeldSession session;
 
     public JdbcAuditLog(PostgresConnection connection) {
-        this.connection = connection;
+        this(new HeldSession(connection));
+    }
+
+    /** The events go through {@code session}, which other adapters of the same database may share. */
+    public JdbcAuditLog(HeldSession session) {
+        this.connection = session.connection();
+        this.session = session;
     }
 
     @Override
     public long record(String taskId, String eventType, Map<String, Object> metadata) {
         String document = toJson(metadata);
         try {
-            return onHeldConnection(db -> {
+            return session.with(db -> {
                 ensureTable(db);
                 try (PreparedStatement insert = db.prepareStatement(INSERT)) {
                     insert.setString(1, taskId);
@@ -75,7 +79,7 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
         }
         List<String> documents = entries.stream().map(entry -> toJson(entry.metadata())).toList();
         try {
-            onHeldConnection(db -> {
+            session.with(db -> {
                 ensureTable(db);
                 db.setAutoCommit(false);
                 try (PreparedStatement insert = db.prepareStatement(INSERT_MANY)) {
@@ -108,44 +112,9 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
         }
     }
 
-    private interface SqlWork<T> {
-        T apply(Connection db) throws SQLException;
-    }
-
-    /** A held session that broke since its last use (TaskDB restarted) is replaced once. */
-    private synchronized <T> T onHeldConnection(SqlWork<T> work) throws SQLException {
-        if (held != null) {
-            try {
-                return work.apply(held);
-            } catch (SQLException e) {
-                if (isAlive(held)) {
-                    throw e;
-                }
-                close();
-            }
-        }
-        held = connection.open();
-        return work.apply(held);
-    }
-
-    private static boolean isAlive(Connection db) {
-        try {
-            return !db.isClosed() && db.isValid(CHECK_SECONDS);
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
     @Override
-    public synchronized void close() {
-        if (held != null) {
-            try {
-                held.close();
-            } catch (SQLException ignored) {
-                // the session is gone either way
-            }
-            held = null;
-        }
+    public void close() {
+        session.close();
     }
 
     @Override
@@ -167,7 +136,7 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
 
     private List<Event> query(String sql, String doing, Binder binder) {
         try {
-            return onHeldConnection(db -> readEvents(db, sql, binder));
+            return session.with(db -> readEvents(db, sql, binder));
         } catch (SQLException e) {
             throw PostgresFailures.external(connection, doing, e);
         }

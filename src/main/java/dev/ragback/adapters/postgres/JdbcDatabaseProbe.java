@@ -2,7 +2,6 @@ package dev.ragback.adapters.postgres;
 
 import dev.ragback.app.port.DatabaseProbe;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,7 +9,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@link DatabaseProbe} over JDBC; every question opens and closes its own connection. */
+/** {@link DatabaseProbe} over JDBC: on a {@link HeldSession}, or with a session of its own for every question. */
 public final class JdbcDatabaseProbe implements DatabaseProbe {
     // ordinary and partitioned tables; views and indexes do not count
     private static final String TABLE_EXISTS =
@@ -22,9 +21,16 @@ public final class JdbcDatabaseProbe implements DatabaseProbe {
             + " AND pg_table_is_visible(c.oid) AND c.relname LIKE ? ESCAPE E'\\\\' ORDER BY c.relname COLLATE \"C\"";
 
     private final PostgresConnection connection;
+    private final HeldSession session;
 
     public JdbcDatabaseProbe(PostgresConnection connection) {
         this.connection = connection;
+        this.session = null;
+    }
+
+    public JdbcDatabaseProbe(HeldSession session) {
+        this.connection = session.connection();
+        this.session = session;
     }
 
     @Override
@@ -34,10 +40,13 @@ public final class JdbcDatabaseProbe implements DatabaseProbe {
 
     @Override
     public String serverVersion() {
-        try (Connection db = connection.open(); Statement statement = db.createStatement();
-             ResultSet rows = statement.executeQuery("SHOW server_version")) {
-            rows.next();
-            return shortVersion(rows.getString(1));
+        try {
+            return onSession(db -> {
+                try (Statement statement = db.createStatement(); ResultSet rows = statement.executeQuery("SHOW server_version")) {
+                    rows.next();
+                    return shortVersion(rows.getString(1));
+                }
+            });
         } catch (SQLException e) {
             throw PostgresFailures.external(connection, "cannot read the server version", e);
         }
@@ -45,12 +54,16 @@ public final class JdbcDatabaseProbe implements DatabaseProbe {
 
     @Override
     public boolean tableExists(String table) {
-        try (Connection db = connection.open(); PreparedStatement statement = db.prepareStatement(TABLE_EXISTS)) {
-            statement.setString(1, table);
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getBoolean(1);
-            }
+        try {
+            return onSession(db -> {
+                try (PreparedStatement statement = db.prepareStatement(TABLE_EXISTS)) {
+                    statement.setString(1, table);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        rows.next();
+                        return rows.getBoolean(1);
+                    }
+                }
+            });
         } catch (SQLException e) {
             throw PostgresFailures.external(connection, "cannot check for table '" + table + "'", e);
         }
@@ -58,15 +71,19 @@ public final class JdbcDatabaseProbe implements DatabaseProbe {
 
     @Override
     public List<String> tablesStartingWith(String prefix) {
-        try (Connection db = connection.open(); PreparedStatement statement = db.prepareStatement(TABLES_LIKE)) {
-            statement.setString(1, likePrefix(prefix));
-            try (ResultSet rows = statement.executeQuery()) {
-                List<String> tables = new ArrayList<>();
-                while (rows.next()) {
-                    tables.add(rows.getString(1));
+        try {
+            return onSession(db -> {
+                try (PreparedStatement statement = db.prepareStatement(TABLES_LIKE)) {
+                    statement.setString(1, likePrefix(prefix));
+                    try (ResultSet rows = statement.executeQuery()) {
+                        List<String> tables = new ArrayList<>();
+                        while (rows.next()) {
+                            tables.add(rows.getString(1));
+                        }
+                        return tables;
+                    }
                 }
-                return tables;
-            }
+            });
         } catch (SQLException e) {
             throw PostgresFailures.external(connection, "cannot list the tables named " + prefix + "*", e);
         }
@@ -81,16 +98,23 @@ public final class JdbcDatabaseProbe implements DatabaseProbe {
     public List<ModelCount> chunkCounts(String table) {
         String sql = "SELECT model_id, count(*), count(DISTINCT uri) FROM " + SqlNames.quoted(table)
                 + " WHERE deleted_at IS NULL GROUP BY model_id ORDER BY model_id";
-        try (Connection db = connection.open(); Statement statement = db.createStatement();
-             ResultSet rows = statement.executeQuery(sql)) {
-            List<ModelCount> counts = new ArrayList<>();
-            while (rows.next()) {
-                counts.add(new ModelCount(rows.getString(1), rows.getLong(2), rows.getLong(3)));
-            }
-            return counts;
+        try {
+            return onSession(db -> {
+                try (Statement statement = db.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+                    List<ModelCount> counts = new ArrayList<>();
+                    while (rows.next()) {
+                        counts.add(new ModelCount(rows.getString(1), rows.getLong(2), rows.getLong(3)));
+                    }
+                    return counts;
+                }
+            });
         } catch (SQLException e) {
             throw PostgresFailures.external(connection, "cannot count the chunks of " + table, e);
         }
+    }
+
+    private <T> T onSession(HeldSession.SqlWork<T> work) throws SQLException {
+        return session == null ? HeldSession.oneOff(connection, work) : session.with(work);
     }
 
     /** {@code "15.18 (Debian 15.18-1.pgdg120+1)"} becomes {@code "15.18"}. */
