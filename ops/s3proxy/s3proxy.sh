@@ -25,7 +25,7 @@ jclouds.provider=filesystem
 jclouds.filesystem.basedir=$dir/objects
 CONF
   )
-  java -Xmx256m -DLOG_LEVEL=warn -cp "$(cat "$cp_file")" org.gaul.s3proxy.Main --properties "$dir/s3proxy.conf" \
+  java -Xmx256m -Dlogback.configurationFile="$s3proxy_root/ops/s3proxy/logback.xml" -cp "$(cat "$cp_file")" org.gaul.s3proxy.Main --properties "$dir/s3proxy.conf" \
     > "$dir/s3proxy.log" 2>&1 &
   S3PROXY_PID=$!
   for _ in $(seq 1 300); do

@@ -66,7 +66,8 @@ public final class S3Proxy implements AutoCloseable {
                 "jclouds.filesystem.basedir=" + dataDir.resolve("objects"), ""));
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // a test server lives for seconds: C1 only and one GC thread start it in about half the time
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-DLOG_LEVEL=warn", "-cp", classpath(), "org.gaul.s3proxy.Main", "--properties", properties.toString()));
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Dlogback.configurationFile=" + RagbackCli.projectDir().resolve("ops/s3proxy/logback.xml"), "-cp", classpath(), "org.gaul.s3proxy.Main", "--properties", properties.toString()));
         Process process = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("s3proxy.log").toFile()).start();
         S3Proxy proxy = new S3Proxy(dataDir, port, process);
