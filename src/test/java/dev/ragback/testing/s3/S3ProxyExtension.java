@@ -1,5 +1,6 @@
 package dev.ragback.testing.s3;
 
+import dev.ragback.testing.cli.TempDirs;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.UUID;
@@ -24,7 +24,8 @@ public final class S3ProxyExtension implements BeforeAllCallback, AfterAllCallba
     static synchronized S3Proxy shared() {
         if (shared == null) {
             try {
-                Path dir = Files.createTempDirectory("ragback-s3proxy-");
+                // deleted when the test JVM exits: /tmp had kept 248 of them
+                Path dir = TempDirs.create("ragback-s3proxy-");
                 shared = S3Proxy.start(dir);
                 Runtime.getRuntime().addShutdownHook(new Thread(shared::kill));
             } catch (IOException e) {
