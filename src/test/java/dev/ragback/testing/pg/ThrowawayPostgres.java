@@ -13,18 +13,18 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * One throwaway PostgreSQL cluster per test JVM, built with initdb and started with pg_ctl on a
- * free 127.0.0.1 port. The superuser {@link #user()} logs in with {@link #password()}
- * (scram-sha-256), so tests can check that passwords travel correctly. A shutdown hook stops the
- * cluster and deletes its files.
+ * One throwaway PostgreSQL cluster per test JVM, a copy of a data directory made by initdb once per
+ * build ({@link ClusterTemplate}), started with pg_ctl on a free 127.0.0.1 port. The superuser
+ * {@link #user()} logs in with {@link #password()} (scram-sha-256), so tests can check that passwords
+ * travel correctly. A shutdown hook stops the cluster and deletes its files.
  *
  * <p>Use {@link #shared()} (or {@link PostgresExtension}). The shared cluster is never stopped:
  * other test classes use it at the same time. A test that needs "PostgreSQL is down" points at
@@ -33,9 +33,8 @@ import java.util.stream.Stream;
  */
 public final class ThrowawayPostgres implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
-    private static final String SUPERUSER = "rag";
+    private static final String SUPERUSER = ClusterTemplate.SUPERUSER;
     private static final String MAINTENANCE_DATABASE = "postgres";
-    private static final Duration INITDB_TIMEOUT = Duration.ofSeconds(120);
     private static final int PG_CTL_WAIT_SECONDS = 60;
     private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(PG_CTL_WAIT_SECONDS + 15);
     private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -49,22 +48,24 @@ public final class ThrowawayPostgres implements AutoCloseable {
     private final Path logFile;
     private final PgProcesses processes;
     private final String password;
+    private final boolean sharedCluster;
     private int port;
     private boolean running;
 
-    private ThrowawayPostgres(Path workDir, PgProcesses processes, String password) {
+    private ThrowawayPostgres(Path workDir, PgProcesses processes, String password, boolean sharedCluster) {
         this.workDir = workDir;
         this.dataDir = workDir.resolve("data");
         this.socketDir = workDir.resolve("socket");
         this.logFile = workDir.resolve("server.log");
         this.processes = processes;
         this.password = password;
+        this.sharedCluster = sharedCluster;
     }
 
     /** The cluster of this JVM, created and started on first use; started again if a test left it stopped. */
     public static synchronized ThrowawayPostgres shared() {
         if (shared == null) {
-            shared = create();
+            shared = create(ClusterTemplate.standard(), true);
             Runtime.getRuntime().addShutdownHook(new Thread(shared::destroy, "throwaway-postgres-stop"));
         }
         shared.start();
@@ -73,7 +74,11 @@ public final class ThrowawayPostgres implements AutoCloseable {
 
     /** A started cluster for one test class alone; {@link #close()} stops it and deletes its files. */
     public static ThrowawayPostgres createPrivate() {
-        ThrowawayPostgres cluster = create();
+        return createPrivate(ClusterTemplate.standard());
+    }
+
+    static ThrowawayPostgres createPrivate(ClusterTemplate template) {
+        ThrowawayPostgres cluster = create(template, false);
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::destroy, "throwaway-postgres-stop"));
         try {
             cluster.start();
@@ -84,14 +89,15 @@ public final class ThrowawayPostgres implements AutoCloseable {
         return cluster;
     }
 
-    private static ThrowawayPostgres create() {
+    private static ThrowawayPostgres create(ClusterTemplate template, boolean sharedCluster) {
         try {
             Path workDir = Files.createTempDirectory("ragback-pg-");
             byte[] random = new byte[6];
             new SecureRandom().nextBytes(random);
             String password = "rag-test-secret-" + HexFormat.of().formatHex(random);
-            ThrowawayPostgres cluster = new ThrowawayPostgres(workDir, new PgProcesses(PgProcesses.findBinDir(), workDir), password);
-            cluster.initialise();
+            ThrowawayPostgres cluster = new ThrowawayPostgres(workDir, new PgProcesses(PgProcesses.findBinDir(), workDir),
+                    password, sharedCluster);
+            cluster.initialise(template);
             return cluster;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the throwaway PostgreSQL cluster: " + e.getMessage(), e);
@@ -101,16 +107,35 @@ public final class ThrowawayPostgres implements AutoCloseable {
         }
     }
 
-    private void initialise() throws IOException, InterruptedException {
+    /** A copy of the template, started and given this cluster's password; initdb when there is no usable template. */
+    private void initialise(ClusterTemplate template) throws IOException, InterruptedException {
         Files.createDirectories(socketDir);
-        Path passwordFile = workDir.resolve("pwfile");
-        Files.writeString(passwordFile, ScramSecret.of(password) + "\n");
         processes.handOver(workDir);
         try {
-            processes.run(INITDB_TIMEOUT, "initdb", "-D", dataDir.toString(), "-U", SUPERUSER,
-                    "--auth=scram-sha-256", "--pwfile=" + passwordFile, "-E", "UTF8", "--locale=C", "--no-sync");
-        } finally {
-            Files.deleteIfExists(passwordFile);
+            Optional<String> templatePassword = template.copyTo(dataDir, processes);
+            if (templatePassword.isPresent()) {
+                processes.handOver(dataDir);
+                start();
+                adoptPassword(templatePassword.get());
+                return;
+            }
+        } catch (IOException | SQLException | RuntimeException e) {
+            // a test must not fail for a broken template: initdb still makes a cluster
+            System.err.println("throwaway PostgreSQL: template in " + template.root().orElse(null) + " unusable, running initdb: " + e);
+            stopWith("immediate");
+            port = 0;
+            ClusterTemplate.deleteRecursively(dataDir);
+        }
+        ClusterTemplate.initdb(processes, dataDir, password);
+    }
+
+    // A copy starts with the template's password (only in a 0600 file in target/); one ALTER ROLE gives it
+    // this cluster's own, for a session's cost (~30 ms) where postgres --single would cost as much as initdb.
+    // pg_hba stays scram-sha-256 throughout: no trust window for other local users.
+    private void adoptPassword(String templatePassword) throws SQLException {
+        PostgresConnection asTemplate = new PostgresConnection(HOST, port, SUPERUSER, MAINTENANCE_DATABASE, templatePassword);
+        try (Connection session = asTemplate.open(); Statement statement = session.createStatement()) {
+            statement.execute("ALTER ROLE " + SUPERUSER + " PASSWORD '" + ScramSecret.of(password) + "'");
         }
     }
 
@@ -298,7 +323,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
         // pg_ctl hands -o to a shell, so the temp paths must stay free of spaces (they are)
         // a private cluster is there to be crashed: a commit it acknowledged must survive pg_ctl stop -m immediate
         // (fsync may stay off: the operating system's page cache survives a killed server)
-        return "-F -c fsync=off -c full_page_writes=off -c synchronous_commit=" + (this == shared ? "off" : "on")
+        return "-F -c fsync=off -c full_page_writes=off -c synchronous_commit=" + (sharedCluster ? "off" : "on")
                 + " -c listen_addresses=" + HOST + " -p " + port + " -k " + socketDir;
     }
 
@@ -320,15 +345,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
             System.err.println("could not stop the throwaway PostgreSQL at " + dataDir + ": " + e.getMessage());
         }
         HarnessSessions.close(port, null);
-        deleteRecursively(workDir);
-    }
-
-    private static void deleteRecursively(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: it is a temp directory
-        }
+        ClusterTemplate.deleteRecursively(workDir);
     }
 
     /**
