@@ -116,15 +116,22 @@ public final class QdrantClusterNodes implements ClusterNodes {
         List<Long> unreachable = new ArrayList<>();
         String path = "/collections/" + QdrantRestVectorStore.segment("collection name", collection) + "/cluster";
         for (Map.Entry<Long, ClusterNode> entry : map().entrySet()) {
+            QdrantHttp http = entry.getValue().http();
+            QdrantHttp.Reply reply;
             JsonNode info;
             try {
-                info = entry.getValue().http().getResult(path);
+                reply = http.get(path, Set.of(404));
+                info = reply.status() == 404 ? null : http.result("GET", path, reply);
             } catch (RagbackException e) {
-                if (e.kind() != RagbackException.Kind.EXTERNAL || e.getMessage().contains("404")) {
+                if (e.kind() != RagbackException.Kind.EXTERNAL) {
                     throw e;
                 }
                 unreachable.add(entry.getKey());
                 continue;
+            }
+            if (info == null) {
+                // told by the status: a message names the node's URL, and a port such as 40491 holds "404" too
+                throw http.statusFailure("GET", path, reply).failure();
             }
             shardCount = Math.max(shardCount, info.path("shard_count").asInt());
             transfers = Math.max(transfers, info.path("shard_transfers").size());

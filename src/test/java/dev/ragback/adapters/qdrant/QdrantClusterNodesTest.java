@@ -96,6 +96,20 @@ class QdrantClusterNodesTest {
     }
 
     @Test
+    void aPeerThatFailsIsUnreachableEvenWhenItsMessageHolds404AndOnlyA404StopsTheLayout() {
+        a.result("GET", "/collections/docs/cluster", "{\"peer_id\":11,\"shard_count\":1,\"local_shards\":[{\"shard_id\":0,"
+                + "\"points_count\":5,\"state\":\"Active\"}],\"remote_shards\":[],\"shard_transfers\":[]}");
+        // a node's URL is in every message about it: a port such as 40491 once made a node that went down look like a 404
+        b.status("GET", "/collections/docs/cluster", 500, "{\"status\":{\"error\":\"peer 404 gone\"},\"time\":0.1}"
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of(22L), cluster(a, b).layout("docs").unreachable());
+        b.status("GET", "/collections/docs/cluster", 404, "{\"status\":{\"error\":\"Not found: Collection `docs` doesn't exist!\"},\"time\":0.1}"
+                .getBytes(StandardCharsets.UTF_8));
+        RagbackException e = assertThrows(RagbackException.class, () -> cluster(a, b).layout("docs"));
+        assertTrue(e.getMessage().contains("answered 404 for GET /collections/docs/cluster"), e.getMessage());
+    }
+
+    @Test
     void aShardIsCountedExactlyOnThePeerAskedAndAServerWithoutTheCallSaysSo() {
         b.result("POST", "/collections/docs/shards/1/points/count", "{\"count\":7}");
         QdrantClusterNodes nodes = cluster(a, b);
