@@ -13,10 +13,21 @@ public final class HeldSession implements AutoCloseable {
     private static final int CHECK_SECONDS = 2;
 
     private final PostgresConnection connection;
+    private final boolean holds;
     private Connection held;
 
     public HeldSession(PostgresConnection connection) {
+        this(connection, true);
+    }
+
+    private HeldSession(PostgresConnection connection, boolean holds) {
         this.connection = connection;
+        this.holds = holds;
+    }
+
+    /** A session of its own for each piece of work, closed after it: for adapters built without a shared one. */
+    static HeldSession perCall(PostgresConnection connection) {
+        return new HeldSession(connection, false);
     }
 
     /** Work on the session of one database, in autocommit mode unless the work changes that and restores it. */
@@ -28,7 +39,16 @@ public final class HeldSession implements AutoCloseable {
         return connection;
     }
 
-    synchronized <T> T with(SqlWork<T> work) throws SQLException {
+    <T> T with(SqlWork<T> work) throws SQLException {
+        if (!holds) {
+            try (Connection db = connection.open()) {
+                return work.apply(db);
+            }
+        }
+        return withHeld(work);
+    }
+
+    private synchronized <T> T withHeld(SqlWork<T> work) throws SQLException {
         if (held != null) {
             try {
                 return work.apply(held);
@@ -41,13 +61,6 @@ public final class HeldSession implements AutoCloseable {
         }
         held = connection.open();
         return work.apply(held);
-    }
-
-    /** Work on a session of its own, closed after it: for adapters built without a held session. */
-    static <T> T oneOff(PostgresConnection connection, SqlWork<T> work) throws SQLException {
-        try (Connection db = connection.open()) {
-            return work.apply(db);
-        }
     }
 
     private static boolean isAlive(Connection db) {

@@ -19,8 +19,7 @@ public final class JdbcAppliedMigrations implements AppliedMigrations {
     private final HeldSession session;
 
     public JdbcAppliedMigrations(PostgresConnection connection) {
-        this.connection = connection;
-        this.session = null;
+        this(HeldSession.perCall(connection));
     }
 
     /** Reads through {@code session}, which other adapters of the same database may share. */
@@ -32,7 +31,7 @@ public final class JdbcAppliedMigrations implements AppliedMigrations {
     @Override
     public List<Applied> applied() {
         try {
-            return session == null ? HeldSession.oneOff(connection, JdbcAppliedMigrations::read) : session.with(JdbcAppliedMigrations::read);
+            return session.with(JdbcAppliedMigrations::read);
         } catch (SQLException e) {
             throw PostgresFailures.external(connection, "cannot read schema_migrations", e);
         }

@@ -24,8 +24,7 @@ public final class JdbcDatabaseProbe implements DatabaseProbe {
     private final HeldSession session;
 
     public JdbcDatabaseProbe(PostgresConnection connection) {
-        this.connection = connection;
-        this.session = null;
+        this(HeldSession.perCall(connection));
     }
 
     public JdbcDatabaseProbe(HeldSession session) {
@@ -41,7 +40,7 @@ public final class JdbcDatabaseProbe implements DatabaseProbe {
     @Override
     public String serverVersion() {
         try {
-            return onSession(db -> {
+            return session.with(db -> {
                 try (Statement statement = db.createStatement(); ResultSet rows = statement.executeQuery("SHOW server_version")) {
                     rows.next();
                     return shortVersion(rows.getString(1));
@@ -55,7 +54,7 @@ public final class JdbcDatabaseProbe implements DatabaseProbe {
     @Override
     public boolean tableExists(String table) {
         try {
-            return onSession(db -> {
+            return session.with(db -> {
                 try (PreparedStatement statement = db.prepareStatement(TABLE_EXISTS)) {
                     statement.setString(1, table);
                     try (ResultSet rows = statement.executeQuery()) {
@@ -72,7 +71,7 @@ public final class JdbcDatabaseProbe implements DatabaseProbe {
     @Override
     public List<String> tablesStartingWith(String prefix) {
         try {
-            return onSession(db -> {
+            return session.with(db -> {
                 try (PreparedStatement statement = db.prepareStatement(TABLES_LIKE)) {
                     statement.setString(1, likePrefix(prefix));
                     try (ResultSet rows = statement.executeQuery()) {
@@ -99,7 +98,7 @@ public final class JdbcDatabaseProbe implements DatabaseProbe {
         String sql = "SELECT model_id, count(*), count(DISTINCT uri) FROM " + SqlNames.quoted(table)
                 + " WHERE deleted_at IS NULL GROUP BY model_id ORDER BY model_id";
         try {
-            return onSession(db -> {
+            return session.with(db -> {
                 try (Statement statement = db.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
                     List<ModelCount> counts = new ArrayList<>();
                     while (rows.next()) {
@@ -111,10 +110,6 @@ public final class JdbcDatabaseProbe implements DatabaseProbe {
         } catch (SQLException e) {
             throw PostgresFailures.external(connection, "cannot count the chunks of " + table, e);
         }
-    }
-
-    private <T> T onSession(HeldSession.SqlWork<T> work) throws SQLException {
-        return session == null ? HeldSession.oneOff(connection, work) : session.with(work);
     }
 
     /** {@code "15.18 (Debian 15.18-1.pgdg120+1)"} becomes {@code "15.18"}. */
