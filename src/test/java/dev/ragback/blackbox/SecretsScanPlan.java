@@ -1,6 +1,6 @@
 package dev.ragback.blackbox;
 
-import dev.ragback.blackbox.SecretsScanReliabilityIT.Invocation;
+import dev.ragback.blackbox.ScannedRuns.Invocation;
 import dev.ragback.testing.RagFixtures;
 import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.cli.TempDirs;
@@ -11,29 +11,42 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * What {@link SecretsScanReliabilityIT} runs for each registered command, in order (later commands
- * need the sets, green releases and runs earlier ones made): each normal invocation once with -vv
- * and once with --json -vv, plus failing paths with wrong or unreachable secrets.
+ * What the secrets scan runs for each registered command, in two parts that need nothing of each other
+ * ({@link SecretsScanReliabilityIT}: the commands that read or configure; {@link SecretsScanRestoreReliabilityIT}:
+ * sets, restores, rollbacks and what reads their traces). Within a part, in order: later commands need the
+ * sets, green releases and runs earlier ones made. Each normal invocation runs once with -vv and once with
+ * --json -vv, plus failing paths with wrong or unreachable secrets.
  */
 final class SecretsScanPlan {
     static final int ANY_FAILURE = -2;
     static final Path JUDGE_DATASET = RagbackCli.projectDir().resolve("src/test/resources/dev/ragback/judge/score-check.jsonl");
 
-    private final SecretsScanReliabilityIT test;
-    private final Map<String, List<Invocation>> plan = new LinkedHashMap<>();
+    private final SecretsScan test;
+    private Map<String, List<Invocation>> plan = new LinkedHashMap<>();
 
-    SecretsScanPlan(SecretsScanReliabilityIT test) {
+    SecretsScanPlan(SecretsScan test) {
         this.test = test;
     }
 
-    Map<String, List<Invocation>> invocations() {
+    /** Every command path either part runs ("" is ragback itself). */
+    Set<String> plannedCommands() {
+        Set<String> planned = new LinkedHashSet<>(readAndConfigure().keySet());
+        planned.addAll(setsRestoresAndRollbacks().keySet());
+        return planned;
+    }
+
+    /** ragback itself, doctor, compat, migrate, release, traffic, qdrant, help and completion. */
+    Map<String, List<Invocation>> readAndConfigure() {
         String commands = test.work().resolve("commands.yaml").toString();
+        plan = new LinkedHashMap<>();
         root();
         // exit 1: no golden set yet, so doctor says a rollback could not run (its readiness checks)
         both("doctor", 1);
@@ -93,6 +106,15 @@ final class SecretsScanPlan {
         once("help", 0);
         once("help", 0, "options");
         once("completion", 0, "bash");
+        return plan;
+    }
+
+    /** snapshot, smoke, verify, eval-quick, revert, rollback, history and postmortem, after marking the releases green. */
+    Map<String, List<Invocation>> setsRestoresAndRollbacks() {
+        String commands = test.work().resolve("commands.yaml").toString();
+        plan = new LinkedHashMap<>();
+        once("release mark-green", 0, "v1.0.0");
+        once("release mark-green", 0, "v1.1.0");
 
         group("snapshot");
         both("snapshot create", 0, "--golden", "--label", "secrets scan");
@@ -138,7 +160,7 @@ final class SecretsScanPlan {
         // judge mode: the judge's key and the RAG service's auth header in the environment, the audit file in the work dir
         String judgeMode = test.work().resolve("judge.yaml").toString();
         both("eval-quick", 0, "--config", judgeMode, "--min-faithfulness", "0.75");
-        once("doctor", 1, "--config", judgeMode); // no current release or golden set here: not ready for a rollback
+        once("doctor", 0, "--config", judgeMode); // a golden set and green releases: ready for a rollback
         failing("eval-quick", Map.of("EVAL_JUDGE_API_KEY", test.alsoSecret("wrong EVAL_JUDGE_API_KEY", "wrong-judge-key")), "--config",
                 judgeMode);
         secretOnCommandLine("eval-quick", "--config", judgeMode, "--set", "eval.rag_auth=Bearer " + test.ragAuth());
