@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -99,7 +100,8 @@ final class PointRoutes {
         }
         int limit = limit(body);
         int offset = body.path("offset").asInt(0);
-        List<Scored> scored = present(query) ? nearest(stored, using, config, query) : byId(stored);
+        // the answer is a prefix of the ranking (a score threshold cuts it, offset and limit take from it): ranking more is wasted
+        List<Scored> scored = present(query) ? nearest(stored, using, config, query, (int) Math.min(Integer.MAX_VALUE, (long) Math.max(0, offset) + limit)) : byId(stored);
         JsonNode threshold = body.get("score_threshold");
         boolean bigger = Scoring.biggerIsBetter(config.distance());
         ArrayNode points = Replies.JSON.createArrayNode();
@@ -113,10 +115,14 @@ final class PointRoutes {
     }
 
     private record Scored(StoredCollection.Entry entry, float score) {
+        PointId key() {
+            return entry.key();
+        }
     }
 
+    /** The {@code best} points nearest to the query, best first; ties go to the smaller id. */
     private static List<Scored> nearest(StoredCollection stored, String using, StoredCollection.VectorConfig config,
-                                        JsonNode query) {
+                                        JsonNode query, int best) {
         float[] target;
         PointId self = null;
         if (query.isArray()) {
@@ -135,19 +141,25 @@ final class PointRoutes {
                 throw new QdrantError(404, "Not found: Vector with name \"" + using + "\" for point not found");
             }
         }
-        List<Scored> scored = new ArrayList<>();
+        Comparator<Scored> ranking = Comparator.comparingDouble(Scored::score);
+        if (Scoring.biggerIsBetter(config.distance())) {
+            ranking = ranking.reversed();
+        }
+        ranking = ranking.thenComparing(Scored::key);
+        // the worst kept point first, so each better one replaces it
+        PriorityQueue<Scored> kept = new PriorityQueue<>(ranking.reversed());
         for (StoredCollection.Entry entry : stored.entries()) {
             float[] vector = entry.scored().get(using);
             // like Qdrant, a point given as the query is left out of its own results
             if (vector != null && !entry.key().equals(self)) {
-                scored.add(new Scored(entry, Scoring.score(config.distance(), target, vector)));
+                kept.add(new Scored(entry, Scoring.score(config.distance(), target, vector)));
+                if (kept.size() > best) {
+                    kept.poll();
+                }
             }
         }
-        Comparator<Scored> byScore = Comparator.comparingDouble(Scored::score);
-        if (Scoring.biggerIsBetter(config.distance())) {
-            byScore = byScore.reversed();
-        }
-        scored.sort(byScore.thenComparing(s -> s.entry().key()));
+        List<Scored> scored = new ArrayList<>(kept);
+        scored.sort(ranking);
         return scored;
     }
 
