@@ -28,9 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The cluster paths ClusterCliIT leaves out, through bin/ragback against the 3-node double (6 shards, replication
- * factor 2): a set in an S3 repository, rollback auto killed mid-restore and resumed, Ctrl-C during a shard upload,
- * and a shard upload whose answer never arrives.
+ * The cluster paths ClusterCliIT and ClusterNodeDownCliIT leave out, through bin/ragback against the 3-node double
+ * (6 shards, replication factor 2): a set in an S3 repository, rollback auto killed mid-restore and resumed, Ctrl-C
+ * during a shard upload, and a shard upload whose answer never arrives.
  */
 @ExtendWith({PostgresExtension.class, S3ProxyExtension.class})
 @BlackBox

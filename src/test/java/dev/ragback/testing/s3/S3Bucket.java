@@ -1,8 +1,12 @@
 package dev.ragback.testing.s3;
 
+import dev.ragback.testing.cli.TempDirs;
+
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One test class's bucket on an s3proxy.
@@ -11,6 +15,7 @@ import java.util.Map;
  * @param name  the bucket
  */
 public record S3Bucket(S3Proxy proxy, String name) {
+    private static final Map<String, Path> STAGING = new ConcurrentHashMap<>();
 
     /** {@code s3://<bucket>/<prefix>} */
     public String url(String prefix) {
@@ -24,9 +29,19 @@ public record S3Bucket(S3Proxy proxy, String name) {
         return env;
     }
 
-    /** The global options that point ragback at this server (endpoint, path style). */
+    /**
+     * The global options that point ragback at this server (endpoint, path style), and a staging dir of this bucket's own:
+     * a bucket repository keeps its journal and run lock there, and the default ($TMPDIR/ragback-$USER) is one per host,
+     * where test classes running at once in other JVMs took each other's lock (exit 4).
+     */
     public List<String> setFlags() {
-        return new ArrayList<>(List.of("--set", "backups.s3.endpoint=" + proxy.endpoint(), "--set", "backups.s3.path_style=true"));
+        return new ArrayList<>(List.of("--set", "backups.s3.endpoint=" + proxy.endpoint(), "--set", "backups.s3.path_style=true",
+                "--set", "backups.staging=" + staging()));
+    }
+
+    /** This bucket's staging dir (journal, run lock, downloads), removed with the bucket or when the JVM exits. */
+    public Path staging() {
+        return STAGING.computeIfAbsent(name, bucket -> TempDirs.create("ragback-staging-" + bucket + "-"));
     }
 
     /** Keys under {@code prefix}, as stored. */
@@ -46,6 +61,10 @@ public record S3Bucket(S3Proxy proxy, String name) {
                 client.deleteObject(r -> r.bucket(name).key(key));
             }
             client.deleteBucket(r -> r.bucket(name));
+        }
+        Path staging = STAGING.remove(name);
+        if (staging != null) {
+            TempDirs.delete(staging);
         }
     }
 
