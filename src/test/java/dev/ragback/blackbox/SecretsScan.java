@@ -51,6 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of ragback and all its child processes are scanned. The plan ({@link SecretsScanPlan}) covers every
  * registered command; two test classes run its two parts, each on a stage of its own.
  */
+@BlackBox
 final class SecretsScan implements AutoCloseable {
     private static final String ROLE = "ragscan";
     private static final String TASKDB_ROLE = "ragscan_taskdb";
