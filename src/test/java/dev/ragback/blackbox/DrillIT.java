@@ -1,10 +1,8 @@
 package dev.ragback.blackbox;
 
-import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.qdrant.QdrantDouble;
-import dev.ragback.testing.qdrant.QdrantDoubleCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,24 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** make drill's script, run as a user would, against the throwaway PostgreSQL and the Qdrant double. */
+/**
+ * make drill's script, run as a user would, against the throwaway PostgreSQL and the Qdrant double. Its cluster mode
+ * is in {@link ClusterDrillIT}.
+ */
 @ExtendWith(PostgresExtension.class)
 @BlackBox
 class DrillIT {
     @TempDir
     Path scratch;
-
-    private static String[] run(Map<String, String> env, Path io) throws Exception {
-        Path script = RagbackCli.projectDir().resolve("ops/drill/drill.sh");
-        ProcessBuilder builder = new ProcessBuilder(List.of("bash", script.toString())).redirectErrorStream(true)
-                .redirectOutput(io.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("PG") || k.startsWith("QDRANT") || k.equals("DOCKER_HOST"));
-        builder.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "drill did not finish");
-        return new String[] {String.valueOf(process.exitValue()), Files.readString(io, StandardCharsets.UTF_8)};
-    }
 
     /** One full drill with the default dataset, next to someone else's data: the whole story, and theirs untouched. */
     @Test
@@ -58,7 +47,7 @@ class DrillIT {
             env.put("QDRANT_URL", qdrant.url().toString());
             env.put("QDRANT_COLLECTION", "rag_main");
             env.put("DRILL_DIR", scratch.resolve("drill").toString());
-            String[] result = run(env, scratch.resolve("out"));
+            String[] result = DrillScript.run(env, scratch.resolve("out"));
 
             assertEquals("0", result[0], result[1]);
             assertTrue(result[1].contains("DIFFERENT: "), "the damage is shown before the rollback:\n" + result[1]);
@@ -84,37 +73,6 @@ class DrillIT {
         }
     }
 
-    /**
-     * make drill CLUSTER=3 against the user's cluster (QDRANT_NODES), with no PG variables: a sharded, replicated
-     * collection restored shard by shard, on a throwaway PostgreSQL the drill starts and stops. With the drill above
-     * (one Qdrant, the user's PostgreSQL), two runs cover both sides of each store.
-     */
-    @Test
-    void clusterModeWithoutPgVariablesRunsTheStoryShardByShardOnAThrowawayPostgresqlAndRemovesWhatItMade() throws Exception {
-        try (QdrantDoubleCluster cluster = QdrantDoubleCluster.start(3)) {
-            Path drill = scratch.resolve("drill");
-            String[] result = run(Map.of("CLUSTER", "3", "QDRANT_NODES", String.join(",", cluster.urls()),
-                    "DRILL_DIR", drill.toString(), "DRILL_CHUNKS", "300"), scratch.resolve("out"));
-
-            assertEquals("0", result[0], result[1]);
-            assertTrue(result[1].contains("starting a throwaway PostgreSQL from the local binaries"), result[1]);
-            assertTrue(result[1].contains("drill: Qdrant " + String.join(",", cluster.urls()) + ": collection "), result[1]);
-            assertTrue(result[1].contains("on the cluster (6 shards, replication factor 2)"), "the plan restores shard by shard:\n" + result[1]);
-            assertTrue(result[1].matches("(?s).*differs: shard \\d: .*"), "the damage shows per shard:\n" + result[1]);
-            String after = result[1].substring(result[1].indexOf("[drill] verification: both stores are back"));
-            for (int shard = 0; shard < 6; shard++) {
-                assertTrue(after.matches("(?s).*\n  shard " + shard + " +\\d+ points \\(set: \\d+\\) .*Active.*Active +ok\n.*"),
-                        "shard " + shard + " is back with both replicas Active:\n" + after);
-            }
-            assertTrue(after.contains("ok: both stores match the set"), after);
-            assertEquals(List.of(), cluster.node(0).store().names(), "the drill removed its own collections from the cluster");
-            for (int node = 0; node < 3; node++) {
-                assertEquals(List.of(), cluster.node(node).snapshotFiles(), "no snapshot file left on node " + node);
-            }
-            assertFalse(Files.exists(drill.resolve("pg/data/postmaster.pid")), "the throwaway cluster is stopped at the end");
-        }
-    }
-
     @Test
     void whenItCannotCreateItsOwnDatabaseItRefusesWithExit2(PgDatabase db) throws Exception {
         String role = "drill_nocreatedb_" + ProcessHandle.current().pid();
@@ -127,7 +85,7 @@ class DrillIT {
             env.put("QDRANT_URL", qdrant.url().toString());
             Path drill = scratch.resolve("drill");
             env.put("DRILL_DIR", drill.toString());
-            String[] result = run(env, scratch.resolve("out"));
+            String[] result = DrillScript.run(env, scratch.resolve("out"));
 
             assertEquals("2", result[0], result[1]);
             assertTrue(result[1].matches("(?s).*drill: cannot create its own database ragback_drill_[0-9a-f]+ on .*"
@@ -140,7 +98,7 @@ class DrillIT {
             // its own temp directory, kept on request: the failure says where it is and how big
             env.remove("DRILL_DIR");
             env.put("DRILL_KEEP", "1");
-            String[] kept = run(env, scratch.resolve("out-kept"));
+            String[] kept = DrillScript.run(env, scratch.resolve("out-kept"));
             assertEquals("2", kept[0], kept[1]);
             java.util.regex.Matcher keptLine = java.util.regex.Pattern
                     .compile("(?m)^drill: scratch directory (/\\S+/ragback-drill\\.\\w+) kept, (\\d[\\d.,]*[KMG]?)$").matcher(kept[1]);
@@ -167,7 +125,7 @@ class DrillIT {
     void withoutQdrantItStopsWithOneClearLine() throws Exception {
         // where Docker runs, the drill starts its own Qdrant from ops/compose.yaml instead
         org.junit.jupiter.api.Assumptions.assumeFalse(dockerRuns(), "Docker is available here");
-        String[] result = run(Map.of("DRILL_DIR", scratch.resolve("drill").toString()), scratch.resolve("out"));
+        String[] result = DrillScript.run(Map.of("DRILL_DIR", scratch.resolve("drill").toString()), scratch.resolve("out"));
         assertEquals("1", result[0], result[1]);
         String[] lines = result[1].strip().split("\\R");
         assertEquals(1, lines.length, "said first, and alone:\n" + result[1]);
