@@ -10,12 +10,20 @@ import dev.ragback.testing.judge.FakeOpenAiServer;
 import dev.ragback.testing.judge.FakeRagService;
 import dev.ragback.testing.judge.JudgeFixture;
 import dev.ragback.testing.pg.PgDatabase;
+import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.pg.ScramSecret;
 import dev.ragback.testing.pg.ThrowawayPostgres;
 import dev.ragback.testing.qdrant.QdrantDouble;
 import dev.ragback.testing.qdrant.RecordedRequest;
+import dev.ragback.testing.s3.S3Bucket;
+import dev.ragback.testing.s3.S3Proxy;
+import dev.ragback.testing.s3.S3ProxyExtension;
 import dev.ragback.testing.secrets.ArgvSampler;
 import dev.ragback.testing.secrets.SecretScanner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -45,19 +53,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The stage of the secrets scan (issue 8 item 6): ragback run with distinctive secrets in its environment
- * against PostgreSQL, the Qdrant double, s3proxy, Slack, a Pushgateway, a judge and a RAG service; then
- * stdout, stderr, every file the runs left, every TaskDB row, every request those servers got and the argv
- * of ragback and all its child processes are scanned. The plan ({@link SecretsScanPlan}) covers every
- * registered command; two test classes run its two parts, each on a stage of its own.
+ * The secrets scan (issue 8 item 6): ragback run with distinctive secrets in its environment against PostgreSQL,
+ * the Qdrant double, s3proxy, Slack, a Pushgateway, a judge and a RAG service; then stdout, stderr, every file the
+ * runs left, every TaskDB row, every request those servers got and the argv of ragback and all its child processes
+ * are scanned. The plan ({@link SecretsScanPlan}) covers every registered command; each subclass runs one part of it.
  */
+@ExtendWith({PostgresExtension.class, S3ProxyExtension.class})
 @BlackBox
-final class SecretsScan implements AutoCloseable {
+abstract class SecretsScan {
     private static final String ROLE = "ragscan";
     private static final String TASKDB_ROLE = "ragscan_taskdb";
     private static final int CHUNKS = 300;
 
-    private final Path work;
+    @TempDir
+    Path work;
     private final String pgPassword = "pg-SECRET-" + random();
     private final String taskdbPassword = "taskdb-SECRET-" + random();
     private final String qdrantKey = "qdrant-SECRET-" + random();
@@ -68,7 +77,7 @@ final class SecretsScan implements AutoCloseable {
     private final String pushPassword = "pushgw-SECRET-" + random();
 
     private PgDatabase db;
-    private dev.ragback.testing.s3.S3Bucket bucket;
+    private S3Bucket bucket;
     private QdrantDouble qdrant;
     private Receiver slack;
     private Receiver pushgateway;
@@ -79,8 +88,8 @@ final class SecretsScan implements AutoCloseable {
     private final Map<String, String> baseEnv = new LinkedHashMap<>();
     private ScannedRuns runs;
 
-    SecretsScan(PgDatabase db, dev.ragback.testing.s3.S3Bucket bucket, Path work) throws Exception {
-        this.work = work;
+    @BeforeEach
+    void startTheServersAndPlantTheSecrets(PgDatabase db, S3Bucket bucket) throws Exception {
         this.db = db;
         this.bucket = bucket;
         db.execute("DROP TABLE IF EXISTS rag_chunks, rag_ingest_runs, schema_migrations, task_events, ragback_leases, dump_gate CASCADE");
@@ -118,12 +127,12 @@ final class SecretsScan implements AutoCloseable {
                 .secret("EVAL_JUDGE_API_KEY", judgeKey).secret("EVAL_RAG_AUTH", ragAuth).secret("RAGBACK_SIGNING_KEY", signingKey)
                 .secret("PUSHGATEWAY_URL password", pushPassword)
                 .secret("harness PostgreSQL password", ThrowawayPostgres.shared().password())
-                .secret("AWS_SECRET_ACCESS_KEY (s3proxy)", dev.ragback.testing.s3.S3Proxy.SECRET_KEY);
+                .secret("AWS_SECRET_ACCESS_KEY (s3proxy)", S3Proxy.SECRET_KEY);
         runs = new ScannedRuns(cli, scan, baseEnv);
     }
 
-    @Override
-    public void close() {
+    @AfterEach
+    void stopTheServers() {
         qdrant.close();
         slack.close();
         pushgateway.close();
@@ -320,7 +329,7 @@ final class SecretsScan implements AutoCloseable {
     }
 
     /** The test's s3proxy bucket: the SDK's credentials in the environment, and the flags that point ragback at it. */
-    dev.ragback.testing.s3.S3Bucket bucket() {
+    S3Bucket bucket() {
         return bucket;
     }
 
