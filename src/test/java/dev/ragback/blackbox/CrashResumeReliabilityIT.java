@@ -1,16 +1,11 @@
 package dev.ragback.blackbox;
 
-import dev.ragback.testing.GoldenSet;
 import dev.ragback.testing.Processes;
 import dev.ragback.testing.RollbackGoldenSet;
 import dev.ragback.testing.Waits;
 import dev.ragback.testing.cli.TempDirs;
-import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.reliability.Scenario;
 import dev.ragback.testing.reliability.ScenarioOutcome;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,22 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @RollbackGoldenSet(chunks = CrashResumeStage.CHUNKS)
 @BlackBox
-class CrashResumeReliabilityIT {
-    @TempDir
-    Path work;
-
-    private CrashResumeStage stage;
-
-    @BeforeEach
-    void setUp(PgDatabase db, GoldenSet golden) throws Exception {
-        stage = new CrashResumeStage(db, golden, work);
-    }
-
-    @AfterEach
-    void tearDown() {
-        stage.close();
-    }
-
+class CrashResumeReliabilityIT extends CrashResumeStage {
     @ParameterizedTest(name = "killed right after ==> {0}")
     @ValueSource(strings = {"traffic_off", "restore", "revert", "smoke", "eval", "report"})
     @Scenario(broken = "kill -9 of rollback auto (and its children) right after a step starts: traffic_off, restore, revert, smoke, eval, report",
@@ -50,14 +30,14 @@ class CrashResumeReliabilityIT {
             Files.writeString(work.resolve("hang"), "");
         }
         Path io = TempDirs.create("crash-" + step + "-");
-        Process run = stage.cli.start(io, "rollback", "auto", "--reason", "manual", "--yes");
+        Process run = cli.start(io, "rollback", "auto", "--reason", "manual", "--yes");
         Waits.until(() -> Processes.stdoutSoFar(io).contains("==> " + step + " ") || !run.isAlive(), "==> " + step);
-        String killed = stage.kill(run);
+        String killed = kill(run);
         Files.deleteIfExists(work.resolve("hang"));
         if (!step.equals("traffic_off")) {
             assertEquals("0", Files.readString(work.resolve("ops/state/traffic")).strip(), "traffic after the kill");
         }
-        String resumed = stage.resumeAndCheck(io);
-        outcome.observed("after ==> " + step + ": " + killed + "; " + resumed).dataIntact(stage.storesEqualGolden());
+        String resumed = resumeAndCheck(io);
+        outcome.observed("after ==> " + step + ": " + killed + "; " + resumed).dataIntact(storesEqualGolden());
     }
 }

@@ -7,6 +7,9 @@ import dev.ragback.testing.cli.RagbackCli;
 import dev.ragback.testing.cli.TempDirs;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.qdrant.QdrantDouble;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,36 +19,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The crash classes' stage: from the class's golden set (schema v1.1.0, releases v1.0.0, v1.1.0 green and current,
- * v2.0.0), then the bad change; the kill of a rollback auto and the checks after its --resume. Close it after each test.
+ * What the crash classes share: each test starts from the class's golden set (schema v1.1.0, releases v1.0.0,
+ * v1.1.0 green and current, v2.0.0), then the bad change; the kill of a rollback auto and the checks after its --resume.
  */
 @BlackBox
-final class CrashResumeStage implements AutoCloseable {
+abstract class CrashResumeStage {
     /** Chunks in the golden set of both crash classes ({@code @RollbackGoldenSet(chunks = CrashResumeStage.CHUNKS)}). */
     static final int CHUNKS = 1500;
 
-    final PgDatabase db;
-    final QdrantDouble qdrant;
-    final RagbackCli cli;
-    final List<List<String>> goldenRows;
-    private final Path work;
-    private final List<String> goldenPoints;
+    @TempDir
+    Path work;
 
-    CrashResumeStage(PgDatabase db, GoldenSet golden, Path work) throws Exception {
+    PgDatabase db;
+    QdrantDouble qdrant;
+    RagbackCli cli;
+    List<List<String>> goldenRows;
+    private List<String> goldenPoints;
+
+    @BeforeEach
+    void stageTheBadChange(PgDatabase db, GoldenSet golden) throws Exception {
         this.db = db;
-        this.work = work;
         qdrant = new QdrantDouble();
-        try {
-            RollbackStage.fromGoldenSet(golden, work, qdrant, CHUNKS);
-            RollbackStage.evaluator(work, "");
-            cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
-            goldenRows = db.rows(RollbackStage.SECTION_7);
-            goldenPoints = points();
-            RollbackStage.damage(db, qdrant, work);
-        } catch (Exception | Error e) {
-            qdrant.close(); // no stage to close in the test's tearDown
-            throw e;
-        }
+        RollbackStage.fromGoldenSet(golden, work, qdrant, CHUNKS);
+        RollbackStage.evaluator(work, "");
+        cli = RagbackCli.create().workDir(work).env(db.env()).env("QDRANT_URL", qdrant.url().toString());
+        goldenRows = db.rows(RollbackStage.SECTION_7);
+        goldenPoints = points();
+        RollbackStage.damage(db, qdrant, work);
     }
 
     /** SIGKILL to {@code run}'s children, then to it; what happened, for the scenario's observed column. */
@@ -82,8 +82,10 @@ final class CrashResumeStage implements AutoCloseable {
         return qdrant.pointLines("rag_main");
     }
 
-    @Override
-    public void close() {
-        qdrant.close();
+    @AfterEach
+    void stopQdrant() {
+        if (qdrant != null) {
+            qdrant.close();
+        }
     }
 }
