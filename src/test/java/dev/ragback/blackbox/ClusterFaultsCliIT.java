@@ -58,12 +58,6 @@ class ClusterFaultsCliIT {
         return stage;
     }
 
-    private static String[] with(List<String> flags, String... args) {
-        List<String> all = new ArrayList<>(flags);
-        all.addAll(List.of(args));
-        return all.toArray(String[]::new);
-    }
-
     @Test
     void aSetInS3IsMadeFromTheClusterShardByShardAndRestoredIntoIt(PgDatabase db, S3Bucket bucket) throws Exception {
         stage(db, "v1.0.0");
@@ -78,11 +72,11 @@ class ClusterFaultsCliIT {
         assertFalse(Files.exists(work.resolve("backups").resolve(id)), "the set went to the bucket, not to a directory");
 
         stage.qdrant.delete("rag_main_v2", 1, 2, 3, 150);
-        cli.run(with(bucket.setFlags(), "verify")).assertExit(3);
-        RagbackCli.Result restored = cli.run(with(bucket.setFlags(), "snapshot", "restore", "--only", "qdrant", "--yes")).assertExit(0);
+        cli.run(bucket.args("verify")).assertExit(3);
+        RagbackCli.Result restored = cli.run(bucket.args("snapshot", "restore", "--only", "qdrant", "--yes")).assertExit(0);
         assertEquals("rag_main_v2_r" + id, stage.qdrant.aliasTarget("rag_main"), restored.stdout());
         assertEquals(before, stage.qdrant.points("rag_main"));
-        RagbackCli.Result verified = cli.run(with(bucket.setFlags(), "verify")).assertExit(0);
+        RagbackCli.Result verified = cli.run(bucket.args("verify")).assertExit(0);
         assertTrue(verified.stdout().contains("shard 5"), verified.stdout());
     }
 

@@ -7,11 +7,8 @@ import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.s3.S3Bucket;
 import dev.ragback.testing.s3.S3Proxy;
 import dev.ragback.testing.s3.S3ProxyExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -20,8 +17,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import static dev.ragback.blackbox.S3FaultStage.args;
-import static dev.ragback.blackbox.S3FaultStage.prefix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,29 +28,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @ExtendWith({PostgresExtension.class, S3ProxyExtension.class})
 @BlackBox
-class S3FaultsCliIT {
+class S3FaultsCliIT extends S3FaultStage {
     private static final String COUNT = "SELECT count(*) FROM rag_chunks";
-
-    @TempDir
-    Path work;
-
-    private S3FaultStage stage;
-
-    @BeforeEach
-    void setUp(PgDatabase db) {
-        stage = new S3FaultStage(db, work);
-    }
-
-    @AfterEach
-    void tearDown() {
-        stage.close();
-    }
 
     @Test
     void aCorruptedObjectFailsDeepVerifyAndRestoreWithExit5AndNothingIsRestored(PgDatabase db, S3Bucket bucket) throws Exception {
         String prefix = prefix();
-        RagbackCli s3 = stage.cli.env(bucket.env(prefix));
-        String id = SnapshotRepositoryCliIT.JSON.readTree(s3.run(args(bucket, "--json", "snapshot", "create", "--golden"))
+        RagbackCli s3 = cli.env(bucket.env(prefix));
+        String id = SnapshotRepositoryCliIT.JSON.readTree(s3.run(bucket.args("--json", "snapshot", "create", "--golden"))
                 .assertExit(0).stdout()).get("id").asText();
         String key = bucket.keys(prefix + "/" + id + "/postgres/").get(0);
         try (RandomAccessFile file = new RandomAccessFile(bucket.proxy().objectFile(bucket.name(), key).toFile(), "rw")) {
@@ -64,11 +44,11 @@ class S3FaultsCliIT {
             file.seek(file.length() / 2);
             file.write(b ^ 0xff);
         }
-        RagbackCli.Result deep = s3.run(args(bucket, "snapshot", "verify", "--deep", id)).assertExit(5);
+        RagbackCli.Result deep = s3.run(bucket.args("snapshot", "verify", "--deep", id)).assertExit(5);
         assertTrue(deep.stdout().lines().anyMatch(l -> l.startsWith("BAD") && l.contains("sha256")), deep.stdout());
         db.execute("DELETE FROM rag_chunks WHERE id % 2 = 0");
         List<List<String>> damaged = db.rows(COUNT);
-        RagbackCli.Result restore = s3.run(args(bucket, "snapshot", "restore", id, "--yes")).assertExit(5);
+        RagbackCli.Result restore = s3.run(bucket.args("snapshot", "restore", id, "--yes")).assertExit(5);
         assertTrue(restore.stderr().contains("nothing was restored"), restore.stderr());
         assertEquals(damaged, db.rows(COUNT), "the database is as it was");
     }
@@ -76,8 +56,8 @@ class S3FaultsCliIT {
     @Test
     void aWrongSecretIsExit1NamingTheCauseWithoutPrintingIt(S3Bucket bucket) {
         String wrong = "wrong-secret-" + UUID.randomUUID();
-        RagbackCli.Result list = stage.cli.env(bucket.env(prefix())).env("AWS_SECRET_ACCESS_KEY", wrong)
-                .run(args(bucket, "snapshot", "list")).assertExit(1);
+        RagbackCli.Result list = cli.env(bucket.env(prefix())).env("AWS_SECRET_ACCESS_KEY", wrong)
+                .run(bucket.args("snapshot", "list")).assertExit(1);
         assertTrue(list.stderr().contains("signature mismatch"), list.stderr());
         assertFalse((list.stdout() + list.stderr()).contains(wrong), "the secret is never printed");
         assertFalse((list.stdout() + list.stderr()).contains(S3Proxy.SECRET_KEY));
@@ -85,9 +65,9 @@ class S3FaultsCliIT {
 
     @Test
     void noSuchBucketIsNamed(S3Bucket bucket) {
-        RagbackCli.Result list = stage.cli.env(bucket.proxy().credentialsEnv())
+        RagbackCli.Result list = cli.env(bucket.proxy().credentialsEnv())
                 .env("RAGBACK_BACKUPS", "s3://no-such-bucket-" + prefix() + "/x")
-                .run(args(bucket, "snapshot", "list")).assertExit(1);
+                .run(bucket.args("snapshot", "list")).assertExit(1);
         assertTrue(list.stderr().contains("no such bucket"), list.stderr());
     }
 
@@ -95,7 +75,7 @@ class S3FaultsCliIT {
     void pathStyleOffGivesAHintThatNamesPathStyle(S3Bucket bucket) {
         // with an IP address the SDK falls back to path style by itself: a host name is where it bites
         String byName = bucket.proxy().endpoint().toString().replace("127.0.0.1", "localhost");
-        RagbackCli.Result list = stage.cli.env(bucket.env(prefix())).run("--set", "backups.s3.endpoint=" + byName,
+        RagbackCli.Result list = cli.env(bucket.env(prefix())).run("--set", "backups.s3.endpoint=" + byName,
                 "snapshot", "list").assertExit(1);
         assertTrue(list.stderr().contains("path_style"), list.stderr());
     }
@@ -103,10 +83,10 @@ class S3FaultsCliIT {
     @Test
     void doctorChecksTheBucketAndNamesTheCauseWhenItFails(S3Bucket bucket) {
         String prefix = prefix();
-        RagbackCli.Result ok = stage.cli.env(bucket.env(prefix)).run(args(bucket, "doctor"));
+        RagbackCli.Result ok = cli.env(bucket.env(prefix)).run(bucket.args("doctor"));
         assertTrue(ok.stdout().contains("can list, put and delete in s3://" + bucket.name() + "/" + prefix), ok.stdout());
-        RagbackCli.Result denied = stage.cli.env(bucket.env(prefix)).env("AWS_SECRET_ACCESS_KEY", "nope-" + prefix)
-                .run(args(bucket, "doctor"));
+        RagbackCli.Result denied = cli.env(bucket.env(prefix)).env("AWS_SECRET_ACCESS_KEY", "nope-" + prefix)
+                .run(bucket.args("doctor"));
         assertTrue(denied.exitCode() != 0, denied.toString());
         assertTrue(denied.stdout().contains("signature mismatch"), denied.stdout());
         assertTrue(bucket.keys(prefix).isEmpty(), "the probe object is gone");
@@ -115,8 +95,8 @@ class S3FaultsCliIT {
     @Test
     void aFullStagingDiskFailsTheRestoreBeforeAnythingIsRestored(PgDatabase db, S3Bucket bucket) throws Exception {
         String prefix = prefix();
-        RagbackCli s3 = stage.cli.env(bucket.env(prefix));
-        s3.run(args(bucket, "snapshot", "create", "--golden")).assertExit(0);
+        RagbackCli s3 = cli.env(bucket.env(prefix));
+        s3.run(bucket.args("snapshot", "create", "--golden")).assertExit(0);
         Path staging = work.resolve("staging");
         try (DiskLimit disk = DiskLimit.on(staging, 4L << 20)) {
             assumeTrue(disk.tmpfs() || Files.isExecutable(DiskLimit.prlimit()), "neither a tmpfs nor prlimit: " + disk.mechanism());
@@ -124,8 +104,8 @@ class S3FaultsCliIT {
             db.execute("DELETE FROM rag_chunks WHERE id % 2 = 0");
             List<List<String>> damaged = db.rows(COUNT);
             RagbackCli viaPrlimit = RagbackCli.create().workDir(work).env(db.env()).env(bucket.env(prefix))
-                    .env("QDRANT_URL", stage.qdrant.url().toString()).env("QDRANT_API_KEY", "repo-key-31");
-            RagbackCli.Result restore = disk.run(s3, viaPrlimit, args(bucket, "--set", "backups.staging=" + staging,
+                    .env("QDRANT_URL", qdrant.url().toString()).env("QDRANT_API_KEY", "repo-key-31");
+            RagbackCli.Result restore = disk.run(s3, viaPrlimit, bucket.args("--set", "backups.staging=" + staging,
                     "snapshot", "restore", "--golden", "--yes"));
             assertEquals(1, restore.exitCode(), restore.toString());
             assertTrue(restore.stderr().toLowerCase().matches("(?s).*(no space left|file too large|disk is full|disk full).*"),
@@ -137,7 +117,7 @@ class S3FaultsCliIT {
     @Test
     void createToABucketStreamsWithNoLocalCopySoATinyStagingDiskIsEnough(PgDatabase db, S3Bucket bucket) throws Exception {
         String prefix = prefix();
-        RagbackCli s3 = stage.cli.env(bucket.env(prefix));
+        RagbackCli s3 = cli.env(bucket.env(prefix));
         Path staging = work.resolve("tiny-staging");
         long room = 32 << 10;
         String id;
@@ -148,8 +128,8 @@ class S3FaultsCliIT {
             assumeTrue(disk.tmpfs() || Files.isExecutable(DiskLimit.prlimit()), "neither a tmpfs nor prlimit: " + disk.mechanism());
             disk.leaveFree(room);
             RagbackCli viaPrlimit = RagbackCli.create().workDir(work).env(db.env()).env(bucket.env(prefix))
-                    .env("QDRANT_URL", stage.qdrant.url().toString()).env("QDRANT_API_KEY", "repo-key-31");
-            RagbackCli.Result create = disk.run(s3, viaPrlimit, args(bucket, "--set", "backups.staging=" + staging,
+                    .env("QDRANT_URL", qdrant.url().toString()).env("QDRANT_API_KEY", "repo-key-31");
+            RagbackCli.Result create = disk.run(s3, viaPrlimit, bucket.args("--set", "backups.staging=" + staging,
                     "--json", "snapshot", "create"));
             assertEquals(0, create.exitCode(), create.toString());
             id = SnapshotRepositoryCliIT.JSON.readTree(create.stdout()).get("id").asText();
@@ -164,6 +144,6 @@ class S3FaultsCliIT {
         } finally {
             db.execute("DROP TABLE IF EXISTS streamed_ballast");
         }
-        s3.run(args(bucket, "snapshot", "verify", "--deep", id)).assertExit(0);
+        s3.run(bucket.args("snapshot", "verify", "--deep", id)).assertExit(0);
     }
 }

@@ -3,16 +3,10 @@ package dev.ragback.blackbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ragback.testing.Processes;
 import dev.ragback.testing.cli.RagbackCli;
-import dev.ragback.testing.pg.PgDatabase;
-import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.s3.S3Bucket;
 import dev.ragback.testing.s3.S3Proxy;
 import dev.ragback.testing.s3.S3ProxyExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +15,6 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
-import static dev.ragback.blackbox.S3FaultStage.args;
-import static dev.ragback.blackbox.S3FaultStage.prefix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,24 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A create whose multipart upload to a bucket is cut, through the built jar: s3proxy killed mid-upload, or Ctrl-C.
  * Each test loads 79,000 more points and starts an s3proxy of its own: the slow S3 faults, apart from S3FaultsCliIT.
  */
-@ExtendWith(PostgresExtension.class)
 @BlackBox
-class S3InterruptedUploadCliIT {
-    @TempDir
-    Path work;
-
-    private S3FaultStage stage;
-
-    @BeforeEach
-    void setUp(PgDatabase db) {
-        stage = new S3FaultStage(db, work);
-    }
-
-    @AfterEach
-    void tearDown() {
-        stage.close();
-    }
-
+class S3InterruptedUploadCliIT extends S3FaultStage {
     @Test
     void s3proxyKilledMidUploadLeavesNoVisibleSetAndPruneCleansTheParts() throws Exception {
         loadBulkPoints();
@@ -58,9 +34,9 @@ class S3InterruptedUploadCliIT {
         Process create;
         try (S3Proxy proxy = S3Proxy.start(data)) {
             S3Bucket bucket = S3ProxyExtension.newBucket(proxy, bucketName);
-            RagbackCli s3 = stage.cli.env(bucket.env(prefix));
+            RagbackCli s3 = cli.env(bucket.env(prefix));
             Files.createDirectories(work.resolve("create-io"));
-            create = s3.start(work.resolve("create-io"), args(bucket, "--set", "backups.s3.part_size=5MiB", "snapshot", "create"));
+            create = s3.start(work.resolve("create-io"), bucket.args("--set", "backups.s3.part_size=5MiB", "snapshot", "create"));
             // a part on disk, and no upload between the two files s3proxy writes to initiate one: killed there,
             // an upload stays listed but cannot be aborted, which S3 (one atomic request) cannot leave
             BooleanSupplier midUpload = () -> proxy.partFiles(bucketName) > 0 && proxy.halfInitiatedUploads(bucketName).isEmpty();
@@ -74,10 +50,10 @@ class S3InterruptedUploadCliIT {
         }
         try (S3Proxy again = S3Proxy.start(data)) {
             S3Bucket bucket = new S3Bucket(again, bucketName);
-            RagbackCli s3 = stage.cli.env(bucket.env(prefix));
-            JsonNode list = SnapshotRepositoryCliIT.JSON.readTree(s3.run(args(bucket, "--json", "snapshot", "list")).assertExit(0).stdout());
+            RagbackCli s3 = cli.env(bucket.env(prefix));
+            JsonNode list = SnapshotRepositoryCliIT.JSON.readTree(s3.run(bucket.args("--json", "snapshot", "list")).assertExit(0).stdout());
             list.forEach(set -> assertEquals("incomplete", set.get("status").asText(), list.toString()));
-            RagbackCli.Result prune = s3.run(args(bucket, "snapshot", "prune", "--incomplete-older-than", "0s", "--yes")).assertExit(0);
+            RagbackCli.Result prune = s3.run(bucket.args("snapshot", "prune", "--incomplete-older-than", "0s", "--yes")).assertExit(0);
             assertEquals(List.of(), bucket.keys(prefix));
             try (var client = again.client()) {
                 assertEquals(List.of(), client.listMultipartUploads(r -> r.bucket(bucketName).prefix(prefix)).uploads().stream()
@@ -97,9 +73,9 @@ class S3InterruptedUploadCliIT {
         // s3proxy's filesystem backend (S3 itself refuses it), which would keep the shared bucket from being dropped
         try (S3Proxy proxy = S3Proxy.start(work.resolve("own-s3proxy"))) {
             S3Bucket bucket = S3ProxyExtension.newBucket(proxy, bucketName);
-            RagbackCli s3 = stage.cli.env(bucket.env(prefix));
+            RagbackCli s3 = cli.env(bucket.env(prefix));
             Path io = Files.createDirectories(work.resolve("interrupted-io"));
-            Process create = s3.start(io, args(bucket, "--set", "backups.s3.part_size=5MiB", "snapshot", "create"));
+            Process create = s3.start(io, bucket.args("--set", "backups.s3.part_size=5MiB", "snapshot", "create"));
             try {
                 long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
                 // the bucket's directory first (a file there is the upload's first trace), then S3's own list:
@@ -119,8 +95,8 @@ class S3InterruptedUploadCliIT {
             }
             assertEquals(List.of(), bucket.keys(prefix), "no object of the interrupted set");
             assertEquals(0, bucket.openUploads(prefix), "no multipart upload left open");
-            assertEquals(List.of(), stage.qdrant.snapshotNames("rag_main_v2"), "the server-side snapshot is deleted");
-            s3.run(args(bucket, "snapshot", "create")).assertExit(0);
+            assertEquals(List.of(), qdrant.snapshotNames("rag_main_v2"), "the server-side snapshot is deleted");
+            s3.run(bucket.args("snapshot", "create")).assertExit(0);
             // the server's data dir is the test's temp dir: it goes with it
         }
     }
@@ -133,7 +109,7 @@ class S3InterruptedUploadCliIT {
             point.putArray("vector").add(id % 7 + 0.5).add(id % 11).add(id % 13).add(1.0);
             point.putObject("payload").put("uri", "doc://bulk/" + id).put("text", "x".repeat(64));
             if (batch.size() == 1000) {
-                stage.qdrant.store().upsert("rag_main_v2", batch);
+                qdrant.store().upsert("rag_main_v2", batch);
                 batch = SnapshotRepositoryCliIT.JSON.createArrayNode();
             }
         }

@@ -39,6 +39,13 @@ public record S3Bucket(S3Proxy proxy, String name) {
                 "--set", "backups.staging=" + staging()));
     }
 
+    /** The global options ({@link #setFlags()}), then {@code args}: a command line for ragback against this bucket. */
+    public String[] args(String... args) {
+        List<String> all = setFlags();
+        all.addAll(List.of(args));
+        return all.toArray(String[]::new);
+    }
+
     /** This bucket's staging dir (journal, run lock, downloads), removed with the bucket or when the JVM exits. */
     public Path staging() {
         return STAGING.computeIfAbsent(name, bucket -> TempDirs.create("ragback-staging-" + bucket + "-"));
