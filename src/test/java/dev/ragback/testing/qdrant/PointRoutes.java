@@ -100,8 +100,7 @@ final class PointRoutes {
         }
         int limit = limit(body);
         int offset = body.path("offset").asInt(0);
-        // the answer is a prefix of the ranking (a score threshold cuts it, offset and limit take from it): ranking more is wasted
-        List<Scored> scored = present(query) ? nearest(stored, using, config, query, (int) Math.min(Integer.MAX_VALUE, (long) Math.max(0, offset) + limit)) : byId(stored);
+        List<Scored> scored = present(query) ? nearest(stored, using, config, query, reach(offset, limit)) : byId(stored);
         JsonNode threshold = body.get("score_threshold");
         boolean bigger = Scoring.biggerIsBetter(config.distance());
         ArrayNode points = Replies.JSON.createArrayNode();
@@ -118,6 +117,11 @@ final class PointRoutes {
         PointId key() {
             return entry.key();
         }
+    }
+
+    /** How much of the ranking an answer can reach: offset + limit (a score threshold only cuts it shorter); ranking more is wasted. */
+    private static int reach(int offset, int limit) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) Math.max(0, offset) + limit);
     }
 
     /** The {@code best} points nearest to the query, best first; ties go to the smaller id. */
