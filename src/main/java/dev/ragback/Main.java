@@ -25,17 +25,25 @@ public final class Main {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         SessionLog.processFallback(err);
-        // a signal before the command runs gets the JVM's default (exit 130/143): say so instead of going silent
+        // a signal the command does not handle itself (before it runs, or before or without its own clean stop) gets the
+        // JVM's default (exit 130/143): say so instead of going silent
         java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (!finished.get() && !Cli.commandStarted()) {
-                err.println("ragback: stopped by a signal while starting; nothing was run");
+            if (!finished.get()) {
+                err.println(Cli.commandStarted()
+                        ? "ragback: stopped by a signal while the command ran, before it could stop cleanly; if it was changing"
+                                + " something, check the stores with: ragback verify"
+                        : "ragback: stopped by a signal while starting; nothing was run");
                 err.flush();
             }
-        }, "ragback-start-signal"));
-        int code = Cli.execute(new Invocation(out, err, System.getenv(), Path.of("").toAbsolutePath(), System.console() != null,
-                stderrIsTerminal(), Main::readConsoleLine, true), args);
-        finished.set(true);
+        }, "ragback-signal"));
+        int code;
+        try {
+            code = Cli.execute(new Invocation(out, err, System.getenv(), Path.of("").toAbsolutePath(), System.console() != null,
+                    stderrIsTerminal(), Main::readConsoleLine, true), args);
+        } finally {
+            finished.set(true); // an error escaping the command is not a signal
+        }
         System.exit(code);
     }
 

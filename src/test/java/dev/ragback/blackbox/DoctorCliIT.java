@@ -2,7 +2,11 @@ package dev.ragback.blackbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragback.testing.Processes;
+import dev.ragback.testing.Waits;
 import dev.ragback.testing.cli.RagbackCli;
+import dev.ragback.testing.cli.TempDirs;
+import dev.ragback.testing.http.Receiver;
 import dev.ragback.testing.pg.PgDatabase;
 import dev.ragback.testing.pg.PostgresExtension;
 import dev.ragback.testing.pg.ThrowawayPostgres;
@@ -16,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -129,5 +135,26 @@ class DoctorCliIT {
         assertEquals(1, result.exitCode());
         assertTrue(result.stderr().contains("fail: qdrant: Qdrant 1.19.0 is not ready"), result.stderr());
         assertTrue(result.stderr().contains("fail: collection: no collection or alias named nope"), result.stderr());
+    }
+
+    @Test
+    void ctrlCWhileACommandWithoutItsOwnCleanStopRunsSaysSoAndExits130() throws Exception {
+        try (Receiver hanging = new Receiver()) {
+            hanging.delay(Duration.ofMinutes(2));
+            Path io = TempDirs.create("doctor-ctrl-c-");
+            Process doctor = cli.env("QDRANT_URL", hanging.url("").toString()).start(io, "doctor");
+            try {
+                Waits.until(() -> !hanging.received().isEmpty() || !doctor.isAlive(), "doctor asking Qdrant");
+                Processes.signal(doctor.pid(), "INT");
+                assertTrue(doctor.waitFor(30, TimeUnit.SECONDS), "doctor stopped");
+                String stderr = Files.readString(io.resolve("stderr"));
+                assertEquals(130, doctor.exitValue(), stderr);
+                assertTrue(stderr.strip().endsWith("ragback: stopped by a signal while the command ran, before it could stop cleanly;"
+                        + " if it was changing something, check the stores with: ragback verify"), stderr);
+            } finally {
+                doctor.destroyForcibly();
+                TempDirs.delete(io);
+            }
+        }
     }
 }
