@@ -51,6 +51,25 @@ public final class S3Proxy implements AutoCloseable {
 
     /** Starts s3proxy over {@code dataDir} on a free loopback port and waits until it answers. */
     public static S3Proxy start(Path dataDir) throws IOException {
+        IllegalStateException portTaken = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return startOnFreePort(dataDir);
+            } catch (PortTaken e) {
+                portTaken = e;
+            }
+        }
+        throw portTaken;
+    }
+
+    /** The port was free when chosen, not when s3proxy came to bind it: another server took it (and s3proxy exited). */
+    private static final class PortTaken extends IllegalStateException {
+        PortTaken(String message) {
+            super(message);
+        }
+    }
+
+    private static S3Proxy startOnFreePort(Path dataDir) throws IOException {
         Files.createDirectories(dataDir.resolve("objects"));
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -74,17 +93,36 @@ public final class S3Proxy implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("s3proxy exited: " + Files.readString(dataDir.resolve("s3proxy.log")));
+                String log = Files.readString(dataDir.resolve("s3proxy.log"));
+                throw listening(port) ? new PortTaken("port " + port + " was taken before s3proxy bound it: " + log)
+                        : new IllegalStateException("s3proxy exited: " + log);
             }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            // whatever listens must answer S3 signed with this server's keys: another server may hold the port
+            if (listening(port) && proxy.answersAsS3()) {
                 return proxy;
-            } catch (IOException notYet) {
-                sleep(50);
             }
+            sleep(50);
         }
         proxy.close();
         throw new IllegalStateException("s3proxy did not listen on " + port + " within 60 s");
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    private boolean answersAsS3() {
+        try (S3Client client = client()) {
+            client.listBuckets();
+            return true;
+        } catch (RuntimeException notS3) {
+            return false;
+        }
     }
 
     /** s3proxy's own classpath, resolved by Maven into target/ on first use. */
